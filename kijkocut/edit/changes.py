@@ -1,0 +1,139 @@
+"""Entity-level differences between two projects, and applying them. Undo and redo are just `apply_changes`
+with the changes inverted or not, so no command needs hand-written undo logic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from kijkocut.model import Change, Element, Marker, MediaRef, Project, ProjectSettings, Track, Transition
+
+_element_adapter: TypeAdapter[Any] = TypeAdapter(Element)
+_TRACK_HEADER = {"elements", "transitions"}
+
+
+def _dump(model) -> dict:
+    return model.model_dump(mode="json")
+
+
+def _track_header(track: Track) -> dict:
+    return track.model_dump(mode="json", exclude=_TRACK_HEADER)
+
+
+def diff_projects(old: Project, new: Project) -> list[Change]:
+    """Changes that turn `old` into `new`, ordered so that applying them in order (or inverted, in reverse
+    order) never references a track that does not exist yet."""
+    track_adds, removals, updates, additions, track_removals, tail = [], [], [], [], [], []
+    if old.name != new.name:
+        tail.append(Change(entity="name", id="name", before=old.name, after=new.name))
+    if old.settings != new.settings:
+        tail.append(Change(entity="settings", id="settings", before=_dump(old.settings), after=_dump(new.settings)))
+
+    _diff_keyed(old.media, new.media, "media", removals, updates, additions)
+    _diff_keyed({m.id: m for m in old.markers}, {m.id: m for m in new.markers}, "marker", removals, updates, additions)
+
+    old_tracks, new_tracks = {t.id: t for t in old.tracks}, {t.id: t for t in new.tracks}
+    for track_id, track in new_tracks.items():
+        if track_id not in old_tracks:
+            track_adds.append(Change(entity="track", id=track_id, after=_track_header(track)))
+        elif _track_header(old_tracks[track_id]) != _track_header(track):
+            updates.append(Change(entity="track", id=track_id, before=_track_header(old_tracks[track_id]),
+                                  after=_track_header(track)))
+    for track_id, track in old_tracks.items():
+        if track_id not in new_tracks:
+            track_removals.append(Change(entity="track", id=track_id, before=_track_header(track)))
+
+    for entity, field in (("element", "elements"), ("transition", "transitions")):
+        old_items = {item.id: (t.id, item) for t in old.tracks for item in getattr(t, field)}
+        new_items = {item.id: (t.id, item) for t in new.tracks for item in getattr(t, field)}
+        for item_id, (track_id, item) in old_items.items():
+            moved = item_id in new_items and new_items[item_id][0] != track_id
+            if item_id not in new_items or moved:
+                removals.append(Change(entity=entity, id=item_id, track_id=track_id, before=_dump(item)))
+        for item_id, (track_id, item) in new_items.items():
+            previous = old_items.get(item_id)
+            if previous is None or previous[0] != track_id:
+                additions.append(Change(entity=entity, id=item_id, track_id=track_id, after=_dump(item)))
+            elif previous[1] != item:
+                updates.append(Change(entity=entity, id=item_id, track_id=track_id, before=_dump(previous[1]),
+                                      after=_dump(item)))
+
+    old_order, new_order = [t.id for t in old.tracks], [t.id for t in new.tracks]
+    if old_order != new_order:
+        tail.append(Change(entity="track_order", id="track_order", before=old_order, after=new_order))
+    # Transitions refer to elements: remove transitions before elements, add them after.
+    removals.sort(key=lambda c: c.entity != "transition")
+    additions.sort(key=lambda c: c.entity == "transition")
+    return track_adds + removals + updates + additions + track_removals + tail
+
+
+def _diff_keyed(old: dict, new: dict, entity: str, removals: list, updates: list, additions: list) -> None:
+    for key, item in old.items():
+        if key not in new:
+            removals.append(Change(entity=entity, id=key, before=_dump(item)))
+        elif new[key] != item:
+            updates.append(Change(entity=entity, id=key, before=_dump(item), after=_dump(new[key])))
+    for key, item in new.items():
+        if key not in old:
+            additions.append(Change(entity=entity, id=key, after=_dump(item)))
+
+
+def apply_changes(project: Project, changes: list[Change]) -> None:
+    """Apply changes in order. The track order is applied last so that it can name re-added tracks."""
+    order = None
+    for change in changes:
+        if change.entity == "track_order":
+            order = change.after
+            continue
+        _apply_one(project, change)
+    if order is not None:
+        position = {track_id: i for i, track_id in enumerate(order)}
+        project.tracks = sorted(project.tracks, key=lambda t: position.get(t.id, len(position)))
+
+
+def invert_changes(changes: list[Change]) -> list[Change]:
+    return [change.inverted() for change in reversed(changes)]
+
+
+def _apply_one(project: Project, change: Change) -> None:
+    after = change.after
+    if change.entity == "name":
+        project.name = after
+    elif change.entity == "settings":
+        project.settings = ProjectSettings.model_validate(after)
+    elif change.entity == "media":
+        if after is None:
+            project.media.pop(change.id, None)
+        else:
+            project.media[change.id] = MediaRef.model_validate(after)
+    elif change.entity == "marker":
+        markers = [m for m in project.markers if m.id != change.id]
+        if after is not None:
+            markers.append(Marker.model_validate(after))
+        project.markers = sorted(markers, key=lambda m: m.time)
+    elif change.entity == "track":
+        _apply_track(project, change)
+    elif change.entity == "element":
+        track = project.track(change.track_id)
+        elements = [e for e in track.elements if e.id != change.id]
+        if after is not None:
+            elements.append(_element_adapter.validate_python(after))
+        track.elements = sorted(elements, key=lambda e: e.start)
+    elif change.entity == "transition":
+        track = project.track(change.track_id)
+        transitions = [x for x in track.transitions if x.id != change.id]
+        if after is not None:
+            transitions.append(Transition.model_validate(after))
+        track.transitions = transitions
+
+
+def _apply_track(project: Project, change: Change) -> None:
+    existing = next((t for t in project.tracks if t.id == change.id), None)
+    if change.after is None:
+        project.tracks = [t for t in project.tracks if t.id != change.id]
+    elif existing is None:
+        project.tracks = [*project.tracks, Track.model_validate({**change.after, "elements": [], "transitions": []})]
+    else:
+        for key, value in change.after.items():
+            setattr(existing, key, value)

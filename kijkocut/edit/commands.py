@@ -1,0 +1,456 @@
+"""Edit commands: small serializable objects (an `op` and its parameters) that mutate a scratch copy of the
+project. The `Editor` runs them, diffs the result into entity changes and records those for undo/redo."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from kijkocut.edit import placement
+from kijkocut.errors import EditError
+from kijkocut.model import (
+    Alignment,
+    Element,
+    Marker,
+    MediaRef,
+    Project,
+    ProjectSettings,
+    Track,
+    TrackKind,
+    Transition,
+    TransitionKind,
+    new_id,
+)
+from kijkocut.timebase import Time
+
+PlaceMode = Literal["overwrite", "insert", "strict"]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    op: str
+    # What the history shows; formatted with the command's fields.
+    label_template: ClassVar[str] = "{op}"
+
+    def label(self) -> str:
+        return self.label_template.format(**self.__dict__)
+
+    def run(self, project: Project) -> list[str]:
+        """Mutate the scratch project; return the ids of the elements this command touched."""
+        raise NotImplementedError
+
+
+def _track(project: Project, track_id: str) -> Track:
+    try:
+        return project.track(track_id)
+    except KeyError:
+        known = ", ".join(t.id for t in project.tracks) or "none"
+        raise EditError(f"unknown track {track_id!r} (tracks: {known})") from None
+
+
+def _locate(project: Project, element_id: str):
+    try:
+        track, index = project.find_element(element_id)
+    except KeyError:
+        raise EditError(f"unknown element {element_id!r}") from None
+    return track, track.elements[index]
+
+
+def _place(project: Project, track: Track, element, mode: PlaceMode, ripple_all_tracks: bool) -> None:
+    if mode == "insert":
+        for other in placement.tracks_for_ripple(project, track, ripple_all_tracks):
+            placement.open_gap(other, element.start, element.duration, keep_id=element.id)
+    elif mode == "overwrite":
+        placement.clear_range(track, element.start, element.end, keep_id=element.id)
+    placement.set_elements(track, [e for e in track.elements if e.id != element.id] + [element])
+
+
+# --- tracks ---------------------------------------------------------------------------------------------
+
+
+class AddTrack(Command):
+    op: Literal["add_track"] = "add_track"
+    kind: TrackKind
+    name: str = ""
+    index: int | None = Field(None, description="z-order position; None = on top")
+    track_id: str | None = None
+    label_template: ClassVar[str] = "Add {kind} track"
+
+    def run(self, project: Project) -> list[str]:
+        track = Track(id=self.track_id or new_id("trk"), kind=self.kind, name=self.name or self.kind.title())
+        if any(t.id == track.id for t in project.tracks):
+            raise EditError(f"track id {track.id!r} already exists")
+        index = len(project.tracks) if self.index is None else max(0, min(self.index, len(project.tracks)))
+        project.tracks = project.tracks[:index] + [track] + project.tracks[index:]
+        return []
+
+
+class RemoveTrack(Command):
+    op: Literal["remove_track"] = "remove_track"
+    track_id: str
+    label_template: ClassVar[str] = "Remove track {track_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track = _track(project, self.track_id)
+        placement.require_unlocked(track)
+        project.tracks = [t for t in project.tracks if t.id != self.track_id]
+        return [e.id for e in track.elements]
+
+
+class UpdateTrack(Command):
+    op: Literal["update_track"] = "update_track"
+    track_id: str
+    name: str | None = None
+    muted: bool | None = None
+    hidden: bool | None = None
+    locked: bool | None = None
+    label_template: ClassVar[str] = "Update track {track_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track = _track(project, self.track_id)
+        for key in ("name", "muted", "hidden", "locked"):
+            if getattr(self, key) is not None:
+                setattr(track, key, getattr(self, key))
+        return []
+
+
+class MoveTrack(Command):
+    op: Literal["move_track"] = "move_track"
+    track_id: str
+    index: int = Field(ge=0)
+    label_template: ClassVar[str] = "Move track {track_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track = _track(project, self.track_id)
+        others = [t for t in project.tracks if t.id != self.track_id]
+        index = min(self.index, len(others))
+        project.tracks = others[:index] + [track] + others[index:]
+        return []
+
+
+# --- media ----------------------------------------------------------------------------------------------
+
+
+class AddMedia(Command):
+    op: Literal["add_media"] = "add_media"
+    media: MediaRef
+    label_template: ClassVar[str] = "Import media"
+
+    def run(self, project: Project) -> list[str]:
+        if self.media.id in project.media:
+            raise EditError(f"media id {self.media.id!r} already exists")
+        project.media[self.media.id] = self.media
+        return []
+
+
+class RemoveMedia(Command):
+    op: Literal["remove_media"] = "remove_media"
+    media_id: str
+    label_template: ClassVar[str] = "Remove media {media_id}"
+
+    def run(self, project: Project) -> list[str]:
+        if self.media_id not in project.media:
+            raise EditError(f"unknown media {self.media_id!r}")
+        users = [e.id for t in project.tracks for e in t.elements if getattr(e, "media_id", None) == self.media_id]
+        if users:
+            raise EditError(f"media {self.media_id} is used by {', '.join(users)}; remove those elements first")
+        del project.media[self.media_id]
+        return []
+
+
+# --- elements -------------------------------------------------------------------------------------------
+
+
+class AddElement(Command):
+    op: Literal["add_element"] = "add_element"
+    track_id: str
+    element: Element
+    mode: PlaceMode = Field("overwrite", description="overwrite what is there, insert (push later elements "
+                                                     "right) or strict (fail on overlap)")
+    ripple_all_tracks: bool = False
+    label_template: ClassVar[str] = "Add element"
+
+    def run(self, project: Project) -> list[str]:
+        track = _track(project, self.track_id)
+        placement.require_unlocked(track)
+        element = self.element.model_copy(deep=True)
+        if not element.id:
+            element.id = new_id(element.kind)
+        if any(e.id == element.id for t in project.tracks for e in t.elements):
+            raise EditError(f"element id {element.id!r} already exists")
+        _place(project, track, element, self.mode, self.ripple_all_tracks)
+        return [element.id]
+
+
+class RemoveElement(Command):
+    """Lift: remove the element and leave a gap."""
+
+    op: Literal["remove_element"] = "remove_element"
+    element_id: str
+    label_template: ClassVar[str] = "Remove {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        placement.drop_transitions(track, element.id)
+        track.elements = [e for e in track.elements if e.id != element.id]
+        return [element.id]
+
+
+class RippleDelete(Command):
+    """Remove the element and pull everything after it left to close the gap."""
+
+    op: Literal["ripple_delete"] = "ripple_delete"
+    element_id: str
+    all_tracks: bool = False
+    label_template: ClassVar[str] = "Ripple delete {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        placement.drop_transitions(track, element.id)
+        track.elements = [e for e in track.elements if e.id != element.id]
+        for other in placement.tracks_for_ripple(project, track, self.all_tracks):
+            placement.close_gap(other, element.end, element.duration)
+        return [element.id]
+
+
+class MoveElement(Command):
+    op: Literal["move_element"] = "move_element"
+    element_id: str
+    start: Time
+    track_id: str | None = Field(None, description="destination track; None = same track")
+    mode: PlaceMode = "overwrite"
+    label_template: ClassVar[str] = "Move {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        source, element = _locate(project, self.element_id)
+        target = _track(project, self.track_id) if self.track_id else source
+        placement.require_unlocked(source)
+        placement.require_unlocked(target)
+        if self.start < 0:
+            raise EditError(f"cannot move {element.id} to a negative time")
+        if self.start == element.start and target is source:
+            return [element.id]
+        placement.drop_transitions(source, element.id)
+        source.elements = [e for e in source.elements if e.id != element.id]
+        moved = element.model_copy(update={"start": self.start}, deep=True)
+        _place(project, target, moved, self.mode, False)
+        return [element.id]
+
+
+class Split(Command):
+    op: Literal["split"] = "split"
+    element_id: str
+    at: Time = Field(description="timeline time strictly inside the element")
+    label_template: ClassVar[str] = "Split {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, _ = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        left, right = placement.split_in_track(track, self.element_id, self.at)
+        return [left.id, right.id]
+
+
+class Trim(Command):
+    op: Literal["trim"] = "trim"
+    element_id: str
+    edge: Literal["start", "end"]
+    to: Time = Field(description="new timeline time of that edge")
+    label_template: ClassVar[str] = "Trim {edge} of {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        if self.edge == "start":
+            if not self.to < element.end:
+                raise EditError(f"cannot trim the start of {element.id} to {float(self.to):.3f} s: "
+                                f"it ends at {float(element.end):.3f} s")
+            if self.to != element.start:
+                placement.trim_start(element, self.to)
+                placement.drop_transitions(track, element.id, edge="start")
+        else:
+            if not self.to > element.start:
+                raise EditError(f"cannot trim the end of {element.id} to {float(self.to):.3f} s: "
+                                f"it starts at {float(element.start):.3f} s")
+            if self.to != element.end:
+                placement.trim_end(element, self.to)
+                placement.drop_transitions(track, element.id, edge="end")
+        placement.set_elements(track, list(track.elements))
+        return [element.id]
+
+
+class Slip(Command):
+    """Show a different part of the source in the same timeline slot."""
+
+    op: Literal["slip"] = "slip"
+    element_id: str
+    delta: Time = Field(description="seconds added to the source in point")
+    label_template: ClassVar[str] = "Slip {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        if element.kind != "clip":
+            raise EditError(f"{element.id} is a {element.kind} element; only media clips can slip")
+        element.source_in = element.source_in + self.delta
+        return [element.id]
+
+
+class SetProperties(Command):
+    """Merge `properties` into an element (nested dicts merge), e.g. {"transform": {"x": 100}}."""
+
+    op: Literal["set_properties"] = "set_properties"
+    element_id: str
+    properties: dict[str, Any]
+    label_template: ClassVar[str] = "Change {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        forbidden = {"id", "kind"} & self.properties.keys()
+        if forbidden:
+            raise EditError(f"cannot change {', '.join(sorted(forbidden))} of an element")
+        merged = _deep_merge(element.model_dump(mode="json"), self.properties)
+        try:
+            updated = _ELEMENT_ADAPTER.validate_python(merged)
+        except ValidationError as exc:
+            raise EditError(f"{element.id}: " + "; ".join(
+                f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())) from None
+        placement.set_elements(track, [e for e in track.elements if e.id != element.id] + [updated])
+        return [element.id]
+
+
+# --- transitions ----------------------------------------------------------------------------------------
+
+
+class AddTransition(Command):
+    op: Literal["add_transition"] = "add_transition"
+    from_id: str
+    to_id: str
+    kind: TransitionKind = "crossfade"
+    duration: Time = Fraction(1)
+    alignment: Alignment = "center"
+    transition_id: str | None = None
+    label_template: ClassVar[str] = "Add {kind} transition"
+
+    def run(self, project: Project) -> list[str]:
+        track, left = _locate(project, self.from_id)
+        other_track, right = _locate(project, self.to_id)
+        if other_track is not track:
+            raise EditError(f"{self.from_id} and {self.to_id} are on different tracks")
+        placement.require_unlocked(track)
+        if left.end != right.start:
+            raise EditError(f"{left.id} ends at {float(left.end):.3f} s and {right.id} starts at "
+                            f"{float(right.start):.3f} s: a transition needs two clips that meet at a cut")
+        placement.drop_transitions(track, left.id, edge="end")
+        track.transitions = [*track.transitions, Transition(
+            id=self.transition_id or new_id("trn"), kind=self.kind, from_id=left.id, to_id=right.id,
+            duration=self.duration, alignment=self.alignment)]
+        return [left.id, right.id]
+
+
+class RemoveTransition(Command):
+    op: Literal["remove_transition"] = "remove_transition"
+    transition_id: str
+    label_template: ClassVar[str] = "Remove transition"
+
+    def run(self, project: Project) -> list[str]:
+        for track in project.tracks:
+            kept = [x for x in track.transitions if x.id != self.transition_id]
+            if len(kept) != len(track.transitions):
+                placement.require_unlocked(track)
+                track.transitions = kept
+                return []
+        raise EditError(f"unknown transition {self.transition_id!r}")
+
+
+# --- markers, settings ----------------------------------------------------------------------------------
+
+
+class AddMarker(Command):
+    op: Literal["add_marker"] = "add_marker"
+    time: Time
+    name: str = ""
+    color: str = "#ffcc00"
+    marker_id: str | None = None
+    label_template: ClassVar[str] = "Add marker"
+
+    def run(self, project: Project) -> list[str]:
+        marker = Marker(id=self.marker_id or new_id("mrk"), time=self.time, name=self.name, color=self.color)
+        project.markers = sorted([*project.markers, marker], key=lambda m: m.time)
+        return []
+
+
+class RemoveMarker(Command):
+    op: Literal["remove_marker"] = "remove_marker"
+    marker_id: str
+    label_template: ClassVar[str] = "Remove marker"
+
+    def run(self, project: Project) -> list[str]:
+        if not any(m.id == self.marker_id for m in project.markers):
+            raise EditError(f"unknown marker {self.marker_id!r}")
+        project.markers = [m for m in project.markers if m.id != self.marker_id]
+        return []
+
+
+class UpdateSettings(Command):
+    op: Literal["update_settings"] = "update_settings"
+    properties: dict[str, Any]
+    label_template: ClassVar[str] = "Change project settings"
+
+    def run(self, project: Project) -> list[str]:
+        try:
+            project.settings = ProjectSettings.model_validate(
+                {**project.settings.model_dump(mode="json"), **self.properties})
+        except ValidationError as exc:
+            raise EditError("settings: " + "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+        return []
+
+
+class RenameProject(Command):
+    op: Literal["rename_project"] = "rename_project"
+    name: str = Field(min_length=1)
+    label_template: ClassVar[str] = "Rename project"
+
+    def run(self, project: Project) -> list[str]:
+        project.name = self.name
+        return []
+
+
+def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+_ELEMENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Element)
+
+COMMAND_TYPES: tuple[type[Command], ...] = (
+    AddTrack, RemoveTrack, UpdateTrack, MoveTrack, AddMedia, RemoveMedia, AddElement, RemoveElement,
+    RippleDelete, MoveElement, Split, Trim, Slip, SetProperties, AddTransition, RemoveTransition, AddMarker,
+    RemoveMarker, UpdateSettings, RenameProject,
+)
+AnyCommand = Annotated[
+    AddTrack | RemoveTrack | UpdateTrack | MoveTrack | AddMedia | RemoveMedia | AddElement | RemoveElement
+    | RippleDelete | MoveElement | Split | Trim | Slip | SetProperties | AddTransition | RemoveTransition
+    | AddMarker | RemoveMarker | UpdateSettings | RenameProject,
+    Field(discriminator="op"),
+]
+_COMMAND_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyCommand)
+
+
+def command_from_dict(doc: dict[str, Any]) -> Command:
+    """Build a command from its JSON form ({"op": "split", "element_id": ..., "at": "2"})."""
+    try:
+        return _COMMAND_ADAPTER.validate_python(doc)
+    except ValidationError as exc:
+        raise EditError("invalid command: " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None

@@ -1,0 +1,85 @@
+"""The Editor applies commands to a project and keeps its history. An edit either applies completely and
+leaves a valid timeline, or raises `EditError` and leaves the project exactly as it was."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from kijkocut.edit.changes import apply_changes, diff_projects, invert_changes
+from kijkocut.edit.commands import Command, command_from_dict
+from kijkocut.errors import EditError
+from kijkocut.model import Change, History, HistoryEntry, Project
+from kijkocut.validate import project_problems
+
+
+@dataclass
+class EditResult:
+    label: str
+    revision: int
+    changes: list[Change]
+    element_ids: list[str] = field(default_factory=list)
+
+    @property
+    def changed_element_ids(self) -> list[str]:
+        return sorted({c.id for c in self.changes if c.entity == "element"})
+
+
+def _scratch_copy(project: Project) -> Project:
+    """A deep copy without the history, which commands never touch and which may be long."""
+    data = {name: copy.deepcopy(getattr(project, name)) for name in Project.model_fields if name != "history"}
+    return Project.model_construct(**data, history=History())
+
+
+class Editor:
+    def __init__(self, project: Project):
+        self.project = project
+
+    def apply(self, command: Command | dict) -> EditResult:
+        if isinstance(command, dict):
+            command = command_from_dict(command)
+        scratch = _scratch_copy(self.project)
+        element_ids = command.run(scratch)
+        before = set(project_problems(self.project))
+        introduced = [p for p in project_problems(scratch) if p not in before]
+        if introduced:
+            raise EditError(f"{command.label()} would make the timeline invalid: " + "; ".join(introduced))
+        changes = diff_projects(self.project, scratch)
+        if not changes:
+            return EditResult(command.label(), self.project.revision, [], element_ids)
+        apply_changes(self.project, changes)
+        self.project.history.done.append(HistoryEntry(
+            command=command.model_dump(mode="json"), label=command.label(), changes=changes))
+        self.project.history.undone.clear()
+        self.project.revision += 1
+        return EditResult(command.label(), self.project.revision, changes, element_ids)
+
+    def apply_all(self, commands: list[Command | dict]) -> list[EditResult]:
+        return [self.apply(command) for command in commands]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.project.history.done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self.project.history.undone)
+
+    def undo(self) -> EditResult:
+        if not self.project.history.done:
+            raise EditError("nothing to undo")
+        entry = self.project.history.done.pop()
+        inverse = invert_changes(entry.changes)
+        apply_changes(self.project, inverse)
+        self.project.history.undone.append(entry)
+        self.project.revision += 1
+        return EditResult(f"Undo {entry.label}", self.project.revision, inverse)
+
+    def redo(self) -> EditResult:
+        if not self.project.history.undone:
+            raise EditError("nothing to redo")
+        entry = self.project.history.undone.pop()
+        apply_changes(self.project, entry.changes)
+        self.project.history.done.append(entry)
+        self.project.revision += 1
+        return EditResult(f"Redo {entry.label}", self.project.revision, entry.changes)

@@ -1,0 +1,34 @@
+"""Error types shared by the engine. Every message names the thing that was wrong."""
+
+
+class KijkoCutError(Exception):
+    """Base class for every error the engine raises on purpose."""
+
+
+class ProjectFormatError(KijkoCutError):
+    """A project file or dict does not parse: the message names the field."""
+
+
+class ProjectValidationError(KijkoCutError):
+    """A project parses but is not a valid timeline (overlaps, bad ranges, unknown media...)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid timeline:\n- " + "\n- ".join(problems))
+
+
+class EditError(KijkoCutError):
+    """An edit operation cannot be applied; the project is unchanged."""
+
+
+class MediaError(KijkoCutError):
+    """A media file is missing, corrupt, truncated, empty or unsupported."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class RenderCancelled(KijkoCutError):
+    """The caller cancelled a render or export; nothing was written at the destination."""

@@ -1,0 +1,128 @@
+"""Reading and writing project files: versioned JSON, migrations from older versions, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kijkocut.errors import ProjectFormatError
+from kijkocut.model import FORMAT_VERSION, SCHEMA_NAME, Project
+from kijkocut.validate import check_project
+
+
+def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 0 (the prototype format) called the frame rate `fps` and the element/track type `type`."""
+    settings = doc.setdefault("settings", {})
+    if "fps" in settings:
+        settings["frame_rate"] = settings.pop("fps")
+    for track in doc.get("tracks", []):
+        if "type" in track:
+            track["kind"] = track.pop("type")
+        for element in track.get("elements", []):
+            if "type" in element:
+                element["kind"] = element.pop("type")
+    doc["schema"] = SCHEMA_NAME
+    return doc
+
+
+# version n -> function producing version n + 1
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
+
+
+def migrate(doc: dict[str, Any]) -> dict[str, Any]:
+    version = doc.get("version", 0)
+    if not isinstance(version, int) or version < 0:
+        raise ProjectFormatError(f"version: expected a whole number, got {version!r}")
+    if version > FORMAT_VERSION:
+        raise ProjectFormatError(f"version: this project was written by a newer KijkoCut (format {version}; "
+                                 f"this one reads up to {FORMAT_VERSION})")
+    schema = doc.get("schema", SCHEMA_NAME)
+    if schema != SCHEMA_NAME:
+        raise ProjectFormatError(f"schema: expected {SCHEMA_NAME!r}, got {schema!r}")
+    while version < FORMAT_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+        doc["version"] = version
+    return doc
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(root)"
+        lines.append(f"{field}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def project_from_dict(doc: Any, *, validate: bool = True) -> Project:
+    if not isinstance(doc, dict):
+        raise ProjectFormatError(f"(root): expected a JSON object, got {type(doc).__name__}")
+    doc = migrate(dict(doc))
+    try:
+        project = Project.model_validate(doc)
+    except ValidationError as exc:
+        raise ProjectFormatError(describe_validation_error(exc)) from None
+    if validate:
+        check_project(project)
+    return project
+
+
+def project_from_json(text: str | bytes, *, validate: bool = True) -> Project:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProjectFormatError(f"not valid JSON: {exc}") from None
+    return project_from_dict(doc, validate=validate)
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    return project.model_dump(mode="json", by_alias=True)
+
+
+def project_to_json(project: Project, *, indent: int | None = 2) -> str:
+    return json.dumps(project_to_dict(project), indent=indent, ensure_ascii=False)
+
+
+def load_project(path: str | os.PathLike[str], *, validate: bool = True) -> Project:
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise ProjectFormatError(f"{path}: cannot read project file ({exc.strerror})") from None
+    try:
+        return project_from_json(text, validate=validate)
+    except ProjectFormatError as exc:
+        raise ProjectFormatError(f"{path}: {exc}") from None
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write beside the destination and rename over it, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def save_project(project: Project, path: str | os.PathLike[str]) -> None:
+    atomic_write_bytes(path, project_to_json(project).encode("utf-8"))
+
+
+def resolve_media_path(media_path: str, project_dir: str | os.PathLike[str] | None) -> Path:
+    path = Path(media_path).expanduser()
+    if not path.is_absolute() and project_dir is not None:
+        path = Path(project_dir) / path
+    return path

@@ -1,0 +1,137 @@
+"""Semantic checks of a project: what pydantic's field types cannot see. Pure functions returning readable
+problems, each naming the element, track or media it is about."""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+
+from kijkocut.errors import ProjectValidationError
+from kijkocut.model import ClipElement, Project, TextElement, Track
+from kijkocut.timebase import format_fraction as fmt
+
+# Container durations are rounded by muxers; allow this much slack at the end of a source range.
+SOURCE_END_TOLERANCE = Fraction(1, 100)
+
+_VISUAL_TRACKS = {"video", "overlay"}
+
+
+def project_problems(project: Project) -> list[str]:
+    problems: list[str] = []
+    problems += _duplicate_ids(project)
+    for track in project.tracks:
+        for element in track.elements:
+            problems += _element_problems(project, track, element)
+        problems += _overlap_problems(track)
+        problems += _transition_problems(project, track)
+    for marker in project.markers:
+        if marker.time < 0:
+            problems.append(f"marker {marker.id}: time {fmt(marker.time)} is negative")
+    return problems
+
+
+def check_project(project: Project) -> None:
+    problems = project_problems(project)
+    if problems:
+        raise ProjectValidationError(problems)
+
+
+def _duplicate_ids(project: Project) -> list[str]:
+    ids = [t.id for t in project.tracks]
+    ids += [e.id for t in project.tracks for e in t.elements]
+    ids += [x.id for t in project.tracks for x in t.transitions]
+    ids += [m.id for m in project.markers]
+    return [f"id {dup!r} is used {n} times" for dup, n in Counter(ids).items() if n > 1]
+
+
+def _element_problems(project: Project, track: Track, element: ClipElement | TextElement) -> list[str]:
+    where = f"element {element.id} on track {track.id}"
+    problems = []
+    if element.duration <= 0:
+        problems.append(f"{where}: duration {fmt(element.duration)} must be positive")
+    if element.start < 0:
+        problems.append(f"{where}: start {fmt(element.start)} is negative")
+    if element.fade_in < 0 or element.fade_out < 0:
+        problems.append(f"{where}: fades must not be negative")
+    elif element.duration > 0 and element.fade_in + element.fade_out > element.duration:
+        problems.append(f"{where}: fade in + fade out ({fmt(element.fade_in + element.fade_out)} s) "
+                        f"exceed the duration ({fmt(element.duration)} s)")
+    if isinstance(element, TextElement):
+        if track.kind not in ("text", "overlay"):
+            problems.append(f"{where}: text belongs on a text or overlay track, not a {track.kind} track")
+        return problems
+    media = project.media.get(element.media_id)
+    if media is None:
+        return problems + [f"{where}: unknown media id {element.media_id!r}"]
+    info = media.info
+    if track.kind == "audio" and info.audio is None:
+        problems.append(f"{where}: media {media.id} ({media.name or media.path}) has no audio for an audio track")
+    if track.kind in _VISUAL_TRACKS and info.kind == "audio":
+        problems.append(f"{where}: media {media.id} is audio-only; put it on an audio track")
+    if track.kind == "text":
+        problems.append(f"{where}: a text track holds only text elements")
+    if element.source_in < 0:
+        problems.append(f"{where}: source in {fmt(element.source_in)} is negative")
+    if info.duration is not None and element.source_out > info.duration + SOURCE_END_TOLERANCE:
+        problems.append(f"{where}: source range {fmt(element.source_in)}–{fmt(element.source_out)} s runs past "
+                        f"the end of media {media.id} ({float(info.duration):.3f} s)")
+    return problems
+
+
+def _overlap_problems(track: Track) -> list[str]:
+    problems = []
+    ordered = sorted(track.elements, key=lambda e: e.start)
+    for previous, current in zip(ordered, ordered[1:]):
+        if current.start < previous.end:
+            problems.append(f"track {track.id}: elements {previous.id} and {current.id} overlap "
+                            f"({fmt(current.start)} < {fmt(previous.end)})")
+    return problems
+
+
+def _transition_problems(project: Project, track: Track) -> list[str]:
+    problems = []
+    by_id = {e.id: e for e in track.elements}
+    spans = []
+    for transition in track.transitions:
+        where = f"transition {transition.id} on track {track.id}"
+        left, right = by_id.get(transition.from_id), by_id.get(transition.to_id)
+        if left is None or right is None:
+            missing = transition.from_id if left is None else transition.to_id
+            problems.append(f"{where}: element {missing!r} is not on this track")
+            continue
+        if left.end != right.start:
+            problems.append(f"{where}: {left.id} ends at {fmt(left.end)} but {right.id} starts at "
+                            f"{fmt(right.start)}; a transition needs two clips that meet at a cut")
+            continue
+        if transition.duration <= 0:
+            problems.append(f"{where}: duration must be positive")
+            continue
+        begin, finish = transition.span(left.end)
+        if begin < left.start or finish > right.end:
+            problems.append(f"{where}: {fmt(transition.duration)} s is longer than the clips around the cut allow")
+        problems += _handle_problems(project, where, left, right, left.end - begin, finish - right.start)
+        spans.append((begin, finish, transition.id))
+    spans.sort()
+    for (_, end_a, id_a), (start_b, _, id_b) in zip(spans, spans[1:]):
+        if start_b < end_a:
+            problems.append(f"track {track.id}: transitions {id_a} and {id_b} overlap")
+    return problems
+
+
+def _handle_problems(project: Project, where: str, left, right, before_cut: Fraction,
+                     after_cut: Fraction) -> list[str]:
+    """A transition shows the outgoing clip past its end and the incoming one before its start."""
+    problems = []
+    for element, needed_after, needed_before in ((left, after_cut, Fraction(0)), (right, Fraction(0), before_cut)):
+        if not isinstance(element, ClipElement):
+            continue
+        media = project.media.get(element.media_id)
+        if media is None or media.info.duration is None:
+            continue  # stills and text have unlimited handles
+        if element.source_in - needed_before < 0:
+            problems.append(f"{where}: {element.id} needs {fmt(needed_before)} s of media before its in point "
+                            f"but starts {fmt(element.source_in)} s into the source")
+        if element.source_out + needed_after > media.info.duration + SOURCE_END_TOLERANCE:
+            problems.append(f"{where}: {element.id} needs {fmt(needed_after)} s of media after its out point "
+                            f"but the source ends {float(media.info.duration - element.source_out):.3f} s later")
+    return problems
