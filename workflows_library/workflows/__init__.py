@@ -1,0 +1,1 @@
+"""Package data: one `<id>.json` (ComfyUI API format) and one `<id>.card.json` per curated workflow."""
