@@ -74,6 +74,7 @@ class ModelRequirement(_Strict):
     folder: str = Field(description="ComfyUI model folder, e.g. checkpoints, diffusion_models, vae")
     size_bytes: int | None = Field(None, ge=0)
     source: str = Field("", description="where to obtain it (URL or instructions)")
+    auto_download: bool = Field(False, description="the custom node pack fetches it itself on first use")
 
 
 class InputTarget(_Strict):

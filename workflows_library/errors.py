@@ -74,6 +74,8 @@ def format_node_errors(node_errors: dict[str, Any]) -> list[str]:
         errors = entry.get("errors", []) if isinstance(entry, dict) else []
         for err in errors or [{"message": str(entry)}]:
             detail = err.get("details") or ""
-            lines.append(f"node {node_id} ({class_type}): {err.get('message', 'error')}"
-                         + (f" — {detail}" if detail else ""))
+            lines.append(
+                f"node {node_id} ({class_type}): {err.get('message', 'error')}"
+                + (f" — {detail}" if detail else "")
+            )
     return lines

@@ -1,0 +1,1 @@
+"""Discovery: keyword ranking, MiniLM embeddings in a persistent Chroma collection, fused with filters."""

@@ -1,0 +1,97 @@
+"""BM25 over weighted card fields; reports which fields matched so results can explain themselves."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "tasks": 2.5,
+    "tags": 2.0,
+    "id": 1.5,
+    "category": 1.0,
+    "description": 1.0,
+    "inputs": 0.5,
+    "models": 0.5,
+}
+STOPWORDS = frozenset(
+    "a an and are as at be by can for from i in into is it me my of on or so the this that to with "
+    "want need please make some get use using your you our we".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+
+
+def stem(token: str) -> str:
+    """Crude suffix stripping: enough to match 'videos'/'video', 'upscaling'/'upscale'."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("es", ""), ("s", ""), ("ed", ""), ("e", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)] + keep
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class KeywordMatch:
+    score: float
+    fields: tuple[str, ...]
+
+
+@dataclass
+class KeywordIndex:
+    """Inverted index: term -> {doc: weighted term frequency}, plus which fields each term hit."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    _postings: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    _term_fields: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    _lengths: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, documents: dict[str, dict[str, str]]) -> KeywordIndex:
+        index = cls()
+        for doc_id, fields in documents.items():
+            index.add(doc_id, fields)
+        return index
+
+    def add(self, doc_id: str, fields: dict[str, str]) -> None:
+        weighted: Counter[str] = Counter()
+        length = 0.0
+        for name, text in fields.items():
+            weight = FIELD_WEIGHTS.get(name, 1.0)
+            for term in tokenize(text):
+                weighted[term] += weight
+                length += weight
+                self._term_fields[(term, doc_id)].add(name)
+        for term, tf in weighted.items():
+            self._postings[term][doc_id] = tf
+        self._lengths[doc_id] = length
+
+    def search(self, query: str) -> dict[str, KeywordMatch]:
+        if not self._lengths:
+            return {}
+        n_docs = len(self._lengths)
+        avg_len = sum(self._lengths.values()) / n_docs
+        scores: dict[str, float] = defaultdict(float)
+        matched: dict[str, set[str]] = defaultdict(set)
+        for term in set(tokenize(query)):
+            postings = self._postings.get(term)
+            if not postings:
+                continue
+            idf = math.log(1 + (n_docs - len(postings) + 0.5) / (len(postings) + 0.5))
+            for doc_id, tf in postings.items():
+                norm = self.k1 * (1 - self.b + self.b * self._lengths[doc_id] / avg_len)
+                scores[doc_id] += idf * tf * (self.k1 + 1) / (tf + norm)
+                matched[doc_id] |= self._term_fields[(term, doc_id)]
+        order = list(FIELD_WEIGHTS)
+        return {
+            doc_id: KeywordMatch(
+                score, tuple(sorted(matched[doc_id], key=lambda f: order.index(f) if f in order else 99))
+            )
+            for doc_id, score in scores.items()
+        }
