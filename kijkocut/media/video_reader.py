@@ -1,0 +1,141 @@
+"""Sequential video decoding by presentation time. A reader decodes forward and seeks only when asked for a
+time behind it or far ahead, so rendering a timeline reads each source roughly once."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from PIL import Image, ImageOps
+
+from kijkocut.errors import MediaError
+
+# Decoding forward is cheaper than a seek plus a GOP of decoding for short jumps.
+SEEK_AHEAD = Fraction(3)
+
+
+class VideoReader:
+    """`frame_at(t)` returns the frame on screen at media time t (seconds from the file's start): the latest
+    frame whose presentation time is at or before t, so variable frame rates map by time, not by count."""
+
+    def __init__(self, path: str | Path, *, alpha: bool = False):
+        self.path = str(path)
+        try:
+            self._container = av.open(self.path, metadata_errors="ignore")
+        except av.error.FFmpegError as exc:
+            raise MediaError(self.path, f"cannot open video ({exc})") from None
+        if not self._container.streams.video:
+            self._container.close()
+            raise MediaError(self.path, "has no video stream")
+        self._stream = self._container.streams.video[0]
+        self._time_base = Fraction(self._stream.time_base)
+        start = self._container.start_time
+        self._origin = Fraction(start, av.time_base) if start is not None else Fraction(0)
+        self._decoder = self._make_decoder(alpha)
+        rate = self._stream.average_rate or self._stream.guessed_rate or 30
+        # Container timestamps are quantised (1 ms in Matroska); accept that much lateness, at most half a frame.
+        self._tolerance = min(Fraction(1, 500), 1 / (2 * Fraction(rate)))
+        self._packets = None
+        self._pending: list[av.VideoFrame] = []
+        self._current: av.VideoFrame | None = None
+        self._current_t = Fraction(-1)
+        self._next: av.VideoFrame | None = None
+        self._next_t: Fraction | None = None
+        self._exhausted = False
+
+    def _make_decoder(self, alpha: bool):
+        ctx = self._stream.codec_context
+        # FFmpeg's native VP9 decoder drops the alpha layer of WebM files; libvpx keeps it.
+        if alpha and ctx.name == "vp9" and "libvpx-vp9" in av.codecs_available:
+            custom = av.CodecContext.create("libvpx-vp9", "r")
+            if ctx.extradata:
+                custom.extradata = ctx.extradata
+            ctx = custom
+        ctx.thread_type = "AUTO"
+        return ctx
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> VideoReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _time_of(self, frame: av.VideoFrame, previous: Fraction | None) -> Fraction:
+        if frame.pts is None:
+            return previous if previous is not None else Fraction(0)
+        return frame.pts * self._time_base - self._origin
+
+    def _decode_next(self) -> av.VideoFrame | None:
+        while not self._pending:
+            if self._exhausted:
+                return None
+            try:
+                packet = next(self._packets)
+                self._pending.extend(self._decoder.decode(packet if packet.size else None))
+                if not packet.size:
+                    self._exhausted = True
+            except StopIteration:
+                self._exhausted = True
+                self._pending.extend(self._decoder.decode(None))
+            except av.error.EOFError:
+                self._exhausted = True
+            except av.error.FFmpegError as exc:
+                raise MediaError(self.path, f"decoding failed near {float(self._current_t):.3f} s ({exc})") from None
+        return self._pending.pop(0)
+
+    def _restart(self, t: Fraction) -> None:
+        target = int((t + self._origin) / self._time_base)
+        try:
+            self._container.seek(max(target, 0), stream=self._stream, backward=True, any_frame=False)
+        except av.error.FFmpegError as exc:
+            raise MediaError(self.path, f"cannot seek to {float(t):.3f} s ({exc})") from None
+        try:
+            self._decoder.flush_buffers()  # drop frames decoded before the seek
+        except (AttributeError, av.error.FFmpegError):
+            pass
+        self._packets = self._container.demux(self._stream)
+        self._pending.clear()
+        self._exhausted = False
+        self._current = self._decode_next()
+        if self._current is None:
+            raise MediaError(self.path, f"no frame at or after {float(t):.3f} s (truncated file?)")
+        self._current_t = self._time_of(self._current, None)
+        self._load_next()
+
+    def _load_next(self) -> None:
+        self._next = self._decode_next()
+        self._next_t = None if self._next is None else self._time_of(self._next, self._current_t)
+
+    def frame_at(self, t: Fraction) -> av.VideoFrame:
+        if self._packets is None or t < self._current_t - self._tolerance or t > self._current_t + SEEK_AHEAD:
+            self._restart(t)
+        while self._next is not None and self._next_t <= t + self._tolerance:
+            self._current, self._current_t = self._next, self._next_t
+            self._load_next()
+        return self._current
+
+
+class StillReader:
+    """A still image as a video source: decoded once, the same frame at every time."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            with Image.open(self.path) as image:
+                image = ImageOps.exif_transpose(image) or image
+                has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+                pixels = np.asarray(image.convert("RGBA" if has_alpha else "RGB"))
+        except OSError as exc:
+            raise MediaError(self.path, f"cannot read image ({exc})") from None
+        self._frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgba" if has_alpha else "rgb24")
+
+    def frame_at(self, t: Fraction) -> av.VideoFrame:
+        return self._frame
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,104 @@
+"""A YUV 4:2:0 output frame that layers are blended into. Compositing in the encoder's own pixel format
+(BT.601, limited range, like FFmpeg's defaults) skips two full-frame colour conversions per frame, and blending
+touches only each layer's bounding box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import av
+import numpy as np
+
+
+def rgb_to_yuv601(r: float, g: float, b: float) -> tuple[int, int, int]:
+    """8-bit RGB to limited-range BT.601 YCbCr (what swscale does by default)."""
+    y = 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255
+    u = 128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255
+    v = 128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255
+    return round(y), round(u), round(v)
+
+
+def plane_view(frame: av.VideoFrame, index: int, width: int, height: int) -> np.ndarray:
+    """A writable numpy view of one plane (without the line padding)."""
+    plane = frame.planes[index]
+    return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:height, :width]
+
+
+@dataclass
+class Patch:
+    """A layer ready to blend: 4:2:0 planes placed at an even (x, y), with optional alpha planes."""
+
+    x: int
+    y: int
+    luma: np.ndarray
+    cb: np.ndarray
+    cr: np.ndarray
+    alpha: np.ndarray | None = None  # full resolution, uint8
+    alpha_chroma: np.ndarray | None = None  # half resolution, uint8
+
+    @classmethod
+    def from_frame(cls, frame: av.VideoFrame, x: int, y: int) -> Patch:
+        """From a yuv420p or yuva420p frame (planes copied out of the frame's buffers)."""
+        w, h = frame.width, frame.height
+        cw, ch = (w + 1) // 2, (h + 1) // 2
+        luma = plane_view(frame, 0, w, h)
+        cb, cr = plane_view(frame, 1, cw, ch), plane_view(frame, 2, cw, ch)
+        alpha = alpha_chroma = None
+        if frame.format.name == "yuva420p":
+            alpha = plane_view(frame, 3, w, h)
+            padded = alpha if (w % 2 == 0 and h % 2 == 0) else np.pad(alpha, ((0, h % 2), (0, w % 2)), mode="edge")
+            alpha_chroma = padded.reshape(ch, 2, cw, 2).mean(axis=(1, 3)).astype(np.uint8)
+        return cls(x, y, luma, cb, cr, alpha, alpha_chroma)
+
+    @property
+    def width(self) -> int:
+        return self.luma.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.luma.shape[0]
+
+
+class Canvas:
+    def __init__(self, width: int, height: int, background: tuple[int, int, int]):
+        self.width, self.height = width, height
+        self.frame = av.VideoFrame(width, height, "yuv420p")
+        self.luma = plane_view(self.frame, 0, width, height)
+        self.cb = plane_view(self.frame, 1, width // 2, height // 2)
+        self.cr = plane_view(self.frame, 2, width // 2, height // 2)
+        y, u, v = rgb_to_yuv601(*background)
+        self.luma[:] = y
+        self.cb[:] = u
+        self.cr[:] = v
+
+    def covers(self, patch: Patch) -> bool:
+        return patch.x == 0 and patch.y == 0 and patch.width == self.width and patch.height == self.height
+
+    def blend(self, patch: Patch, opacity: float) -> None:
+        if opacity <= 0:
+            return
+        self._blend_plane(self.luma, patch.luma, patch.x, patch.y, patch.alpha, opacity)
+        self._blend_plane(self.cb, patch.cb, patch.x // 2, patch.y // 2, patch.alpha_chroma, opacity)
+        self._blend_plane(self.cr, patch.cr, patch.x // 2, patch.y // 2, patch.alpha_chroma, opacity)
+
+    @staticmethod
+    def _blend_plane(dst: np.ndarray, src: np.ndarray, x: int, y: int, alpha: np.ndarray | None,
+                     opacity: float) -> None:
+        height, width = dst.shape
+        x0, y0 = max(x, 0), max(y, 0)
+        x1, y1 = min(x + src.shape[1], width), min(y + src.shape[0], height)
+        if x1 <= x0 or y1 <= y0:
+            return
+        region = dst[y0:y1, x0:x1]
+        source = src[y0 - y : y1 - y, x0 - x : x1 - x]
+        if alpha is None and opacity >= 1:
+            region[:] = source
+            return
+        if alpha is None:
+            weight: np.ndarray | float = opacity
+        else:
+            weight = alpha[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.float32) * np.float32(opacity / 255)
+        mixed = region.astype(np.float32)
+        mixed += (source.astype(np.float32) - mixed) * weight
+        np.rint(mixed, out=mixed)
+        region[:] = mixed.astype(np.uint8)

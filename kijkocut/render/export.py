@@ -1,0 +1,232 @@
+"""Streaming export: decode -> composite (a worker thread) -> encode and mux (the caller's thread), joined by
+a bounded queue, so memory stays flat however long the timeline is. The file is written beside the destination
+and renamed into place only when complete: a failed or cancelled export never leaves a broken file there."""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+from kijkocut.errors import KijkoCutError, RenderCancelled
+from kijkocut.model import Project
+from kijkocut.render.audio_mix import AudioMixer
+from kijkocut.render.frames import FrameRenderer, ProgressCallback, is_cancelled, output_geometry
+from kijkocut.render.presets import AUDIO_ENCODERS, VIDEO_ENCODERS, ExportSettings
+from kijkocut.timebase import frame_count
+from kijkocut.validate import check_project
+
+QUEUE_DEPTH = 8
+
+
+@dataclass
+class ExportResult:
+    path: str
+    frames: int
+    duration: Fraction
+    width: int
+    height: int
+    frame_rate: Fraction
+    has_audio: bool
+    seconds: float
+
+
+class _Stop:
+    """Queue sentinel carrying the worker's exception, if any."""
+
+    def __init__(self, error: BaseException | None = None):
+        self.error = error
+
+
+def _open_video_stream(container, settings: ExportSettings, width: int, height: int, rate: Fraction):
+    encoder, pixel_format, _ = VIDEO_ENCODERS[settings.codec]
+    if encoder not in av.codecs_available:
+        raise KijkoCutError(f"this FFmpeg build has no {encoder} encoder for {settings.codec}")
+    stream = container.add_stream(encoder, rate=rate)
+    stream.width, stream.height, stream.pix_fmt = width, height, pixel_format
+    stream.time_base = 1 / rate
+    options: dict[str, str] = {}
+    if settings.codec in ("h264", "h265"):
+        options["preset"] = settings.speed
+        if settings.codec == "h265":
+            options["x265-params"] = "log-level=error"
+    if settings.codec == "av1":
+        options["preset"] = "10"
+    if settings.codec == "vp9":
+        options.update({"deadline": "realtime", "cpu-used": "8", "row-mt": "1"})
+    if settings.codec == "prores":
+        options["profile"] = "2"  # ProRes 422
+    if settings.bitrate:
+        stream.bit_rate = settings.bitrate
+    elif settings.crf is not None and settings.codec in ("h264", "h265", "av1", "vp9"):
+        options["crf"] = str(settings.crf)
+        if settings.codec == "vp9":
+            stream.bit_rate = 0
+    stream.options = options
+    stream.codec_context.thread_count = settings.threads
+    return stream
+
+
+def _open_audio_stream(container, settings: ExportSettings, project: Project):
+    codec = AUDIO_ENCODERS[settings.container]
+    rate = project.settings.sample_rate if codec != "libopus" else 48000
+    layout = "mono" if project.settings.channels == 1 else "stereo"
+    stream = container.add_stream(codec, rate=rate, layout=layout)
+    stream.bit_rate = settings.audio_bitrate
+    return stream
+
+
+def _to_encoder_format(frame: av.VideoFrame, pixel_format: str) -> av.VideoFrame:
+    if frame.format.name == pixel_format:
+        return frame
+    if pixel_format == "pal8":
+        return frame.reformat(format="rgb8").reformat(format="pal8")
+    return frame.reformat(format=pixel_format)
+
+
+def export_project(project: Project, output_path: str | os.PathLike, settings: ExportSettings | None = None, *,
+                   project_dir: str | os.PathLike | None = None, progress: ProgressCallback | None = None,
+                   cancel=None) -> ExportResult:
+    settings = settings or ExportSettings()
+    check_project(project)
+    output_path = Path(output_path)
+    began = time.monotonic()
+    rate = settings.frame_rate or project.settings.frame_rate
+    start = settings.start or Fraction(0)
+    end = settings.end if settings.end is not None else project.duration()
+    if end <= start:
+        raise KijkoCutError("nothing to export: the timeline is empty" if end == 0
+                            else f"nothing to export between {float(start):.3f} s and {float(end):.3f} s")
+    total = frame_count(end - start, rate)
+    geometry = output_geometry(project, settings.width, settings.height, settings.reframe)
+    with_audio = settings.audio and settings.container != "gif"
+
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=f".{output_path.stem}.", suffix=f".partial{output_path.suffix}",
+                                   dir=output_path.parent)
+    os.close(fd)
+    frames_out: queue.Queue = queue.Queue(maxsize=QUEUE_DEPTH)
+    stop_worker = threading.Event()
+    worker = None
+    try:
+        options = {"movflags": "+faststart"} if settings.container in ("mp4", "mov") else {}
+        with av.open(partial, "w", format=_muxer(settings), options=options) as container:
+            video = _open_video_stream(container, settings, geometry.width, geometry.height, rate)
+            audio = _open_audio_stream(container, settings, project) if with_audio else None
+            pixel_format = VIDEO_ENCODERS[settings.codec][1]
+            # The muxer may change the stream's time base once it writes the header; frames keep 1/rate.
+            frame_time_base = 1 / rate
+            worker = threading.Thread(target=_produce_frames, name="kijkocut-composite", daemon=True,
+                                      args=(project, geometry, project_dir, start, rate, total, frames_out,
+                                            stop_worker))
+            worker.start()
+            mixer = AudioMixer(project, project_dir=project_dir) if audio is not None else None
+            fifo = av.AudioFifo() if audio is not None else None
+            audio_done = math.floor(start * project.settings.sample_rate)
+            try:
+                for index in range(total):
+                    if is_cancelled(cancel):
+                        raise RenderCancelled(f"export to {output_path} cancelled")
+                    item = frames_out.get()
+                    if isinstance(item, _Stop):
+                        raise item.error or KijkoCutError("renderer stopped early")
+                    frame = _to_encoder_format(item, pixel_format)
+                    frame.pts, frame.time_base = index, frame_time_base
+                    frame.pict_type = av.video.frame.PictureType.NONE
+                    container.mux(video.encode(frame))
+                    if mixer is not None:
+                        sample_rate = project.settings.sample_rate
+                        upto = math.floor((start + Fraction(index + 1) / rate) * sample_rate)
+                        _encode_audio(container, audio, fifo, mixer, audio_done, upto, start, sample_rate)
+                        audio_done = upto
+                    if progress:
+                        progress(index + 1, total)
+                container.mux(video.encode(None))
+                if audio is not None:
+                    _flush_audio(container, audio, fifo)
+            finally:
+                if mixer is not None:
+                    mixer.close()
+        os.replace(partial, output_path)
+    except BaseException:
+        stop_worker.set()
+        _drain(frames_out)
+        Path(partial).unlink(missing_ok=True)
+        raise
+    finally:
+        if worker is not None:
+            stop_worker.set()
+            _drain(frames_out)
+            worker.join(timeout=10)
+    return ExportResult(str(output_path), total, Fraction(total) / rate, geometry.width, geometry.height, rate,
+                        with_audio, time.monotonic() - began)
+
+
+def _muxer(settings: ExportSettings) -> str:
+    return {"mkv": "matroska", "mov": "mov", "mp4": "mp4", "webm": "webm", "gif": "gif"}[settings.container]
+
+
+def _produce_frames(project, geometry, project_dir, start, rate, total, frames_out: queue.Queue,
+                    stop: threading.Event) -> None:
+    try:
+        with FrameRenderer(project, geometry, project_dir=project_dir) as renderer:
+            for index in range(total):
+                if stop.is_set():
+                    return
+                frame = renderer.render(start + Fraction(index) / rate)
+                while not stop.is_set():
+                    try:
+                        frames_out.put(frame, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+    except BaseException as exc:  # handed to the encoding thread, which re-raises it
+        _put_stop(frames_out, _Stop(exc), stop)
+        return
+    _put_stop(frames_out, _Stop(None), stop)
+
+
+def _put_stop(frames_out: queue.Queue, item: _Stop, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            frames_out.put(item, timeout=0.2)
+            return
+        except queue.Full:
+            continue
+
+
+def _drain(frames_out: queue.Queue) -> None:
+    while True:
+        try:
+            frames_out.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _encode_audio(container, stream, fifo, mixer: AudioMixer, first: int, upto: int, start: Fraction,
+                  sample_rate: int) -> None:
+    if upto <= first:
+        return
+    samples = mixer.mix(first, upto - first)
+    frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout=stream.layout.name)
+    frame.sample_rate = sample_rate
+    frame.pts = first - math.floor(start * sample_rate)
+    frame.time_base = Fraction(1, sample_rate)
+    fifo.write(frame)
+    frame_size = stream.codec_context.frame_size or 1024
+    while fifo.samples >= frame_size:
+        container.mux(stream.encode(fifo.read(frame_size)))
+
+
+def _flush_audio(container, stream, fifo) -> None:
+    if fifo.samples:
+        container.mux(stream.encode(fifo.read()))
+    container.mux(stream.encode(None))

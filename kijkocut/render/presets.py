@@ -1,0 +1,84 @@
+"""Export settings and platform presets."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kijkocut.timebase import Rate, Time
+
+Container = Literal["mp4", "mov", "mkv", "webm", "gif"]
+VideoCodec = Literal["h264", "h265", "av1", "vp9", "prores", "gif"]
+SpeedPreset = Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
+
+# Encoder name in FFmpeg, pixel format, and which containers can hold it.
+VIDEO_ENCODERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "h264": ("libx264", "yuv420p", ("mp4", "mov", "mkv")),
+    "h265": ("libx265", "yuv420p", ("mp4", "mov", "mkv")),
+    "av1": ("libsvtav1", "yuv420p", ("mp4", "mkv", "webm")),
+    "vp9": ("libvpx-vp9", "yuv420p", ("mkv", "webm")),
+    "prores": ("prores_ks", "yuv422p10le", ("mov", "mkv")),
+    "gif": ("gif", "pal8", ("gif",)),
+}
+AUDIO_ENCODERS = {"mp4": "aac", "mov": "aac", "mkv": "aac", "webm": "libopus"}
+DEFAULT_CODEC = {"mp4": "h264", "mov": "h264", "mkv": "h264", "webm": "vp9", "gif": "gif"}
+
+
+class ExportSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    container: Container = "mp4"
+    video_codec: VideoCodec | None = Field(None, description="None = the container's usual codec")
+    crf: int | None = Field(20, ge=0, le=63, description="constant quality; lower is better")
+    bitrate: int | None = Field(None, ge=10_000, description="video bits/s; overrides crf when set")
+    speed: SpeedPreset = "veryfast"
+    width: int | None = Field(None, ge=16, le=8192, description="output size; None = canvas size")
+    height: int | None = Field(None, ge=16, le=8192)
+    reframe: Literal["contain", "cover"] = Field("contain", description="when the output aspect differs: "
+                                                 "letterbox (contain) or crop (cover)")
+    frame_rate: Rate | None = Field(None, description="None = project frame rate")
+    start: Time | None = Field(None, description="range start on the timeline; None = 0")
+    end: Time | None = Field(None, description="range end; None = end of the timeline")
+    audio: bool = True
+    audio_bitrate: int = Field(192_000, ge=32_000, le=512_000)
+    threads: int = Field(0, ge=0, description="encoder threads; 0 = all cores")
+
+    @model_validator(mode="after")
+    def _compatible(self) -> ExportSettings:
+        codec = self.codec
+        if self.container not in VIDEO_ENCODERS[codec][2]:
+            raise ValueError(f"{codec} video cannot go in a {self.container} file "
+                             f"(use {', '.join(VIDEO_ENCODERS[codec][2])})")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+    @property
+    def codec(self) -> str:
+        return self.video_codec or DEFAULT_CODEC[self.container]
+
+
+PRESETS: dict[str, ExportSettings] = {
+    "default": ExportSettings(),
+    "youtube_1080p": ExportSettings(width=1920, height=1080, crf=18, speed="fast"),
+    "youtube_4k": ExportSettings(width=3840, height=2160, crf=18, speed="fast"),
+    "tiktok": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
+    "reels": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
+    "shorts": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
+    "instagram_square": ExportSettings(width=1080, height=1080, crf=20, reframe="cover"),
+    "prores_master": ExportSettings(container="mov", video_codec="prores", crf=None),
+    "webm_vp9": ExportSettings(container="webm", video_codec="vp9", crf=32),
+    "av1": ExportSettings(container="mkv", video_codec="av1", crf=35),
+    "hevc": ExportSettings(container="mp4", video_codec="h265", crf=24),
+    "gif": ExportSettings(container="gif", width=480, frame_rate=15, audio=False, crf=None),
+}
+
+
+def settings_for(preset: str | None = None, **overrides) -> ExportSettings:
+    """A preset with overrides applied (unknown preset names are a clear error)."""
+    if preset is not None and preset not in PRESETS:
+        raise ValueError(f"unknown export preset {preset!r}; choose one of {', '.join(sorted(PRESETS))}")
+    base = PRESETS[preset or "default"].model_dump()
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    return ExportSettings.model_validate(base)
