@@ -1,0 +1,510 @@
+"""Builds the MCP server: tools, resources and prompts over the service layer (a thin facade — every tool
+body is one service call plus the shape of its result).
+
+Input schemas stay flat for clients that sanitise them (Gemini CLI drops `$ref`/`$defs` and copes badly with
+`anyOf`): scalar parameters only, enums inline, optional values published as their plain type.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import anyio
+import anyio.to_thread
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
+
+from kijkocut.errors import KijkoCutError
+from kijkocut.project_io import project_to_json
+from kijkocut.render.presets import PRESETS
+from mcp_server import editing, media, prompts, renders
+from mcp_server.errors import ServiceError
+from mcp_server.schemas import (
+    EditOutcome,
+    FileList,
+    ImageInfo,
+    ImportOutcome,
+    JobList,
+    JobView,
+    MediaList,
+    ProjectDeleted,
+    ProjectList,
+    ProjectSummary,
+    ProjectView,
+    WorkflowCardView,
+    WorkflowSearchResult,
+    WorkflowValidation,
+)
+from mcp_server.services import Services
+from mcp_server.views import project_summary, project_view
+
+INSTRUCTIONS = """KijkoCut edits videos on a multi-track timeline and runs ComfyUI generation workflows.
+Typical flow: files_list → project_create → media_import → clip_add / text_add / transition_add →
+frame_render to look → export_start → job_wait until done. Times are seconds (decimals are fine; they are
+snapped to the project's frames). Every edit returns the changed elements and the new revision; project_undo
+reverts the last edit. Long work (exports, previews, workflows) returns a job: call job_wait again while
+`done` is false."""
+
+# Clients time a call out at about 60 s; waits stay well below that and hand back the job to poll again.
+MAX_WAIT_SECONDS = 45
+RESOURCE_MAX_BYTES = 25 * 1024 * 1024
+EXPECTED_ERRORS = (ServiceError, KijkoCutError, ValidationError, ValueError, OSError)
+
+# --- parameter types --------------------------------------------------------------------------------------
+
+ProjectId = Annotated[str, Field(min_length=1, max_length=64, description="project id, e.g. 'prj_0123456789'")]
+ElementId = Annotated[str, Field(min_length=1, max_length=64, description="element id from project_describe")]
+Seconds = Annotated[float, Field(ge=0, le=86_400)]
+Mode = Annotated[Literal["overwrite", "insert", "strict"],
+                 Field(description="overwrite what is there, insert (push later elements right), or strict "
+                                   "(fail if it would overlap)")]
+# Optional values publish their plain type (no anyOf-with-null) and are simply omitted by the caller.
+OptSeconds = Annotated[float | None, Field(ge=0, le=86_400), WithJsonSchema({"type": "number", "minimum": 0})]
+OptNumber = Annotated[float | None, WithJsonSchema({"type": "number"})]
+OptId = Annotated[str | None, Field(max_length=64), WithJsonSchema({"type": "string"})]
+OptName = Annotated[str | None, Field(max_length=120), WithJsonSchema({"type": "string"})]
+WaitSeconds = Annotated[float, Field(ge=0, le=MAX_WAIT_SECONDS,
+                                     description=f"how long to wait for the job (max {MAX_WAIT_SECONDS} s); "
+                                                 f"returns early when it finishes")]
+
+PRESET_HELP = (f"one of: {', '.join(sorted(PRESETS))}. tiktok/reels/shorts are 1080x1920 vertical (cropped to "
+               f"fill); default keeps the canvas size")
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+EDIT = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
+EDIT_IDEMPOTENT = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
+                                  open_world_hint=False)
+DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
+                              open_world_hint=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def tool_errors(fn: F) -> F:
+    """Turn anticipated failures into tool errors the model reads (the SDK would hide them as crashes)."""
+    if inspect.iscoroutinefunction(fn):
+        @functools.wraps(fn)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            except EXPECTED_ERRORS as exc:
+                raise ToolError(str(exc)) from exc
+        return async_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except EXPECTED_ERRORS as exc:
+            raise ToolError(str(exc)) from exc
+    return wrapper  # type: ignore[return-value]
+
+
+def structured(model: BaseModel, *extra: Any) -> CallToolResult:
+    """A result carrying the model as structured content, its JSON as text (for clients that only read
+    text), and any extra content blocks (images, resource links)."""
+    text = TextContent(type="text", text=model.model_dump_json(exclude_defaults=True))
+    return CallToolResult(content=[text, *extra], structured_content=model.model_dump(mode="json"))
+
+
+def image_result(data: bytes, info: ImageInfo) -> CallToolResult:
+    image = ImageContent(type="image", data=base64.b64encode(data).decode("ascii"), mime_type=info.mime_type)
+    return structured(info, image)
+
+
+def job_result(view: JobView) -> CallToolResult:
+    links = [ResourceLink(type="resource_link", uri=out.uri, name=Path(out.path).name, mime_type=out.mime_type,
+                          size=out.size_bytes, description=f"{view.kind} output") for out in view.outputs]
+    return structured(view, *links)
+
+
+def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any) -> MCPServer:
+    """`auth`: `token_verifier` and `auth` (AuthSettings) for HTTP; stdio and in-process need none."""
+    server = MCPServer("kijkocut", title="KijkoCut video editor", instructions=INSTRUCTIONS, version="0.1.0",
+                       log_level=log_level, **auth)  # type: ignore[arg-type]
+    ws, store, jobs = services.workspace, services.projects, services.jobs
+
+    def tool(annotations: ToolAnnotations, title: str) -> Callable[[F], F]:
+        def register(fn: F) -> F:
+            server.add_tool(tool_errors(fn), title=title, annotations=annotations)
+            return fn
+        return register
+
+    # --- projects ---------------------------------------------------------------------------------------
+
+    @tool(EDIT, "Create project")
+    def project_create(
+        name: Annotated[str, Field(min_length=1, max_length=120)] = "Untitled",
+        width: Annotated[int, Field(ge=16, le=8192, description="canvas width in pixels (even)")] = 1920,
+        height: Annotated[int, Field(ge=16, le=8192, description="canvas height in pixels (even); "
+                                                                 "1080x1920 for vertical video")] = 1080,
+        frame_rate: Annotated[float, Field(gt=0, le=240, description="frames per second; 29.97 and 23.976 "
+                                                                      "map to their exact NTSC rates")] = 30,
+    ) -> ProjectSummary:
+        """Create an empty project (a timeline with a canvas size and frame rate) and return its id."""
+        return project_summary(store.create(name, width, height, str(frame_rate)))
+
+    @tool(READ_ONLY, "List projects")
+    def project_list() -> ProjectList:
+        """List the projects in the workspace with their size and duration."""
+        return ProjectList(projects=[project_summary(p) for p in store.list()])
+
+    @tool(READ_ONLY, "Describe project")
+    def project_describe(project_id: ProjectId) -> ProjectView:
+        """Open a project: its tracks (bottom layer first) with their elements and transitions, its media
+        pool, duration, revision and whether undo/redo are possible."""
+        with store.read(project_id) as project:
+            return project_view(project, ws)
+
+    @tool(DESTRUCTIVE, "Delete project")
+    def project_delete(project_id: ProjectId) -> ProjectDeleted:
+        """Delete a project file and its folder. Media files and finished renders are kept. Cannot be undone."""
+        store.delete(project_id)
+        return ProjectDeleted(project_id=project_id, deleted=True)
+
+    @tool(EDIT, "Undo")
+    def project_undo(project_id: ProjectId) -> EditOutcome:
+        """Undo the project's last edit; returns what changed back."""
+        return editing.undo(store, project_id)
+
+    @tool(EDIT, "Redo")
+    def project_redo(project_id: ProjectId) -> EditOutcome:
+        """Redo the last undone edit."""
+        return editing.redo(store, project_id)
+
+    # --- media ------------------------------------------------------------------------------------------
+
+    @tool(READ_ONLY, "List files")
+    def files_list(
+        folder: Annotated[str, Field(max_length=1000, description="workspace-relative folder or an allowed "
+                                                                   "absolute folder; empty = workspace root "
+                                                                   "and the allowed media folders")] = "",
+    ) -> FileList:
+        """List sub-folders and media files (video, audio, images) in a folder the server may read."""
+        return media.browse(ws, folder)
+
+    @tool(EDIT_IDEMPOTENT, "Import media")
+    def media_import(
+        project_id: ProjectId,
+        path: Annotated[str, Field(min_length=1, max_length=1000, description="a media file or a folder (its "
+                                                                               "media files are imported)")],
+    ) -> ImportOutcome:
+        """Probe media files and add them to the project's media pool (not yet to the timeline; use clip_add).
+        Files already in the pool are not added twice; unreadable files are listed under `skipped`."""
+        return media.import_path(store, ws, project_id, path)
+
+    @tool(READ_ONLY, "List media")
+    def media_list(project_id: ProjectId) -> MediaList:
+        """List the project's media pool with probe info (kind, duration, size, frame rate, audio)."""
+        return media.list_media(store, ws, project_id)
+
+    @tool(READ_ONLY, "Media thumbnail")
+    def media_thumbnail(
+        project_id: ProjectId,
+        media_id: Annotated[str, Field(min_length=1, max_length=64)],
+        time: Annotated[Seconds, Field(description="media time in seconds")] = 0.0,
+        width: Annotated[int, Field(ge=32, le=640)] = 320,
+    ) -> Annotated[CallToolResult, ImageInfo]:
+        """A small JPEG of a video or image in the media pool at a media time."""
+        return image_result(*renders.thumbnail(store, project_id, media_id, time, width))
+
+    # --- editing ----------------------------------------------------------------------------------------
+
+    @tool(EDIT, "Add track")
+    def track_add(
+        project_id: ProjectId,
+        kind: Annotated[Literal["video", "overlay", "text", "audio"],
+                        Field(description="overlay = picture-in-picture layer above video")],
+        name: Annotated[str, Field(max_length=120)] = "",
+    ) -> EditOutcome:
+        """Add a track on top of the others. clip_add and text_add create a fitting track when none exists."""
+        return editing.add_track(store, project_id, kind, name)
+
+    @tool(EDIT, "Add clip")
+    def clip_add(
+        project_id: ProjectId,
+        media_id: Annotated[str, Field(min_length=1, max_length=64, description="from media_import")],
+        track_id: Annotated[OptId, Field(description="omit: the first video track (audio track for "
+                                                     "audio files), created if needed")] = None,
+        start: Annotated[OptSeconds, Field(description="timeline position; omit to append after the last "
+                                                       "element of the track")] = None,
+        source_in: Annotated[Seconds, Field(description="media time where the clip starts")] = 0.0,
+        duration: Annotated[OptSeconds, Field(description="length; omit for the rest of the media (5 s for "
+                                                          "images)")] = None,
+        mode: Mode = "overwrite",
+    ) -> EditOutcome:
+        """Put a piece of a media file on the timeline."""
+        return editing.add_clip(store, project_id, media_id, track_id=track_id, start=start, source_in=source_in,
+                                duration=duration, mode=mode)
+
+    @tool(EDIT, "Add text")
+    def text_add(
+        project_id: ProjectId,
+        text: Annotated[str, Field(min_length=1, max_length=2000)],
+        start: Seconds,
+        duration: Annotated[float, Field(gt=0, le=86_400)],
+        track_id: Annotated[OptId, Field(description="omit: the first text track, created if needed")] = None,
+        size: Annotated[int, Field(ge=4, le=1000, description="pixels at canvas resolution")] = 96,
+        color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$")] = "#ffffff",
+        x: Annotated[OptNumber, Field(description="centre x in canvas pixels; omit to centre")] = None,
+        y: Annotated[OptNumber, Field(description="centre y in canvas pixels; omit to centre")] = None,
+        fade_in: Seconds = 0.0,
+        fade_out: Seconds = 0.0,
+    ) -> EditOutcome:
+        """Add a title or caption over the video."""
+        return editing.add_text(store, project_id, text, start=start, duration=duration, track_id=track_id,
+                                size=size, color=color, x=x, y=y, fade_in=fade_in, fade_out=fade_out)
+
+    @tool(EDIT_IDEMPOTENT, "Move element")
+    def element_move(
+        project_id: ProjectId, element_id: ElementId,
+        start: Annotated[Seconds, Field(description="new timeline start")],
+        track_id: Annotated[OptId, Field(description="destination track; omit to stay on the same one")] = None,
+        mode: Mode = "overwrite",
+    ) -> EditOutcome:
+        """Move an element to a new start time, optionally onto another track."""
+        return editing.move(store, project_id, element_id, start, track_id=track_id, mode=mode)
+
+    @tool(EDIT_IDEMPOTENT, "Trim element")
+    def element_trim(
+        project_id: ProjectId, element_id: ElementId,
+        edge: Annotated[Literal["start", "end"], Field(description="which edge to move")],
+        to: Annotated[Seconds, Field(description="new timeline time of that edge")],
+    ) -> EditOutcome:
+        """Trim (or extend) an element's start or end edge; the other edge stays where it is."""
+        return editing.trim(store, project_id, element_id, edge, to)
+
+    @tool(EDIT, "Split element")
+    def element_split(
+        project_id: ProjectId, element_id: ElementId,
+        at: Annotated[Seconds, Field(description="timeline time strictly inside the element")],
+    ) -> EditOutcome:
+        """Cut an element in two at a timeline time; returns both pieces."""
+        return editing.split(store, project_id, element_id, at)
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False,
+                          open_world_hint=False), "Delete element")
+    def element_delete(
+        project_id: ProjectId, element_id: ElementId,
+        ripple: Annotated[bool, Field(description="close the gap by pulling later elements left")] = True,
+        all_tracks: Annotated[bool, Field(description="with ripple: shift the other tracks too")] = False,
+    ) -> EditOutcome:
+        """Remove an element from the timeline (ripple delete by default). project_undo brings it back."""
+        return editing.delete(store, project_id, element_id, ripple=ripple, all_tracks=all_tracks)
+
+    @tool(EDIT, "Add transition")
+    def transition_add(
+        project_id: ProjectId,
+        from_element_id: ElementId,
+        to_element_id: Annotated[str, Field(min_length=1, max_length=64, description="the element that starts "
+                                                                                     "where the first ends")],
+        duration: Annotated[float, Field(gt=0, le=60)] = 1.0,
+        alignment: Annotated[Literal["center", "start", "end"],
+                             Field(description="centred on the cut, starting at it, or ending at it")] = "center",
+    ) -> EditOutcome:
+        """Crossfade between two clips that meet at a cut on the same track. The clips need unused media
+        beyond the cut (handles); if the error says there is not enough, trim the clips or shorten the
+        transition."""
+        return editing.add_transition(store, project_id, from_element_id, to_element_id, duration=duration,
+                                      alignment=alignment)
+
+    @tool(EDIT_IDEMPOTENT, "Set property")
+    def property_set(
+        project_id: ProjectId, element_id: ElementId,
+        property: Annotated[str, Field(min_length=1, max_length=100, description=(
+            "dotted field name: clips: transform.x, transform.y, transform.scale, transform.rotation, "
+            "transform.opacity, transform.fit (contain|cover|stretch|none), gain_db, audio_muted, fade_in, "
+            "fade_out, name; text: text, style.size, style.color, style.x, style.y, style.align"))],
+        value: Annotated[str, Field(max_length=2000, description="JSON value ('0.5', 'true', '\"cover\"'); "
+                                                                 "plain text is taken as a string")],
+    ) -> EditOutcome:
+        """Change one property of an element."""
+        return editing.set_property(store, project_id, element_id, property, value)
+
+    # --- preview and export -----------------------------------------------------------------------------
+
+    @tool(READ_ONLY, "Render frame")
+    def frame_render(
+        project_id: ProjectId,
+        time: Annotated[Seconds, Field(description="timeline time")],
+        width: Annotated[int, Field(ge=32, le=960)] = 480,
+    ) -> Annotated[CallToolResult, ImageInfo]:
+        """Render the timeline at one time as a small JPEG, to check a composition."""
+        return image_result(*renders.frame(store, project_id, time, width))
+
+    async def wait_for(job_id: str, seconds: float, ctx: Context) -> JobView:
+        """Poll a job until it finishes or the bounded wait ends, sending progress notifications."""
+        deadline = anyio.current_time() + seconds
+        last: tuple[float, str] | None = None
+        while True:
+            view = await anyio.to_thread.run_sync(job_view, job_id)
+            if (view.progress, view.message) != last:
+                last = (view.progress, view.message)
+                await ctx.report_progress(view.progress, 1.0, view.message or view.state)
+            if view.done or anyio.current_time() >= deadline:
+                return view
+            await anyio.sleep(min(0.25, max(0.0, deadline - anyio.current_time())))
+
+    @tool(EDIT_IDEMPOTENT, "Render preview")
+    async def preview_render(
+        project_id: ProjectId, ctx: Context,
+        start: Annotated[OptSeconds, Field(description="range start; omit for 0")] = None,
+        end: Annotated[OptSeconds, Field(description="range end; omit for the end of the timeline")] = None,
+        width: Annotated[int, Field(ge=64, le=854)] = renders.PREVIEW_WIDTH,
+        wait_seconds: WaitSeconds = 30,
+    ) -> Annotated[CallToolResult, JobView]:
+        """Render a low-resolution MP4 preview of a range (at most 2 minutes) into the workspace. Waits up to
+        wait_seconds; the result links the file, or is a job to pass to job_wait if it is not done yet."""
+        job = await anyio.to_thread.run_sync(
+            lambda: renders.start_preview(store, ws, jobs, project_id, start, end, width))
+        return job_result(await wait_for(job.id, wait_seconds, ctx))
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
+                          open_world_hint=False), "Start export")
+    async def export_start(
+        project_id: ProjectId, ctx: Context,
+        preset: Annotated[str, Field(min_length=1, max_length=40, description=PRESET_HELP)] = "default",
+        container: Annotated[Literal["mp4", "mov", "mkv", "webm", "gif"] | None,
+                             WithJsonSchema({"type": "string", "enum": ["mp4", "mov", "mkv", "webm", "gif"]}),
+                             Field(description="file format; omit for the preset's")] = None,
+        start: Annotated[OptSeconds, Field(description="range start; omit for 0")] = None,
+        end: Annotated[OptSeconds, Field(description="range end; omit for the end of the timeline")] = None,
+        file_name: Annotated[OptName, Field(description="output file name in renders/<project>/; omit for "
+                                                        "<project>_<preset>; an existing file is replaced")] = None,
+        wait_seconds: Annotated[float, Field(ge=0, le=MAX_WAIT_SECONDS, description="optionally wait for the "
+                                             "export, with progress notifications")] = 0,
+    ) -> Annotated[CallToolResult, JobView]:
+        """Start exporting the timeline to a video file. Returns a job at once (or after wait_seconds); follow
+        it with job_wait. The finished job links the file as a resource."""
+        job = await anyio.to_thread.run_sync(lambda: renders.start_export(
+            store, ws, jobs, project_id, preset, container=container, start=start, end=end, file_name=file_name))
+        return job_result(await wait_for(job.id, wait_seconds, ctx) if wait_seconds else job.view())
+
+    # --- jobs (renders here, workflow runs on ComfyUI) --------------------------------------------------
+
+    def job_view(job_id: str) -> JobView:
+        if jobs.owns(job_id):
+            return jobs.get(job_id).view()
+        if job_id.startswith(("exp_", "pre_")):
+            return jobs.get(job_id).view()  # raises the clear unknown-job error
+        return services.workflows.job_status(job_id)
+
+    @tool(READ_ONLY, "Job status")
+    def job_status(job_id: Annotated[str, Field(min_length=1, max_length=80)]) -> Annotated[CallToolResult, JobView]:
+        """State, progress and outputs of an export, preview or workflow job."""
+        return job_result(job_view(job_id))
+
+    @tool(READ_ONLY, "Wait for job")
+    async def job_wait(
+        job_id: Annotated[str, Field(min_length=1, max_length=80)], ctx: Context,
+        timeout_seconds: WaitSeconds = 30,
+    ) -> Annotated[CallToolResult, JobView]:
+        """Wait for a job with progress notifications. Returns when it finishes or after timeout_seconds
+        (check `done`; call again to keep waiting)."""
+        return job_result(await wait_for(job_id, timeout_seconds, ctx))
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
+                          open_world_hint=False), "Cancel job")
+    def job_cancel(job_id: Annotated[str, Field(min_length=1, max_length=80)]) -> Annotated[CallToolResult, JobView]:
+        """Cancel a queued or running job; a cancelled export leaves no partial file."""
+        if jobs.owns(job_id):
+            return job_result(jobs.cancel(job_id).view())
+        return job_result(services.workflows.cancel(job_id))
+
+    @tool(READ_ONLY, "List jobs")
+    def job_list() -> JobList:
+        """Export and preview jobs of this session, oldest first, and known workflow jobs."""
+        views = [job.view() for job in jobs.list()]
+        if services.config.comfyui_urls:
+            views += services.workflows.list_jobs()
+        return JobList(jobs=views)
+
+    # --- workflows --------------------------------------------------------------------------------------
+
+    @tool(READ_ONLY, "Search workflows")
+    def workflow_search(
+        query: Annotated[str, Field(min_length=1, max_length=500, description="what you want to make, e.g. "
+                                                                               "'animate a photo'")],
+        limit: Annotated[int, Field(ge=1, le=20)] = 5,
+    ) -> WorkflowSearchResult:
+        """Find generation workflows (text-to-video, image-to-video, upscaling, music...) by meaning."""
+        return services.workflows.search(query, limit)
+
+    @tool(READ_ONLY, "Workflow card")
+    def workflow_card(workflow_id: Annotated[str, Field(min_length=1, max_length=80)]) -> WorkflowCardView:
+        """A workflow's card: what it does, its typed inputs (with ranges and defaults) and what it needs."""
+        return services.workflows.card(workflow_id)
+
+    @tool(ToolAnnotations(read_only_hint=True, open_world_hint=True), "Validate workflow")
+    def workflow_validate(
+        workflow_id: Annotated[str, Field(min_length=1, max_length=80)],
+        inputs: Annotated[dict[str, Any], Field(description="input name → value, as in the card")] = {},  # noqa: B006
+    ) -> WorkflowValidation:
+        """Check inputs against the card and the workflow against the configured ComfyUI server (nodes and
+        models present) without running it."""
+        return services.workflows.validate(workflow_id, inputs)
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                          open_world_hint=True), "Run workflow")
+    def workflow_run(
+        workflow_id: Annotated[str, Field(min_length=1, max_length=80)],
+        inputs: Annotated[dict[str, Any], Field(description="input name → value, as in the card")] = {},  # noqa: B006
+    ) -> Annotated[CallToolResult, JobView]:
+        """Queue a workflow on the configured ComfyUI server; returns a job handle at once (use job_wait)."""
+        return job_result(services.workflows.run(workflow_id, inputs))
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                          open_world_hint=True), "Import job outputs")
+    def job_outputs_import(
+        project_id: ProjectId,
+        job_id: Annotated[str, Field(min_length=1, max_length=80)],
+        add_to_timeline: Annotated[bool, Field(description="also append the outputs as clips")] = True,
+        track_id: Annotated[OptId, Field(description="track for the clips; omit for the first video "
+                                                     "track")] = None,
+    ) -> ImportOutcome:
+        """Import a finished workflow job's video, image and audio outputs into a project's media pool, and
+        optionally append them to the timeline."""
+        return services.workflows.import_outputs(store, project_id, job_id, add_to_timeline, track_id)
+
+    # --- resources --------------------------------------------------------------------------------------
+
+    @server.resource("project://{project_id}", name="project", mime_type="application/json",
+                     description="A project's full JSON (timeline, media pool, history)")
+    def project_resource(project_id: str) -> str:
+        try:
+            with store.read(project_id) as project:
+                return project_to_json(project)
+        except ServiceError as exc:
+            raise ResourceNotFoundError(str(exc)) from None
+
+    @server.resource("workflow://{workflow_id}", name="workflow card", mime_type="application/json",
+                     description="A workflow card: purpose, typed inputs, requirements")
+    def workflow_resource(workflow_id: str) -> str:
+        try:
+            return services.workflows.card(workflow_id).model_dump_json(indent=2)
+        except (ServiceError, KeyError, ValueError) as exc:
+            raise ResourceNotFoundError(str(exc)) from None
+
+    @server.resource("workspace://{+path}", name="workspace file",
+                     description="A file the server wrote: renders/, previews/, thumbnails/, jobs/")
+    def workspace_resource(path: str) -> bytes:
+        if path.split("/", 1)[0] not in ("renders", "previews", "thumbnails", "jobs"):
+            raise ResourceNotFoundError(f"{path}: only renders, previews, thumbnails and job outputs are served")
+        try:
+            real = ws.resolve(path, writable=True)
+        except ServiceError as exc:
+            raise ResourceNotFoundError(str(exc)) from None
+        size = real.stat().st_size
+        if size > RESOURCE_MAX_BYTES:
+            raise ResourceError(f"{path} is {size / 1e6:.0f} MB, too large to send; it is at {real}")
+        return real.read_bytes()
+
+    prompts.register(server)
+    return server

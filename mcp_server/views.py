@@ -1,0 +1,90 @@
+"""Engine model → compact tool views (see `schemas`)."""
+
+from __future__ import annotations
+
+from kijkocut.edit import EditResult
+from kijkocut.model import ClipElement, MediaRef, Project, TextElement, Track
+from mcp_server.schemas import (
+    EditOutcome,
+    ElementView,
+    MediaView,
+    ProjectSummary,
+    ProjectView,
+    TrackView,
+    TransitionView,
+    secs,
+)
+from mcp_server.workspace import Workspace
+
+
+def element_view(element: ClipElement | TextElement, track_id: str) -> ElementView:
+    view = ElementView(id=element.id, kind=element.kind, track_id=track_id, start=secs(element.start),
+                       end=secs(element.end), name=element.name, fade_in=secs(element.fade_in),
+                       fade_out=secs(element.fade_out))
+    if isinstance(element, ClipElement):
+        view.media_id, view.source_in = element.media_id, secs(element.source_in)
+    else:
+        view.text = element.text
+    return view
+
+
+def track_view(track: Track) -> TrackView:
+    return TrackView(
+        id=track.id, kind=track.kind, name=track.name, muted=track.muted, hidden=track.hidden, locked=track.locked,
+        elements=[element_view(e, track.id) for e in track.elements],
+        transitions=[TransitionView(id=x.id, kind=x.kind, from_id=x.from_id, to_id=x.to_id,
+                                    duration=secs(x.duration), alignment=x.alignment) for x in track.transitions])
+
+
+def media_view(media: MediaRef, workspace: Workspace | None = None) -> MediaView:
+    info = media.info
+    video = info.video
+    return MediaView(
+        id=media.id, name=media.name, path=workspace.display(media.path) if workspace else media.path,
+        kind=info.kind, duration=secs(info.duration), width=info.width, height=info.height,
+        frame_rate=secs(video.frame_rate) if video and video.frame_rate else None,
+        has_audio=info.audio is not None, video_codec=video.codec if video else None,
+        size_bytes=info.size_bytes, warnings=info.warnings)
+
+
+def project_summary(project: Project) -> ProjectSummary:
+    s = project.settings
+    return ProjectSummary(id=project.id, name=project.name, revision=project.revision,
+                          duration=secs(project.duration()), width=s.width, height=s.height,
+                          frame_rate=secs(s.frame_rate), tracks=len(project.tracks),
+                          elements=sum(len(t.elements) for t in project.tracks), media=len(project.media))
+
+
+def project_view(project: Project, workspace: Workspace | None = None) -> ProjectView:
+    s = project.settings
+    return ProjectView(id=project.id, name=project.name, revision=project.revision,
+                       duration=secs(project.duration()), width=s.width, height=s.height,
+                       frame_rate=secs(s.frame_rate), can_undo=bool(project.history.done),
+                       can_redo=bool(project.history.undone), tracks=[track_view(t) for t in project.tracks],
+                       media=[media_view(m, workspace) for m in project.media.values()])
+
+
+def edit_outcome(project: Project, results: list[EditResult]) -> EditOutcome:
+    """Fold one or more engine results (e.g. add-track then add-element) into what the model needs to see:
+    the elements as they now are, the ids that are gone, and the new revision."""
+    touched: dict[str, None] = {}
+    tracks_created: list[str] = []
+    for result in results:
+        for change in result.changes:
+            if change.entity == "element":
+                touched[change.id] = None
+            elif change.entity == "track" and change.before is None and change.after is not None:
+                tracks_created.append(change.id)
+        for element_id in result.element_ids:
+            touched[element_id] = None
+    changed, removed = [], []
+    for element_id in touched:
+        try:
+            track, index = project.find_element(element_id)
+        except KeyError:
+            removed.append(element_id)
+            continue
+        changed.append(element_view(track.elements[index], track.id))
+    label = " + ".join(r.label for r in results) or "no change"
+    return EditOutcome(project_id=project.id, revision=project.revision, label=label, changed=changed,
+                       removed=removed, tracks_created=tracks_created, duration=secs(project.duration()))
