@@ -38,6 +38,10 @@ class ComfyError(WorkflowLibraryError):
 class ServerUnavailableError(ComfyError):
     """Connection refused, timeouts or 5xx after retries, or the server's circuit breaker is open."""
 
+    def __init__(self, message: str, request_sent: bool = False) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent  # False: the server certainly never saw the request
+
 
 class ComfyHTTPError(ComfyError):
     def __init__(self, url: str, status: int, body: str) -> None:
@@ -55,10 +59,11 @@ class PromptRejectedError(ComfyError):
 
 
 class NoServerAvailableError(ComfyError):
-    def __init__(self, reasons: dict[str, str]) -> None:
+    def __init__(self, reasons: dict[str, str], transient: bool = False) -> None:
         detail = "; ".join(f"{url}: {why}" for url, why in reasons.items()) or "no servers configured"
         super().__init__(f"no ComfyUI server can run this job ({detail})")
         self.reasons = reasons
+        self.transient = transient  # True when some server was unreachable rather than unsuitable
 
 
 class JobNotFoundError(WorkflowLibraryError, KeyError):

@@ -68,12 +68,14 @@ class Library:
     cards: dict[str, WorkflowCard] = field(default_factory=dict)
     _workflows: dict[str, ApiWorkflow] = field(default_factory=dict, repr=False)
     _loaders: dict[str, Callable[[], ApiWorkflow]] = field(default_factory=dict, repr=False)
+    _node_types: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def add(
         self,
         card: WorkflowCard,
         workflow: ApiWorkflow | None = None,
         loader: Callable[[], ApiWorkflow] | None = None,
+        node_types: list[str] | None = None,
     ) -> None:
         if card.id in self.cards:
             raise CardError(f"duplicate workflow id {card.id!r}")
@@ -82,6 +84,8 @@ class Library:
             self._workflows[card.id] = workflow
         elif loader is not None:
             self._loaders[card.id] = loader
+        if node_types is not None:
+            self._node_types[card.id] = sorted(set(node_types))
 
     def card(self, workflow_id: str) -> WorkflowCard:
         try:
@@ -100,6 +104,14 @@ class Library:
             self._workflows[workflow_id] = loader()
         return self._workflows[workflow_id]
 
+    def node_types(self, workflow_id: str) -> list[str]:
+        """Node types the workflow uses (known without converting templates)."""
+        if workflow_id not in self._node_types:
+            self._node_types[workflow_id] = sorted(
+                {n["class_type"] for n in self.workflow(workflow_id).values()}
+            )
+        return self._node_types[workflow_id]
+
     def __len__(self) -> int:
         return len(self.cards)
 
@@ -108,7 +120,12 @@ class Library:
 
     def extend(self, other: Library) -> None:
         for card in other:
-            self.add(card, other._workflows.get(card.id), other._loaders.get(card.id))
+            self.add(
+                card,
+                other._workflows.get(card.id),
+                other._loaders.get(card.id),
+                other._node_types.get(card.id),
+            )
 
 
 def load_library(directories: Iterable[Path] | None = None) -> Library:
