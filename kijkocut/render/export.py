@@ -15,6 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
+from PIL import Image
 
 from kijkocut.errors import KijkoCutError, RenderCancelled
 from kijkocut.model import Project
@@ -88,8 +90,18 @@ def _to_encoder_format(frame: av.VideoFrame, pixel_format: str) -> av.VideoFrame
     if frame.format.name == pixel_format:
         return frame
     if pixel_format == "pal8":
-        return frame.reformat(format="rgb8").reformat(format="pal8")
+        return _palettised(frame)
     return frame.reformat(format=pixel_format)
+
+
+def _palettised(frame: av.VideoFrame) -> av.VideoFrame:
+    """GIF frames: swscale cannot make palettes, so Pillow picks 256 colours per frame (with dithering)."""
+    image = frame.to_image().quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.FLOYDSTEINBERG)
+    palette = np.zeros((256, 4), np.uint8)
+    colours = np.asarray(image.getpalette()[:768], np.uint8).reshape(-1, 3)
+    palette[: len(colours), 1:] = colours  # PyAV reads each PAL8 entry as A, R, G, B
+    palette[:, 0] = 255
+    return av.VideoFrame.from_ndarray((np.asarray(image), palette), format="pal8")
 
 
 def export_project(project: Project, output_path: str | os.PathLike, settings: ExportSettings | None = None, *,
