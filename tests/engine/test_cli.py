@@ -1,0 +1,66 @@
+"""The command line as a user runs it: the demo (the README's main job), render and probe."""
+
+import json
+import subprocess
+import sys
+
+import av
+import pytest
+
+from kijkocut.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    completed = subprocess.run([sys.executable, "-m", "kijkocut.cli", "demo", "-o", str(folder)],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    return folder, completed
+
+
+def test_demo_exports_a_complete_video(demo_output):
+    folder, completed = demo_output
+    assert f"exported {folder / 'demo.mp4'}" in completed.stdout
+    with av.open(str(folder / "demo.mp4")) as container:
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        assert (video.codec_context.width, video.codec_context.height) == (640, 360)
+        frames = sum(1 for _ in container.decode(video=0))
+    assert frames == 450  # 15 s at 30 fps
+    assert audio.codec_context.name == "aac"
+    project = json.loads((folder / "demo_project.json").read_text())
+    kinds = [t["kind"] for t in project["tracks"]]
+    assert kinds == ["video", "overlay", "text", "audio", "audio"]
+    assert len(project["tracks"][0]["transitions"]) == 2
+
+
+def test_render_a_saved_project(demo_output, tmp_path, capsys):
+    folder, _ = demo_output
+    out = tmp_path / "short.webm"
+    code = main(["render", str(folder / "demo_project.json"), "-o", str(out), "--start", "1", "--end", "2", "-q",
+                 "--width", "320"])
+    assert code == 0
+    with av.open(str(out)) as container:
+        assert container.streams.video[0].codec_context.name == "vp9"
+        assert sum(1 for _ in container.decode(video=0)) == 30
+    assert "exported" in capsys.readouterr().out
+
+
+def test_probe_prints_json(demo_output, capsys):
+    folder, _ = demo_output
+    assert main(["probe", str(folder / "media" / "voice.mp3")]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["kind"] == "audio" and info["audio"]["sample_rate"] == 44100
+
+
+def test_errors_are_one_clear_line(tmp_path, capsys):
+    bogus = tmp_path / "notes.mp4"
+    bogus.write_text("this is not a video")
+    assert main(["probe", str(bogus)]) == 1
+    assert "notes.mp4" in capsys.readouterr().err
+    assert main(["render", str(tmp_path / "missing.json"), "-o", str(tmp_path / "o.mp4")]) == 1
+    assert "cannot read project file" in capsys.readouterr().err
+    project = tmp_path / "p.json"
+    project.write_text('{"schema": "kijkocut.project", "version": 1}')
+    assert main(["render", str(project), "-o", str(tmp_path / "o.mp4"), "--preset", "nope"]) == 1
+    assert "unknown export preset" in capsys.readouterr().err
