@@ -53,9 +53,14 @@ def parse_object_info(raw: dict[str, Any]) -> dict[str, NodeDef]:
     nodes = {}
     for class_type, entry in raw.items():
         inputs: dict[str, InputDef] = {}
+        order = entry.get("input_order") or {}
         for section, required in (("required", True), ("optional", False)):
-            for name, spec in (entry.get("input", {}).get(section) or {}).items():
-                inputs[name] = _input_def(name, spec, required)
+            specs = entry.get("input", {}).get(section) or {}
+            # Widget values in UI workflows are positional, so the declared order matters; JSON tooling
+            # may have sorted the keys, which is why ComfyUI also sends `input_order`.
+            for name in order.get(section) or list(specs):
+                if name in specs:
+                    inputs[name] = _input_def(name, specs[name], required)
         outputs = [t if isinstance(t, str) else "COMBO" for t in entry.get("output", [])]
         nodes[class_type] = NodeDef(
             class_type=class_type,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from workflows_library.cards import ModelRequirement
 from workflows_library.object_info import MODEL_EXTENSIONS, InputDef, NodeDef, model_choices
@@ -31,6 +31,7 @@ class ValidationIssue(BaseModel):
     node_id: str | None = None
     class_type: str | None = None
     input_name: str | None = None
+    model_file: str | None = Field(None, description="for missing_model: the file to install")
 
 
 class ValidationReport(BaseModel):
@@ -95,13 +96,23 @@ def validate_workflow(
     issues: list[ValidationIssue] = []
 
     def add(
-        kind: IssueKind, node_id: str | None, class_type: str | None, name: str | None, text: str
+        kind: IssueKind,
+        node_id: str | None,
+        class_type: str | None,
+        name: str | None,
+        text: str,
+        model: str | None = None,
     ) -> None:
         where = f"node {node_id} ({class_type})" if node_id else "workflow"
         where += f" input {name!r}" if name else ""
         issues.append(
             ValidationIssue(
-                kind=kind, message=f"{where}: {text}", node_id=node_id, class_type=class_type, input_name=name
+                kind=kind,
+                message=f"{where}: {text}",
+                node_id=node_id,
+                class_type=class_type,
+                input_name=name,
+                model_file=model,
             )
         )
 
@@ -155,7 +166,8 @@ def validate_workflow(
             elif (node_id, name) not in skipped:
                 problem = _literal_issue(value, spec, required_files)
                 if problem:
-                    add(problem[0], node_id, class_type, name, problem[1])
+                    model = str(value) if problem[0] is IssueKind.missing_model else None
+                    add(problem[0], node_id, class_type, name, problem[1], model)
     if workflow and not has_output:
         add(
             IssueKind.no_output,
