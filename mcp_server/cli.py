@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workspace:
         config = config.model_copy(update={"workspace": args.workspace.expanduser().resolve()})
     services = Services.from_config(config)
+    services.workflows.warm_up()  # a background thread: the first workflow_search then answers quickly
 
     if not args.http:
         build_server(services, log_level=args.log_level).run("stdio")

@@ -18,7 +18,7 @@ from pathlib import Path
 from kijkocut.edit import Editor
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings
-from kijkocut.project_io import load_project, save_project
+from kijkocut.project_io import atomic_write_bytes, load_project
 from kijkocut.timebase import snap_to_frame, to_fraction
 from mcp_server.errors import NotFoundError, ServiceError
 from mcp_server.workspace import Workspace
@@ -95,7 +95,9 @@ class ProjectStore:
 
     def _save(self, project: Project) -> None:
         path = self.file(project.id)
-        save_project(project, path)
+        # Same document as project_io.save_project, but pydantic's Rust serializer: json.dumps with indent falls
+        # back to the pure-Python encoder, which dominated the cost of every edit on a long history.
+        atomic_write_bytes(path, project.model_dump_json(by_alias=True, indent=2).encode("utf-8"))
         stat = path.stat()
         self._cache[project.id] = _Cached(project, (stat.st_mtime_ns, stat.st_size))
 

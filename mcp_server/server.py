@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -44,6 +45,7 @@ from mcp_server.schemas import (
 )
 from mcp_server.services import Services
 from mcp_server.views import project_summary, project_view
+from workflows_library.errors import WorkflowLibraryError
 
 INSTRUCTIONS = """KijkoCut edits videos on a multi-track timeline and runs ComfyUI generation workflows.
 Typical flow: files_list → project_create → media_import → clip_add / text_add / transition_add →
@@ -55,7 +57,7 @@ reverts the last edit. Long work (exports, previews, workflows) returns a job: c
 # Clients time a call out at about 60 s; waits stay well below that and hand back the job to poll again.
 MAX_WAIT_SECONDS = 45
 RESOURCE_MAX_BYTES = 25 * 1024 * 1024
-EXPECTED_ERRORS = (ServiceError, KijkoCutError, ValidationError, ValueError, OSError)
+EXPECTED_ERRORS = (ServiceError, KijkoCutError, WorkflowLibraryError, ValidationError, ValueError, OSError)
 
 # --- parameter types --------------------------------------------------------------------------------------
 
@@ -84,6 +86,7 @@ EDIT_IDEMPOTENT = ToolAnnotations(read_only_hint=False, destructive_hint=False, 
 DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
                               open_world_hint=False)
 
+LOCAL_JOB_PREFIXES = ("exp_", "pre_")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -127,8 +130,22 @@ def job_result(view: JobView) -> CallToolResult:
 
 def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any) -> MCPServer:
     """`auth`: `token_verifier` and `auth` (AuthSettings) for HTTP; stdio and in-process need none."""
+    sessions = [0]
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer) -> AsyncIterator[None]:
+        # Entered per in-process connection and once for HTTP; the workflow runner's HTTP sessions and tasks
+        # belong to this event loop, so the last one out closes them.
+        sessions[0] += 1
+        try:
+            yield None
+        finally:
+            sessions[0] -= 1
+            if not sessions[0] and services.workflows_started:
+                await services.workflows.aclose()
+
     server = MCPServer("kijkocut", title="KijkoCut video editor", instructions=INSTRUCTIONS, version="0.1.0",
-                       log_level=log_level, **auth)  # type: ignore[arg-type]
+                       log_level=log_level, lifespan=lifespan, **auth)  # type: ignore[arg-type]
     ws, store, jobs = services.workspace, services.projects, services.jobs
 
     def tool(annotations: ToolAnnotations, title: str) -> Callable[[F], F]:
@@ -392,7 +409,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     def job_view(job_id: str) -> JobView:
         if jobs.owns(job_id):
             return jobs.get(job_id).view()
-        if job_id.startswith(("exp_", "pre_")):
+        if job_id.startswith(LOCAL_JOB_PREFIXES):
             return jobs.get(job_id).view()  # raises the clear unknown-job error
         return services.workflows.job_status(job_id)
 
@@ -411,19 +428,19 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         return job_result(await wait_for(job_id, timeout_seconds, ctx))
 
     @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
-                          open_world_hint=False), "Cancel job")
-    def job_cancel(job_id: Annotated[str, Field(min_length=1, max_length=80)]) -> Annotated[CallToolResult, JobView]:
-        """Cancel a queued or running job; a cancelled export leaves no partial file."""
-        if jobs.owns(job_id):
+                          open_world_hint=True), "Cancel job")
+    async def job_cancel(job_id: Annotated[str, Field(min_length=1, max_length=80)]) -> Annotated[CallToolResult,
+                                                                                                   JobView]:
+        """Cancel a queued or running job (on ComfyUI too); a cancelled export leaves no partial file."""
+        if jobs.owns(job_id) or job_id.startswith(LOCAL_JOB_PREFIXES):
             return job_result(jobs.cancel(job_id).view())
-        return job_result(services.workflows.cancel(job_id))
+        return job_result(await services.workflows.cancel(job_id))
 
     @tool(READ_ONLY, "List jobs")
     def job_list() -> JobList:
         """Export and preview jobs of this session, oldest first, and known workflow jobs."""
         views = [job.view() for job in jobs.list()]
-        if services.config.comfyui_urls:
-            views += services.workflows.list_jobs()
+        views += services.workflows.list_jobs()
         return JobList(jobs=views)
 
     # --- workflows --------------------------------------------------------------------------------------
@@ -443,22 +460,23 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         return services.workflows.card(workflow_id)
 
     @tool(ToolAnnotations(read_only_hint=True, open_world_hint=True), "Validate workflow")
-    def workflow_validate(
+    async def workflow_validate(
         workflow_id: Annotated[str, Field(min_length=1, max_length=80)],
         inputs: Annotated[dict[str, Any], Field(description="input name → value, as in the card")] = {},  # noqa: B006
     ) -> WorkflowValidation:
         """Check inputs against the card and the workflow against the configured ComfyUI server (nodes and
         models present) without running it."""
-        return services.workflows.validate(workflow_id, inputs)
+        return await services.workflows.validate(workflow_id, inputs)
 
     @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
                           open_world_hint=True), "Run workflow")
-    def workflow_run(
+    async def workflow_run(
         workflow_id: Annotated[str, Field(min_length=1, max_length=80)],
         inputs: Annotated[dict[str, Any], Field(description="input name → value, as in the card")] = {},  # noqa: B006
     ) -> Annotated[CallToolResult, JobView]:
-        """Queue a workflow on the configured ComfyUI server; returns a job handle at once (use job_wait)."""
-        return job_result(services.workflows.run(workflow_id, inputs))
+        """Queue a workflow on a configured ComfyUI server that has its nodes and models; returns a job handle
+        at once (follow it with job_wait, then job_outputs_import to put the results in a project)."""
+        return job_result(await services.workflows.run(workflow_id, inputs))
 
     @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
                           open_world_hint=True), "Import job outputs")

@@ -27,6 +27,10 @@ class Services:
         return cls(config=config, workspace=workspace, projects=ProjectStore(workspace), jobs=JobManager())
 
     @property
+    def workflows_started(self) -> bool:
+        return self._workflows is not None
+
+    @property
     def workflows(self):
         """The workflow service, created on first use (imports the library and its search index)."""
         with self._workflows_lock:

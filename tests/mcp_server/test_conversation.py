@@ -13,6 +13,7 @@ import pytest
 from mcp import Client
 from PIL import Image
 
+from kijkocut.project_io import load_project
 from tests.mcp_server.conftest import data
 
 ERAS = ["auto", "legacy"]
@@ -134,7 +135,7 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
 
 
 @pytest.mark.parametrize("mode", ERAS)
-async def test_undo_redo_trim_split_move_delete(server, mode):
+async def test_undo_redo_trim_split_move_delete(server, mode, workspace_dir):
     async with Client(server, mode=mode) as client:
         pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))["id"]
         media_id = data(await client.call_tool("media_import", {"project_id": pid, "path": "input/a.mp4"}))[
@@ -165,6 +166,10 @@ async def test_undo_redo_trim_split_move_delete(server, mode):
         assert restored == {left["id"]: 0, right["id"]: 3} and undone["revision"] == deleted["revision"] + 1
         redone = data(await client.call_tool("project_redo", {"project_id": pid}))
         assert redone["removed"] == [left["id"]]
+
+        # What the server saved is a project file the engine reads back as the same timeline.
+        saved = load_project(workspace_dir / "projects" / pid / "project.json")
+        assert saved.revision == redone["revision"] and saved.history.undone == []
 
         listed = data(await client.call_tool("project_list", {}))
         assert [p["id"] for p in listed["projects"]] == [pid]
