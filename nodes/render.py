@@ -1,0 +1,195 @@
+"""Render and export nodes: a timeline back to IMAGE + AUDIO for downstream nodes, or straight to a file."""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+
+from comfy_api.latest import InputImpl, io, ui
+
+from kijkocut.errors import KijkoCutError
+from kijkocut.timebase import frame_count
+
+from .host import interrupted, interruptible, progress_callback
+from .memory import RenderPlan, check_fits
+from .timeline_value import TimelineValue, seconds_arg
+from .types import Timeline, category, display, node_id
+
+CONTAINERS = ["preset", "mp4", "mov", "mkv", "webm", "gif"]
+CODECS = ["preset", "h264", "h265", "av1", "vp9", "prores", "gif"]
+SPEEDS = ["preset", "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
+
+
+def _range(timeline: TimelineValue, start: float, end: float) -> tuple[Fraction, Fraction]:
+    first = seconds_arg(start, "start")
+    last = seconds_arg(end, "end") if end else timeline.project.duration()
+    if last <= first:
+        if timeline.project.duration() == 0:
+            raise KijkoCutError("nothing to render: the timeline is empty")
+        raise KijkoCutError(f"nothing to render between {float(first):.3f} s and {float(last):.3f} s "
+                            f"(the timeline lasts {float(timeline.project.duration()):.3f} s)")
+    return first, last
+
+
+class RenderTimeline(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("RenderTimeline"),
+            display_name=display("Render Timeline"),
+            category=category("render"),
+            description="Render the timeline (or a range of it) to an IMAGE batch and its AUDIO mix. The batch "
+                        "lives in RAM: its size is checked first; use Export Timeline for long videos.",
+            inputs=[
+                Timeline.Input("timeline"),
+                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01),
+                io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="0 = the end of the timeline."),
+                io.Int.Input("width", default=0, min=0, max=8192, step=2, tooltip="0 = canvas (or keep aspect)."),
+                io.Int.Input("height", default=0, min=0, max=8192, step=2),
+                io.Int.Input("every_nth", default=1, min=1, max=1000, tooltip="Keep every n-th frame."),
+                io.Boolean.Input("audio", default=True),
+            ],
+            outputs=[
+                io.Image.Output(display_name="images"),
+                io.Audio.Output(display_name="audio"),
+                io.Float.Output(display_name="fps"),
+            ],
+        )
+
+    @classmethod
+    def validate_inputs(cls, start: float, end: float) -> bool | str:
+        if end and end <= start:
+            return f"end ({end} s) must be after start ({start} s), or 0 for the end of the timeline"
+        return True
+
+    @classmethod
+    def execute(cls, timeline: TimelineValue, start: float, end: float, width: int, height: int, every_nth: int,
+                audio: bool) -> io.NodeOutput:
+        import torch
+
+        from kijkocut.render.audio_mix import render_audio
+        from kijkocut.render.frames import iter_frames, output_geometry
+
+        project = timeline.project
+        first, last = _range(timeline, start, end)
+        geometry = output_geometry(project, width or None, height or None)
+        rate = project.settings.frame_rate
+        frames = len(range(0, frame_count(last - first, rate), every_nth))
+        samples = (int((last - first) * project.settings.sample_rate)) if audio else 0
+        check_fits(RenderPlan(frames, geometry.width, geometry.height, samples, project.settings.channels),
+                   start=first, frame_step=every_nth / rate)
+
+        images = torch.empty((frames, geometry.height, geometry.width, 3), dtype=torch.float32)
+        with interruptible():
+            for index, rgb in enumerate(iter_frames(
+                    project, start=first, end=last, width=geometry.width, height=geometry.height,
+                    every_nth=every_nth, project_dir=timeline.project_dir, progress=progress_callback(frames),
+                    cancel=interrupted)):
+                images[index] = torch.from_numpy(rgb).to(torch.float32).div_(255.0)
+        if audio:
+            mix = render_audio(project, start=first, end=last, project_dir=timeline.project_dir)
+            waveform = torch.from_numpy(mix).unsqueeze(0)
+        else:
+            waveform = torch.zeros((1, project.settings.channels, 0), dtype=torch.float32)
+        sound = {"waveform": waveform, "sample_rate": project.settings.sample_rate}
+        return io.NodeOutput(images, sound, float(rate / every_nth))
+
+
+def export_settings(preset: str, container: str, codec: str, crf: int, speed: str, width: int, height: int,
+                    start: float, end: float, audio: bool):
+    """The engine's ExportSettings: the preset, with every choice the node makes ("preset", 0, -1 mean keep)
+    applied over it. Raises ValueError naming what is incompatible."""
+    from pydantic import ValidationError
+
+    from kijkocut.project_io import describe_validation_error
+    from kijkocut.render.presets import PRESETS, ExportSettings
+
+    if preset not in PRESETS:
+        raise ValueError(f"unknown export preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    fields = PRESETS[preset].model_dump()
+    if container != "preset":
+        # A new container brings its usual codec unless a codec is chosen too.
+        fields.update(container=container, video_codec=None)
+    if codec != "preset":
+        fields["video_codec"] = codec
+    if speed != "preset":
+        fields["speed"] = speed
+    if crf >= 0:
+        fields["crf"] = crf
+    fields.update({k: v for k, v in {"width": width, "height": height, "start": start, "end": end}.items() if v})
+    fields["audio"] = fields["audio"] and audio
+    try:
+        return ExportSettings.model_validate(fields)
+    except ValidationError as exc:
+        raise ValueError(describe_validation_error(exc)) from None
+
+
+def _preset_names() -> list[str]:
+    from kijkocut.render.presets import PRESETS
+
+    return list(PRESETS)
+
+
+class ExportTimeline(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("ExportTimeline"),
+            display_name=display("Export Timeline"),
+            category=category("render"),
+            description="Encode the timeline to a video file in the output folder (streamed: any length), show it "
+                        "in the node and pass it on as a VIDEO.",
+            inputs=[
+                Timeline.Input("timeline"),
+                io.String.Input("filename_prefix", default="kijkocut/KijkoCut"),
+                io.Combo.Input("preset", options=_preset_names(), default="default"),
+                io.Combo.Input("container", options=CONTAINERS, default="preset"),
+                io.Combo.Input("codec", options=CODECS, default="preset"),
+                io.Int.Input("crf", default=-1, min=-1, max=63, tooltip="Quality (lower is better); -1 = preset."),
+                io.Combo.Input("speed", options=SPEEDS, default="preset"),
+                io.Int.Input("width", default=0, min=0, max=8192, step=2, tooltip="0 = preset or canvas."),
+                io.Int.Input("height", default=0, min=0, max=8192, step=2),
+                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01),
+                io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01, tooltip="0 = the end."),
+                io.Boolean.Input("audio", default=True),
+            ],
+            outputs=[io.Video.Output(display_name="video"), io.String.Output(display_name="path")],
+            is_output_node=True,
+        )
+
+    @classmethod
+    def validate_inputs(cls, preset: str, container: str, codec: str, crf: int, speed: str, width: int,
+                        height: int, start: float, end: float, audio: bool) -> bool | str:
+        try:
+            export_settings(preset, container, codec, crf, speed, width, height, start, end, audio)
+        except ValueError as exc:
+            return str(exc)
+        return True
+
+    @classmethod
+    def execute(cls, timeline: TimelineValue, filename_prefix: str, preset: str, container: str, codec: str,
+                crf: int, speed: str, width: int, height: int, start: float, end: float,
+                audio: bool) -> io.NodeOutput:
+        import folder_paths
+
+        from kijkocut.render.export import export_project
+        from kijkocut.render.frames import output_geometry
+
+        settings = export_settings(preset, container, codec, crf, speed, width, height, start, end, audio)
+        first, last = _range(timeline, start, end)
+        geometry = output_geometry(timeline.project, settings.width, settings.height)
+        output_dir = folder_paths.get_output_directory()
+        full_folder, filename, counter, subfolder, _ = folder_paths.get_save_image_path(
+            filename_prefix, output_dir, geometry.width, geometry.height)
+        file = f"{filename}_{counter:05}_.{settings.container}"
+        path = os.path.join(full_folder, file)
+        total = frame_count(last - first, settings.frame_rate or timeline.project.settings.frame_rate)
+        with interruptible():
+            export_project(timeline.project, path, settings, project_dir=timeline.project_dir,
+                           progress=progress_callback(total), cancel=interrupted)
+        return io.NodeOutput(InputImpl.VideoFromFile(path), path,
+                             ui=ui.PreviewVideo([ui.SavedResult(file, subfolder, io.FolderType.output)]))
+
+
+NODES: list[type[io.ComfyNode]] = [RenderTimeline, ExportTimeline]

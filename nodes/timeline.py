@@ -1,0 +1,262 @@
+"""Timeline nodes: create, load, save, parse, describe and concatenate projects."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from comfy_api.latest import io, ui
+
+from kijkocut.errors import KijkoCutError
+from kijkocut.model import Project, ProjectSettings
+from kijkocut.project_io import load_project, project_from_json, project_to_json, save_project
+from kijkocut.timebase import frame_count
+
+from .concat import concatenate
+from .describe import describe_project
+from .fingerprint import file_state, project_fingerprint
+from .host import folder, project_folder
+from .paths import PROJECT_EXTENSIONS, PathRefused, confine, confine_existing
+from .timeline_value import TimelineValue, seconds_arg
+from .types import Timeline, category, display, node_id
+
+CANVAS_PRESETS: dict[str, tuple[int, int] | None] = {
+    "custom": None,
+    "1920x1080 (landscape HD)": (1920, 1080),
+    "1280x720 (landscape 720p)": (1280, 720),
+    "3840x2160 (landscape 4K)": (3840, 2160),
+    "1080x1920 (vertical: TikTok, Reels, Shorts)": (1080, 1920),
+    "1080x1080 (square)": (1080, 1080),
+    "1080x1350 (portrait 4:5)": (1080, 1350),
+}
+PROJECT_FOLDERS = ["output", "user"]
+
+
+def _settings(preset: str, width: int, height: int, frame_rate: str, sample_rate: int,
+              background: str) -> ProjectSettings:
+    if preset not in CANVAS_PRESETS:
+        raise ValueError(f"unknown canvas preset {preset!r}")
+    width, height = CANVAS_PRESETS[preset] or (width, height)
+    try:
+        return ProjectSettings(width=width, height=height, frame_rate=frame_rate, sample_rate=sample_rate,
+                               background=background)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in getattr(exc, "errors", lambda: [])()]
+        raise ValueError("; ".join(problems) or str(exc)) from None
+
+
+class NewTimeline(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("NewTimeline"),
+            display_name=display("New Timeline"),
+            category=category("timeline"),
+            description="An empty timeline with a canvas size, frame rate, sample rate and background colour.",
+            inputs=[
+                io.Combo.Input("canvas", options=list(CANVAS_PRESETS), default="1920x1080 (landscape HD)",
+                               tooltip="Canvas size preset; 'custom' uses width and height."),
+                io.Int.Input("width", default=1920, min=16, max=8192, step=2),
+                io.Int.Input("height", default=1080, min=16, max=8192, step=2),
+                io.String.Input("frame_rate", default="30",
+                                tooltip="Exact rate: '30', '25', '24000/1001' or '29.97'."),
+                io.Combo.Input("sample_rate", options=[48000, 44100], default=48000),
+                io.String.Input("background", default="#000000", tooltip="'#rrggbb' colour behind all tracks."),
+                io.String.Input("name", default="Untitled"),
+            ],
+            outputs=[Timeline.Output(display_name="timeline")],
+        )
+
+    @classmethod
+    def validate_inputs(cls, canvas: str, width: int, height: int, frame_rate: str, sample_rate: int,
+                        background: str, name: str) -> bool | str:
+        try:
+            _settings(canvas, width, height, frame_rate, int(sample_rate), background)
+        except ValueError as exc:
+            return str(exc)
+        return True
+
+    @classmethod
+    def execute(cls, canvas: str, width: int, height: int, frame_rate: str, sample_rate: int, background: str,
+                name: str) -> io.NodeOutput:
+        settings = _settings(canvas, width, height, frame_rate, int(sample_rate), background)
+        # A stable id keeps identical inputs producing identical projects.
+        digest = hashlib.sha256(settings.model_dump_json().encode() + name.encode()).hexdigest()[:10]
+        project = Project(id=f"prj_{digest}", name=name or "Untitled", settings=settings)
+        return io.NodeOutput(TimelineValue(project, None))
+
+
+def _timeline_file(kind: str, filename: str, *, must_exist: bool) -> Path:
+    base = project_folder(kind)
+    check = confine_existing if must_exist else confine
+    return check(base, filename, extensions=PROJECT_EXTENSIONS)
+
+
+class LoadTimeline(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("LoadTimeline"),
+            display_name=display("Load Timeline"),
+            category=category("timeline"),
+            description="Load a KijkoCut project JSON from ComfyUI's output folder or your user data folder.",
+            inputs=[
+                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output"),
+                io.String.Input("filename", default="kijkocut/timeline.json",
+                                tooltip="Path inside the folder; relative media paths resolve next to it."),
+            ],
+            outputs=[Timeline.Output(display_name="timeline")],
+        )
+
+    @classmethod
+    def validate_inputs(cls, folder: str, filename: str) -> bool | str:
+        try:
+            _timeline_file(folder, filename, must_exist=True)
+        except (PathRefused, FileNotFoundError) as exc:
+            return str(exc)
+        return True
+
+    @classmethod
+    def fingerprint_inputs(cls, folder: str, filename: str) -> str:
+        path = _timeline_file(folder, filename, must_exist=True)
+        project = load_project(path, validate=False)
+        return f"{file_state(path)}:{project_fingerprint(project, path.parent)}"
+
+    @classmethod
+    def execute(cls, folder: str, filename: str) -> io.NodeOutput:
+        path = _timeline_file(folder, filename, must_exist=True)
+        return io.NodeOutput(TimelineValue(load_project(path), str(path.parent)))
+
+
+class SaveTimeline(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("SaveTimeline"),
+            display_name=display("Save Timeline"),
+            category=category("timeline"),
+            description="Save the timeline as project JSON (written atomically; an existing file is replaced).",
+            inputs=[
+                Timeline.Input("timeline"),
+                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output"),
+                io.String.Input("filename", default="kijkocut/timeline.json"),
+            ],
+            outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="path")],
+            is_output_node=True,
+        )
+
+    @classmethod
+    def validate_inputs(cls, folder: str, filename: str) -> bool | str:
+        try:
+            _timeline_file(folder, filename, must_exist=False)
+        except PathRefused as exc:
+            return str(exc)
+        return True
+
+    @classmethod
+    def execute(cls, timeline: TimelineValue, folder: str, filename: str) -> io.NodeOutput:
+        path = _timeline_file(folder, filename, must_exist=False)
+        project = timeline.project
+        if timeline.project_dir and os.path.realpath(timeline.project_dir) != str(path.parent):
+            project = _absolute_media_paths(timeline)
+        save_project(project, path)
+        return io.NodeOutput(TimelineValue(project, str(path.parent)), str(path),
+                             ui=ui.PreviewText(f"saved {filename} in {folder}"))
+
+
+def _absolute_media_paths(timeline: TimelineValue) -> Project:
+    """A copy whose relative media paths are absolute, so the project still finds them from a new folder."""
+    from kijkocut.project_io import resolve_media_path
+
+    project = timeline.project.model_copy(deep=True)
+    for ref in project.media.values():
+        ref.path = str(resolve_media_path(ref.path, timeline.project_dir))
+    return project
+
+
+class TimelineFromJSON(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("TimelineFromJSON"),
+            display_name=display("Timeline from JSON"),
+            category=category("timeline"),
+            description="A timeline from project JSON text (what the timeline panel edits). Relative media "
+                        "paths resolve inside ComfyUI's input folder.",
+            inputs=[io.String.Input("project_json", multiline=True, default="")],
+            outputs=[Timeline.Output(display_name="timeline")],
+        )
+
+    @classmethod
+    def validate_inputs(cls, project_json: str) -> bool | str:
+        try:
+            project_from_json(project_json)
+        except KijkoCutError as exc:
+            return f"project_json: {exc}"
+        return True
+
+    @classmethod
+    def fingerprint_inputs(cls, project_json: str) -> str:
+        try:
+            project = project_from_json(project_json, validate=False)
+        except KijkoCutError:
+            return hashlib.sha256(project_json.encode()).hexdigest()
+        return project_fingerprint(project, folder("input"))
+
+    @classmethod
+    def execute(cls, project_json: str) -> io.NodeOutput:
+        return io.NodeOutput(TimelineValue(project_from_json(project_json), folder("input")))
+
+
+class TimelineInfo(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("TimelineInfo"),
+            display_name=display("Timeline Info"),
+            category=category("timeline"),
+            description="Duration, tracks and elements of a timeline as text, plus its project JSON.",
+            inputs=[Timeline.Input("timeline")],
+            outputs=[
+                io.String.Output(display_name="info"),
+                io.Float.Output(display_name="duration"),
+                io.Int.Output(display_name="frames"),
+                io.Int.Output(display_name="tracks"),
+                io.String.Output(display_name="project_json"),
+            ],
+            is_output_node=True,
+        )
+
+    @classmethod
+    def execute(cls, timeline: TimelineValue) -> io.NodeOutput:
+        project = timeline.project
+        text = describe_project(project)
+        duration = project.duration()
+        return io.NodeOutput(text, float(duration), frame_count(duration, project.settings.frame_rate),
+                             len(project.tracks), project_to_json(project), ui=ui.PreviewText(text))
+
+
+class ConcatenateTimelines(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id=node_id("ConcatenateTimelines"),
+            display_name=display("Concatenate Timelines"),
+            category=category("timeline"),
+            description="Append the second timeline after the first (canvas and frame rate of the first).",
+            inputs=[
+                Timeline.Input("first"),
+                Timeline.Input("second"),
+                io.Float.Input("gap", default=0.0, min=0.0, max=3600.0, step=0.01, tooltip="Seconds between."),
+            ],
+            outputs=[Timeline.Output(display_name="timeline")],
+        )
+
+    @classmethod
+    def execute(cls, first: TimelineValue, second: TimelineValue, gap: float) -> io.NodeOutput:
+        return io.NodeOutput(concatenate(first, second, seconds_arg(gap, "gap")))
+
+
+NODES: list[type[io.ComfyNode]] = [NewTimeline, LoadTimeline, SaveTimeline, TimelineFromJSON, TimelineInfo,
+                                   ConcatenateTimelines]
