@@ -69,12 +69,19 @@ def get_workflow(workflow_id: str, object_info: dict[str, Any] | None = None) ->
 
 
 @functools.cache
-def _searcher() -> HybridSearcher:
+def _embedder():  # noqa: ANN202 - imports torch lazily
     from workflows_library.search.embedder import MiniLMEmbedding
+
+    return MiniLMEmbedding()
+
+
+@functools.cache
+def _searcher(include_templates: bool) -> HybridSearcher:
     from workflows_library.search.index import VectorIndex
 
-    library = get_library()
-    index = VectorIndex(settings().index_dir, MiniLMEmbedding())
+    library = get_library(include_templates)
+    suffix = "" if include_templates else "_curated"  # one collection per card set: syncs never fight
+    index = VectorIndex(settings().data_dir / f"{settings().index_dir.name}{suffix}", _embedder())
     index.sync(library)
     return HybridSearcher(library, index, library.node_types)
 
@@ -84,10 +91,11 @@ def search(
     filters: SearchFilters | None = None,
     limit: int = 5,
     capabilities: ServerCapabilities | None = None,
+    include_templates: bool = True,
 ) -> list[SearchHit]:
     """Best workflows for a natural-language request; pass a server's capabilities to learn what is
     missing there (and to use `filters.runnable_only`)."""
-    return _searcher().search(query, filters, limit, capabilities)
+    return _searcher(include_templates).search(query, filters, limit, capabilities)
 
 
 async def server_capabilities(url: str | None = None) -> ServerCapabilities:

@@ -54,9 +54,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         task=args.task,
         max_vram_gb=args.max_vram,
         runnable_only=args.runnable,
-        source="library" if args.no_templates else None,
     )
-    hits = api.search(args.query, filters, args.limit, capabilities)
+    hits = api.search(args.query, filters, args.limit, capabilities, include_templates=not args.no_templates)
     if args.json:
         _print_json([hit.model_dump(mode="json") for hit in hits])
     elif not hits:
