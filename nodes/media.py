@@ -8,7 +8,7 @@ import os
 from fractions import Fraction
 from typing import Any
 
-from comfy_api.latest import io
+from comfy_api.latest import InputImpl, io
 
 from kijkocut.edit.commands import AddElement, AddMedia, Command
 from kijkocut.errors import EditError
@@ -255,7 +255,8 @@ class AddVideo(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, video, **placement: Any) -> io.NodeOutput:
         from .intermediates import write_frames
 
-        source = video.get_stream_source() if hasattr(video, "get_stream_source") else None
+        # Only a file-backed VIDEO has a path; asking any other for its stream source would encode it.
+        source = video.get_stream_source() if isinstance(video, InputImpl.VideoFromFile) else None
         if isinstance(source, str) and os.path.isfile(source):
             path = source
         else:
