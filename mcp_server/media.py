@@ -15,7 +15,7 @@ from kijkocut.media.probe import (
     import_media,
 )
 from kijkocut.model import MediaRef
-from mcp_server.errors import ServiceError
+from mcp_server.errors import PathNotAllowedError, ServiceError
 from mcp_server.projects import ProjectStore
 from mcp_server.schemas import FileEntry, FileList, ImportOutcome, MediaList, SkippedFile
 from mcp_server.views import media_view
@@ -76,9 +76,11 @@ def import_path(store: ProjectStore, workspace: Workspace, project_id: str, path
     probed: list[MediaRef] = []
     skipped: list[SkippedFile] = []
     for file in _candidates(target):
-        real = workspace.resolve(str(file))  # a symlink inside an allowed folder may still point out
         try:
+            real = workspace.resolve(str(file))  # a symlink inside an allowed folder may still point out
             probed.append(import_media(real))
+        except PathNotAllowedError:
+            skipped.append(SkippedFile(path=workspace.display(file), reason="links outside the allowed folders"))
         except MediaError as exc:
             skipped.append(SkippedFile(path=workspace.display(file), reason=exc.problem))
     if not probed and not skipped:

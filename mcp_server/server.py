@@ -425,6 +425,8 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     ) -> Annotated[CallToolResult, JobView]:
         """Wait for a job with progress notifications. Returns when it finishes or after timeout_seconds
         (check `done`; call again to keep waiting)."""
+        if not (jobs.owns(job_id) or job_id.startswith(LOCAL_JOB_PREFIXES)):
+            await services.workflows.runner()  # a job from an earlier session resumes once the runner runs
         return job_result(await wait_for(job_id, timeout_seconds, ctx))
 
     @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
@@ -511,10 +513,10 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
             raise ResourceNotFoundError(str(exc)) from None
 
     @server.resource("workspace://{+path}", name="workspace file",
-                     description="A file the server wrote: renders/, previews/, thumbnails/, jobs/")
+                     description="A file the server wrote: renders/, previews/, jobs/ (workflow outputs)")
     def workspace_resource(path: str) -> bytes:
-        if path.split("/", 1)[0] not in ("renders", "previews", "thumbnails", "jobs"):
-            raise ResourceNotFoundError(f"{path}: only renders, previews, thumbnails and job outputs are served")
+        if path.split("/", 1)[0] not in ("renders", "previews", "jobs"):
+            raise ResourceNotFoundError(f"{path}: only renders, previews and job outputs are served")
         try:
             real = ws.resolve(path, writable=True)
         except ServiceError as exc:

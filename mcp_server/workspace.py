@@ -25,11 +25,11 @@ def _within(path: str, root: str) -> bool:
 
 
 class Workspace:
-    """Owns <root>/projects, media, renders, previews, thumbnails and jobs."""
+    """Owns <root>/projects, renders, previews and jobs; any other folder there is the user's."""
 
     def __init__(self, root: Path, media_dirs: list[Path] | None = None):
         self.root = Path(os.path.realpath(root))
-        for sub in ("projects", "media", "renders", "previews", "thumbnails", "jobs"):
+        for sub in ("projects", "renders", "previews", "jobs"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self.media_dirs = [Path(os.path.realpath(p)) for p in media_dirs or []]
 

@@ -88,9 +88,10 @@ async def test_paths_outside_the_workspace_are_refused(server, workspace_dir, co
         assert "outside the allowed folders" in await call_error(client, "files_list", {"folder": "/"})
         assert "does not exist" in await call_error(client, "media_import", {"project_id": project_id,
                                                                              "path": "input/missing.mp4"})
-        # Importing the whole input folder skips nothing silently: the symlink out is refused outright.
-        assert "outside the allowed folders" in await call_error(client, "media_import",
-                                                                 {"project_id": project_id, "path": "input"})
+        # Importing the whole folder takes the real files and reports the link out as skipped, with the reason.
+        folder = data(await client.call_tool("media_import", {"project_id": project_id, "path": "input"}))
+        assert [m["name"] for m in folder["imported"]] == ["a.mp4", "b.mp4", "c.mp4"]
+        assert folder["skipped"] == [{"path": "input/link.mp4", "reason": "links outside the allowed folders"}]
 
         # A configured media folder is readable by absolute path.
         allowed = config.media_dirs[0]
