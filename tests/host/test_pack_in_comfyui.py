@@ -1,0 +1,138 @@
+"""The pack inside a real ComfyUI server (--cpu, loopback, temp folders): its nodes in /object_info, the
+example workflows queued through /prompt and waited on over the websocket, the exported files checked with
+PyAV, caching of unchanged timelines, and the panel routes' path confinement. Needs COMFYUI_PATH."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import av
+import pytest
+
+from kijkocut import samples
+from tests.host.ui_workflows import CLIPS, EDITING_DIR, WORKFLOWS, build_ui, combo_options, render_json
+
+pytestmark = [pytest.mark.host, pytest.mark.slow]
+
+NODE_IDS = {
+    "NewTimeline", "LoadTimeline", "SaveTimeline", "TimelineFromJSON", "TimelineInfo", "ConcatenateTimelines",
+    "AddText", "AddTransition", "SplitAt", "TrimAt", "RippleDeleteAt", "ApplyEffect", "LoadMedia", "AddClip",
+    "AddImages", "AddVideo", "AddAudio", "RenderTimeline", "ExportTimeline",
+}
+
+
+@pytest.fixture(scope="module")
+def object_info(comfyui_server):
+    return comfyui_server.object_info()
+
+
+def to_api(file_name: str, object_info) -> dict:
+    from workflows_library.convert import ui_to_api
+    from workflows_library.object_info import parse_object_info
+
+    ui = json.loads((EDITING_DIR / file_name).read_text())
+    return ui_to_api(ui, parse_object_info(object_info))
+
+
+def exported_files(history: dict, server) -> list[str]:
+    files = []
+    for output in history["outputs"].values():
+        for item in output.get("images", []):
+            base = {"output": server.output_dir, "temp": server.temp_dir}[item["type"]]
+            files.append(os.path.join(base, item["subfolder"], item["filename"]))
+    return files
+
+
+def probe(path: str) -> dict:
+    with av.open(path) as container:
+        video = container.streams.video[0]
+        frames = sum(1 for _ in container.decode(video=0))
+        return {"duration": container.duration / av.time_base, "frames": frames, "width": video.width,
+                "height": video.height, "audio": len(container.streams.audio)}
+
+
+def test_object_info_lists_every_node_with_its_inputs(object_info):
+    listed = {name.split(".", 1)[1] for name in object_info if name.startswith("KijkoCut.")}
+    assert listed == NODE_IDS
+    export = object_info["KijkoCut.ExportTimeline"]
+    assert export["output_node"] is True and export["category"] == "KijkoCut/render"
+    assert export["input"]["required"]["timeline"][0] == "KIJKOCUT_TIMELINE"
+    assert {"preset", "container", "codec", "crf", "width", "height", "start", "end", "audio"} \
+        <= set(export["input"]["required"])
+    assert "shorts" in combo_options(export, "preset")
+    load_media = object_info["KijkoCut.LoadMedia"]["input"]["required"]["file"]
+    assert load_media[1].get("video_upload") is True
+    assert object_info["KijkoCut.RenderTimeline"]["output"] == ["IMAGE", "AUDIO", "FLOAT"]
+    assert object_info["KijkoCut.NewTimeline"]["display_name"] == "KijkoCut ▸ New Timeline"
+
+
+def test_committed_workflows_match_the_node_schemas(object_info):
+    for file_name, spec in WORKFLOWS.items():
+        committed = (EDITING_DIR / file_name).read_text()
+        assert committed == render_json(build_ui(spec, object_info)), \
+            f"{file_name} is stale: regenerate with `python -m tests.host.ui_workflows`"
+
+
+def test_three_clips_with_transitions_and_a_title(comfyui_server, object_info, tmp_path):
+    for index, name in enumerate(CLIPS):
+        clip = samples.write_video(tmp_path / name, seconds=4, width=320, height=180, hue=120 * index,
+                                   tone_hz=330 + 110 * index)
+        assert comfyui_server.upload(clip) == name
+    prompt = to_api("edit_three_clips.json", object_info)
+    history = comfyui_server.run_prompt(prompt, timeout=600)
+    [path] = exported_files(history, comfyui_server)
+    assert "three_clips" in path and path.endswith(".mp4")
+    facts = probe(path)
+    assert facts["frames"] == 270 and facts["duration"] == pytest.approx(9.0, abs=0.1)
+    assert (facts["width"], facts["height"], facts["audio"]) == (640, 360, 1)
+
+    # Queued again unchanged: served from ComfyUI's cache, nothing re-rendered or re-written.
+    before = sorted(os.listdir(os.path.dirname(path)))
+    again = comfyui_server.run_prompt(prompt, timeout=120)
+    assert exported_files(again, comfyui_server) == [path]
+    assert sorted(os.listdir(os.path.dirname(path))) == before
+
+
+def test_image_batch_becomes_a_captioned_social_short(comfyui_server, object_info):
+    history = comfyui_server.run_prompt(to_api("image_batch_social_short.json", object_info), timeout=600)
+    [path] = exported_files(history, comfyui_server)
+    facts = probe(path)
+    assert (facts["width"], facts["height"]) == (1080, 1920)
+    assert facts["frames"] == 60 and facts["duration"] == pytest.approx(2.0, abs=0.1)
+    intermediates = comfyui_server.output_dir / "kijkocut" / "intermediates"
+    assert [name for name in os.listdir(intermediates) if name.startswith("images_")]
+
+
+def test_invalid_inputs_are_rejected_before_running(comfyui_server):
+    prompt = {"1": {"class_type": "KijkoCut.LoadMedia", "inputs": {"file": "../../etc/passwd.mp4"}},
+              "2": {"class_type": "KijkoCut.NewTimeline", "inputs": {
+                  "canvas": "custom", "width": 320, "height": 180, "frame_rate": "fast", "sample_rate": 48000,
+                  "background": "#000000", "name": "x"}},
+              "3": {"class_type": "KijkoCut.AddClip", "inputs": {"timeline": ["2", 0], "media": ["1", 0],
+                                                                  "track": "V1", "start": 0.0}},
+              "4": {"class_type": "KijkoCut.ExportTimeline", "inputs": {
+                  "timeline": ["3", 0], "filename_prefix": "x", "preset": "default", "container": "webm",
+                  "codec": "h264", "crf": -1, "speed": "preset", "width": 0, "height": 0, "start": 0.0,
+                  "end": 0.0, "audio": True}}}
+    status, reply = comfyui_server.post_json("/prompt", {"prompt": prompt})
+    assert status == 400
+    messages = json.dumps(reply["node_errors"])
+    assert "'..'" in messages and "frame_rate" in messages and "cannot go in a webm" in messages
+
+
+def test_routes_serve_inside_and_refuse_outside(comfyui_server, tmp_path):
+    clip = samples.write_video(tmp_path / "route_clip.mp4", seconds=1, width=64, height=36)
+    name = comfyui_server.upload(clip)
+    secret = tmp_path / "secret.mp4"
+    secret.write_bytes(clip.read_bytes())
+    os.symlink(secret, comfyui_server.input_dir / "escape.mp4")
+    status, body = comfyui_server.request("GET", f"/kijkocut/media/info?filename={name}&type=input")
+    assert status == 200 and json.loads(body)["video"]["width"] == 64
+    for query in ("filename=../comfyui.log", "filename=%2e%2e%2fcomfyui.log", "filename=%2e%2e/%2e%2e/etc/passwd",
+                  f"filename={secret}", "filename=escape.mp4", "filename=route_clip.mp4&subfolder=..",
+                  "filename=route_clip.mp4&type=models"):
+        for route in ("info", "thumbnail", "waveform"):
+            status, body = comfyui_server.request("GET", f"/kijkocut/media/{route}?{query}")
+            assert 400 <= status < 500, (route, query, status)
+            assert b"ftyp" not in body and b"Starting server" not in body
