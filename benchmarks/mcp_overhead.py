@@ -109,7 +109,8 @@ async def main() -> None:
             client = Client(build_server(Services.from_config(ServerConfig(workspace=workspace))))
         else:
             env = {**os.environ, "KIJKOCUT_WORKSPACE": str(workspace), "PYTHONPATH": str(REPO)}
-            client = Client(StdioServerParameters(command=sys.executable, args=["-m", "mcp_server"], env=env))
+            client = Client(StdioServerParameters(command=sys.executable, args=["-m", "mcp_server", "--no-search-warmup"],
+                                                env=env))
         async with client:
             for name, samples in (await run_suite(client, args.calls)).items():
                 rows.append((transport, name, samples))

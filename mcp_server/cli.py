@@ -51,6 +51,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
     parser.add_argument("--workspace", type=Path, help="workspace directory (overrides the configuration)")
     parser.add_argument("--config", type=Path, help="JSON config file (default: user config dir/mcp.json)")
+    parser.add_argument("--no-search-warmup", action="store_true",
+                        help="do not load the workflow search model at start (the first search waits instead)")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(argv)
 
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.workspace:
         config = config.model_copy(update={"workspace": args.workspace.expanduser().resolve()})
     services = Services.from_config(config)
-    services.workflows.warm_up()  # a background thread: the first workflow_search then answers quickly
+    if not args.no_search_warmup:
+        services.workflows.warm_up()  # a background thread: the first workflow_search then answers quickly
 
     if not args.http:
         build_server(services, log_level=args.log_level).run("stdio")

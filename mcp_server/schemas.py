@@ -68,7 +68,7 @@ class MediaView(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-class ProjectSummary(BaseModel):
+class ProjectHeader(BaseModel):
     id: str
     name: str
     revision: int
@@ -76,6 +76,9 @@ class ProjectSummary(BaseModel):
     width: int
     height: int
     frame_rate: float
+
+
+class ProjectSummary(ProjectHeader):
     tracks: int
     elements: int
     media: int
@@ -85,14 +88,7 @@ class ProjectList(BaseModel):
     projects: list[ProjectSummary]
 
 
-class ProjectView(BaseModel):
-    id: str
-    name: str
-    revision: int
-    duration: float
-    width: int
-    height: int
-    frame_rate: float
+class ProjectView(ProjectHeader):
     can_undo: bool
     can_redo: bool
     tracks: list[TrackView] = Field(description="bottom layer first")

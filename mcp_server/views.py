@@ -47,19 +47,20 @@ def media_view(media: MediaRef, workspace: Workspace | None = None) -> MediaView
         size_bytes=info.size_bytes, warnings=info.warnings)
 
 
+def _header(project: Project) -> dict:
+    settings = project.settings
+    return {"id": project.id, "name": project.name, "revision": project.revision,
+            "duration": secs(project.duration()), "width": settings.width, "height": settings.height,
+            "frame_rate": secs(settings.frame_rate)}
+
+
 def project_summary(project: Project) -> ProjectSummary:
-    s = project.settings
-    return ProjectSummary(id=project.id, name=project.name, revision=project.revision,
-                          duration=secs(project.duration()), width=s.width, height=s.height,
-                          frame_rate=secs(s.frame_rate), tracks=len(project.tracks),
-                          elements=sum(len(t.elements) for t in project.tracks), media=len(project.media))
+    return ProjectSummary(**_header(project), tracks=len(project.tracks), media=len(project.media),
+                          elements=sum(len(t.elements) for t in project.tracks))
 
 
 def project_view(project: Project, workspace: Workspace | None = None) -> ProjectView:
-    s = project.settings
-    return ProjectView(id=project.id, name=project.name, revision=project.revision,
-                       duration=secs(project.duration()), width=s.width, height=s.height,
-                       frame_rate=secs(s.frame_rate), can_undo=bool(project.history.done),
+    return ProjectView(**_header(project), can_undo=bool(project.history.done),
                        can_redo=bool(project.history.undone), tracks=[track_view(t) for t in project.tracks],
                        media=[media_view(m, workspace) for m in project.media.values()])
 

@@ -9,7 +9,7 @@ server's event loop; the runner starts there on first use.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -39,7 +39,6 @@ from workflows_library.runner import JobRunner
 
 # Bounded so a first search (index build) never runs into a client's 60 s call timeout.
 SEARCH_WARMUP_WAIT = 40
-_WARMER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kijkocut-search-warmup")
 _STATES = {JobStatus.queued: "queued", JobStatus.running: "running", JobStatus.completed: "succeeded",
            JobStatus.failed: "failed", JobStatus.cancelled: "cancelled"}
 _MIME = {"video": "video/mp4", "image": "image/png", "audio": "audio/mpeg"}
@@ -66,7 +65,17 @@ class WorkflowService:
         card and can take longer than a client waits for one call)."""
         with self._lock:
             if self._index_ready is None:
-                self._index_ready = _WARMER.submit(api.search, "warm up", None, 1)
+                future: Future = Future()
+                self._index_ready = future
+
+                def build() -> None:
+                    try:
+                        future.set_result(api.search("warm up", None, 1))
+                    except BaseException as exc:  # surfaced to the search call that waits on it
+                        future.set_exception(exc)
+
+                # A daemon thread, so a stdio server exits as soon as its client hangs up.
+                threading.Thread(target=build, name="kijkocut-search-warmup", daemon=True).start()
             return self._index_ready
 
     def search(self, query: str, limit: int) -> WorkflowSearchResult:
