@@ -46,7 +46,10 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
     if schema != SCHEMA_NAME:
         raise ProjectFormatError(f"schema: expected {SCHEMA_NAME!r}, got {schema!r}")
     while version < FORMAT_VERSION:
-        doc = MIGRATIONS[version](doc)
+        try:
+            doc = MIGRATIONS[version](doc)
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise ProjectFormatError(f"cannot migrate a version {version} project: it is malformed ({exc})") from None
         version += 1
         doc["version"] = version
     return doc

@@ -114,3 +114,8 @@ def test_invalid_timeline_is_rejected_on_load_but_loadable_for_repair(project):
         project_from_dict(doc)
     repaired = project_from_dict(doc, validate=False)
     assert repaired.tracks[0].elements[1].start == 1
+
+
+def test_malformed_old_version_is_a_format_error():
+    with pytest.raises(ProjectFormatError, match="cannot migrate a version 0 project"):
+        project_from_dict({"version": 0, "tracks": "nope"})
