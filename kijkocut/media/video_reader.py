@@ -8,35 +8,38 @@ from pathlib import Path
 
 import av
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kijkocut.errors import MediaError
+from kijkocut.media.probe import container_origin, declared_duration, is_truncated, open_container
 
 # Decoding forward is cheaper than a seek plus a GOP of decoding for short jumps.
 SEEK_AHEAD = Fraction(3)
+# Decoders fail on single damaged packets; players skip them, and so do we, up to a point.
+MAX_BAD_PACKETS = 8
 
 
 class VideoReader:
     """`frame_at(t)` returns the frame on screen at media time t (seconds from the file's start): the latest
-    frame whose presentation time is at or before t, so variable frame rates map by time, not by count."""
+    frame whose presentation time is at or before t, so variable frame rates map by time, not by count.
+    Times after the last frame hold it; a file whose pictures stop well before its declared duration raises
+    `MediaError` when asked for that missing stretch."""
 
     def __init__(self, path: str | Path, *, alpha: bool = False):
         self.path = str(path)
-        try:
-            self._container = av.open(self.path, metadata_errors="ignore")
-        except av.error.FFmpegError as exc:
-            raise MediaError(self.path, f"cannot open video ({exc})") from None
+        self._container = open_container(self.path)
         if not self._container.streams.video:
             self._container.close()
             raise MediaError(self.path, "has no video stream")
         self._stream = self._container.streams.video[0]
         self._time_base = Fraction(self._stream.time_base)
-        start = self._container.start_time
-        self._origin = Fraction(start, av.time_base) if start is not None else Fraction(0)
+        self._origin = container_origin(self._container)
+        self.duration = declared_duration(self._container, self._stream)
         self._decoder = self._make_decoder(alpha)
-        rate = self._stream.average_rate or self._stream.guessed_rate or 30
+        rate = Fraction(self._stream.average_rate or self._stream.guessed_rate or 30)
+        self._frame_interval = 1 / rate
         # Container timestamps are quantised (1 ms in Matroska); accept that much lateness, at most half a frame.
-        self._tolerance = min(Fraction(1, 500), 1 / (2 * Fraction(rate)))
+        self._tolerance = min(Fraction(1, 500), self._frame_interval / 2)
         self._packets = None
         self._pending: list[av.VideoFrame] = []
         self._current: av.VideoFrame | None = None
@@ -44,9 +47,13 @@ class VideoReader:
         self._next: av.VideoFrame | None = None
         self._next_t: Fraction | None = None
         self._exhausted = False
+        self._damage: str | None = None
 
     def _make_decoder(self, alpha: bool):
         ctx = self._stream.codec_context
+        if ctx is None or ctx.codec is None:
+            self._container.close()
+            raise MediaError(self.path, "unsupported video codec: this FFmpeg build cannot decode it")
         # FFmpeg's native VP9 decoder drops the alpha layer of WebM files; libvpx keeps it.
         if alpha and ctx.name == "vp9" and "libvpx-vp9" in av.codecs_available:
             custom = av.CodecContext.create("libvpx-vp9", "r")
@@ -67,25 +74,38 @@ class VideoReader:
 
     def _time_of(self, frame: av.VideoFrame, previous: Fraction | None) -> Fraction:
         if frame.pts is None:
-            return previous if previous is not None else Fraction(0)
+            return previous + self._frame_interval if previous is not None else Fraction(0)
         return frame.pts * self._time_base - self._origin
 
+    def _next_packet(self) -> av.Packet | None:
+        try:
+            return next(self._packets)
+        except StopIteration:
+            return None
+        except av.error.FFmpegError as exc:
+            # A demuxer error is where the readable data ends; what that means is judged by the caller.
+            self._damage = exc.strerror or type(exc).__name__
+            return None
+
     def _decode_next(self) -> av.VideoFrame | None:
+        bad_packets = 0
         while not self._pending:
             if self._exhausted:
                 return None
-            try:
-                packet = next(self._packets)
-                self._pending.extend(self._decoder.decode(packet if packet.size else None))
-                if not packet.size:
-                    self._exhausted = True
-            except StopIteration:
+            packet = self._next_packet()
+            if packet is None or not packet.size:
                 self._exhausted = True
-                self._pending.extend(self._decoder.decode(None))
+                packet = None  # flush the decoder
+            try:
+                self._pending.extend(self._decoder.decode(packet))
+                bad_packets = 0
             except av.error.EOFError:
                 self._exhausted = True
             except av.error.FFmpegError as exc:
-                raise MediaError(self.path, f"decoding failed near {float(self._current_t):.3f} s ({exc})") from None
+                bad_packets += 1
+                if bad_packets >= MAX_BAD_PACKETS or packet is None:
+                    raise MediaError(self.path, f"decoding failed near {float(self._current_t):.3f} s "
+                                                f"({exc.strerror or exc})") from None
         return self._pending.pop(0)
 
     def _restart(self, t: Fraction) -> None:
@@ -93,7 +113,7 @@ class VideoReader:
         try:
             self._container.seek(max(target, 0), stream=self._stream, backward=True, any_frame=False)
         except av.error.FFmpegError as exc:
-            raise MediaError(self.path, f"cannot seek to {float(t):.3f} s ({exc})") from None
+            raise MediaError(self.path, f"cannot seek to {float(t):.3f} s ({exc.strerror or exc})") from None
         try:
             self._decoder.flush_buffers()  # drop frames decoded before the seek
         except (AttributeError, av.error.FFmpegError):
@@ -103,7 +123,7 @@ class VideoReader:
         self._exhausted = False
         self._current = self._decode_next()
         if self._current is None:
-            raise MediaError(self.path, f"no frame at or after {float(t):.3f} s (truncated file?)")
+            raise MediaError(self.path, f"no picture at or after {float(t):.3f} s (truncated or damaged file)")
         self._current_t = self._time_of(self._current, None)
         self._load_next()
 
@@ -111,17 +131,28 @@ class VideoReader:
         self._next = self._decode_next()
         self._next_t = None if self._next is None else self._time_of(self._next, self._current_t)
 
+    def _check_missing(self, t: Fraction) -> None:
+        """After the last decodable frame: fine past the declared end, an error inside it."""
+        last_end = self._current_t + self._frame_interval
+        if t > last_end + Fraction(1, 2) and self.duration and t < self.duration and is_truncated(self.duration,
+                                                                                                    last_end):
+            detail = f" ({self._damage})" if self._damage else ""
+            raise MediaError(self.path, f"truncated or damaged: no picture after {float(last_end):.2f} s of "
+                                        f"{float(self.duration):.2f} s{detail}")
+
     def frame_at(self, t: Fraction) -> av.VideoFrame:
         if self._packets is None or t < self._current_t - self._tolerance or t > self._current_t + SEEK_AHEAD:
             self._restart(t)
         while self._next is not None and self._next_t <= t + self._tolerance:
             self._current, self._current_t = self._next, self._next_t
             self._load_next()
+        if self._next is None:
+            self._check_missing(t)
         return self._current
 
 
 class StillReader:
-    """A still image as a video source: decoded once, the same frame at every time."""
+    """A still image as a video source: decoded once (EXIF orientation applied), the same frame at every time."""
 
     def __init__(self, path: str | Path):
         self.path = str(path)
@@ -130,7 +161,7 @@ class StillReader:
                 image = ImageOps.exif_transpose(image) or image
                 has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
                 pixels = np.asarray(image.convert("RGBA" if has_alpha else "RGB"))
-        except OSError as exc:
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise MediaError(self.path, f"cannot read image ({exc})") from None
         self._frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgba" if has_alpha else "rgb24")
 
@@ -139,3 +170,9 @@ class StillReader:
 
     def close(self) -> None:
         pass
+
+    def __enter__(self) -> StillReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
