@@ -82,6 +82,8 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
         imported = data(await client.call_tool("media_import", {"project_id": pid, "path": "input"}))
         assert [m["name"] for m in imported["imported"]] == ["a.mp4", "b.mp4", "c.mp4"]
         assert imported["imported"][0]["has_audio"] and imported["imported"][0]["duration"] == pytest.approx(2, abs=0.1)
+        pool = data(await client.call_tool("media_list", {"project_id": pid}))["media"]
+        assert [(m["kind"], m["width"], m["height"], m["frame_rate"]) for m in pool] == [("video", 160, 90, 15)] * 3
 
         # Three 1 s pieces from the middle of each clip, appended one after another: handles for crossfades.
         clips = []
