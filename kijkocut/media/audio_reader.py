@@ -9,7 +9,13 @@ import av
 import numpy as np
 
 from kijkocut.errors import MediaError
-from kijkocut.media.probe import container_origin, declared_duration, is_truncated, open_container
+from kijkocut.media.probe import (
+    container_origin,
+    declared_duration,
+    is_truncated,
+    next_packet,
+    open_container,
+)
 
 SEEK_AHEAD_SECONDS = 5
 # AAC, MP3 and Opus need some decoded audio before a seek point to produce clean samples at it (Opus asks for
@@ -82,13 +88,9 @@ class AudioReader:
         self._exhausted = False
 
     def _next_packet(self) -> av.Packet | None:
-        try:
-            return next(self._packets)
-        except StopIteration:
-            return None
-        except av.error.FFmpegError as exc:
-            self._damage = exc.strerror or type(exc).__name__  # the readable data ends here
-            return None
+        packet, damage = next_packet(self._packets)
+        self._damage = damage or self._damage
+        return packet
 
     def _decode_some(self) -> list[av.AudioFrame]:
         """The frames of the next packet that decodes, or [] at the end."""

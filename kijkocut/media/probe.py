@@ -75,6 +75,17 @@ def open_container(path: str | os.PathLike[str]):
         raise MediaError(str(path), f"not a media file FFmpeg can read: corrupt, truncated or unsupported ({reason})") from None
 
 
+def next_packet(packets) -> tuple[av.Packet | None, str | None]:
+    """The next demuxed packet, or None at the end with the demuxer's complaint if it ended on damage: a demuxer
+    error is where the readable data stops, and what that means is for the reader to judge."""
+    try:
+        return next(packets), None
+    except StopIteration:
+        return None, None
+    except av.error.FFmpegError as exc:
+        return None, exc.strerror or type(exc).__name__
+
+
 def declared_duration(container, stream=None) -> Fraction | None:
     """The duration the header claims: the stream's own, else the container's."""
     if stream is not None and stream.duration and stream.time_base:

@@ -11,7 +11,13 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kijkocut.errors import MediaError
-from kijkocut.media.probe import container_origin, declared_duration, is_truncated, open_container
+from kijkocut.media.probe import (
+    container_origin,
+    declared_duration,
+    is_truncated,
+    next_packet,
+    open_container,
+)
 
 # Decoding forward is cheaper than a seek plus a GOP of decoding for short jumps.
 SEEK_AHEAD = Fraction(3)
@@ -78,14 +84,9 @@ class VideoReader:
         return frame.pts * self._time_base - self._origin
 
     def _next_packet(self) -> av.Packet | None:
-        try:
-            return next(self._packets)
-        except StopIteration:
-            return None
-        except av.error.FFmpegError as exc:
-            # A demuxer error is where the readable data ends; what that means is judged by the caller.
-            self._damage = exc.strerror or type(exc).__name__
-            return None
+        packet, damage = next_packet(self._packets)
+        self._damage = damage or self._damage
+        return packet
 
     def _decode_next(self) -> av.VideoFrame | None:
         bad_packets = 0

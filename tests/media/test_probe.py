@@ -215,3 +215,20 @@ def test_import_media(media):
 def test_media_extensions_cover_the_spec():
     assert {".mp4", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".mp3", ".wav", ".aac", ".m4a", ".flac", ".ogg",
             ".opus", ".png", ".jpg", ".jpeg", ".webp"} <= MEDIA_EXTENSIONS
+
+
+def test_a_file_without_audio_or_video(tmp_path):
+    subtitles = tmp_path / "subtitles.mp4"  # FFmpeg sniffs the content, not the name
+    subtitles.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n")
+    with pytest.raises(MediaError, match="no video or audio stream|not a media file"):
+        probe_media(subtitles)
+
+
+def test_missing_decoder_is_reported_as_unsupported(tmp_path):
+    from types import SimpleNamespace
+
+    from kijkocut.media.probe import _check_decoder
+
+    stream = SimpleNamespace(type="video", codec_context=None)
+    with pytest.raises(MediaError, match="unsupported video codec"):
+        _check_decoder(stream, tmp_path / "clip.mkv")

@@ -108,3 +108,18 @@ def test_open_errors_are_media_errors(tmp_path, media):
         VideoReader(text)
     with pytest.raises(MediaError, match="no video stream"):
         VideoReader(media("tone.m4a"))
+
+
+def test_bytes_damaged_mid_file_never_escape_as_raw_errors(media, tmp_path):
+    data = bytearray(media("long.mkv").read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 3000] = np.random.default_rng(3).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    damaged = tmp_path / "damaged.mkv"
+    damaged.write_bytes(bytes(data))
+    with VideoReader(damaged) as reader:
+        for index in range(50):
+            try:
+                frame = reader.frame_at(Fraction(index, 25))
+            except MediaError:
+                continue  # a clear error is fine; a raw av exception or a hang is not
+            assert (frame.width, frame.height) == (160, 90)
