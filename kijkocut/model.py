@@ -12,18 +12,26 @@ import uuid
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kijkocut.animation import Keyframe
+from kijkocut.effects.catalog import EFFECTS, BlendMode, resolve_params
 from kijkocut.media.info import MediaInfo
 from kijkocut.timebase import Rate, Time
 
 SCHEMA_NAME = "kijkocut.project"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-TrackKind = Literal["video", "overlay", "text", "audio"]
+TrackKind = Literal["video", "overlay", "text", "audio", "adjustment"]
 Fit = Literal["contain", "cover", "stretch", "none"]
-TransitionKind = Literal["crossfade"]
+TransitionKind = Literal[
+    "crossfade", "dip_to_black", "dip_to_white", "wipe_left", "wipe_right", "wipe_up", "wipe_down",
+    "slide_left", "slide_right", "slide_up", "slide_down", "push_left", "push_right", "push_up", "push_down",
+    "zoom_in", "zoom_out", "iris", "blur_dissolve",
+]
+TRANSITION_KINDS: tuple[str, ...] = TransitionKind.__args__  # type: ignore[attr-defined]
 Alignment = Literal["center", "start", "end"]
+TextAnimationKind = Literal["none", "fade", "typewriter", "slide_up", "slide_down", "slide_left", "slide_right"]
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$")
 
@@ -100,6 +108,32 @@ class Transform(Model):
     crop: Crop = Field(default_factory=Crop)
 
 
+class Effect(Model):
+    """One effect of an element's ordered stack; `params` are checked against the effect catalogue."""
+
+    id: str = Field(default_factory=lambda: new_id("fx"))
+    kind: str = Field(description="brightness, contrast, saturation, exposure, gamma, temperature, hue_shift, "
+                                  "grayscale, sepia, invert, vignette, gaussian_blur, sharpen, film_grain, "
+                                  "chroma_key, lut, crop, flip, opacity")
+    enabled: bool = True
+    params: dict[str, float | bool | str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known(self) -> Effect:
+        resolved = resolve_params(self.kind, self.params)
+        if resolved != self.params:
+            object.__setattr__(self, "params", resolved)
+        return self
+
+
+# Element properties that keyframes may animate (besides every numeric effect parameter, "effects.<id>.<name>").
+ANIMATABLE = {
+    "transform.x", "transform.y", "transform.scale", "transform.rotation", "transform.opacity",
+    "transform.crop.left", "transform.crop.top", "transform.crop.right", "transform.crop.bottom",
+    "gain_db", "pan", "style.size", "style.x", "style.y", "style.opacity", "style.letter_spacing",
+}
+
+
 class ElementBase(Model):
     id: str = Field(default_factory=lambda: new_id("el"))
     name: str = ""
@@ -107,10 +141,25 @@ class ElementBase(Model):
     duration: Time = Field(description="length on the timeline in seconds")
     fade_in: Time = Field(Fraction(0), description="opacity (and audio) ramp from 0 at the start")
     fade_out: Time = Field(Fraction(0), description="ramp to 0 at the end")
+    effects: list[Effect] = Field(default_factory=list, description="applied in order")
+    blend_mode: BlendMode = "normal"
+    keyframes: dict[str, list[Keyframe]] = Field(
+        default_factory=dict, description="property path (e.g. 'transform.scale', 'effects.<id>.amount') -> keys")
 
     @property
     def end(self) -> Fraction:
         return self.start + self.duration
+
+    @model_validator(mode="after")
+    def _animatable(self) -> ElementBase:
+        effect_params = {f"effects.{e.id}.{name}" for e in self.effects
+                         for name, spec in EFFECTS[e.kind].params.items() if spec.numeric}
+        for path, keys in self.keyframes.items():
+            if path not in ANIMATABLE and path not in effect_params:
+                raise ValueError(f"keyframes: {path!r} is not an animatable property")
+            if not keys:
+                raise ValueError(f"keyframes: {path!r} has no keyframes")
+        return self
 
 
 class ClipElement(ElementBase):
@@ -118,14 +167,36 @@ class ClipElement(ElementBase):
 
     kind: Literal["clip"] = "clip"
     media_id: str
-    source_in: Time = Field(Fraction(0), description="media time shown at `start`")
+    source_in: Time = Field(Fraction(0), description="start of the media range used")
     transform: Transform = Field(default_factory=Transform)
     gain_db: float = Field(0.0, ge=-96, le=24)
+    pan: float = Field(0.0, ge=-1, le=1, description="-1 left, 0 centre, 1 right (constant power)")
     audio_muted: bool = False
+    speed: float = Field(1.0, ge=0.1, le=10, description="playback speed; the media range is duration x speed")
+    reverse: bool = False
+    freeze_frame: bool = Field(False, description="hold the frame at source_in for the whole duration (silent)")
+    preserve_pitch: bool = Field(True, description="time-stretch audio at other speeds instead of resampling")
+    frame_sampling: Literal["nearest", "blend"] = Field(
+        "nearest", description="when the source frame rate differs: nearest frame or blend the two nearest")
+
+    @property
+    def source_span(self) -> Fraction:
+        """How much media the element uses."""
+        return Fraction(0) if self.freeze_frame else self.duration * Fraction(self.speed).limit_denominator(10**6)
 
     @property
     def source_out(self) -> Fraction:
-        return self.source_in + self.duration
+        return self.source_in + self.source_span
+
+    def media_time(self, t: Fraction, frame_duration: Fraction = Fraction(0)) -> Fraction:
+        """Media time shown at timeline time t (also past the edges, for transition handles). Reversed clips
+        start from the last frame before source_out."""
+        if self.freeze_frame:
+            return self.source_in
+        speed = Fraction(self.speed).limit_denominator(10**6)
+        if self.reverse:
+            return self.source_out - (t - self.start + frame_duration) * speed
+        return self.source_in + (t - self.start) * speed
 
 
 class TextStyle(Model):
@@ -136,11 +207,29 @@ class TextStyle(Model):
     y: float | None = Field(None, description="centre y in canvas pixels; None = centred")
     align: Literal["left", "center", "right"] = "center"
     opacity: float = Field(1.0, ge=0, le=1)
+    weight: Literal["normal", "bold"] = "normal"
+    italic: bool = False
+    stroke_width: int = Field(0, ge=0, le=100)
+    stroke_color: str = "#000000"
+    shadow_color: str | None = Field(None, description="drop shadow colour; None = no shadow")
+    shadow_offset_x: float = 4
+    shadow_offset_y: float = 4
+    shadow_blur: float = Field(4, ge=0, le=100)
+    box_color: str | None = Field(None, description="background box colour ('#rrggbbaa' for translucent)")
+    box_padding: int = Field(16, ge=0, le=500)
+    box_radius: int = Field(8, ge=0, le=500)
+    line_spacing: float = Field(1.2, ge=0.5, le=5, description="line height as a multiple of the font size")
+    letter_spacing: float = Field(0, ge=-50, le=200, description="extra pixels between characters")
+    max_width: int | None = Field(None, ge=16, description="wrap lines to this width in canvas pixels")
+    animation_in: TextAnimationKind = "none"
+    animation_out: TextAnimationKind = "none"
+    animation_duration: Time = Field(Fraction(1, 2), description="length of the in and out animations")
 
-    @field_validator("color")
+    @field_validator("color", "stroke_color", "shadow_color", "box_color")
     @classmethod
-    def _colour(cls, value: str) -> str:
-        parse_colour(value)
+    def _colour(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_colour(value)
         return value
 
 
@@ -150,7 +239,13 @@ class TextElement(ElementBase):
     style: TextStyle = Field(default_factory=TextStyle)
 
 
-Element = Annotated[ClipElement | TextElement, Field(discriminator="kind")]
+class AdjustmentElement(ElementBase):
+    """Applies its effect stack to everything beneath it while it lasts (on an adjustment track)."""
+
+    kind: Literal["adjustment"] = "adjustment"
+
+
+Element = Annotated[ClipElement | TextElement | AdjustmentElement, Field(discriminator="kind")]
 
 
 class Transition(Model):
@@ -163,6 +258,7 @@ class Transition(Model):
     to_id: str
     duration: Time
     alignment: Alignment = "center"
+    audio: bool = Field(True, description="crossfade the clips' sound too (False = detached: hard audio cut)")
 
     def span(self, cut: Fraction) -> tuple[Fraction, Fraction]:
         """Timeline interval [a, b) covered by the transition for a cut at `cut`."""
@@ -170,13 +266,25 @@ class Transition(Model):
         return cut - before, cut - before + self.duration
 
 
+class Ducking(Model):
+    """Lower this track while another track (a voice) is audible."""
+
+    under_track_id: str
+    amount_db: float = Field(-12.0, ge=-60, le=0)
+    threshold_db: float = Field(-40.0, ge=-90, le=0, description="voice level that triggers ducking")
+    attack: Time = Field(Fraction(1, 10), description="seconds to duck once the voice starts")
+    release: Time = Field(Fraction(1, 2), description="seconds to recover after it stops")
+
+
 class Track(Model):
     id: str = Field(default_factory=lambda: new_id("trk"))
     kind: TrackKind
     name: str = ""
     muted: bool = False
+    solo: bool = False
     hidden: bool = False
     locked: bool = False
+    ducking: Ducking | None = None
     elements: list[Element] = Field(default_factory=list, description="sorted by start")
     transitions: list[Transition] = Field(default_factory=list)
 
@@ -244,7 +352,7 @@ class Project(Model):
                     return track, index
         raise KeyError(f"unknown element {element_id!r}")
 
-    def element(self, element_id: str) -> ClipElement | TextElement:
+    def element(self, element_id: str) -> ClipElement | TextElement | AdjustmentElement:
         track, index = self.find_element(element_id)
         return track.elements[index]
 

@@ -7,7 +7,7 @@ from collections import Counter
 from fractions import Fraction
 
 from kijkocut.errors import ProjectValidationError
-from kijkocut.model import ClipElement, Project, TextElement, Track
+from kijkocut.model import AdjustmentElement, ClipElement, Project, TextElement, Track
 from kijkocut.timebase import format_fraction as fmt
 
 # Container durations are rounded by muxers; allow this much slack at the end of a source range.
@@ -24,6 +24,7 @@ def project_problems(project: Project) -> list[str]:
             problems += _element_problems(project, track, element)
         problems += _overlap_problems(track)
         problems += _transition_problems(project, track)
+        problems += _ducking_problems(project, track)
     for marker in project.markers:
         if marker.time < 0:
             problems.append(f"marker {marker.id}: time {fmt(marker.time)} is negative")
@@ -44,7 +45,8 @@ def _duplicate_ids(project: Project) -> list[str]:
     return [f"id {dup!r} is used {n} times" for dup, n in Counter(ids).items() if n > 1]
 
 
-def _element_problems(project: Project, track: Track, element: ClipElement | TextElement) -> list[str]:
+def _element_problems(project: Project, track: Track,
+                      element: ClipElement | TextElement | AdjustmentElement) -> list[str]:
     where = f"element {element.id} on track {track.id}"
     problems = []
     if element.duration <= 0:
@@ -60,6 +62,11 @@ def _element_problems(project: Project, track: Track, element: ClipElement | Tex
         if track.kind not in ("text", "overlay"):
             problems.append(f"{where}: text belongs on a text or overlay track, not a {track.kind} track")
         return problems
+    if isinstance(element, AdjustmentElement) != (track.kind == "adjustment"):
+        problems.append(f"{where}: adjustment elements go on adjustment tracks, and only there")
+        return problems
+    if isinstance(element, AdjustmentElement):
+        return problems
     media = project.media.get(element.media_id)
     if media is None:
         return problems + [f"{where}: unknown media id {element.media_id!r}"]
@@ -70,6 +77,9 @@ def _element_problems(project: Project, track: Track, element: ClipElement | Tex
         problems.append(f"{where}: media {media.id} is audio-only; put it on an audio track")
     if track.kind == "text":
         problems.append(f"{where}: a text track holds only text elements")
+    for effect in element.effects:
+        if effect.kind == "lut" and not effect.params.get("path"):
+            problems.append(f"{where}: LUT effect {effect.id} has no .cube file")
     if element.source_in < 0:
         problems.append(f"{where}: source in {fmt(element.source_in)} is negative")
     if info.duration is not None and element.source_out > info.duration + SOURCE_END_TOLERANCE:
@@ -109,7 +119,7 @@ def _transition_problems(project: Project, track: Track) -> list[str]:
         begin, finish = transition.span(left.end)
         if begin < left.start or finish > right.end:
             problems.append(f"{where}: {fmt(transition.duration)} s is longer than the clips around the cut allow")
-        problems += _handle_problems(project, where, left, right, left.end - begin, finish - right.start)
+        problems += _handle_problems(project, where, (left, right), begin, finish)
         spans.append((begin, finish, transition.id))
     spans.sort()
     for (_, end_a, id_a), (start_b, _, id_b) in zip(spans, spans[1:]):
@@ -118,20 +128,32 @@ def _transition_problems(project: Project, track: Track) -> list[str]:
     return problems
 
 
-def _handle_problems(project: Project, where: str, left, right, before_cut: Fraction,
-                     after_cut: Fraction) -> list[str]:
-    """A transition shows the outgoing clip past its end and the incoming one before its start."""
+def _handle_problems(project: Project, where: str, elements, begin: Fraction, finish: Fraction) -> list[str]:
+    """A transition shows the outgoing clip past its end and the incoming one before its start: the media
+    must reach that far (stills and text have unlimited handles)."""
     problems = []
-    for element, needed_after, needed_before in ((left, after_cut, Fraction(0)), (right, Fraction(0), before_cut)):
+    for element in elements:
         if not isinstance(element, ClipElement):
             continue
         media = project.media.get(element.media_id)
         if media is None or media.info.duration is None:
-            continue  # stills and text have unlimited handles
-        if element.source_in - needed_before < 0:
-            problems.append(f"{where}: {element.id} needs {fmt(needed_before)} s of media before its in point "
-                            f"but starts {fmt(element.source_in)} s into the source")
-        if element.source_out + needed_after > media.info.duration + SOURCE_END_TOLERANCE:
-            problems.append(f"{where}: {element.id} needs {fmt(needed_after)} s of media after its out point "
-                            f"but the source ends {float(media.info.duration - element.source_out):.3f} s later")
+            continue
+        shown = (min(begin, element.start), max(finish, element.end))
+        media_times = [element.media_time(t) for t in shown]
+        earliest, latest = min(media_times), max(media_times)
+        if earliest < 0:
+            problems.append(f"{where}: {element.id} needs {fmt(-earliest)} s more media before its in point "
+                            f"(handle) than the source has")
+        if latest > media.info.duration + SOURCE_END_TOLERANCE:
+            problems.append(f"{where}: {element.id} needs media up to {float(latest):.3f} s for the transition "
+                            f"but the source ends at {float(media.info.duration):.3f} s")
     return problems
+
+
+def _ducking_problems(project: Project, track: Track) -> list[str]:
+    if track.ducking is None:
+        return []
+    target = next((t for t in project.tracks if t.id == track.ducking.under_track_id), None)
+    if target is None or target is track:
+        return [f"track {track.id}: ducking refers to {track.ducking.under_track_id!r}, which is not another track"]
+    return []

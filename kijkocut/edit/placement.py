@@ -6,9 +6,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 from kijkocut.errors import EditError
-from kijkocut.model import ClipElement, Project, TextElement, Track, new_id
+from kijkocut.model import AdjustmentElement, ClipElement, Project, TextElement, Track, new_id
 
-AnyElement = ClipElement | TextElement
+AnyElement = ClipElement | TextElement | AdjustmentElement
+
+
+def _media_offset(element: AnyElement, timeline_delta: Fraction) -> Fraction:
+    """How far the media range moves when `timeline_delta` seconds are cut from the front of a clip."""
+    if not isinstance(element, ClipElement) or element.freeze_frame:
+        return Fraction(0)
+    return timeline_delta * Fraction(element.speed).limit_denominator(10**6)
 
 
 def require_unlocked(track: Track) -> None:
@@ -38,7 +45,10 @@ def split_piece(element: AnyElement, at: Fraction) -> tuple[AnyElement, AnyEleme
     left = element.model_copy(update={"duration": at - element.start, "fade_out": Fraction(0)}, deep=True)
     right_update = {"id": new_id(element.kind), "start": at, "duration": element.end - at, "fade_in": Fraction(0)}
     if isinstance(element, ClipElement):
-        right_update["source_in"] = element.source_in + (at - element.start)
+        if element.reverse:  # the left piece shows the later media
+            left.source_in = element.source_in + _media_offset(element, element.end - at)
+        else:
+            right_update["source_in"] = element.source_in + _media_offset(element, at - element.start)
     right = element.model_copy(update=right_update, deep=True)
     left.fade_in = min(left.fade_in, left.duration)
     right.fade_out = min(right.fade_out, right.duration)
@@ -57,14 +67,16 @@ def split_in_track(track: Track, element_id: str, at: Fraction) -> tuple[AnyElem
 
 def trim_start(element: AnyElement, new_start: Fraction) -> None:
     delta = new_start - element.start
-    if isinstance(element, ClipElement):
-        element.source_in = element.source_in + delta
+    if isinstance(element, ClipElement) and not element.reverse:
+        element.source_in = element.source_in + _media_offset(element, delta)
     element.start = new_start
     element.duration = element.duration - delta
     element.fade_in = min(element.fade_in, element.duration)
 
 
 def trim_end(element: AnyElement, new_end: Fraction) -> None:
+    if isinstance(element, ClipElement) and element.reverse:  # the end of a reversed clip is its media start
+        element.source_in = element.source_in + _media_offset(element, element.end - new_end)
     element.duration = new_end - element.start
     element.fade_out = min(element.fade_out, element.duration)
 

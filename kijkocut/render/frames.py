@@ -65,7 +65,7 @@ class FrameRenderer:
 
     def _clip_patch(self, element: ClipElement, t: Fraction) -> tuple[Patch | None, av.VideoFrame]:
         media = self.project.media[element.media_id]
-        frame = self._reader(media).frame_at(source_time(element, t))
+        frame = self._reader(media).frame_at(source_time(element, t, self.project.settings.frame_rate))
         video = media.info.video
         orientation = video.rotation if video and media.info.kind != "image" else 0
         sar = float(video.sample_aspect_ratio) if video and video.sample_aspect_ratio else 1.0

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kijkocut.model import ClipElement, Project, TextElement, Track, Transition
+from kijkocut.model import AdjustmentElement, ClipElement, Project, TextElement, Track, Transition
 
-VISUAL_TRACKS = ("video", "overlay", "text")
+VISUAL_TRACKS = ("video", "overlay", "text", "adjustment")
 
 
 @dataclass(frozen=True)
 class ActiveElement:
     track: Track
-    element: ClipElement | TextElement
+    element: ClipElement | TextElement | AdjustmentElement
     weight: Fraction  # transition weight: 1 outside transitions, k or 1-k inside one
     role: str  # "solo", "outgoing" or "incoming"
 
@@ -22,7 +22,7 @@ class ActiveElement:
         return self.role == "incoming"
 
 
-def fade_factor(element: ClipElement | TextElement, t: Fraction) -> Fraction:
+def fade_factor(element: ClipElement | TextElement | AdjustmentElement, t: Fraction) -> Fraction:
     """Linear fade envelope: 0 at the element's start rising over fade_in, falling to 0 at its end."""
     factor = Fraction(1)
     if element.fade_in > 0:
@@ -32,8 +32,8 @@ def fade_factor(element: ClipElement | TextElement, t: Fraction) -> Fraction:
     return factor
 
 
-def transition_at(track: Track, t: Fraction) -> tuple[Transition, ClipElement | TextElement,
-                                                     ClipElement | TextElement, Fraction] | None:
+def transition_at(track: Track, t: Fraction) -> tuple[Transition, ClipElement | TextElement | AdjustmentElement,
+                                                     ClipElement | TextElement | AdjustmentElement, Fraction] | None:
     """The transition covering t on a track, its two elements and the incoming weight k in [0, 1)."""
     if not track.transitions:
         return None
@@ -71,6 +71,6 @@ def visual_stack(project: Project, t: Fraction) -> list[ActiveElement]:
     return stack
 
 
-def source_time(element: ClipElement, t: Fraction) -> Fraction:
+def source_time(element: ClipElement, t: Fraction, frame_rate: Fraction) -> Fraction:
     """Media time shown at timeline time t (also beyond the element's edges, for transition handles)."""
-    return element.source_in + (t - element.start)
+    return element.media_time(t, 1 / frame_rate)

@@ -62,7 +62,7 @@ def test_transition_needs_handles(make_ref):
                        ClipElement(id="c2", media_id="a", start=3, duration=3, source_in=0),
                        transitions=[Transition(id="x", from_id="c1", to_id="c2", duration=1, alignment="center")])
     problems = project_problems(project)
-    assert any("c2 needs 1/2 s of media before its in point" in p for p in problems), problems
+    assert any("c2 needs 1/2 s more media before its in point" in p for p in problems), problems
     project.tracks[0].elements[1].source_in = Fraction(1, 2)
     assert project_problems(project) == []
     # c1 ends at 5 s of a 10 s file: enough after its out point for a centred 1 s transition.
