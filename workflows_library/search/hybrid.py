@@ -14,7 +14,7 @@ from workflows_library.search.keyword import KeywordIndex
 
 RRF_K = 20
 SEMANTIC_WEIGHT = 1.0
-KEYWORD_WEIGHT = 0.7
+KEYWORD_WEIGHT = 1.0
 
 
 class SearchFilters(BaseModel):
@@ -83,12 +83,12 @@ class HybridSearcher:
         where = {"category": filters.category.value} if filters.category else None
         depth = max(60, limit * 12)
         semantic = self.vectors.query(query, depth, where) if query.strip() else []
-        keyword = self.keywords.search(query)
+        keyword = self.keywords.scores(query)
 
         fused: dict[str, float] = {}
         for rank, (doc_id, _) in enumerate(semantic):
             fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank + 1)
-        for rank, (doc_id, _) in enumerate(sorted(keyword.items(), key=lambda kv: -kv[1].score)):
+        for rank, (doc_id, _) in enumerate(sorted(keyword.items(), key=lambda kv: -kv[1])):
             fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank + 1)
         if not query.strip():  # browsing by filters alone
             fused = dict.fromkeys(self.cards, 0.0)
@@ -102,7 +102,7 @@ class HybridSearcher:
             missing = missing_on(card, self._node_types(card.id), server) if server else None
             if filters.runnable_only and missing and not missing.nothing:
                 continue
-            matched = list(keyword[doc_id].fields) if doc_id in keyword else []
+            matched = list(self.keywords.matched_fields(query, doc_id)) if doc_id in keyword else []
             if doc_id in similarity and similarity[doc_id] >= 0.35:
                 matched.append("meaning")
             hits.append(

@@ -40,9 +40,13 @@ class VectorIndex:
             embedding_function=embedder,  # never Chroma's default, which would download a model
             configuration={"hnsw": {"space": "cosine"}},
         )
+        self._refresh_count()
 
     def count(self) -> int:
         return self._collection.count()
+
+    def _refresh_count(self) -> None:
+        self._count = self.count()
 
     def stored_hashes(self) -> dict[str, str]:
         stored = self._collection.get(include=["metadatas"])
@@ -83,13 +87,14 @@ class VectorIndex:
         if gone:
             self._collection.delete(ids=gone)
         report.removed = len(gone)
+        self._refresh_count()
         return report
 
     def query(
         self, text: str, n_results: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """(id, cosine similarity) best first."""
-        total = self.count()
+        total = self._count  # cached: a count() round trip costs as much as the query
         if total == 0:
             return []
         result = self._collection.query(

@@ -51,6 +51,7 @@ class KeywordIndex:
     _postings: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
     _term_fields: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     _lengths: dict[str, float] = field(default_factory=dict)
+    _norm_cache: dict[str, float] | None = None
 
     @classmethod
     def build(cls, documents: dict[str, dict[str, str]]) -> KeywordIndex:
@@ -71,27 +72,44 @@ class KeywordIndex:
         for term, tf in weighted.items():
             self._postings[term][doc_id] = tf
         self._lengths[doc_id] = length
+        self._norm_cache = None
 
-    def search(self, query: str) -> dict[str, KeywordMatch]:
+    def _norms(self) -> dict[str, float]:
+        """BM25 length normalisation per document, computed once per index state."""
+        if self._norm_cache is None:
+            avg_len = sum(self._lengths.values()) / len(self._lengths)
+            self._norm_cache = {
+                doc_id: self.k1 * (1 - self.b + self.b * length / avg_len)
+                for doc_id, length in self._lengths.items()
+            }
+        return self._norm_cache
+
+    def scores(self, query: str) -> dict[str, float]:
         if not self._lengths:
             return {}
         n_docs = len(self._lengths)
-        avg_len = sum(self._lengths.values()) / n_docs
+        norms = self._norms()
         scores: dict[str, float] = defaultdict(float)
-        matched: dict[str, set[str]] = defaultdict(set)
         for term in set(tokenize(query)):
             postings = self._postings.get(term)
             if not postings:
                 continue
             idf = math.log(1 + (n_docs - len(postings) + 0.5) / (len(postings) + 0.5))
+            boost = idf * (self.k1 + 1)
             for doc_id, tf in postings.items():
-                norm = self.k1 * (1 - self.b + self.b * self._lengths[doc_id] / avg_len)
-                scores[doc_id] += idf * tf * (self.k1 + 1) / (tf + norm)
-                matched[doc_id] |= self._term_fields[(term, doc_id)]
+                scores[doc_id] += boost * tf / (tf + norms[doc_id])
+        return scores
+
+    def matched_fields(self, query: str, doc_id: str) -> tuple[str, ...]:
+        """Which fields of one document the query's terms hit (asked only for the hits shown)."""
+        fields: set[str] = set()
+        for term in set(tokenize(query)):
+            fields |= self._term_fields.get((term, doc_id), set())
         order = list(FIELD_WEIGHTS)
+        return tuple(sorted(fields, key=lambda f: order.index(f) if f in order else 99))
+
+    def search(self, query: str) -> dict[str, KeywordMatch]:
         return {
-            doc_id: KeywordMatch(
-                score, tuple(sorted(matched[doc_id], key=lambda f: order.index(f) if f in order else 99))
-            )
-            for doc_id, score in scores.items()
+            doc_id: KeywordMatch(score, self.matched_fields(query, doc_id))
+            for doc_id, score in self.scores(query).items()
         }
