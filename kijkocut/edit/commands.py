@@ -8,10 +8,12 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from kijkocut.animation import Keyframe
 from kijkocut.edit import placement
 from kijkocut.errors import EditError
 from kijkocut.model import (
     Alignment,
+    Effect,
     Element,
     Marker,
     MediaRef,
@@ -19,6 +21,7 @@ from kijkocut.model import (
     ProjectSettings,
     Track,
     TrackKind,
+    Transform,
     Transition,
     TransitionKind,
     new_id,
@@ -323,6 +326,246 @@ class SetProperties(Command):
         return [element.id]
 
 
+# --- effects, keyframes, speed, audio ------------------------------------------------------------------
+
+
+def _effect_index(element, effect_id: str) -> int:
+    for index, effect in enumerate(element.effects):
+        if effect.id == effect_id:
+            return index
+    raise EditError(f"{element.id} has no effect {effect_id!r}")
+
+
+def _revalidated(track: Track, element) -> None:
+    """Re-run the element's own validation (effect params, keyframe paths) after an in-place change."""
+    try:
+        updated = _ELEMENT_ADAPTER.validate_python(element.model_dump(mode="json"))
+    except ValidationError as exc:
+        raise EditError(f"{element.id}: " + "; ".join(
+            f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())) from None
+    placement.set_elements(track, [e for e in track.elements if e.id != element.id] + [updated])
+
+
+class AddEffect(Command):
+    op: Literal["add_effect"] = "add_effect"
+    element_id: str
+    kind: str = Field(description="effect kind from the catalogue, e.g. 'gaussian_blur'")
+    params: dict[str, float | bool | str] = Field(default_factory=dict)
+    index: int | None = Field(None, description="position in the stack; None = last (on top)")
+    effect_id: str | None = None
+    label_template: ClassVar[str] = "Add {kind}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        try:
+            effect = Effect(id=self.effect_id or new_id("fx"), kind=self.kind, params=self.params)
+        except ValidationError as exc:
+            raise EditError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        stack = list(element.effects)
+        stack.insert(len(stack) if self.index is None else self.index, effect)
+        element.effects = stack
+        return [element.id]
+
+
+class UpdateEffect(Command):
+    op: Literal["update_effect"] = "update_effect"
+    element_id: str
+    effect_id: str
+    params: dict[str, float | bool | str] = Field(default_factory=dict)
+    enabled: bool | None = None
+    index: int | None = Field(None, description="move to this position in the stack")
+    label_template: ClassVar[str] = "Change effect {effect_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        stack = list(element.effects)
+        effect = stack.pop(_effect_index(element, self.effect_id))
+        try:
+            effect = Effect(id=effect.id, kind=effect.kind, params={**effect.params, **self.params},
+                            enabled=effect.enabled if self.enabled is None else self.enabled)
+        except ValidationError as exc:
+            raise EditError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        stack.insert(len(stack) if self.index is None else self.index, effect)
+        element.effects = stack
+        return [element.id]
+
+
+class RemoveEffect(Command):
+    op: Literal["remove_effect"] = "remove_effect"
+    element_id: str
+    effect_id: str
+    label_template: ClassVar[str] = "Remove effect {effect_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        _effect_index(element, self.effect_id)
+        element.effects = [e for e in element.effects if e.id != self.effect_id]
+        prefix = f"effects.{self.effect_id}."
+        element.keyframes = {k: v for k, v in element.keyframes.items() if not k.startswith(prefix)}
+        return [element.id]
+
+
+class SetKeyframes(Command):
+    """Replace the keyframes of one property (an empty list removes the animation)."""
+
+    op: Literal["set_keyframes"] = "set_keyframes"
+    element_id: str
+    property: str = Field(description="e.g. 'transform.scale', 'transform.opacity', 'gain_db', "
+                                      "'effects.<effect id>.<param>'")
+    keyframes: list[Keyframe]
+    label_template: ClassVar[str] = "Animate {property} of {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        animated = dict(element.keyframes)
+        if self.keyframes:
+            animated[self.property] = sorted(self.keyframes, key=lambda k: k.time)
+        else:
+            animated.pop(self.property, None)
+        element.keyframes = animated
+        _revalidated(track, element)
+        return [element.id]
+
+
+class ApplyAnimationPreset(Command):
+    op: Literal["apply_animation_preset"] = "apply_animation_preset"
+    element_id: str
+    preset: Literal["ken_burns", "pop_in", "slide_in", "fade"]
+    direction: Literal["left", "right", "up", "down"] = "left"
+    zoom: float = Field(1.2, ge=1, le=4, description="ken_burns: end scale relative to the start")
+    duration: Time | None = Field(None, description="pop_in/slide_in/fade: seconds; None = 0.5")
+    label_template: ClassVar[str] = "Apply {preset}"
+
+    def run(self, project: Project) -> list[str]:
+        from kijkocut.edit.presets import animation_keyframes
+
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        updates = animation_keyframes(project, element, self.preset, direction=self.direction, zoom=self.zoom,
+                                      duration=self.duration)
+        element.keyframes = {**element.keyframes, **updates}
+        _revalidated(track, element)
+        return [element.id]
+
+
+class SetSpeed(Command):
+    """Change playback speed, keeping the media range: the element gets longer or shorter. With `ripple`,
+    later elements on the track move to make room or close up."""
+
+    op: Literal["set_speed"] = "set_speed"
+    element_id: str
+    speed: float = Field(ge=0.1, le=10)
+    reverse: bool | None = None
+    preserve_pitch: bool | None = None
+    ripple: bool = True
+    label_template: ClassVar[str] = "Speed {speed}x for {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        if element.kind != "clip" or element.freeze_frame:
+            raise EditError(f"{element.id} is not a moving media clip; only those change speed")
+        span = element.source_span
+        duration = (span / Fraction(self.speed).limit_denominator(10**6))
+        old_end = element.end
+        element.speed = self.speed
+        element.duration = duration
+        if self.reverse is not None:
+            element.reverse = self.reverse
+        if self.preserve_pitch is not None:
+            element.preserve_pitch = self.preserve_pitch
+        placement.drop_transitions(track, element.id, edge="end")
+        if self.ripple:
+            for other in track.elements:
+                if other.id != element.id and other.start >= old_end:
+                    other.start = other.start + (element.end - old_end)
+        placement.set_elements(track, list(track.elements))
+        return [element.id]
+
+
+class FreezeFrame(Command):
+    """Hold the frame shown at `at` for `duration` seconds, inserted there (the rest of the clip moves right)."""
+
+    op: Literal["freeze_frame"] = "freeze_frame"
+    element_id: str
+    at: Time
+    duration: Time = Fraction(2)
+    label_template: ClassVar[str] = "Freeze frame of {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        if element.kind != "clip":
+            raise EditError(f"{element.id} is a {element.kind} element; only media clips can freeze")
+        if not element.start <= self.at < element.end:
+            raise EditError(f"{float(self.at):.3f} s is not inside {element.id}")
+        if self.duration <= 0:
+            raise EditError("a freeze frame needs a positive duration")
+        held_time = element.media_time(self.at, 1 / project.settings.frame_rate)
+        frozen = element.model_copy(update={
+            "id": new_id("clip"), "start": self.at, "duration": self.duration, "source_in": held_time,
+            "freeze_frame": True, "fade_in": Fraction(0), "fade_out": Fraction(0), "keyframes": {}}, deep=True)
+        placement.open_gap(track, self.at, self.duration)
+        placement.set_elements(track, list(track.elements) + [frozen])
+        return [frozen.id]
+
+
+class DetachAudio(Command):
+    """Put a video clip's sound on an audio track as its own clip, and mute it on the video clip."""
+
+    op: Literal["detach_audio"] = "detach_audio"
+    element_id: str
+    track_id: str | None = Field(None, description="audio track to receive it; None = a new audio track")
+    label_template: ClassVar[str] = "Detach audio of {element_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, element = _locate(project, self.element_id)
+        placement.require_unlocked(track)
+        media = project.media.get(getattr(element, "media_id", ""))
+        if element.kind != "clip" or media is None or media.info.audio is None or element.audio_muted:
+            raise EditError(f"{element.id} has no audio to detach")
+        if self.track_id is None:
+            target = Track(id=new_id("trk"), kind="audio", name=f"{element.name or element.id} audio")
+            project.tracks = [*project.tracks, target]
+        else:
+            target = _track(project, self.track_id)
+            if target.kind != "audio":
+                raise EditError(f"track {target.id} is a {target.kind} track, not an audio track")
+            placement.require_unlocked(target)
+        sound = element.model_copy(update={"id": new_id("clip"), "effects": [], "transform": Transform(),
+                                           "keyframes": {k: v for k, v in element.keyframes.items()
+                                                         if k in ("gain_db", "pan")}}, deep=True)
+        element.audio_muted = True
+        element.gain_db = 0.0
+        _place(project, target, sound, "strict", False)
+        return [element.id, sound.id]
+
+
+class UpdateTransition(Command):
+    op: Literal["update_transition"] = "update_transition"
+    transition_id: str
+    kind: TransitionKind | None = None
+    duration: Time | None = None
+    alignment: Alignment | None = None
+    audio: bool | None = None
+    label_template: ClassVar[str] = "Change transition"
+
+    def run(self, project: Project) -> list[str]:
+        for track in project.tracks:
+            for transition in track.transitions:
+                if transition.id == self.transition_id:
+                    placement.require_unlocked(track)
+                    for key in ("kind", "duration", "alignment", "audio"):
+                        if getattr(self, key) is not None:
+                            setattr(transition, key, getattr(self, key))
+                    return [transition.from_id, transition.to_id]
+        raise EditError(f"unknown transition {self.transition_id!r}")
+
+
 # --- transitions ----------------------------------------------------------------------------------------
 
 
@@ -333,6 +576,7 @@ class AddTransition(Command):
     kind: TransitionKind = "crossfade"
     duration: Time = Fraction(1)
     alignment: Alignment = "center"
+    audio: bool = True
     transition_id: str | None = None
     label_template: ClassVar[str] = "Add {kind} transition"
 
@@ -348,7 +592,7 @@ class AddTransition(Command):
         placement.drop_transitions(track, left.id, edge="end")
         track.transitions = [*track.transitions, Transition(
             id=self.transition_id or new_id("trn"), kind=self.kind, from_id=left.id, to_id=right.id,
-            duration=self.duration, alignment=self.alignment)]
+            duration=self.duration, alignment=self.alignment, audio=self.audio)]
         return [left.id, right.id]
 
 
@@ -436,12 +680,14 @@ _ELEMENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Element)
 COMMAND_TYPES: tuple[type[Command], ...] = (
     AddTrack, RemoveTrack, UpdateTrack, MoveTrack, AddMedia, RemoveMedia, AddElement, RemoveElement,
     RippleDelete, MoveElement, Split, Trim, Slip, SetProperties, AddTransition, RemoveTransition, AddMarker,
-    RemoveMarker, UpdateSettings, RenameProject,
+    RemoveMarker, UpdateSettings, RenameProject, AddEffect, UpdateEffect, RemoveEffect, SetKeyframes,
+    ApplyAnimationPreset, SetSpeed, FreezeFrame, DetachAudio, UpdateTransition,
 )
 AnyCommand = Annotated[
     AddTrack | RemoveTrack | UpdateTrack | MoveTrack | AddMedia | RemoveMedia | AddElement | RemoveElement
     | RippleDelete | MoveElement | Split | Trim | Slip | SetProperties | AddTransition | RemoveTransition
-    | AddMarker | RemoveMarker | UpdateSettings | RenameProject,
+    | AddMarker | RemoveMarker | UpdateSettings | RenameProject | AddEffect | UpdateEffect | RemoveEffect
+    | SetKeyframes | ApplyAnimationPreset | SetSpeed | FreezeFrame | DetachAudio | UpdateTransition,
     Field(discriminator="op"),
 ]
 _COMMAND_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyCommand)
