@@ -109,10 +109,7 @@ def main() -> None:
             ),
         }
         rows = []
-        runs["repeated queries (cached vectors)"] = (
-            texts_repeated := runs["distinct queries"][0][:100],
-            None,
-        )
+        runs["repeated queries (cached vectors)"] = (runs["distinct queries"][0][:100], None)
         for name, (texts, filters) in runs.items():
             wall, cpu = [], []
             for text in texts:
@@ -130,7 +127,6 @@ def main() -> None:
                     percentile(cpu, 0.95),
                 )
             )
-        del texts_repeated
 
     print(
         f"corpus: {len(cards)} workflows; index build {build:.1f} s ({report.added} embedded); "

@@ -184,7 +184,7 @@ class ComfyClient:
 
     async def upload(self, path: Path, subfolder: str = "kijkocut") -> str:
         """Put a local file in the server's input folder; returns the name a Load* node takes."""
-        form = aiohttp.FormData()
+        form = aiohttp.FormData(quote_fields=False)  # keep the file name as the user wrote it
         form.add_field("image", path.read_bytes(), filename=path.name)
         form.add_field("subfolder", subfolder)
         form.add_field("type", "input")

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-# The fake server module sits beside this file; pytest's import mode does not put this folder on sys.path.
+# The fake server module sits beside this file, and the shared ComfyUI host helper in tests/; pytest's
+# import mode puts neither folder on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from wl_fake_comfy import FakeComfy  # noqa: E402
 
 from workflows_library.client import ComfyClient  # noqa: E402
