@@ -27,6 +27,7 @@ async def test_job_completes_with_progress_and_probed_outputs(fake: FakeComfy, m
     (output,) = job.outputs
     assert output.kind == "image" and Path(output.local_path).read_bytes()[:4] == b"\x89PNG"
     assert output.probe["size_bytes"] == Path(output.local_path).stat().st_size
+    assert (output.probe["video"]["width"], output.probe["video"]["height"]) == (16, 8)  # the engine's probe
     assert Path(output.local_path).parent.name == job_id
     assert fake.executions[job.prompt_id] == 1
 
@@ -173,13 +174,16 @@ async def test_pool_routes_to_the_shorter_queue_and_skips_unfit_servers(tmp_path
         await idle.stop()
 
 
+async def upscale(runner, image: Path):
+    return await asyncio.wait_for(
+        runner.run(runner.submit("image_upscale_esrgan_4x", {"image": str(image)})), 10
+    )
+
+
 async def test_no_server_has_the_models_fails_with_names(fake: FakeComfy, make_runner, tmp_path):
     image = tmp_path / "in.png"
     image.write_bytes(b"png")
-    runner = make_runner([fake.url])
-    job = await asyncio.wait_for(
-        runner.run(runner.submit("image_upscale_esrgan_4x", {"image": str(image)})), 10
-    )
+    job = await upscale(make_runner([fake.url]), image)
     assert job.status is JobStatus.failed
     assert "RealESRGAN_x4plus.safetensors" in job.error and fake.url in job.error
 
@@ -192,10 +196,7 @@ async def test_media_inputs_are_uploaded_before_submit(tmp_path: Path, make_runn
     try:
         image = tmp_path / "holiday.png"
         image.write_bytes(b"\x89PNG holiday")
-        runner = make_runner([fake.url])
-        job = await asyncio.wait_for(
-            runner.run(runner.submit("image_upscale_esrgan_4x", {"image": str(image)})), 10
-        )
+        job = await upscale(make_runner([fake.url]), image)
         assert job.status is JobStatus.completed
         assert job.workflow["1"]["inputs"]["image"] == "kijkocut/holiday.png"
         assert (fake.input_dir / "kijkocut" / "holiday.png").exists()
