@@ -480,8 +480,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         at once (follow it with job_wait, then job_outputs_import to put the results in a project)."""
         return job_result(await services.workflows.run(workflow_id, inputs))
 
-    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-                          open_world_hint=True), "Import job outputs")
+    @tool(EDIT, "Import job outputs")  # reads files the runner already downloaded: no network
     def job_outputs_import(
         project_id: ProjectId,
         job_id: Annotated[str, Field(min_length=1, max_length=80)],
