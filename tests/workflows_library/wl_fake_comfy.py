@@ -364,7 +364,7 @@ class FakeComfy:
                 break
             if node["class_type"] == "SaveImage":
                 name = f"{node['inputs'].get('filename_prefix', 'ComfyUI')}_{number:05d}_.png"
-                (self.output_dir / name).write_bytes(png_bytes(self._color_of(prompt, node)))
+                (self.output_dir / name).write_bytes(png_bytes(*self._image_of(prompt, node)))
                 outputs[node_id] = {"images": [{"filename": name, "subfolder": "", "type": "output"}]}
                 await emit("executed", {"node": node_id, "display_node": node_id, "output": outputs[node_id]})
         if status == "success":
@@ -380,12 +380,10 @@ class FakeComfy:
         await self._send(client_id, "executing", {"node": None, "prompt_id": prompt_id})
 
     @staticmethod
-    def _color_of(prompt: dict[str, Any], node: dict[str, Any]) -> int:
+    def _image_of(prompt: dict[str, Any], node: dict[str, Any]) -> tuple[int, tuple[int, int]]:
+        """Color and size of the EmptyImage feeding a SaveImage, so outputs look like what was asked."""
         source = node["inputs"].get("images")
         if isinstance(source, list) and str(source[0]) in prompt:
-            return int(prompt[str(source[0])]["inputs"].get("color", 0))
-        return 0
-
-
-async def start_fake(root: Path, **knobs: Any) -> FakeComfy:
-    return await FakeComfy(root, **knobs).start()
+            inputs = prompt[str(source[0])]["inputs"]
+            return int(inputs.get("color", 0)), (int(inputs.get("width", 8)), int(inputs.get("height", 8)))
+        return 0, (8, 8)
