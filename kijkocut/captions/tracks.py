@@ -1,0 +1,175 @@
+"""Captions on the timeline: subtitle files become text elements on caption tracks (through edit commands, so
+an import is undoable), a caption track becomes a subtitle file again, and one call restyles a whole track.
+
+Burning captions into the picture needs nothing here: a caption track is a text track and renders with the
+rest of the timeline (`kijkocut.render.export.export_project`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from kijkocut.captions.cues import Cue, OverlapMode, resolve_overlaps
+from kijkocut.captions.srt import parse_srt, to_srt
+from kijkocut.captions.vtt import parse_vtt, to_vtt
+from kijkocut.edit.commands import AddElement, AddTrack, Command, SetProperties
+from kijkocut.edit.editor import Editor
+from kijkocut.errors import KijkoCutError
+from kijkocut.model import Project, ProjectSettings, TextElement, TextStyle, new_id
+from kijkocut.project_io import atomic_write_bytes, describe_validation_error
+from kijkocut.timebase import to_fraction
+
+CaptionFormat = Literal["srt", "vtt"]
+FORMATS: tuple[str, ...] = ("srt", "vtt")
+
+
+def caption_style(settings: ProjectSettings) -> TextStyle:
+    """The default shared caption look: bottom-centred white text on a translucent black box, wrapped to 80 %
+    of the canvas width, sized for the canvas height (49 px at 1080p)."""
+    size = max(12, round(settings.height * 0.045))
+    return TextStyle(size=size, color="#ffffff", y=round(settings.height * 0.85), align="center",
+                     box_color="#000000b3", box_padding=max(4, round(size * 0.3)), box_radius=max(2, size // 8),
+                     max_width=max(16, round(settings.width * 0.8)), line_spacing=1.15)
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+def detect_format(text: str, name: str | None = None) -> CaptionFormat:
+    suffix = Path(name).suffix.lower().lstrip(".") if name else ""
+    if suffix in FORMATS:
+        return suffix  # type: ignore[return-value]
+    return "vtt" if text.lstrip("\ufeff").startswith("WEBVTT") else "srt"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KijkoCutError(f"{path}: cannot read subtitle file ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")  # old SRT files are often Windows-1252
+
+
+def read_cues(source: str | os.PathLike[str], *, fmt: CaptionFormat | None = None) -> list[Cue]:
+    """Cues from a subtitle file path, or from subtitle text (anything containing a line break)."""
+    if isinstance(source, os.PathLike) or ("\n" not in source and "\r" not in source):
+        path = Path(source)
+        text, name = _read_text(path), str(path)
+    else:
+        text, name = source, None
+    chosen = fmt or detect_format(text, name)
+    if chosen not in FORMATS:
+        raise KijkoCutError(f"unknown caption format {chosen!r} (known: {', '.join(FORMATS)})")
+    parse = parse_srt if chosen == "srt" else parse_vtt
+    return parse(text, source=name or f"<{chosen} text>")
+
+
+# --- importing ------------------------------------------------------------------------------------------
+
+
+def _shifted(cues: list[Cue], offset: Fraction) -> list[Cue]:
+    """Cues moved by `offset`; what would start before 0 is cut at 0, what would end there is dropped."""
+    moved = []
+    for cue in cues:
+        start, end = max(Fraction(0), cue.start + offset), cue.end + offset
+        if end > start and cue.text:
+            moved.append(replace(cue, start=start, end=end))
+    return moved
+
+
+def caption_commands(settings: ProjectSettings, cues: list[Cue], *, track_name: str = "Captions",
+                     style: TextStyle | None = None, offset: Fraction = Fraction(0),
+                     overlap: OverlapMode = "trim", show_speakers: bool = False) -> list[Command]:
+    """The edit commands that put `cues` on new caption tracks (pure: nothing is applied).
+
+    Elements on a track cannot overlap, so overlapping cues are either trimmed (default: a cue ends when the
+    next starts; cues starting together are merged) or, with overlap="stack", kept whole on extra caption
+    tracks ("Captions 2", ...) whose text sits one two-line step higher, so stacked captions do not cover
+    each other. Empty and zero-length cues are skipped."""
+    style = style or caption_style(settings)
+    lanes = resolve_overlaps(_shifted(cues, offset), overlap)
+    commands: list[Command] = []
+    step = 2 * style.size * style.line_spacing + 2 * style.box_padding
+    base_y = settings.height / 2 if style.y is None else style.y
+    for lane_index, lane in enumerate(lanes):
+        track_id = new_id("trk")
+        name = track_name if lane_index == 0 else f"{track_name} {lane_index + 1}"
+        lane_style = style if lane_index == 0 else style.model_copy(update={"y": base_y - lane_index * step})
+        commands.append(AddTrack(kind="text", name=name, track_id=track_id))
+        for cue in lane:
+            text = f"{cue.speaker}: {cue.text}" if show_speakers and cue.speaker else cue.text
+            cue_style = lane_style.model_copy(update={"italic": cue.italic or lane_style.italic,
+                                                      "weight": "bold" if cue.bold else lane_style.weight})
+            element = TextElement(id=new_id("el"), name=cue.identifier or "", start=cue.start,
+                                  duration=cue.duration, text=text, style=cue_style)
+            commands.append(AddElement(track_id=track_id, element=element, mode="strict"))
+    return commands
+
+
+def import_captions(editor: Editor, source: str | os.PathLike[str], *, fmt: CaptionFormat | None = None,
+                    track_name: str = "Captions", style: TextStyle | None = None, offset: Any = 0,
+                    overlap: OverlapMode = "trim", show_speakers: bool = False) -> list[str]:
+    """Parse a subtitle file (or text) and add it as caption track(s) on top; returns the new element ids.
+    Each track and caption is one history entry (undo them all to take the import back)."""
+    cues = read_cues(source, fmt=fmt)
+    commands = caption_commands(editor.project.settings, cues, track_name=track_name, style=style,
+                                offset=to_fraction(offset), overlap=overlap, show_speakers=show_speakers)
+    return [element_id for result in editor.apply_all(commands) for element_id in result.element_ids]
+
+
+# --- restyling and exporting ----------------------------------------------------------------------------
+
+
+def restyle_commands(project: Project, track_id: str, style: TextStyle | dict[str, Any]) -> list[Command]:
+    """SetProperties commands giving every text element of a track the same style: a full `TextStyle`
+    replaces the style, a dict (e.g. {"size": 40, "box_color": None}) changes only those fields."""
+    track = project.track(track_id)
+    if isinstance(style, TextStyle):
+        patch = style.model_dump(mode="json")
+    else:
+        try:
+            checked = TextStyle.model_validate({**TextStyle().model_dump(), **style})
+        except ValidationError as exc:
+            raise KijkoCutError(f"caption style: {describe_validation_error(exc)}") from None
+        patch = checked.model_dump(mode="json", include=set(style))
+    return [SetProperties(element_id=element.id, properties={"style": patch})
+            for element in track.elements if isinstance(element, TextElement)]
+
+
+def restyle_captions(editor: Editor, track_id: str, style: TextStyle | dict[str, Any]) -> int:
+    """Apply `restyle_commands`; returns how many captions changed."""
+    results = editor.apply_all(restyle_commands(editor.project, track_id, style))
+    return sum(1 for result in results if result.changes)
+
+
+def track_cues(project: Project, track_id: str) -> list[Cue]:
+    """A track's text elements as cues (italic/bold from their styles)."""
+    track = project.track(track_id)
+    return [Cue(element.start, element.end, element.text, identifier=element.name or None,
+                italic=element.style.italic, bold=element.style.weight == "bold")
+            for element in track.elements if isinstance(element, TextElement)]
+
+
+def export_captions(project: Project, track_id: str, path: str | os.PathLike[str],
+                    fmt: CaptionFormat | None = None) -> Path:
+    """Write a caption track as SRT or WebVTT (by `fmt` or the file extension), atomically."""
+    path = Path(path)
+    chosen = fmt or path.suffix.lower().lstrip(".")
+    if chosen not in FORMATS:
+        raise KijkoCutError(f"{path}: choose a caption format ({', '.join(FORMATS)}) or a .srt/.vtt name")
+    cues = track_cues(project, track_id)
+    if not cues:
+        raise KijkoCutError(f"track {track_id} has no text elements to export as captions")
+    text = to_srt(cues) if chosen == "srt" else to_vtt(cues)
+    atomic_write_bytes(path, text.encode("utf-8"))
+    return path
+
+
