@@ -3,6 +3,7 @@ time behind it or far ahead, so rendering a timeline reads each source roughly o
 
 from __future__ import annotations
 
+from collections import deque
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from kijkocut.media.probe import (
 
 # Decoding forward is cheaper than a seek plus a GOP of decoding for short jumps.
 SEEK_AHEAD = Fraction(3)
+# Frames kept for reverse playback (about 80 frames of 1080p); forward playback keeps none.
+HISTORY_BYTES = 256 * 1024 * 1024
 # Decoders fail on single damaged packets; players skip them, and so do we, up to a point.
 MAX_BAD_PACKETS = 8
 
@@ -49,6 +52,8 @@ class VideoReader:
         self._packets = None
         self._pending: list[av.VideoFrame] = []
         self._current: av.VideoFrame | None = None
+        self._history: deque[tuple[Fraction, av.VideoFrame]] = deque()
+        self._keep_history = False
         self._current_t = Fraction(-1)
         self._next: av.VideoFrame | None = None
         self._next_t: Fraction | None = None
@@ -142,14 +147,49 @@ class VideoReader:
                                         f"{float(self.duration):.2f} s{detail}")
 
     def frame_at(self, t: Fraction) -> av.VideoFrame:
+        if self._current is not None and t < self._current_t - self._tolerance:
+            # Playing backwards: keep the frames decoded on the way to each target, so reverse playback
+            # decodes every GOP once instead of seeking for every frame.
+            self._keep_history = True
+            remembered = self._from_history(t)
+            if remembered is not None:
+                return remembered
         if self._packets is None or t < self._current_t - self._tolerance or t > self._current_t + SEEK_AHEAD:
+            self._history.clear()
             self._restart(t)
         while self._next is not None and self._next_t <= t + self._tolerance:
+            if self._keep_history:
+                self._remember(self._current_t, self._current)
             self._current, self._current_t = self._next, self._next_t
             self._load_next()
         if self._next is None:
             self._check_missing(t)
         return self._current
+
+    def frame_pair(self, t: Fraction) -> tuple[av.VideoFrame, av.VideoFrame | None, float]:
+        """The frame at t, the one after it and how far t lies between them (for frame blending)."""
+        frame = self.frame_at(t)
+        if frame is not self._current or self._next is None or self._next_t <= self._current_t:
+            return frame, None, 0.0
+        weight = float((t - self._current_t) / (self._next_t - self._current_t))
+        return frame, self._next, min(max(weight, 0.0), 1.0)
+
+    def _remember(self, time: Fraction, frame: av.VideoFrame) -> None:
+        self._history.append((time, frame))
+        frame_bytes = frame.width * frame.height * 3 // 2
+        while len(self._history) > 1 and len(self._history) * frame_bytes > HISTORY_BYTES:
+            self._history.popleft()
+
+    def _from_history(self, t: Fraction) -> av.VideoFrame | None:
+        if not self._history or t < self._history[0][0] - self._tolerance:
+            return None
+        best = None
+        for time, frame in self._history:
+            if time <= t + self._tolerance:
+                best = frame
+            else:
+                break
+        return best
 
 
 class StillReader:
@@ -168,6 +208,9 @@ class StillReader:
 
     def frame_at(self, t: Fraction) -> av.VideoFrame:
         return self._frame
+
+    def frame_pair(self, t: Fraction) -> tuple[av.VideoFrame, None, float]:
+        return self._frame, None, 0.0
 
     def close(self) -> None:
         pass

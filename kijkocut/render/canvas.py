@@ -106,3 +106,73 @@ class Canvas:
         mixed += 128
         mixed >>= 8
         region[:] = mixed
+
+
+# --- RGB access for effects that need it: blend modes and adjustment layers ------------------------------
+
+_YUV_TO_RGB = np.array([[1.164383, 0.0, 1.596027], [1.164383, -0.391762, -0.812968], [1.164383, 2.017232, 0.0]],
+                       np.float32)
+_RGB_TO_YUV = np.array([[0.256788, 0.504129, 0.097906], [-0.148223, -0.290993, 0.439216],
+                        [0.439216, -0.367788, -0.071427]], np.float32)
+
+
+def _even_box(canvas: Canvas, left: int, top: int, width: int, height: int) -> tuple[int, int, int, int]:
+    x0, y0 = max(0, left - left % 2), max(0, top - top % 2)
+    x1, y1 = min(canvas.width, left + width), min(canvas.height, top + height)
+    x1, y1 = x1 + x1 % 2, y1 + y1 % 2
+    return x0, y0, min(x1, canvas.width), min(y1, canvas.height)
+
+
+def read_rgb(canvas: Canvas, box: tuple[int, int, int, int]) -> np.ndarray:
+    """float32 RGB in [0, 1] of an even-aligned box (chroma upsampled by repetition)."""
+    x0, y0, x1, y1 = box
+    y = canvas.luma[y0:y1, x0:x1].astype(np.float32) - 16
+    u = canvas.cb[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2].astype(np.float32) - 128
+    v = canvas.cr[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2].astype(np.float32) - 128
+    u = np.repeat(np.repeat(u, 2, axis=0), 2, axis=1)
+    v = np.repeat(np.repeat(v, 2, axis=0), 2, axis=1)
+    yuv = np.stack([y, u, v], axis=-1)
+    return np.clip(yuv @ _YUV_TO_RGB.T * np.float32(1 / 255), 0, 1)
+
+
+def write_rgb(canvas: Canvas, box: tuple[int, int, int, int], rgb: np.ndarray) -> None:
+    x0, y0, x1, y1 = box
+    yuv = np.clip(rgb, 0, 1) * 255 @ _RGB_TO_YUV.T
+    canvas.luma[y0:y1, x0:x1] = np.clip(yuv[..., 0] + 16.5, 0, 255).astype(np.uint8)
+    h, w = (y1 - y0) // 2, (x1 - x0) // 2
+    chroma = yuv[..., 1:].reshape(h, 2, w, 2, 2).mean(axis=(1, 3)) + 128.5
+    canvas.cb[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = np.clip(chroma[..., 0], 0, 255).astype(np.uint8)
+    canvas.cr[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = np.clip(chroma[..., 1], 0, 255).astype(np.uint8)
+
+
+BLEND_FUNCTIONS = {
+    "normal": lambda base, top: top,
+    "add": lambda base, top: np.minimum(base + top, 1),
+    "multiply": lambda base, top: base * top,
+    "screen": lambda base, top: 1 - (1 - base) * (1 - top),
+    "overlay": lambda base, top: np.where(base < 0.5, 2 * base * top, 1 - 2 * (1 - base) * (1 - top)),
+    "darken": np.minimum,
+    "lighten": np.maximum,
+    "difference": lambda base, top: np.abs(base - top),
+}
+
+
+def blend_rgba(canvas: Canvas, rgba: np.ndarray, left: int, top: int, opacity: float, mode: str) -> None:
+    """Composite a float32 RGBA image (straight alpha) at (left, top) with a blend mode."""
+    height, width = rgba.shape[:2]
+    box = _even_box(canvas, left, top, width, height)
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return
+    base = read_rgb(canvas, box)
+    layer = np.zeros((y1 - y0, x1 - x0, 4), np.float32)
+    sx0, sy0 = max(0, x0 - left), max(0, y0 - top)
+    dx0, dy0 = max(0, left - x0), max(0, top - y0)
+    h = min(height - sy0, y1 - y0 - dy0)
+    w = min(width - sx0, x1 - x0 - dx0)
+    if h <= 0 or w <= 0:
+        return
+    layer[dy0 : dy0 + h, dx0 : dx0 + w] = rgba[sy0 : sy0 + h, sx0 : sx0 + w]
+    alpha = layer[..., 3:4] * np.float32(opacity)
+    mixed = BLEND_FUNCTIONS[mode](base, layer[..., :3])
+    write_rgb(canvas, box, base + (mixed - base) * alpha)

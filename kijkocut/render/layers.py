@@ -8,7 +8,7 @@ from PIL import Image
 
 from kijkocut.model import Transform
 from kijkocut.render.canvas import Patch
-from kijkocut.render.geometry import OutputGeometry, Placement, even, even_floor, place
+from kijkocut.render.geometry import OutputGeometry, even, even_floor, place
 
 _ALPHA_FORMATS = ("yuva", "rgba", "bgra", "argb", "abgr", "ya", "gbrap", "pal8")
 
@@ -40,7 +40,10 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     if box.width < 1 or box.height < 1:
         return None
     if box.rotation:
-        return _rotated_patch(frame, transform, box, orientation)
+        placed = clip_rgba(frame, transform, geometry, orientation=orientation, sample_aspect=sample_aspect)
+        if placed is None:
+            return None
+        return rgba_patch(*rotate_rgba(*placed, box.rotation))
     full_w, full_h = even(box.width / keep_w), even(box.height / keep_h)
     scaled_w, scaled_h = (full_h, full_w) if orientation in (90, 270) else (full_w, full_h)
     alpha = frame_has_alpha(frame)
@@ -69,10 +72,18 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     return Patch(left, top, luma, cb, cr, alpha_plane, alpha_chroma)
 
 
-def _rotated_patch(frame: av.VideoFrame, transform: Transform, box: Placement, orientation: int) -> Patch:
-    """Arbitrary rotation goes through RGBA and Pillow (bicubic, expanded canvas, transparent corners)."""
+def clip_rgba(frame: av.VideoFrame, transform: Transform, geometry: OutputGeometry, *, orientation: int = 0,
+              sample_aspect: float = 1.0) -> tuple[np.ndarray, float, float] | None:
+    """The frame as RGBA pixels at its output size (crop, orientation and scale applied, not the rotation),
+    with the output position of its top-left corner. None when it would be invisible."""
+    source_w, source_h = display_size(frame, orientation, sample_aspect)
     crop = transform.crop
     keep_w, keep_h = 1 - crop.left - crop.right, 1 - crop.top - crop.bottom
+    if keep_w <= 0 or keep_h <= 0:
+        return None
+    box = place(transform, source_w * keep_w, source_h * keep_h, geometry)
+    if box.width < 1 or box.height < 1:
+        return None
     full_w, full_h = max(1, round(box.width / keep_w)), max(1, round(box.height / keep_h))
     scaled_w, scaled_h = (full_h, full_w) if orientation in (90, 270) else (full_w, full_h)
     rgba = frame.reformat(width=scaled_w, height=scaled_h, format="rgba").to_ndarray()
@@ -80,9 +91,18 @@ def _rotated_patch(frame: av.VideoFrame, transform: Transform, box: Placement, o
         rgba = _rotate_planes([rgba], orientation)[0]
     cl, ct = round(crop.left * full_w), round(crop.top * full_h)
     rgba = rgba[ct : ct + max(1, round(box.height)), cl : cl + max(1, round(box.width))]
+    return np.ascontiguousarray(rgba), box.center_x - rgba.shape[1] / 2, box.center_y - rgba.shape[0] / 2
+
+
+def rotate_rgba(rgba: np.ndarray, left: float, top: float, degrees: float) -> tuple[np.ndarray, float, float]:
+    """Rotate clockwise about the centre (bicubic, expanded, transparent corners); returns the new top-left."""
+    if not degrees % 360:
+        return rgba, left, top
+    height, width = rgba.shape[:2]
     image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA").rotate(
-        -box.rotation, resample=Image.Resampling.BICUBIC, expand=True)
-    return rgba_patch(np.asarray(image), box.center_x - image.width / 2, box.center_y - image.height / 2)
+        -degrees, resample=Image.Resampling.BICUBIC, expand=True)
+    cx, cy = left + width / 2, top + height / 2
+    return np.asarray(image), cx - image.width / 2, cy - image.height / 2
 
 
 def rgba_patch(rgba: np.ndarray, left: float, top: float) -> Patch:
