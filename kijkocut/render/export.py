@@ -74,6 +74,8 @@ def _open_video_stream(container, settings: ExportSettings, width: int, height: 
             stream.bit_rate = 0
     stream.options = options
     stream.codec_context.thread_count = settings.threads
+    # PyAV defaults to slice threads, which x264 runs markedly slower than frame threads.
+    stream.codec_context.thread_type = "FRAME"
     return stream
 
 
