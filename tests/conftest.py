@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import os
+import tempfile
+
 import pytest
 
 from kijkocut import samples
+
+
+def pytest_configure(config):
+    # Never touch the user's real data dir (job database, search index): one scratch dir per test session.
+    if "KIJKOCUT_DATA_DIR" not in os.environ:
+        os.environ["KIJKOCUT_DATA_DIR"] = tempfile.mkdtemp(prefix="kijkocut-test-data-")
 
 
 @dataclass(frozen=True)
