@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from kijkocut.edit.changes import apply_changes, diff_projects, invert_changes
 from kijkocut.edit.commands import Command, command_from_dict
 from kijkocut.errors import EditError
@@ -39,7 +41,11 @@ class Editor:
         if isinstance(command, dict):
             command = command_from_dict(command)
         scratch = _scratch_copy(self.project)
-        element_ids = command.run(scratch)
+        try:
+            element_ids = command.run(scratch)
+        except ValidationError as exc:  # an assignment in the command broke a model rule
+            raise EditError(f"{command.label()}: " + "; ".join(
+                e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
         before = set(project_problems(self.project))
         introduced = [p for p in project_problems(scratch) if p not in before]
         if introduced:

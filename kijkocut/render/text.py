@@ -78,13 +78,22 @@ def load_font(font: str | None, size: int, bold: bool = False, italic: bool = Fa
     return ImageFont.truetype(str(path), size=size)
 
 
+_NOTDEF_PROBE = "\U0010fffd"  # a private-use code point no font draws
+
+
+def _glyph_pixels(font, char: str) -> np.ndarray:
+    size = max(4, int(getattr(font, "size", 32)) * 2)
+    image = Image.new("L", (size, size))
+    ImageDraw.Draw(image).text((size // 4, size // 4), char, font=font, fill=255)
+    return np.asarray(image)
+
+
 @lru_cache(maxsize=4096)
 def _glyph_missing(font, char: str) -> bool:
     """FreeType draws .notdef (a box or nothing) for a missing glyph; compare with a code point no font has."""
-    if char.isspace() or not hasattr(font, "getmask"):
+    if char.isspace() or not char.isprintable():
         return False
-    return font.getmask(char).tobytes() == font.getmask("\U0010fffd").tobytes() and \
-        font.getbbox(char) == font.getbbox("\U0010fffd")
+    return np.array_equal(_glyph_pixels(font, char), _glyph_pixels(font, _NOTDEF_PROBE))
 
 
 def missing_glyphs(text: str, style: TextStyle) -> list[str]:
@@ -147,6 +156,10 @@ def rasterise(element: TextElement, scale: float, visible_chars: int | None = No
     """RGBA pixels of the title and the offset of their top-left from the anchor (the block's centre)."""
     style = element.style
     font = load_font(style.font, max(1, round(style.size * scale)), style.weight == "bold", style.italic)
+    missing = missing_glyphs(element.text, style)
+    if missing:
+        log.warning("missing glyph(s) %s in font %s for title %s: they will show as boxes or gaps",
+                    "".join(missing), getattr(font, "path", "default"), element.id)
     layout = layout_text(element.text, font, style, scale)
     stroke = round(style.stroke_width * scale)
     shadow_reach = 0
