@@ -1,0 +1,74 @@
+"""Look-ahead sample-peak limiter for the master bus.
+
+The gain each sample needs (ceiling / peak across channels) is taken as the minimum over the next `lookahead`
+samples, recovers exponentially (`release`), and is smoothed by a moving average as long as the look-ahead.
+Every value averaged for a sample is at most the gain that sample needs, so the output never exceeds the
+ceiling; a signal that stays below the ceiling comes out unchanged, only delayed by `latency` samples."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.ndimage import minimum_filter1d
+
+from kijkocut.audio.levels import db_to_gain
+
+LOOKAHEAD = 0.005  # seconds: a 5 ms gain ramp keeps limiting free of audible clicks
+RELEASE = 0.1  # seconds (time constant of the gain recovery)
+
+
+class PeakLimiter:
+    def __init__(self, rate: int, channels: int, ceiling_db: float = -1.0, *, lookahead: float = LOOKAHEAD,
+                 release: float = RELEASE):
+        self.ceiling = db_to_gain(ceiling_db)
+        # float32 output: clip to the largest float32 not above the ceiling, so rounding cannot overshoot.
+        ceiling32 = np.float32(self.ceiling)
+        self._clip = ceiling32 if ceiling32 <= self.ceiling else np.nextafter(ceiling32, np.float32(0))
+        self.latency = max(1, round(lookahead * rate))
+        self._log_decay = -1.0 / (release * rate)  # ln of the per-sample decay of the gain reduction
+        length = self.latency
+        # Before the first sample: silence, needing no reduction.
+        self._needed_tail = np.ones(length)
+        self._gain_tail = np.ones(length)
+        self._reduction = 0.0  # 1 - gain of the last sample's recovering envelope
+        self._delay = np.zeros((channels, length), np.float32)
+
+    def process(self, chunk: np.ndarray) -> np.ndarray:
+        """The limited signal, `latency` samples behind `chunk` and as long."""
+        n, length = chunk.shape[1], self.latency
+        if not n:
+            return chunk
+        peaks = np.abs(chunk).max(axis=0).astype(np.float64)
+        needed = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-30))
+        needed_all = np.concatenate([self._needed_tail, needed])
+        # Least gain needed over each window of the current sample and the next `latency` ones.
+        held = _window_min(needed_all, length + 1)
+        gain = self._recover(held)
+        gain_all = np.concatenate([self._gain_tail, gain])
+        sums = np.cumsum(np.concatenate([[0.0], gain_all]))
+        smooth = (sums[length + 1 :] - sums[: n]) / (length + 1)
+        signal = np.concatenate([self._delay, chunk], axis=1)
+        out = (signal[:, :n] * smooth).astype(np.float32)
+        np.clip(out, -self._clip, self._clip, out=out)
+        self._needed_tail = needed_all[n:]
+        self._gain_tail = gain_all[n:]
+        self._delay = signal[:, n:]
+        return out
+
+    def _recover(self, held: np.ndarray) -> np.ndarray:
+        """Gain that falls at once to `held` and recovers towards 1 exponentially: the reduction
+        r[i] = max(1 - held[i], r[i-1] * decay), computed without a loop as a running maximum in log space."""
+        index = np.arange(held.size)
+        with np.errstate(divide="ignore"):
+            logs = np.log(1.0 - held) - index * self._log_decay
+            start = math.log(self._reduction) + self._log_decay if self._reduction > 0 else -math.inf
+        reduction = np.exp(np.maximum.accumulate(np.maximum(logs, start)) + index * self._log_decay)
+        self._reduction = float(reduction[-1])
+        return 1.0 - reduction
+
+
+def _window_min(values: np.ndarray, size: int) -> np.ndarray:
+    """min(values[i : i + size]) for every full window."""
+    centre = minimum_filter1d(values, size)
+    return centre[size // 2 : size // 2 + values.size - size + 1]
