@@ -10,9 +10,9 @@ import os
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from kijkocut.captions.cues import Cue, OverlapMode, resolve_overlaps
 from kijkocut.captions.srt import parse_srt, to_srt
@@ -35,6 +35,19 @@ def caption_style(settings: ProjectSettings) -> TextStyle:
     return TextStyle(size=size, color="#ffffff", y=round(settings.height * 0.85), align="center",
                      box_color="#000000b3", box_padding=max(4, round(size * 0.3)), box_radius=max(2, size // 8),
                      max_width=max(16, round(settings.width * 0.8)), line_spacing=1.15)
+
+
+class CaptionEdit(Command):
+    """Several caption commands applied as one edit: one validation, one history entry, one undo. (Applying
+    hundreds of cues one by one re-validates the whole project each time.)"""
+
+    op: Literal["caption_edit"] = "caption_edit"
+    title: str = "Edit captions"
+    commands: list[Annotated[AddTrack | AddElement | SetProperties, Field(discriminator="op")]]
+    label_template: ClassVar[str] = "{title}"
+
+    def run(self, project: Project) -> list[str]:
+        return [element_id for command in self.commands for element_id in command.run(project)]
 
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -117,12 +130,12 @@ def caption_commands(settings: ProjectSettings, cues: list[Cue], *, track_name: 
 def import_captions(editor: Editor, source: str | os.PathLike[str], *, fmt: CaptionFormat | None = None,
                     track_name: str = "Captions", style: TextStyle | None = None, offset: Any = 0,
                     overlap: OverlapMode = "trim", show_speakers: bool = False) -> list[str]:
-    """Parse a subtitle file (or text) and add it as caption track(s) on top; returns the new element ids.
-    Each track and caption is one history entry (undo them all to take the import back)."""
+    """Parse a subtitle file (or text) and add it as caption track(s) on top, as one undoable edit; returns
+    the new element ids."""
     cues = read_cues(source, fmt=fmt)
     commands = caption_commands(editor.project.settings, cues, track_name=track_name, style=style,
                                 offset=to_fraction(offset), overlap=overlap, show_speakers=show_speakers)
-    return [element_id for result in editor.apply_all(commands) for element_id in result.element_ids]
+    return editor.apply(CaptionEdit(title=f"Import {len(cues)} captions", commands=commands)).element_ids
 
 
 # --- restyling and exporting ----------------------------------------------------------------------------
@@ -145,9 +158,11 @@ def restyle_commands(project: Project, track_id: str, style: TextStyle | dict[st
 
 
 def restyle_captions(editor: Editor, track_id: str, style: TextStyle | dict[str, Any]) -> int:
-    """Apply `restyle_commands`; returns how many captions changed."""
-    results = editor.apply_all(restyle_commands(editor.project, track_id, style))
-    return sum(1 for result in results if result.changes)
+    """Apply `restyle_commands` as one undoable edit; returns how many captions changed."""
+    commands = restyle_commands(editor.project, track_id, style)
+    if not commands:
+        return 0
+    return len(editor.apply(CaptionEdit(title="Restyle captions", commands=commands)).changed_element_ids)
 
 
 def track_cues(project: Project, track_id: str) -> list[Cue]:

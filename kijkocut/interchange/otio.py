@@ -28,12 +28,14 @@ def _adapter(otio: Any, path: Path) -> Any:
                             "otio-cmx3600-adapter for .xml and .edl)") from None
 
 
-def export_otio(project: Project, path: str | os.PathLike[str], **adapter_options: Any) -> Path:
-    """Write the project as OTIO or any adapter format, chosen by the extension; atomically."""
+def export_otio(project: Project, path: str | os.PathLike[str], *,
+                project_dir: str | os.PathLike[str] | None = None, **adapter_options: Any) -> Path:
+    """Write the project as OTIO or any adapter format, chosen by the extension; atomically. Relative media
+    paths resolve against `project_dir` (the project file's folder)."""
     otio = require_otio()
     path = Path(path)
     adapter = _adapter(otio, path)
-    timeline = to_otio(project)
+    timeline = to_otio(project, project_dir=project_dir)
     try:
         if adapter.has_feature("write_to_string"):
             atomic_write_bytes(path, otio.adapters.write_to_string(

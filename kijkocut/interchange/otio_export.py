@@ -5,6 +5,7 @@ metadata["kijkocut"] on the timeline, each track, clip, transition and marker.""
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from types import ModuleType
 from typing import Any
@@ -21,6 +22,7 @@ from kijkocut.model import (
     Transition,
     parse_colour,
 )
+from kijkocut.project_io import resolve_media_path
 
 KEY = "kijkocut"
 TEXT_GENERATOR = "kijkocut.text"
@@ -43,8 +45,9 @@ def _dump(model) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True)
 
 
-def to_otio(project: Project) -> Any:
-    """An `opentimelineio.schema.Timeline` equivalent to the project (its undo history is not exported)."""
+def to_otio(project: Project, *, project_dir: str | os.PathLike[str] | None = None) -> Any:
+    """An `opentimelineio.schema.Timeline` equivalent to the project (its undo history is not exported).
+    Media paths relative to the project file resolve against `project_dir` in the OTIO media references."""
     otio = require_otio()
     rate = project.settings.frame_rate
     timeline = otio.schema.Timeline(name=project.name, metadata={KEY: {
@@ -53,13 +56,14 @@ def to_otio(project: Project) -> Any:
     }})
     timeline.global_start_time = otio.opentime.RationalTime(0, float(rate))
     for track in project.tracks:
-        timeline.tracks.append(_track(otio, project, track, rate))
+        timeline.tracks.append(_track(otio, project, track, rate, project_dir))
     for marker in project.markers:
         timeline.tracks.markers.append(_marker(otio, marker, rate))
     return timeline
 
 
-def _track(otio: ModuleType, project: Project, track: Track, rate: Fraction) -> Any:
+def _track(otio: ModuleType, project: Project, track: Track, rate: Fraction,
+           project_dir: str | os.PathLike[str] | None) -> Any:
     kind = otio.schema.TrackKind.Audio if track.kind == "audio" else otio.schema.TrackKind.Video
     header = track.model_dump(mode="json", exclude={"elements", "transitions"})
     result = otio.schema.Track(name=track.name, kind=kind, metadata={KEY: header})
@@ -72,7 +76,7 @@ def _track(otio: ModuleType, project: Project, track: Track, rate: Fraction) -> 
         transition = into.get(element.id)
         if transition is not None and previous is not None and transition.from_id == previous.id:
             result.append(_transition(otio, transition, rate))
-        result.append(_item(otio, project, element, rate))
+        result.append(_item(otio, project, element, rate, project_dir))
         position, previous = element.end, element
     return result
 
@@ -86,13 +90,15 @@ def _transition(otio: ModuleType, transition: Transition, rate: Fraction) -> Any
                                   out_offset=to_rational(otio, after, rate), metadata={KEY: _dump(transition)})
 
 
-def _item(otio: ModuleType, project: Project, element: Element, rate: Fraction) -> Any:
+def _item(otio: ModuleType, project: Project, element: Element, rate: Fraction,
+          project_dir: str | os.PathLike[str] | None) -> Any:
     metadata = {KEY: _dump(element)}
     if isinstance(element, ClipElement):
         media = project.media[element.media_id]
         duration = media.info.duration
         available = to_range(otio, Fraction(0), duration, rate) if duration else None
-        reference = otio.schema.ExternalReference(target_url=media.path, available_range=available,
+        path = str(resolve_media_path(media.path, project_dir)) if project_dir is not None else media.path
+        reference = otio.schema.ExternalReference(target_url=path, available_range=available,
                                                   metadata={KEY: {"media_id": media.id}})
         reference.name = media.name
         clip = otio.schema.Clip(name=element.name or media.name, media_reference=reference,

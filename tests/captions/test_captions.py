@@ -146,9 +146,9 @@ def test_import_is_commands_with_a_shared_style_and_undoable(editor, tmp_path):
     base = caption_style(editor.project.settings)
     assert all(e.style.model_copy(update={"italic": False}) == base for e in elements)
     assert base.y > 180 * 0.75 and base.box_color and base.max_width == 256
-    assert len(editor.project.history.done) == 4  # the track, then one entry per caption
-    for _ in range(4):
-        editor.undo()
+    (entry,) = editor.project.history.done  # one edit: one undo takes the whole import back
+    assert entry.label == "Import 3 captions"
+    editor.undo()
     assert editor.project.tracks == [] and editor.project.model_dump(exclude={"history", "revision"}) == \
         Project.model_validate_json(empty).model_dump(exclude={"history", "revision"})
 
@@ -186,8 +186,9 @@ def test_restyle_all_captions(editor):
     styles = [e.style for e in editor.project.tracks[0].elements]
     assert all((s.size, s.color, s.box_color) == (20, "#ffff00", None) for s in styles)
     assert styles[1].italic  # untouched fields keep their per-caption values
+    assert editor.project.history.done[-1].label == "Restyle captions"
     editor.undo()
-    assert editor.project.tracks[0].elements[1].style.size != 20
+    assert [e.style for e in editor.project.tracks[0].elements] != styles
     with pytest.raises(KijkoCutError, match="caption style: size"):
         restyle_captions(editor, track.id, {"size": -1})
 
