@@ -18,9 +18,10 @@ import av
 import numpy as np
 from PIL import Image
 
+from kijkocut.audio.master import MasterBus
 from kijkocut.errors import KijkoCutError, RenderCancelled
 from kijkocut.model import Project
-from kijkocut.render.audio_mix import AudioMixer
+from kijkocut.render.audio_mix import AudioMixer, master_bus
 from kijkocut.render.frames import FrameRenderer, ProgressCallback, is_cancelled, output_geometry
 from kijkocut.render.presets import AUDIO_ENCODERS, VIDEO_ENCODERS, ExportSettings
 from kijkocut.timebase import frame_count
@@ -39,6 +40,9 @@ class ExportResult:
     frame_rate: Fraction
     has_audio: bool
     seconds: float
+    loudness_lufs: float | None = None  # integrated loudness of the exported mix (BS.1770)
+    source_loudness_lufs: float | None = None  # the mix before loudness normalisation, when asked for
+    audio_peak_db: float | None = None  # sample peak of the exported mix, dBFS
 
 
 class _Stop:
@@ -145,6 +149,10 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
             mixer = AudioMixer(project, project_dir=project_dir) if audio is not None else None
             fifo = av.AudioFifo() if audio is not None else None
             audio_done = math.floor(start * project.settings.sample_rate)
+            audio_end = math.floor((start + Fraction(total) / rate) * project.settings.sample_rate)
+            master = None if mixer is None else master_bus(
+                project, mixer, audio_done, audio_end, loudness_lufs=settings.loudness_lufs, project_dir=project_dir,
+                ceiling_db=settings.limiter_ceiling_db if settings.limiter else None)
             try:
                 for index in range(total):
                     if is_cancelled(cancel):
@@ -159,7 +167,7 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
                     if mixer is not None:
                         sample_rate = project.settings.sample_rate
                         upto = math.floor((start + Fraction(index + 1) / rate) * sample_rate)
-                        _encode_audio(container, audio, fifo, mixer, audio_done, upto, start, sample_rate)
+                        _encode_audio(container, audio, fifo, master, audio_done, upto, start, sample_rate)
                         audio_done = upto
                     if progress:
                         progress(index + 1, total)
@@ -180,8 +188,11 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
             stop_worker.set()
             _drain(frames_out)
             worker.join(timeout=10)
+    loudness = {} if master is None else {
+        "loudness_lufs": master.meter.integrated(), "source_loudness_lufs": master.source_loudness,
+        "audio_peak_db": master.meter.peak_db}
     return ExportResult(str(output_path), total, Fraction(total) / rate, geometry.width, geometry.height, rate,
-                        with_audio, time.monotonic() - began)
+                        with_audio, time.monotonic() - began, **loudness)
 
 
 def _muxer(settings: ExportSettings) -> str:
@@ -225,7 +236,7 @@ def _drain(frames_out: queue.Queue) -> None:
             return
 
 
-def _encode_audio(container, stream, fifo, mixer: AudioMixer, first: int, upto: int, start: Fraction,
+def _encode_audio(container, stream, fifo, mixer: MasterBus, first: int, upto: int, start: Fraction,
                   sample_rate: int) -> None:
     if upto <= first:
         return

@@ -42,6 +42,11 @@ class ExportSettings(BaseModel):
     end: Time | None = Field(None, description="range end; None = end of the timeline")
     audio: bool = True
     audio_bitrate: int = Field(192_000, ge=32_000, le=512_000)
+    loudness_lufs: float | None = Field(None, ge=-70, le=-1, description="normalise the mix to this integrated "
+                                        "loudness (ITU-R BS.1770), e.g. -14 for web, -23 for broadcast; "
+                                        "None = as mixed")
+    limiter: bool = Field(True, description="peak limiter on the master, so the mix never clips")
+    limiter_ceiling_db: float = Field(-1.0, ge=-20, le=0, description="limiter ceiling in dBFS (sample peak)")
     threads: int = Field(0, ge=0, description="encoder threads; 0 = all cores")
 
     @model_validator(mode="after")

@@ -2,10 +2,13 @@
 the expected values within +-0.1 LU)."""
 
 import math
+from fractions import Fraction
 
+import av
 import numpy as np
 import pytest
 
+from kijkocut import samples
 from kijkocut.audio.loudness import LoudnessMeter, integrated_loudness, k_weighting
 
 RATE = 48000
@@ -75,3 +78,36 @@ def test_chunking_does_not_change_the_reading():
             break
     assert math.isclose(meter.integrated(), integrated_loudness(signal, RATE), abs_tol=1e-9)
     assert meter.peak == np.abs(signal).max()
+
+
+def ffmpeg_integrated(signal: np.ndarray, rate: int = RATE) -> float:
+    """FFmpeg's own EBU R128 meter (the ebur128 filter), as an independent reference."""
+    graph = av.filter.Graph()
+    source = graph.add_abuffer(sample_rate=rate, format="fltp", layout="stereo", time_base=Fraction(1, rate))
+    meter = graph.add("ebur128", "metadata=1")
+    sink = graph.add("abuffersink")
+    source.link_to(meter)
+    meter.link_to(sink)
+    graph.configure()
+    last = None
+    for offset in range(0, signal.shape[1], 4800):
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(signal[:, offset : offset + 4800]), format="fltp",
+                                           layout="stereo")
+        frame.sample_rate, frame.pts, frame.time_base = rate, offset, Fraction(1, rate)
+        source.push(frame)
+        while True:
+            try:
+                last = sink.pull()
+            except (av.error.BlockingIOError, av.error.EOFError):
+                break
+    return float(last.metadata["lavfi.r128.I"])
+
+
+def test_agrees_with_ffmpegs_ebur128_on_programme_material():
+    rng = np.random.default_rng(5)
+    voice = np.repeat(samples.voice_like(12, RATE), 2, axis=0)
+    music = samples.chord(12) * np.linspace(0.05, 1, 12 * RATE, dtype=np.float32)
+    noise = (rng.standard_normal((2, 12 * RATE)) * 0.05 * (np.arange(12 * RATE) % RATE < RATE // 3))
+    for signal in (voice, music, noise.astype(np.float32), voice * 0.3 + music):
+        signal = signal.astype(np.float32)
+        assert math.isclose(integrated_loudness(signal, RATE), ffmpeg_integrated(signal), abs_tol=0.05)
