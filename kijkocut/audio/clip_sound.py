@@ -83,10 +83,7 @@ class ClipSound:
             return np.ascontiguousarray(self._media(self._playback_offset(first), count))
         if first != self._next:
             self._restart(first)
-        while self._pending.shape[1] < count:
-            block = self._media(Fraction(self._fed, self.rate), STRETCH_FEED)
-            self._fed += STRETCH_FEED
-            self._pending = np.concatenate([self._pending, self._stretcher.push(block)], axis=1)
+        self._feed_until(count)
         out, self._pending = self._pending[:, :count], self._pending[:, count:]
         self._next = first + count
         return out
@@ -99,8 +96,12 @@ class ClipSound:
         # Output i stands for input i * speed, `lead` samples early: drop what comes before `first`.
         skip = round((position - self._fed) / self.speed - Fraction(self._stretcher.lead))
         self._pending = np.zeros((self.channels, 0), np.float32)
-        while self._pending.shape[1] <= skip:
+        self._feed_until(skip + 1)
+        self._pending = self._pending[:, skip:]
+
+    def _feed_until(self, count: int) -> None:
+        """Stretch more media until `count` output samples are pending."""
+        while self._pending.shape[1] < count:
             block = self._media(Fraction(self._fed, self.rate), STRETCH_FEED)
             self._fed += STRETCH_FEED
             self._pending = np.concatenate([self._pending, self._stretcher.push(block)], axis=1)
-        self._pending = self._pending[:, skip:]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 
 def db_to_gain(db: float) -> float:
     return 10 ** (db / 20)
@@ -13,8 +11,3 @@ def db_to_gain(db: float) -> float:
 
 def gain_to_db(gain: float) -> float:
     return 20 * math.log10(gain) if gain > 0 else -math.inf
-
-
-def peak_db(samples: np.ndarray) -> float:
-    """Sample peak in dBFS (-inf for silence)."""
-    return gain_to_db(float(np.abs(samples).max(initial=0.0)))

@@ -13,6 +13,8 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import sosfilt
 
+from kijkocut.audio.levels import gain_to_db
+
 ABSOLUTE_GATE = -70.0  # LUFS
 RELATIVE_GATE = -10.0  # LU below the absolutely gated loudness
 STEPS_PER_BLOCK = 4  # 400 ms blocks, 100 ms apart: 75 % overlap
@@ -97,7 +99,7 @@ class LoudnessMeter:
 
     @property
     def peak_db(self) -> float:
-        return 20 * math.log10(self.peak) if self.peak > 0 else -math.inf
+        return gain_to_db(self.peak)
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
