@@ -5,23 +5,44 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
+
+from pydantic import ValidationError
 
 from kijkocut.edit.commands import (
     AddElement,
     AddTrack,
     AddTransition,
+    AnyCommand,
     Command,
+    DetachAudio,
+    FreezeFrame,
     MoveElement,
     RemoveElement,
     RippleDelete,
     SetProperties,
+    SetSpeed,
     Split,
     Trim,
+    UpdateTrack,
+    UpdateTransition,
 )
 from kijkocut.edit.editor import EditResult
-from kijkocut.model import ClipElement, Project, TextElement, TextStyle, Track, TrackKind, new_id
+from kijkocut.model import (
+    AdjustmentElement,
+    Alignment,
+    ClipElement,
+    Ducking,
+    Project,
+    TextElement,
+    TextStyle,
+    Track,
+    TrackKind,
+    TransitionKind,
+    new_id,
+)
 from mcp_server.errors import NotFoundError, ServiceError
 from mcp_server.projects import ProjectStore, frame_time
 from mcp_server.schemas import EditOutcome
@@ -52,21 +73,44 @@ def _ensure_track(project: Project, track_id: str | None, kinds: tuple[TrackKind
     return new_track.track_id or ""
 
 
-def _run(store: ProjectStore, project_id: str, build) -> EditOutcome:
-    """Build the commands from the locked project, apply them in order, fold the results."""
+class Steps(Command):
+    """Several commands applied as one edit: one history entry, so a single project_undo takes a whole tool
+    call back (say, the track clip_add created and the clip on it), and a failing step leaves nothing behind."""
+
+    op: Literal["steps"] = "steps"
+    steps: list[AnyCommand]
+    label_template: ClassVar[str] = "Steps"
+
+    def label(self) -> str:
+        return " + ".join(step.label() for step in self.steps)
+
+    def run(self, project: Project) -> list[str]:
+        return [element_id for step in self.steps for element_id in step.run(project)]
+
+
+def run_edit(store: ProjectStore, project_id: str, build: Callable[[Project], list[Command]],
+         **extra: Any) -> EditOutcome:
+    """Build the commands from the locked project and apply them as one edit; `extra` goes into the outcome
+    (e.g. the id of a created effect)."""
     with store.edit(project_id) as editor:
-        commands: list[Command] = build(editor.project)
-        results: list[EditResult] = [editor.apply(command) for command in commands]
-        return edit_outcome(editor.project, results)
+        commands = build(editor.project)
+        command = commands[0] if len(commands) == 1 else Steps(steps=commands)
+        result: EditResult = editor.apply(command)
+        return edit_outcome(editor.project, [result], **extra)
 
 
 def add_track(store: ProjectStore, project_id: str, kind: TrackKind, name: str = "") -> EditOutcome:
-    return _run(store, project_id, lambda p: [AddTrack(kind=kind, name=name, track_id=new_id("trk"))])
+    return run_edit(store, project_id, lambda p: [AddTrack(kind=kind, name=name, track_id=new_id("trk"))])
 
 
 def add_clip(store: ProjectStore, project_id: str, media_id: str, *, track_id: str | None = None,
              start: float | None = None, source_in: float = 0.0, duration: float | None = None,
-             mode: PlaceMode = "overwrite") -> EditOutcome:
+             mode: PlaceMode = "overwrite", new_track: bool = False) -> EditOutcome:
+    """With `new_track`, the clip goes on a new track on top (overlay for pictures once a video track exists),
+    created in the same undo step."""
+    if new_track and track_id is not None:
+        raise ServiceError("give track_id or new_track, not both")
+
     def build(project: Project) -> list[Command]:
         media = project.media.get(media_id)
         if media is None:
@@ -74,7 +118,14 @@ def add_clip(store: ProjectStore, project_id: str, media_id: str, *, track_id: s
             raise NotFoundError(f"unknown media {media_id!r} in project {project_id} (media: {known})")
         kinds: tuple[TrackKind, ...] = ("audio",) if media.info.kind == "audio" else ("video", "overlay")
         commands: list[Command] = []
-        target = _ensure_track(project, track_id, kinds, commands)
+        if new_track:
+            has_video = any(t.kind == "video" for t in project.tracks)
+            kind: TrackKind = "audio" if media.info.kind == "audio" else "overlay" if has_video else "video"
+            created = AddTrack(kind=kind, track_id=new_id("trk"))
+            commands.append(created)
+            target = created.track_id or ""
+        else:
+            target = _ensure_track(project, track_id, kinds, commands)
         existing = _track_for(project, target, kinds) if not commands else None
         source = frame_time(project, source_in)
         if duration is not None:
@@ -96,40 +147,60 @@ def add_clip(store: ProjectStore, project_id: str, media_id: str, *, track_id: s
                               name=media.name, id=new_id("clip"))
         return [*commands, AddElement(track_id=target, element=element, mode=mode)]
 
-    return _run(store, project_id, build)
+    return run_edit(store, project_id, build)
 
 
 def add_text(store: ProjectStore, project_id: str, text: str, *, start: float, duration: float,
-             track_id: str | None = None, size: int = 64, color: str = "#ffffff", x: float | None = None,
-             y: float | None = None, fade_in: float = 0.0, fade_out: float = 0.0) -> EditOutcome:
+             track_id: str | None = None, fade_in: float = 0.0, fade_out: float = 0.0,
+             **style: Any) -> EditOutcome:
+    """`style`: TextStyle fields (size, color, x, y, weight, stroke_width, box_color, animation_in, ...);
+    None values are left at the style's defaults."""
     def build(project: Project) -> list[Command]:
         commands: list[Command] = []
         target = _ensure_track(project, track_id, ("text", "overlay"), commands)
+        given = {name: value for name, value in style.items() if value is not None}
+        if "animation_duration" in given:
+            given["animation_duration"] = frame_time(project, given["animation_duration"])
         try:
-            style = TextStyle(size=size, color=color, x=x, y=y)
-        except ValueError as exc:
-            raise ServiceError(f"invalid text style: {exc}") from None
+            text_style = TextStyle(**given)
+        except ValidationError as exc:
+            raise ServiceError("invalid text style: " + "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
         element = TextElement(text=text, start=frame_time(project, start), duration=frame_time(project, duration),
                               fade_in=frame_time(project, fade_in), fade_out=frame_time(project, fade_out),
-                              style=style, id=new_id("text"))
+                              style=text_style, id=new_id("text"))
         return [*commands, AddElement(track_id=target, element=element, mode="overwrite")]
 
-    return _run(store, project_id, build)
+    return run_edit(store, project_id, build)
+
+
+def add_adjustment(store: ProjectStore, project_id: str, *, start: float, duration: float,
+                   track_id: str | None = None) -> EditOutcome:
+    def build(project: Project) -> list[Command]:
+        commands: list[Command] = []
+        target = _ensure_track(project, track_id, ("adjustment",), commands)
+        if not commands and project.track(target).kind != "adjustment":
+            raise ServiceError(f"track {target} is not an adjustment track; omit track_id to use or create one")
+        element = AdjustmentElement(start=frame_time(project, start), duration=frame_time(project, duration),
+                                    id=new_id("adj"), name="Adjustment")
+        return [*commands, AddElement(track_id=target, element=element, mode="overwrite")]
+
+    return run_edit(store, project_id, build)
 
 
 def move(store: ProjectStore, project_id: str, element_id: str, start: float, *, track_id: str | None = None,
          mode: PlaceMode = "overwrite") -> EditOutcome:
-    return _run(store, project_id, lambda p: [MoveElement(element_id=element_id, start=frame_time(p, start),
+    return run_edit(store, project_id, lambda p: [MoveElement(element_id=element_id, start=frame_time(p, start),
                                                           track_id=track_id, mode=mode)])
 
 
 def trim(store: ProjectStore, project_id: str, element_id: str, edge: Literal["start", "end"],
          to: float) -> EditOutcome:
-    return _run(store, project_id, lambda p: [Trim(element_id=element_id, edge=edge, to=frame_time(p, to))])
+    return run_edit(store, project_id, lambda p: [Trim(element_id=element_id, edge=edge, to=frame_time(p, to))])
 
 
 def split(store: ProjectStore, project_id: str, element_id: str, at: float) -> EditOutcome:
-    return _run(store, project_id, lambda p: [Split(element_id=element_id, at=frame_time(p, at))])
+    return run_edit(store, project_id, lambda p: [Split(element_id=element_id, at=frame_time(p, at))])
 
 
 def delete(store: ProjectStore, project_id: str, element_id: str, *, ripple: bool = True,
@@ -139,13 +210,58 @@ def delete(store: ProjectStore, project_id: str, element_id: str, *, ripple: boo
             return [RippleDelete(element_id=element_id, all_tracks=all_tracks)]
         return [RemoveElement(element_id=element_id)]
 
-    return _run(store, project_id, build)
+    return run_edit(store, project_id, build)
 
 
-def add_transition(store: ProjectStore, project_id: str, from_id: str, to_id: str, *, duration: float = 1.0,
-                   alignment: Literal["center", "start", "end"] = "center") -> EditOutcome:
-    return _run(store, project_id, lambda p: [AddTransition(from_id=from_id, to_id=to_id, alignment=alignment,
-                                                            duration=frame_time(p, duration))])
+def add_transition(store: ProjectStore, project_id: str, from_id: str, to_id: str, *, kind: TransitionKind = "crossfade",
+                   duration: float = 1.0, alignment: Alignment = "center", audio: bool = True) -> EditOutcome:
+    transition_id = new_id("trn")
+    return run_edit(store, project_id, lambda p: [AddTransition(
+        from_id=from_id, to_id=to_id, kind=kind, alignment=alignment, duration=frame_time(p, duration), audio=audio,
+        transition_id=transition_id)], transition_id=transition_id)
+
+
+def update_transition(store: ProjectStore, project_id: str, transition_id: str, *, kind: TransitionKind | None = None,
+                      duration: float | None = None, alignment: Alignment | None = None,
+                      audio: bool | None = None) -> EditOutcome:
+    return run_edit(store, project_id, lambda p: [UpdateTransition(
+        transition_id=transition_id, kind=kind, alignment=alignment, audio=audio,
+        duration=None if duration is None else frame_time(p, duration))], transition_id=transition_id)
+
+
+def update_track(store: ProjectStore, project_id: str, track_id: str, *, ducking_under: str | None = None,
+                 ducking_amount_db: float = -12.0, **flags: Any) -> EditOutcome:
+    """`flags`: name, muted, solo, hidden, locked (None = unchanged). `ducking_under` names the (voice) track
+    that ducks this one."""
+    changes = {name: value for name, value in flags.items() if value is not None}
+    if ducking_under is not None:
+        changes["ducking"] = Ducking(under_track_id=ducking_under, amount_db=ducking_amount_db)
+    if not changes:
+        raise ServiceError("nothing to change: give name, muted, solo, hidden, locked or ducking_under_track_id")
+    unsupported = sorted(set(changes) - set(UpdateTrack.model_fields))
+    if unsupported:
+        raise ServiceError(f"this engine version cannot change {', '.join(unsupported)} of a track yet")
+    return run_edit(store, project_id, lambda p: [UpdateTrack(track_id=track_id, **changes)])
+
+
+def set_speed(store: ProjectStore, project_id: str, element_id: str, speed: float, *, reverse: bool | None = None,
+              preserve_pitch: bool | None = None, ripple: bool = True) -> EditOutcome:
+    return run_edit(store, project_id, lambda p: [SetSpeed(element_id=element_id, speed=speed, reverse=reverse,
+                                                       preserve_pitch=preserve_pitch, ripple=ripple)])
+
+
+def freeze_frame(store: ProjectStore, project_id: str, element_id: str, at: float, duration: float) -> EditOutcome:
+    return run_edit(store, project_id, lambda p: [FreezeFrame(element_id=element_id, at=frame_time(p, at),
+                                                          duration=frame_time(p, duration))])
+
+
+def detach_audio(store: ProjectStore, project_id: str, element_id: str, track_id: str | None = None) -> EditOutcome:
+    def build(project: Project) -> list[Command]:
+        if track_id is not None:
+            _track_for(project, track_id, ("audio",))  # an unknown id is named with the list of tracks
+        return [DetachAudio(element_id=element_id, track_id=track_id)]
+
+    return run_edit(store, project_id, build)
 
 
 def parse_value(text: str) -> Any:
@@ -165,7 +281,7 @@ def set_property(store: ProjectStore, project_id: str, element_id: str, path: st
     patch: Any = parse_value(value)
     for key in reversed(keys):
         patch = {key: patch}
-    return _run(store, project_id, lambda p: [SetProperties(element_id=element_id, properties=patch)])
+    return run_edit(store, project_id, lambda p: [SetProperties(element_id=element_id, properties=patch)])
 
 
 def undo(store: ProjectStore, project_id: str) -> EditOutcome:

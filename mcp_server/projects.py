@@ -112,6 +112,15 @@ class ProjectStore:
             self._save(project)
         return project
 
+    def adopt(self, project: Project) -> Project:
+        """Store a project built elsewhere (an imported timeline) under its id, which must be new."""
+        if self.file(project.id).exists():
+            raise ServiceError(f"project {project.id} already exists")
+        self.directory(project.id).mkdir(parents=True, exist_ok=False)
+        with self._lock(project.id):
+            self._save(project)
+        return project
+
     @contextmanager
     def edit(self, project_id: str) -> Iterator[Editor]:
         """Hold the project's lock, hand out an Editor, save when the block completes without error. The

@@ -19,7 +19,10 @@ def edit_video_from_clips(
         f"1. files_list on {folder or 'the workspace'} to find the clips; media_import the folder or files.\n"
         f"2. project_create with a {size} canvas, then clip_add each clip in order (omit start to append).\n"
         "3. Look with frame_render at a few times; fix with element_trim, element_split, element_move.\n"
-        "4. Add titles with text_add and crossfades with transition_add between neighbouring clips.\n"
+        "4. Add titles with text_add (outline, box, animation_in/out) and transitions with transition_add "
+        "between neighbouring clips (crossfade, wipe_*, slide_*, push_*, zoom_in, iris...).\n"
+        "   Polish: effect_list, then effect_add (colour, blur, vignette...); keyframes_set or "
+        "animation_preset_apply (ken_burns, pop_in, slide_in, fade); speed_set for slow motion.\n"
         "5. project_describe to confirm, then export_start and job_wait until done; report the file.\n"
         "Use project_undo if an edit goes wrong. Keep the user informed of each step."
     )

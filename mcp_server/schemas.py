@@ -19,9 +19,16 @@ def secs(value: Fraction | float | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
+class EffectView(BaseModel):
+    id: str
+    kind: str
+    enabled: bool = True
+    params: dict[str, float | bool | str] = Field(default_factory=dict)
+
+
 class ElementView(BaseModel):
     id: str
-    kind: Literal["clip", "text"]
+    kind: Literal["clip", "text", "adjustment"]
     track_id: str
     start: float
     end: float
@@ -31,6 +38,13 @@ class ElementView(BaseModel):
     text: str | None = Field(None, description="text elements: the text")
     fade_in: float = 0.0
     fade_out: float = 0.0
+    effects: list[EffectView] = Field(default_factory=list, description="applied in order (ids for effect_update)")
+    animated: list[str] = Field(default_factory=list, description="properties with keyframes")
+    blend_mode: str = "normal"
+    speed: float = 1.0
+    reverse: bool = False
+    freeze_frame: bool = False
+    audio_muted: bool = False
 
 
 class TransitionView(BaseModel):
@@ -40,6 +54,7 @@ class TransitionView(BaseModel):
     to_id: str
     duration: float
     alignment: str
+    audio: bool = True
 
 
 class TrackView(BaseModel):
@@ -47,8 +62,10 @@ class TrackView(BaseModel):
     kind: str
     name: str
     muted: bool = False
+    solo: bool = False
     hidden: bool = False
     locked: bool = False
+    ducked_under: str | None = Field(None, description="the track whose sound ducks this one")
     elements: list[ElementView]
     transitions: list[TransitionView] = Field(default_factory=list)
 
@@ -103,6 +120,43 @@ class EditOutcome(BaseModel):
     removed: list[str] = Field(default_factory=list, description="ids of elements that no longer exist")
     tracks_created: list[str] = Field(default_factory=list)
     duration: float = Field(description="timeline duration after the edit")
+    effect_id: str | None = Field(None, description="effect tools: the effect's id (for effect_update, "
+                                                    "effect_remove and 'effects.<id>.<param>' keyframes)")
+    transition_id: str | None = Field(None, description="transition tools: the transition's id")
+
+
+class EffectParamView(BaseModel):
+    name: str
+    type: Literal["number", "boolean", "text"]
+    default: float | bool | str
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+
+class EffectKindView(BaseModel):
+    kind: str = Field(description="pass to effect_add")
+    label: str
+    params: list[EffectParamView]
+
+
+class EffectCatalogue(BaseModel):
+    effects: list[EffectKindView]
+    blend_modes: list[str] = Field(description="values for property_set blend_mode")
+    transition_kinds: list[str]
+    animatable_properties: list[str] = Field(description="keyframes_set paths, besides "
+                                                         "'effects.<effect id>.<numeric param>'")
+
+
+class KeyframeInput(BaseModel):
+    """One keyframe as a tool argument."""
+
+    time: float = Field(ge=0, le=86_400, description="seconds from the element's start")
+    value: float
+    interpolation: Literal["linear", "hold", "bezier", "ease_in", "ease_out", "ease_in_out"] = Field(
+        "linear", description="how the value travels to the next keyframe")
+    bezier: tuple[float, float, float, float] | None = Field(
+        None, description="x1, y1, x2, y2 control points for 'bezier' (CSS cubic-bezier)")
 
 
 class ProjectDeleted(BaseModel):

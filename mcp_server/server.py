@@ -23,18 +23,22 @@ from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, T
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from kijkocut.errors import KijkoCutError
+from kijkocut.model import TRANSITION_KINDS, TextAnimationKind, TransitionKind
 from kijkocut.project_io import project_to_json
 from kijkocut.render.presets import PRESETS
-from mcp_server import editing, media, prompts, renders
+from mcp_server import editing, effects, interchange, media, prompts, renders
 from mcp_server.errors import ServiceError
 from mcp_server.schemas import (
     EditOutcome,
+    EffectCatalogue,
     FileList,
     ImageInfo,
     ImportOutcome,
     JobList,
     JobView,
+    KeyframeInput,
     MediaList,
+    OutputFile,
     ProjectDeleted,
     ProjectList,
     ProjectSummary,
@@ -49,9 +53,11 @@ from workflows_library.errors import WorkflowLibraryError
 
 INSTRUCTIONS = """KijkoCut edits videos on a multi-track timeline and runs ComfyUI generation workflows.
 Typical flow: files_list → project_create → media_import → clip_add / text_add / transition_add →
-frame_render to look → export_start → job_wait until done. Times are seconds (decimals are fine; they are
-snapped to the project's frames). Every edit returns the changed elements and the new revision; project_undo
-reverts the last edit. Long work (exports, previews, workflows) returns a job: call job_wait again while
+effect_add / keyframes_set / animation_preset_apply / speed_set → frame_render to look → export_start →
+job_wait until done. effect_list shows the effects with their parameters, the transition kinds and what can
+be animated. Times are seconds (decimals are fine; they are snapped to the project's frames). Every edit
+returns the changed elements and the new revision; project_undo reverts the last edit (one tool call is one
+undo step). Long work (exports, previews, workflows) returns a job: call job_wait again while
 `done` is false."""
 
 # Clients time a call out at about 60 s; waits stay well below that and hand back the job to poll again.
@@ -72,6 +78,26 @@ OptSeconds = Annotated[float | None, Field(ge=0, le=86_400), WithJsonSchema({"ty
 OptNumber = Annotated[float | None, WithJsonSchema({"type": "number"})]
 OptId = Annotated[str | None, Field(max_length=64), WithJsonSchema({"type": "string"})]
 OptName = Annotated[str | None, Field(max_length=120), WithJsonSchema({"type": "string"})]
+OptBool = Annotated[bool | None, WithJsonSchema({"type": "boolean"})]
+OptIndex = Annotated[int | None, Field(ge=0, le=100), WithJsonSchema({"type": "integer", "minimum": 0})]
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$", description="'#rrggbb' or '#rrggbbaa'")]
+OptColour = Annotated[str | None, Field(pattern=r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$"),
+                      WithJsonSchema({"type": "string", "description": "'#rrggbb' or '#rrggbbaa'"})]
+TextAnimation = Annotated[TextAnimationKind, Field(description="how the title enters or leaves")]
+TransitionChoice = Annotated[TransitionKind, Field(description="crossfade, dip_to_black/white, wipe_*, slide_*, push_* "
+                                                         "(left/right/up/down), zoom_in/out, iris, blur_dissolve")]
+TransitionId = Annotated[str, Field(min_length=1, max_length=64, description="transition id from transition_add "
+                                                                             "or project_describe")]
+EffectParams = Annotated[dict[str, Any], Field(description="parameter name → value, as listed by effect_list; "
+                                                           "omitted parameters keep their defaults")]
+KEYFRAMES_SCHEMA = {"type": "array", "minItems": 0, "items": {
+    "type": "object", "required": ["time", "value"], "properties": {
+        "time": {"type": "number", "minimum": 0, "description": "seconds from the element's start"},
+        "value": {"type": "number"},
+        "interpolation": {"type": "string", "enum": ["linear", "hold", "bezier", "ease_in", "ease_out",
+                                                     "ease_in_out"], "default": "linear"},
+        "bezier": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
+                   "description": "x1, y1, x2, y2 for 'bezier' (CSS cubic-bezier)"}}}}
 WaitSeconds = Annotated[float, Field(ge=0, le=MAX_WAIT_SECONDS,
                                      description=f"how long to wait for the job (max {MAX_WAIT_SECONDS} s); "
                                                  f"returns early when it finishes")]
@@ -237,8 +263,10 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     @tool(EDIT, "Add track")
     def track_add(
         project_id: ProjectId,
-        kind: Annotated[Literal["video", "overlay", "text", "audio"],
-                        Field(description="overlay = picture-in-picture layer above video")],
+        kind: Annotated[Literal["video", "overlay", "text", "audio", "adjustment"],
+                        Field(description="overlay = picture-in-picture layer above video; adjustment = holds "
+                                          "adjustment layers (adjustment_add) whose effects change everything "
+                                          "beneath")],
         name: Annotated[str, Field(max_length=120)] = "",
     ) -> EditOutcome:
         """Add a track on top of the others. clip_add and text_add create a fitting track when none exists."""
@@ -256,10 +284,12 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         duration: Annotated[OptSeconds, Field(description="length; omit for the rest of the media (5 s for "
                                                           "images)")] = None,
         mode: Mode = "overwrite",
+        new_track: Annotated[bool, Field(description="put the clip on a new track on top (picture-in-picture "
+                                                     "overlay), created in the same undo step")] = False,
     ) -> EditOutcome:
         """Put a piece of a media file on the timeline."""
         return editing.add_clip(store, project_id, media_id, track_id=track_id, start=start, source_in=source_in,
-                                duration=duration, mode=mode)
+                                duration=duration, mode=mode, new_track=new_track)
 
     @tool(EDIT, "Add text")
     def text_add(
@@ -269,15 +299,47 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         duration: Annotated[float, Field(gt=0, le=86_400)],
         track_id: Annotated[OptId, Field(description="omit: the first text track, created if needed")] = None,
         size: Annotated[int, Field(ge=4, le=1000, description="pixels at canvas resolution")] = 96,
-        color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$")] = "#ffffff",
+        color: Colour = "#ffffff",
         x: Annotated[OptNumber, Field(description="centre x in canvas pixels; omit to centre")] = None,
         y: Annotated[OptNumber, Field(description="centre y in canvas pixels; omit to centre")] = None,
         fade_in: Seconds = 0.0,
         fade_out: Seconds = 0.0,
+        font: Annotated[OptName, Field(description="font file or family name; omit for the bundled font")] = None,
+        align: Literal["left", "center", "right"] = "center",
+        weight: Literal["normal", "bold"] = "normal",
+        italic: bool = False,
+        stroke_width: Annotated[int, Field(ge=0, le=100, description="outline width in pixels")] = 0,
+        stroke_color: Colour = "#000000",
+        shadow_color: Annotated[OptColour, Field(description="drop shadow colour; omit for none")] = None,
+        box_color: Annotated[OptColour, Field(description="background box colour ('#00000099' is translucent "
+                                                          "black); omit for none")] = None,
+        max_width: Annotated[int | None, Field(ge=16, le=8192), WithJsonSchema({"type": "integer", "minimum": 16}),
+                             Field(description="wrap lines to this width in canvas pixels")] = None,
+        animation_in: TextAnimation = "none",
+        animation_out: TextAnimation = "none",
+        animation_duration: Annotated[float, Field(gt=0, le=60, description="seconds of each animation")] = 0.5,
     ) -> EditOutcome:
-        """Add a title or caption over the video."""
+        """Add a title or caption over the video, optionally styled (outline, shadow, background box, wrapping)
+        and animated in/out (fade, typewriter, slide_*). property_set changes any style field later
+        (style.letter_spacing, style.line_spacing, style.shadow_offset_x, style.box_padding, ...)."""
         return editing.add_text(store, project_id, text, start=start, duration=duration, track_id=track_id,
-                                size=size, color=color, x=x, y=y, fade_in=fade_in, fade_out=fade_out)
+                                fade_in=fade_in, fade_out=fade_out, size=size, color=color, x=x, y=y, font=font,
+                                align=align, weight=weight, italic=italic, stroke_width=stroke_width,
+                                stroke_color=stroke_color, shadow_color=shadow_color, box_color=box_color,
+                                max_width=max_width, animation_in=animation_in, animation_out=animation_out,
+                                animation_duration=animation_duration)
+
+    @tool(EDIT, "Add adjustment layer")
+    def adjustment_add(
+        project_id: ProjectId,
+        start: Seconds,
+        duration: Annotated[float, Field(gt=0, le=86_400)],
+        track_id: Annotated[OptId, Field(description="omit: the first adjustment track, created on top if "
+                                                     "needed")] = None,
+    ) -> EditOutcome:
+        """Add an adjustment layer: an empty element whose effects (effect_add) apply to every track beneath
+        it while it lasts, e.g. one colour grade over several clips."""
+        return editing.add_adjustment(store, project_id, start=start, duration=duration, track_id=track_id)
 
     @tool(EDIT_IDEMPOTENT, "Move element")
     def element_move(
@@ -322,28 +384,224 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         from_element_id: ElementId,
         to_element_id: Annotated[str, Field(min_length=1, max_length=64, description="the element that starts "
                                                                                      "where the first ends")],
+        kind: TransitionChoice = "crossfade",
         duration: Annotated[float, Field(gt=0, le=60)] = 1.0,
         alignment: Annotated[Literal["center", "start", "end"],
                              Field(description="centred on the cut, starting at it, or ending at it")] = "center",
+        audio: Annotated[bool, Field(description="crossfade the sound too (false: hard audio cut)")] = True,
     ) -> EditOutcome:
-        """Crossfade between two clips that meet at a cut on the same track. The clips need unused media
-        beyond the cut (handles); if the error says there is not enough, trim the clips or shorten the
-        transition."""
-        return editing.add_transition(store, project_id, from_element_id, to_element_id, duration=duration,
-                                      alignment=alignment)
+        """Blend two clips that meet at a cut on the same track (crossfade, wipe, slide, push, zoom, iris...).
+        The clips need unused media beyond the cut (handles); if the error says there is not enough, trim the
+        clips or shorten the transition. Replaces a transition already at that cut."""
+        return editing.add_transition(store, project_id, from_element_id, to_element_id, kind=kind,
+                                      duration=duration, alignment=alignment, audio=audio)
+
+    @tool(EDIT_IDEMPOTENT, "Change transition")
+    def transition_update(
+        project_id: ProjectId, transition_id: TransitionId,
+        kind: Annotated[TransitionKind | None, WithJsonSchema({"type": "string", "enum": list(TRANSITION_KINDS)}),
+                        Field(description="new kind; omit to keep")] = None,
+        duration: Annotated[float | None, Field(gt=0, le=60), WithJsonSchema({"type": "number"}),
+                            Field(description="seconds; omit to keep")] = None,
+        alignment: Annotated[Literal["center", "start", "end"] | None,
+                             WithJsonSchema({"type": "string", "enum": ["center", "start", "end"]})] = None,
+        audio: Annotated[OptBool, Field(description="crossfade the sound too; omit to keep")] = None,
+    ) -> EditOutcome:
+        """Change a transition's kind, duration, alignment or audio crossfade."""
+        return editing.update_transition(store, project_id, transition_id, kind=kind, duration=duration,
+                                         alignment=alignment, audio=audio)
 
     @tool(EDIT_IDEMPOTENT, "Set property")
     def property_set(
         project_id: ProjectId, element_id: ElementId,
         property: Annotated[str, Field(min_length=1, max_length=100, description=(
-            "dotted field name: clips: transform.x, transform.y, transform.scale, transform.rotation, "
-            "transform.opacity, transform.fit (contain|cover|stretch|none), gain_db, audio_muted, fade_in, "
-            "fade_out, name; text: text, style.size, style.color, style.x, style.y, style.align"))],
-        value: Annotated[str, Field(max_length=2000, description="JSON value ('0.5', 'true', '\"cover\"'); "
+            "dotted field name: any element: fade_in, fade_out, name, blend_mode (normal|add|multiply|screen|"
+            "overlay|darken|lighten|difference); clips: transform.x, transform.y, transform.scale, "
+            "transform.rotation, transform.opacity, transform.fit (contain|cover|stretch|none), transform.crop.left "
+            "(and top/right/bottom, fractions), gain_db, pan (-1..1), audio_muted, frame_sampling (nearest|blend); "
+            "text: text, style.<field> (size, color, x, y, align, font, weight, italic, stroke_width, stroke_color, "
+            "shadow_color, shadow_offset_x, shadow_offset_y, shadow_blur, box_color, box_padding, box_radius, "
+            "line_spacing, letter_spacing, max_width, animation_in, animation_out, animation_duration)"))],
+        value: Annotated[str, Field(max_length=2000, description="JSON value ('0.5', 'true', '\"cover\"', 'null'); "
                                                                  "plain text is taken as a string")],
     ) -> EditOutcome:
         """Change one property of an element."""
         return editing.set_property(store, project_id, element_id, property, value)
+
+    @tool(READ_ONLY, "List effects")
+    def effect_list() -> EffectCatalogue:
+        """The effect catalogue (every effect with its parameters, defaults and ranges), the blend modes, the
+        transition kinds and the animatable properties."""
+        return effects.catalogue()
+
+    @tool(EDIT, "Add effect")
+    def effect_add(
+        project_id: ProjectId, element_id: ElementId,
+        kind: Annotated[str, Field(min_length=1, max_length=40, description="effect kind from effect_list, e.g. "
+                                                                            "'gaussian_blur', 'invert', 'sepia'")],
+        params: EffectParams = {},  # noqa: B006  (never mutated; an empty object means all defaults)
+        index: Annotated[OptIndex, Field(description="position in the element's effect stack; omit to add on "
+                                                     "top (applied last)")] = None,
+    ) -> EditOutcome:
+        """Add an effect to a clip, text or adjustment element; returns its effect_id. Effects on an element
+        of an adjustment track apply to everything beneath it."""
+        return effects.add_effect(store, project_id, element_id, kind, params, index=index)
+
+    @tool(EDIT_IDEMPOTENT, "Change effect")
+    def effect_update(
+        project_id: ProjectId, element_id: ElementId,
+        effect_id: Annotated[str, Field(min_length=1, max_length=64, description="from effect_add or the "
+                                                                                 "element's effects")],
+        params: EffectParams = {},  # noqa: B006
+        enabled: Annotated[OptBool, Field(description="switch the effect off or on; omit to keep")] = None,
+        index: Annotated[OptIndex, Field(description="move to this position in the stack")] = None,
+    ) -> EditOutcome:
+        """Change an effect's parameters, switch it off or on, or reorder it."""
+        return effects.update_effect(store, project_id, element_id, effect_id, params, enabled=enabled, index=index)
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False,
+                          open_world_hint=False), "Remove effect")
+    def effect_remove(
+        project_id: ProjectId, element_id: ElementId,
+        effect_id: Annotated[str, Field(min_length=1, max_length=64)],
+    ) -> EditOutcome:
+        """Remove an effect (and its keyframes) from an element. project_undo brings it back."""
+        return effects.remove_effect(store, project_id, element_id, effect_id)
+
+    @tool(EDIT_IDEMPOTENT, "Set keyframes")
+    def keyframes_set(
+        project_id: ProjectId, element_id: ElementId,
+        property: Annotated[str, Field(min_length=1, max_length=120, description=(
+            "what to animate: transform.x/y/scale/rotation/opacity, transform.crop.*, gain_db, pan (clips); "
+            "style.size/x/y/opacity/letter_spacing (text); effects.<effect id>.<numeric param>"))],
+        keyframes: Annotated[list[KeyframeInput], WithJsonSchema(KEYFRAMES_SCHEMA),
+                             Field(max_length=500, description="times from the element's start; an empty list "
+                                                               "removes the animation")],
+    ) -> EditOutcome:
+        """Animate one property of an element with keyframes (replacing any it had). Values between keyframes
+        follow each keyframe's interpolation."""
+        return effects.set_keyframes(store, project_id, element_id, property, keyframes)
+
+    @tool(EDIT_IDEMPOTENT, "Apply animation preset")
+    def animation_preset_apply(
+        project_id: ProjectId, element_id: ElementId,
+        preset: Annotated[Literal["ken_burns", "pop_in", "slide_in", "fade"],
+                          Field(description="ken_burns: slow zoom and pan over a clip or still; pop_in: scale up "
+                                            "with overshoot; slide_in: enter from a side; fade: opacity in (and "
+                                            "out)")],
+        direction: Annotated[Literal["left", "right", "up", "down"],
+                             Field(description="ken_burns pan / slide_in entry side")] = "left",
+        zoom: Annotated[float, Field(ge=1, le=4, description="ken_burns: end scale relative to the start")] = 1.2,
+        duration: Annotated[OptSeconds, Field(description="pop_in/slide_in/fade: seconds (omit for 0.5)")] = None,
+    ) -> EditOutcome:
+        """Add ready-made keyframes to a clip or title (replaces keyframes of the properties it animates)."""
+        return effects.apply_preset(store, project_id, element_id, preset, direction=direction, zoom=zoom,
+                                    duration=duration)
+
+    @tool(EDIT_IDEMPOTENT, "Set speed")
+    def speed_set(
+        project_id: ProjectId, element_id: ElementId,
+        speed: Annotated[float, Field(ge=0.1, le=10, description="0.5 = half speed (slow motion), 2 = double")],
+        reverse: Annotated[OptBool, Field(description="play backwards; omit to keep")] = None,
+        preserve_pitch: Annotated[OptBool, Field(description="keep the voice pitch at other speeds; omit to "
+                                                             "keep")] = None,
+        ripple: Annotated[bool, Field(description="move later elements on the track with the new end")] = True,
+    ) -> EditOutcome:
+        """Change a clip's playback speed (and direction). It keeps the same media, so the clip gets longer or
+        shorter on the timeline."""
+        return editing.set_speed(store, project_id, element_id, speed, reverse=reverse,
+                                 preserve_pitch=preserve_pitch, ripple=ripple)
+
+    @tool(EDIT, "Freeze frame")
+    def freeze_frame(
+        project_id: ProjectId, element_id: ElementId,
+        at: Annotated[Seconds, Field(description="timeline time inside the clip")],
+        duration: Annotated[float, Field(gt=0, le=3600, description="seconds to hold the frame")] = 2.0,
+    ) -> EditOutcome:
+        """Hold the frame shown at a time for a while, inserted there (the rest of the clip moves later)."""
+        return editing.freeze_frame(store, project_id, element_id, at, duration)
+
+    @tool(EDIT, "Detach audio")
+    def audio_detach(
+        project_id: ProjectId, element_id: ElementId,
+        track_id: Annotated[OptId, Field(description="audio track to receive the sound; omit for a new one")] = None,
+    ) -> EditOutcome:
+        """Move a video clip's sound to its own clip on an audio track (the video clip is muted), to edit the
+        sound separately."""
+        return editing.detach_audio(store, project_id, element_id, track_id)
+
+    @tool(EDIT_IDEMPOTENT, "Change track")
+    def track_update(
+        project_id: ProjectId,
+        track_id: Annotated[str, Field(min_length=1, max_length=64, description="track id from project_describe")],
+        name: OptName = None,
+        muted: OptBool = None,
+        solo: Annotated[OptBool, Field(description="hear only solo tracks")] = None,
+        hidden: Annotated[OptBool, Field(description="leave the track out of the picture")] = None,
+        locked: Annotated[OptBool, Field(description="refuse edits on the track")] = None,
+        ducking_under_track_id: Annotated[OptId, Field(description="lower this track (music) while that track "
+                                                                   "(voice) is audible")] = None,
+        ducking_amount_db: Annotated[float, Field(ge=-60, le=0)] = -12.0,
+    ) -> EditOutcome:
+        """Mute, solo, hide, lock or rename a track, or make it duck under a voice track. Omitted values stay."""
+        return editing.update_track(store, project_id, track_id, name=name, muted=muted, solo=solo, hidden=hidden,
+                                    locked=locked, ducking_under=ducking_under_track_id,
+                                    ducking_amount_db=ducking_amount_db)
+
+    # --- captions and timeline interchange ----------------------------------------------------------------
+
+    @tool(EDIT, "Import captions")
+    def captions_import(
+        project_id: ProjectId,
+        path: Annotated[str, Field(min_length=1, max_length=1000, description="an .srt or .vtt file "
+                                                                               "(workspace-relative or allowed)")],
+        offset: Annotated[float, Field(ge=-86_400, le=86_400, description="seconds added to every cue")] = 0.0,
+        track_name: Annotated[str, Field(min_length=1, max_length=120)] = "Captions",
+        overlap: Annotated[Literal["trim", "stack"], Field(description="overlapping cues: trim (one line at a "
+                                                                       "time) or stack (extra caption tracks)")]
+        = "trim",
+    ) -> EditOutcome:
+        """Put a subtitle file on the timeline as a caption track (styled text on a box near the bottom; one
+        undo step). Restyle the captions with property_set on style fields."""
+        return interchange.import_captions(store, ws, project_id, path, offset=offset, track_name=track_name,
+                                           overlap=overlap)
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
+                          open_world_hint=False), "Export captions")
+    def captions_export(
+        project_id: ProjectId,
+        track_id: Annotated[str, Field(min_length=1, max_length=64, description="a text (caption) track")],
+        format: Annotated[Literal["srt", "vtt"], Field(description="SubRip or WebVTT")] = "srt",
+        file_name: Annotated[OptName, Field(description="file name in renders/<project>/; omit for the project "
+                                                        "name; an existing file is replaced")] = None,
+    ) -> OutputFile:
+        """Write a text track's captions as an SRT or WebVTT file (for upload next to the video)."""
+        return interchange.export_caption_track(store, ws, project_id, track_id, format, file_name)
+
+    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
+                          open_world_hint=False), "Export timeline (OTIO)")
+    def otio_export(
+        project_id: ProjectId,
+        format: Annotated[Literal["otio", "xml", "edl"], Field(description="otio (OpenTimelineIO); xml (Final "
+                                                                           "Cut XML) and edl need their OTIO "
+                                                                           "adapters installed")] = "otio",
+        file_name: Annotated[OptName, Field(description="file name in renders/<project>/; omit for the project "
+                                                        "name; an existing file is replaced")] = None,
+    ) -> OutputFile:
+        """Write the timeline for another editor (DaVinci Resolve, Premiere, Final Cut, ...) via
+        OpenTimelineIO. Effects, keyframes and titles survive only a round trip back into KijkoCut."""
+        return interchange.export_timeline(store, ws, project_id, format, file_name)
+
+    @tool(EDIT, "Import timeline (OTIO)")
+    def otio_import(
+        path: Annotated[str, Field(min_length=1, max_length=1000, description="an .otio (or .xml/.edl with "
+                                                                               "adapters) file")],
+        missing_media: Annotated[Literal["error", "offline"],
+                                 Field(description="media files that are not found: fail, or keep them as "
+                                                   "offline clips")] = "error",
+    ) -> ProjectSummary:
+        """Create a new project from a timeline file exported by another editor (or by otio_export)."""
+        return interchange.import_timeline(store, ws, path, missing_media=missing_media)
 
     # --- preview and export -----------------------------------------------------------------------------
 
@@ -397,11 +655,20 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
                                                         "<project>_<preset>; an existing file is replaced")] = None,
         wait_seconds: Annotated[float, Field(ge=0, le=MAX_WAIT_SECONDS, description="optionally wait for the "
                                              "export, with progress notifications")] = 0,
+        loudness_lufs: Annotated[float | None, Field(ge=-70, le=-1), WithJsonSchema({"type": "number"}),
+                                 Field(description="normalise the mix to this loudness: -14 for web/social, "
+                                                   "-23 broadcast; omit to keep the mix as it is")] = None,
+        limiter_ceiling_db: Annotated[float | None, Field(ge=-20, le=0), WithJsonSchema({"type": "number"}),
+                                      Field(description="peak limiter ceiling in dBFS; omit for the "
+                                                        "default (-1)")] = None,
     ) -> Annotated[CallToolResult, JobView]:
         """Start exporting the timeline to a video file. Returns a job at once (or after wait_seconds); follow
         it with job_wait. The finished job links the file as a resource."""
+        audio = {name: value for name, value in (("loudness_lufs", loudness_lufs),
+                                                 ("limiter_ceiling_db", limiter_ceiling_db)) if value is not None}
         job = await anyio.to_thread.run_sync(lambda: renders.start_export(
-            store, ws, jobs, project_id, preset, container=container, start=start, end=end, file_name=file_name))
+            store, ws, jobs, project_id, preset, container=container, start=start, end=end, file_name=file_name,
+            **audio))
         return job_result(await wait_for(job.id, wait_seconds, ctx) if wait_seconds else job.view())
 
     # --- jobs (renders here, workflow runs on ComfyUI) --------------------------------------------------

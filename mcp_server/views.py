@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from kijkocut.edit import EditResult
-from kijkocut.model import ClipElement, MediaRef, Project, TextElement, Track
+from kijkocut.model import AdjustmentElement, ClipElement, MediaRef, Project, TextElement, Track
 from mcp_server.schemas import (
     EditOutcome,
+    EffectView,
     ElementView,
     MediaView,
     ProjectSummary,
@@ -17,22 +18,28 @@ from mcp_server.schemas import (
 from mcp_server.workspace import Workspace
 
 
-def element_view(element: ClipElement | TextElement, track_id: str) -> ElementView:
+def element_view(element: ClipElement | TextElement | AdjustmentElement, track_id: str) -> ElementView:
     view = ElementView(id=element.id, kind=element.kind, track_id=track_id, start=secs(element.start),
                        end=secs(element.end), name=element.name, fade_in=secs(element.fade_in),
-                       fade_out=secs(element.fade_out))
+                       fade_out=secs(element.fade_out), blend_mode=element.blend_mode,
+                       effects=[EffectView(id=e.id, kind=e.kind, enabled=e.enabled, params=e.params)
+                                for e in element.effects],
+                       animated=sorted(element.keyframes))
     if isinstance(element, ClipElement):
         view.media_id, view.source_in = element.media_id, secs(element.source_in)
-    else:
+        view.speed, view.reverse, view.freeze_frame = element.speed, element.reverse, element.freeze_frame
+        view.audio_muted = element.audio_muted
+    elif isinstance(element, TextElement):
         view.text = element.text
     return view
 
 
 def track_view(track: Track) -> TrackView:
     return TrackView(
-        id=track.id, kind=track.kind, name=track.name, muted=track.muted, hidden=track.hidden, locked=track.locked,
+        id=track.id, kind=track.kind, name=track.name, muted=track.muted, solo=track.solo, hidden=track.hidden,
+        locked=track.locked, ducked_under=track.ducking.under_track_id if track.ducking else None,
         elements=[element_view(e, track.id) for e in track.elements],
-        transitions=[TransitionView(id=x.id, kind=x.kind, from_id=x.from_id, to_id=x.to_id,
+        transitions=[TransitionView(id=x.id, kind=x.kind, from_id=x.from_id, to_id=x.to_id, audio=x.audio,
                                     duration=secs(x.duration), alignment=x.alignment) for x in track.transitions])
 
 
@@ -65,7 +72,7 @@ def project_view(project: Project, workspace: Workspace | None = None) -> Projec
                        media=[media_view(m, workspace) for m in project.media.values()])
 
 
-def edit_outcome(project: Project, results: list[EditResult]) -> EditOutcome:
+def edit_outcome(project: Project, results: list[EditResult], **extra: str) -> EditOutcome:
     """Fold one or more engine results (e.g. add-track then add-element) into what the model needs to see:
     the elements as they now are, the ids that are gone, and the new revision."""
     touched: dict[str, None] = {}
@@ -88,4 +95,4 @@ def edit_outcome(project: Project, results: list[EditResult]) -> EditOutcome:
         changed.append(element_view(track.elements[index], track.id))
     label = " + ".join(r.label for r in results) or "no change"
     return EditOutcome(project_id=project.id, revision=project.revision, label=label, changed=changed,
-                       removed=removed, tracks_created=tracks_created, duration=secs(project.duration()))
+                       removed=removed, tracks_created=tracks_created, duration=secs(project.duration()), **extra)

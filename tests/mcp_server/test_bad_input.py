@@ -67,9 +67,9 @@ async def test_edit_errors_name_the_problem(server):
                                                                           property="transform.opacity", value="7"))
         assert "past the end" in await call_error(client, "frame_render", args(time=50))
         assert "file name" in await call_error(client, "export_start", args(file_name="../../evil"))
-        # The failed edits left the project as it was (import, add track, add clip).
+        # The failed edits left the project as it was (import, then the clip on its new track: one edit).
         view = data(await client.call_tool("project_describe", args()))
-        assert view["revision"] == 3 and view["tracks"][0]["elements"][0]["end"] == 2
+        assert view["revision"] == 2 and view["tracks"][0]["elements"][0]["end"] == 2
 
 
 async def test_paths_outside_the_workspace_are_refused(server, workspace_dir, config, tmp_path, clip_files):
