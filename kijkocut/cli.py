@@ -106,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("file")
     probe.set_defaults(func=_cmd_probe)
 
+    from kijkocut.captions.cli import register as register_captions
+    from kijkocut.interchange.cli import register as register_otio
+
+    register_captions(commands)
+    register_otio(commands)
     try:  # the workflow library is an optional extra
         from workflows_library.cli import register
     except ImportError as exc:

@@ -13,6 +13,7 @@ from kijkocut.edit import placement
 from kijkocut.errors import EditError
 from kijkocut.model import (
     Alignment,
+    Ducking,
     Effect,
     Element,
     Marker,
@@ -107,15 +108,20 @@ class UpdateTrack(Command):
     track_id: str
     name: str | None = None
     muted: bool | None = None
+    solo: bool | None = None
     hidden: bool | None = None
     locked: bool | None = None
+    ducking: Ducking | None = Field(None, description="lower this track under another; see clear_ducking")
+    clear_ducking: bool = False
     label_template: ClassVar[str] = "Update track {track_id}"
 
     def run(self, project: Project) -> list[str]:
         track = _track(project, self.track_id)
-        for key in ("name", "muted", "hidden", "locked"):
+        for key in ("name", "muted", "solo", "hidden", "locked", "ducking"):
             if getattr(self, key) is not None:
                 setattr(track, key, getattr(self, key))
+        if self.clear_ducking:
+            track.ducking = None
         return []
 
 

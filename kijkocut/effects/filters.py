@@ -182,13 +182,64 @@ FILTERS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+def _opaque(img: np.ndarray) -> bool:
+    return bool(img[..., 3].min() == 255)
+
+
+def _lut_uint8(img: np.ndarray, p, **_) -> np.ndarray | None:
+    if p["intensity"] < 1:
+        return None
+    from kijkocut.effects.lut import apply_lut_uint8
+
+    img[..., :3] = apply_lut_uint8(img[..., :3], p["path"])
+    return img
+
+
+def _blur_uint8(img: np.ndarray, p, *, scale=1.0, **_) -> np.ndarray | None:
+    radius = p["radius"] * scale
+    if radius < 0.25:
+        return img
+    if not _opaque(img):
+        return None  # needs premultiplied alpha: the float path
+    img[..., :3] = np.asarray(Image.fromarray(np.ascontiguousarray(img[..., :3])).filter(
+        ImageFilter.GaussianBlur(radius)))
+    return img
+
+
+def _flip_uint8(img: np.ndarray, p, **kwargs) -> np.ndarray:
+    return flip(img, p, **kwargs)
+
+
+# Effects that can run on 8-bit pixels without a float round trip (each may decline by returning None).
+UINT8_FILTERS: dict[str, Callable[..., np.ndarray | None]] = {
+    "lut": _lut_uint8, "gaussian_blur": _blur_uint8, "flip": _flip_uint8,
+}
+
+
 def apply_effects(img: np.ndarray, effects: list[Effect], *, scale: float = 1.0, frame_index: int = 0) -> np.ndarray:
-    """Run the enabled effects in order on a float32 RGBA image; `scale` converts canvas-pixel sizes
-    (blur radius) to this image's pixels. Returns the image clipped to [0, 1]."""
+    """Run the enabled effects in order on an RGBA image: uint8 (0..255) or float32 (0..1). Stays in 8 bits
+    while the effects allow it (the common LUT/blur/flip stacks never pay for float conversion); `scale`
+    converts canvas-pixel sizes (blur radius) to this image's pixels. Float results are clipped to [0, 1]."""
     for effect in effects:
-        if effect.enabled:
-            img = FILTERS[effect.kind](img, effect.params, scale=scale, frame_index=frame_index)
-    return np.clip(img, 0, 1, out=img)
+        if not effect.enabled:
+            continue
+        if img.dtype == np.uint8 and effect.kind in UINT8_FILTERS:
+            done = UINT8_FILTERS[effect.kind](img, effect.params, scale=scale, frame_index=frame_index)
+            if done is not None:
+                img = done
+                continue
+        if img.dtype == np.uint8:
+            img = to_float(img)
+        img = FILTERS[effect.kind](img, effect.params, scale=scale, frame_index=frame_index)
+    return img if img.dtype == np.uint8 else np.clip(img, 0, 1, out=img)
+
+
+def as_uint8(img: np.ndarray) -> np.ndarray:
+    return img if img.dtype == np.uint8 else to_uint8(img)
+
+
+def as_float(img: np.ndarray) -> np.ndarray:
+    return to_float(img) if img.dtype == np.uint8 else img
 
 
 def to_float(rgba: np.ndarray) -> np.ndarray:

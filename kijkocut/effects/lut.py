@@ -85,3 +85,13 @@ def apply_lut(rgb: np.ndarray, path: str) -> np.ndarray:
         return out
     image = Image.fromarray((normalised * 255 + 0.5).astype(np.uint8), "RGB")
     return np.asarray(image.filter(_pillow_filter(path)), np.float32) / 255
+
+
+def apply_lut_uint8(rgb: np.ndarray, path: str) -> np.ndarray:
+    """8-bit RGB through a LUT whose domain is [0, 1] (Pillow's C lookup; the common case, no float copies)."""
+    from PIL import Image
+
+    lut = load_cube(path)
+    if lut.dimensions == 1 or lut.domain_min != (0.0, 0.0, 0.0) or lut.domain_max != (1.0, 1.0, 1.0):
+        return (apply_lut(rgb.astype(np.float32) / 255, path) * 255 + 0.5).clip(0, 255).astype(np.uint8)
+    return np.asarray(Image.fromarray(np.ascontiguousarray(rgb), "RGB").filter(_pillow_filter(path)))

@@ -11,7 +11,7 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from kijkocut.effects.filters import FILTERS, apply_effects, to_float, to_uint8
+from kijkocut.effects.filters import FILTERS, apply_effects, as_float, as_uint8
 from kijkocut.media.video_reader import StillReader, VideoReader
 from kijkocut.model import AdjustmentElement, ClipElement, MediaRef, Project, TextElement, parse_colour
 from kijkocut.project_io import resolve_media_path
@@ -153,10 +153,9 @@ class FrameRenderer:
             canvas = self._materialised(canvas)
             self._adjust(canvas, element, t, opacity)
             return canvas
-        needs_rgba = (any(e.enabled for e in element.effects) or element.blend_mode != "normal"
-                      or modifier.blur > 0 or modifier.mask is not None)
+        needs_rgba = any(e.enabled for e in element.effects) or element.blend_mode != "normal" or modifier.blur > 0
         if isinstance(element, TextElement):
-            return self._draw_text(canvas, element, t, opacity, modifier, needs_rgba)
+            return self._draw_text(canvas, element, t, opacity, modifier, needs_rgba or modifier.mask is not None)
         media = self.project.media.get(element.media_id)
         if media is None:
             return canvas
@@ -216,17 +215,17 @@ class FrameRenderer:
     def _finish_rgba(self, rgba: np.ndarray, left: float, top: float, element, t: Fraction,
                      modifier: SideModifier, effect_scale: float, rotation: float):
         """Effects, rotation, transition blur and mask on RGBA pixels; returns float32 RGBA and position."""
-        image = to_float(rgba)
+        image = rgba.copy() if not rgba.flags.writeable else rgba
         if element.effects:
             image = apply_effects(image, element.effects, scale=effect_scale,
                                   frame_index=int(t * self._rate))
         if rotation % 360:
-            rotated, left, top = rotate_rgba(to_uint8(image), left, top, rotation)
-            image = to_float(rotated)
+            image, left, top = rotate_rgba(as_uint8(image), left, top, rotation)
         if modifier.blur > 0:
-            image = FILTERS["gaussian_blur"](image, {"radius": modifier.blur})
+            image = FILTERS["gaussian_blur"](as_float(image), {"radius": modifier.blur})
         left, top = left + modifier.dx, top + modifier.dy
         if modifier.mask is not None:
+            image = as_float(image)
             height, width = image.shape[:2]
             image[..., 3] *= modifier.mask(width, height, round(left), round(top))
         return image, left, top
@@ -234,9 +233,9 @@ class FrameRenderer:
     def _blend_rgba(self, canvas, image: np.ndarray, left: float, top: float, opacity: float, mode: str):
         canvas = self._materialised(canvas)
         if mode == "normal":
-            canvas.blend(rgba_patch(to_uint8(image), left, top), opacity)
+            canvas.blend(rgba_patch(as_uint8(image), left, top), opacity)
         else:
-            blend_rgba(canvas, image, round(left), round(top), opacity, mode)
+            blend_rgba(canvas, as_float(image), round(left), round(top), opacity, mode)
         return canvas
 
     def _adjust(self, canvas: Canvas, element: AdjustmentElement, t: Fraction, opacity: float) -> None:

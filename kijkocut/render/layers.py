@@ -112,6 +112,10 @@ def rgba_patch(rgba: np.ndarray, left: float, top: float) -> Patch:
     pad_left, pad_top = round(left) - x, round(top) - y
     height, width = rgba.shape[:2]
     pad_right, pad_bottom = (pad_left + width) % 2, (pad_top + height) % 2
+    opaque = not (pad_left or pad_top or pad_right or pad_bottom) and rgba[..., 3].min() == 255
+    if opaque:  # no alpha plane: cheaper conversion and a plain copy when blended at full opacity
+        rgb = np.ascontiguousarray(rgba[..., :3])
+        return Patch.from_frame(av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p"), x, y)
     if pad_left or pad_top or pad_right or pad_bottom:
         rgba = np.pad(rgba, ((pad_top, pad_bottom), (pad_left, pad_right), (0, 0)))
     frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgba), format="rgba").reformat(format="yuva420p")
