@@ -1,6 +1,6 @@
 """Search latency over 1,000 workflows: p50/p95/p99 of a warm hybrid search with distinct queries.
 
-    python benchmarks/search_latency.py [--workflows 1000] [--queries 300]
+    python benchmarks/search_latency.py [--workflows 1000] [--queries 300] [--backend auto|onnx|torch]
 
 The corpus is the curated library, the installed ComfyUI templates, and synthetic variants of both up
 to the requested size; the index lives in a temporary folder, so nothing of the user's is touched.
@@ -86,10 +86,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workflows", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
     args = parser.parse_args()
     rng = random.Random(7)
     cards = corpus(args.workflows, rng)
-    embedder = MiniLMEmbedding()
+    embedder = MiniLMEmbedding(backend=args.backend)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         index = VectorIndex(Path(folder), embedder)
@@ -129,6 +130,7 @@ def main() -> None:
                 )
             )
 
+    print(f"embedder: {embedder.backend} ({embedder.identity()})")
     print(
         f"corpus: {len(cards)} workflows; index build {build:.1f} s ({report.added} embedded); "
         f"incremental re-sync of an unchanged corpus {rebuild:.2f} s ({resync.unchanged} unchanged)"

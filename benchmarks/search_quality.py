@@ -1,11 +1,12 @@
 """Search quality on the labelled requests: recall@5 and MRR, for the hybrid ranking and its two halves,
 over the curated library alone and with ComfyUI's official templates mixed in.
 
-    python benchmarks/search_quality.py
+    python benchmarks/search_quality.py [--backend auto|onnx|torch]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -37,7 +38,9 @@ def evaluate(searcher: hybrid.HybridSearcher) -> tuple[float, float, list[str]]:
 
 
 def main() -> None:
-    embedder = MiniLMEmbedding()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    embedder = MiniLMEmbedding(backend=parser.parse_args().backend)
     curated = load_library()
     with_templates = Library()
     with_templates.extend(curated)
@@ -60,7 +63,8 @@ def main() -> None:
                 if mode == "hybrid":
                     all_misses += [f"[{corpus_name}] {m}" for m in misses]
             hybrid.SEMANTIC_WEIGHT, hybrid.KEYWORD_WEIGHT = weights["hybrid"]
-    print(f"{len(LABELLED)} labelled requests (tests/workflows_library/data/search_quality.json)\n")
+    print(f"{len(LABELLED)} labelled requests (tests/workflows_library/data/search_quality.json)")
+    print(f"embedder: {embedder.backend} ({embedder.identity()})\n")
     print(f"| {'corpus':<20} | {'cards':>5} | {'ranking':<13} | {'recall@5':>8} | {'MRR':>6} |")
     print(f"|{'-' * 22}|{'-' * 7}|{'-' * 15}|{'-' * 10}|{'-' * 8}|")
     for corpus_name, size, mode, recall, mrr in rows:

@@ -32,11 +32,12 @@ def library() -> Library:
 
 
 @pytest.fixture(scope="session")
-def embedder():
+def embedder(tmp_path_factory: pytest.TempPathFactory):
+    """The default embedder (ONNX Runtime when it can export), its ONNX file cached in a temporary folder."""
     pytest.importorskip("sentence_transformers")
     from workflows_library.search.embedder import MiniLMEmbedding
 
-    return MiniLMEmbedding()
+    return MiniLMEmbedding(cache_dir=tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")

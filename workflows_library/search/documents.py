@@ -29,7 +29,7 @@ def keyword_fields(card: WorkflowCard) -> dict[str, str]:
     }
 
 
-def content_hash(card: WorkflowCard, embedder_name: str) -> str:
+def content_hash(card: WorkflowCard, embedder_identity: str) -> str:
     """Changes whenever the stored vector or its metadata would: the unit of incremental rebuilds."""
-    payload = f"{DOCUMENT_VERSION}\n{embedder_name}\n{embedding_text(card)}\n{card.category.value}\n{card.estimates.vram_gb}"
+    payload = f"{DOCUMENT_VERSION}\n{embedder_identity}\n{embedding_text(card)}\n{card.category.value}\n{card.estimates.vram_gb}"
     return hashlib.sha256(payload.encode()).hexdigest()[:32]

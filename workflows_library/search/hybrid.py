@@ -88,7 +88,8 @@ class HybridSearcher:
         fused: dict[str, float] = {}
         for rank, (doc_id, _) in enumerate(semantic):
             fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank + 1)
-        for rank, (doc_id, _) in enumerate(sorted(keyword.items(), key=lambda kv: -kv[1])):
+        # reverse=True keeps equal scores in insertion order, like sorting by the negated score
+        for rank, doc_id in enumerate(sorted(keyword, key=keyword.__getitem__, reverse=True)):
             fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank + 1)
         if not query.strip():  # browsing by filters alone
             fused = dict.fromkeys(self.cards, 0.0)

@@ -58,12 +58,13 @@ class VectorIndex:
     def sync(self, cards: Iterable[WorkflowCard], batch_size: int = 256) -> SyncReport:
         """Embed only new or changed cards; drop vectors of cards that are gone."""
         stored = self.stored_hashes()
+        identity = self.embedder.identity()
         report = SyncReport()
         pending: list[tuple[str, str, dict[str, Any]]] = []
         seen = set()
         for card in cards:
             seen.add(card.id)
-            digest = content_hash(card, self.embedder.name())
+            digest = content_hash(card, identity)
             if stored.get(card.id) == digest:
                 report.unchanged += 1
                 continue
