@@ -95,7 +95,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
 
 
 def project_to_json(project: Project, *, indent: int | None = 2) -> str:
-    return json.dumps(project_to_dict(project), indent=indent, ensure_ascii=False)
+    return project.model_dump_json(by_alias=True, indent=indent)
 
 
 def load_project(path: str | os.PathLike[str], *, validate: bool = True) -> Project:

@@ -80,13 +80,17 @@ def _diff_keyed(old: dict, new: dict, entity: str, removals: list, updates: list
 
 
 def apply_changes(project: Project, changes: list[Change]) -> None:
-    """Apply changes in order. The track order is applied last so that it can name re-added tracks."""
+    """Apply changes in order. The track order is applied last so that it can name re-added tracks; element
+    lists are edited in place and sorted once per track (bulk edits such as caption imports stay linear)."""
     order = None
+    touched: dict[str, Track] = {}
     for change in changes:
         if change.entity == "track_order":
             order = change.after
             continue
-        _apply_one(project, change)
+        _apply_one(project, change, touched)
+    for track in touched.values():
+        track.elements.sort(key=lambda e: e.start)
     if order is not None:
         position = {track_id: i for i, track_id in enumerate(order)}
         project.tracks = sorted(project.tracks, key=lambda t: position.get(t.id, len(position)))
@@ -96,7 +100,7 @@ def invert_changes(changes: list[Change]) -> list[Change]:
     return [change.inverted() for change in reversed(changes)]
 
 
-def _apply_one(project: Project, change: Change) -> None:
+def _apply_one(project: Project, change: Change, touched: dict[str, Track]) -> None:
     after = change.after
     if change.entity == "name":
         project.name = after
@@ -115,17 +119,16 @@ def _apply_one(project: Project, change: Change) -> None:
     elif change.entity == "track":
         _apply_track(project, change)
     elif change.entity == "element":
-        track = project.track(change.track_id)
-        elements = [e for e in track.elements if e.id != change.id]
+        # In-place list edits: assigning a new list would re-validate every element of the track.
+        track = touched.setdefault(change.track_id, project.track(change.track_id))
+        _remove_by_id(track.elements, change.id)
         if after is not None:
-            elements.append(_element_adapter.validate_python(after))
-        track.elements = sorted(elements, key=lambda e: e.start)
+            track.elements.append(_element_adapter.validate_python(after))
     elif change.entity == "transition":
         track = project.track(change.track_id)
-        transitions = [x for x in track.transitions if x.id != change.id]
+        _remove_by_id(track.transitions, change.id)
         if after is not None:
-            transitions.append(Transition.model_validate(after))
-        track.transitions = transitions
+            track.transitions.append(Transition.model_validate(after))
 
 
 def _apply_track(project: Project, change: Change) -> None:
@@ -137,3 +140,10 @@ def _apply_track(project: Project, change: Change) -> None:
     else:
         for key, value in change.after.items():
             setattr(existing, key, value)
+
+
+def _remove_by_id(items: list, item_id: str) -> None:
+    for index, item in enumerate(items):
+        if item.id == item_id:
+            del items[index]
+            return

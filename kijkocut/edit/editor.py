@@ -3,7 +3,6 @@ leaves a valid timeline, or raises `EditError` and leaves the project exactly as
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -28,9 +27,16 @@ class EditResult:
 
 
 def _scratch_copy(project: Project) -> Project:
-    """A deep copy without the history, which commands never touch and which may be long."""
-    data = {name: copy.deepcopy(getattr(project, name)) for name in Project.model_fields if name != "history"}
-    return Project.model_construct(**data, history=History())
+    """A working copy for a command to mutate, without the history. Element and transition objects are copied
+    shallowly: commands assign their fields (never mutate nested models in place), so sharing the nested
+    transforms and effect lists with the original is safe and keeps edits fast on long timelines."""
+    tracks = [track.model_copy(update={"elements": [e.model_copy() for e in track.elements],
+                                       "transitions": [x.model_copy() for x in track.transitions]})
+              for track in project.tracks]
+    return Project.model_construct(
+        schema_name=project.schema_name, version=project.version, id=project.id, name=project.name,
+        revision=project.revision, settings=project.settings, media=dict(project.media), tracks=tracks,
+        markers=list(project.markers), history=History())
 
 
 class Editor:

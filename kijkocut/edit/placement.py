@@ -24,7 +24,8 @@ def require_unlocked(track: Track) -> None:
 
 
 def set_elements(track: Track, elements: list[AnyElement]) -> None:
-    track.elements = sorted(elements, key=lambda e: e.start)
+    # Slice assignment keeps pydantic from re-validating the whole list on every edit.
+    track.elements[:] = sorted(elements, key=lambda e: e.start)
 
 
 def drop_transitions(track: Track, element_id: str, *, edge: str = "both") -> None:
