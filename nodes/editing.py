@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from comfy_api.latest import io
 
-from kijkocut.edit.commands import AddElement, AddTransition, RippleDelete, Split, Trim
+from kijkocut.edit.commands import AddEffect, AddElement, AddTransition, RippleDelete, Split, Trim
+from kijkocut.effects.catalog import EFFECTS
 from kijkocut.errors import EditError
-from kijkocut.model import TextElement, TextStyle
+from kijkocut.model import TRANSITION_KINDS, TextElement, TextStyle, new_id
 
+from .edit_args import TARGET_HELP, effect_help, effect_params, params_object, resolve_target
 from .timeline_value import (
     TimelineValue,
-    element_at,
     elements_at,
     find_cut,
     seconds_arg,
@@ -23,14 +24,16 @@ PLACE_MODES = ["overwrite", "insert", "strict"]
 
 
 def _target(timeline: TimelineValue, element_id: str, track: str, time: float) -> str:
-    """An explicit element id wins; otherwise the element on `track` at `time`."""
-    if element_id.strip():
-        try:
-            timeline.project.element(element_id.strip())
-        except KeyError:
-            raise EditError(f"unknown element {element_id.strip()!r}") from None
-        return element_id.strip()
-    return element_at(timeline.project, track.strip(), seconds_arg(time, "time")).id
+    """An explicit element id ('last' for the newest) wins; otherwise the element on `track` at `time`."""
+    return resolve_target(timeline.project, element_id, track, time)
+
+
+def target_inputs() -> list[io.Input]:
+    """The element a node edits: 'last' by default, an id, or (element_id empty) the one on track at time."""
+    return [io.String.Input("element_id", default="last", tooltip=TARGET_HELP),
+            io.String.Input("track", default="V1", optional=True, tooltip="Used when element_id is empty."),
+            io.Float.Input("time", default=0.0, min=0.0, max=86400.0, step=0.01, optional=True,
+                           tooltip="Timeline seconds inside the element; used when element_id is empty.")]
 
 
 class AddText(io.ComfyNode):
@@ -92,7 +95,7 @@ class AddTransitionNode(io.ComfyNode):
                 Timeline.Input("timeline"),
                 io.String.Input("track", default="V1"),
                 io.Float.Input("cut_at", default=0.0, min=0.0, max=86400.0, step=0.01),
-                io.Combo.Input("kind", options=["crossfade"], default="crossfade"),
+                io.Combo.Input("kind", options=list(TRANSITION_KINDS), default="crossfade"),
                 io.Float.Input("duration", default=1.0, min=0.01, max=60.0, step=0.01),
                 io.Combo.Input("alignment", options=["center", "end", "start"], default="center",
                                tooltip="Where the transition sits: centred on, ending at or starting at the cut."),
@@ -199,19 +202,6 @@ class RippleDeleteAt(io.ComfyNode):
         return io.NodeOutput(result)
 
 
-# The effect model arrives with a later engine version; the node's schema is ready for it.
-PLANNED_EFFECTS = ["brightness", "contrast", "saturation", "blur", "sharpen", "grayscale", "lut"]
-
-
-def engine_effects() -> list[str] | None:
-    """Effect names the engine offers, or None when this engine version has no effect model."""
-    try:
-        from kijkocut.effects import EFFECTS  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return sorted(EFFECTS)
-
-
 class ApplyEffect(io.ComfyNode):
     @classmethod
     def define_schema(cls) -> io.Schema:
@@ -219,27 +209,41 @@ class ApplyEffect(io.ComfyNode):
             node_id=node_id("ApplyEffect"),
             display_name=display("Apply Effect"),
             category=category("edit"),
-            description="Apply a visual effect to an element (needs an engine version with effects).",
+            description="Add an effect (colour, blur, key, LUT...) on top of an element's effect stack. On an "
+                        "adjustment layer it changes everything beneath.",
             inputs=[
                 Timeline.Input("timeline"),
-                io.String.Input("track", default="V1"),
-                io.Float.Input("time", default=0.0, min=0.0, max=86400.0, step=0.01),
-                io.Combo.Input("effect", options=engine_effects() or PLANNED_EFFECTS),
-                io.Float.Input("amount", default=1.0, min=-10.0, max=10.0, step=0.01),
-                io.String.Input("params_json", default="{}", multiline=True, optional=True),
-                io.String.Input("element_id", default="", optional=True),
+                io.Combo.Input("effect", options=list(EFFECTS), default="brightness"),
+                io.String.Input("params_json", default="{}", multiline=True,
+                                tooltip="Parameters as a JSON object; omitted ones keep their defaults.\n"
+                                        + effect_help()),
+                *target_inputs(),
             ],
-            outputs=[Timeline.Output(display_name="timeline")],
-            is_experimental=True,
+            outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="element_id"),
+                     io.String.Output(display_name="effect_id")],
         )
 
     @classmethod
-    def execute(cls, timeline: TimelineValue, track: str, time: float, effect: str, amount: float,
-                params_json: str = "{}", element_id: str = "") -> io.NodeOutput:
-        if engine_effects() is None:
-            raise NotImplementedError("Apply Effect is not available in this engine version: the KijkoCut "
-                                      "engine has no effect model yet (kijkocut.effects); update KijkoCut")
-        raise NotImplementedError(f"effect {effect!r}: the engine's effect commands are not wired yet")
+    def validate_inputs(cls, params_json: str = "{}") -> bool | str:
+        # The default covers a linked input, whose value is not known while ComfyUI validates.
+        try:
+            params_object(params_json)
+        except EditError as exc:
+            return str(exc)
+        return True
+
+    @classmethod
+    def execute(cls, timeline: TimelineValue, effect: str, params_json: str, element_id: str = "last",
+                track: str = "V1", time: float = 0.0) -> io.NodeOutput:
+        target = _target(timeline, element_id, track, time)
+        # Ids derive from the element and stack size, so the same graph gives the same project.
+        stack = len(timeline.project.element(target).effects)
+        effect_id = f"{target}_fx{stack + 1}"
+        if any(e.id == effect_id for e in timeline.project.element(target).effects):
+            effect_id = new_id("fx")
+        result, _ = timeline.edited(AddEffect(element_id=target, kind=effect, effect_id=effect_id,
+                                              params=effect_params(effect, params_json)))
+        return io.NodeOutput(result, target, effect_id)
 
 
 NODES: list[type[io.ComfyNode]] = [AddText, AddTransitionNode, SplitAt, TrimAt, RippleDeleteAt, ApplyEffect]

@@ -15,6 +15,7 @@ log = logging.getLogger("kijkocut")
 DOMAINS: dict[str, tuple[str, ...]] = {
     "timeline": (),
     "editing": (),
+    "animation": (),
     "media": ("av", "numpy", "PIL"),
     "render": ("av", "numpy", "PIL"),
 }

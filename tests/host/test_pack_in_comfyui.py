@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.host, pytest.mark.slow]
 NODE_IDS = {
     "NewTimeline", "LoadTimeline", "SaveTimeline", "TimelineFromJSON", "TimelineInfo", "ConcatenateTimelines",
     "AddText", "AddTransition", "SplitAt", "TrimAt", "RippleDeleteAt", "ApplyEffect", "LoadMedia", "AddClip",
-    "AddImages", "AddVideo", "AddAudio", "RenderTimeline", "ExportTimeline",
+    "AddImages", "AddVideo", "AddAudio", "RenderTimeline", "ExportTimeline", "Keyframes", "AnimationPreset",
+    "SetSpeed",
 }
 
 
@@ -65,6 +66,11 @@ def test_object_info_lists_every_node_with_its_inputs(object_info):
     assert load_media[1].get("video_upload") is True
     assert object_info["KijkoCut.RenderTimeline"]["output"] == ["IMAGE", "AUDIO", "FLOAT"]
     assert object_info["KijkoCut.NewTimeline"]["display_name"] == "KijkoCut ▸ New Timeline"
+    assert {"crossfade", "wipe_left", "push_up", "iris", "blur_dissolve"} <= set(
+        combo_options(object_info["KijkoCut.AddTransition"], "kind"))
+    assert "gaussian_blur" in combo_options(object_info["KijkoCut.ApplyEffect"], "effect")
+    assert object_info["KijkoCut.ApplyEffect"]["output_name"] == ["timeline", "element_id", "effect_id"]
+    assert object_info["KijkoCut.SetSpeed"]["category"] == "KijkoCut/animate"
 
 
 def test_committed_workflows_match_the_node_schemas(object_info):
@@ -102,6 +108,42 @@ def test_image_batch_becomes_a_captioned_social_short(comfyui_server, object_inf
     assert facts["frames"] == 60 and facts["duration"] == pytest.approx(2.0, abs=0.1)
     intermediates = comfyui_server.output_dir / "kijkocut" / "intermediates"
     assert [name for name in os.listdir(intermediates) if name.startswith("images_")]
+
+
+def test_effect_speed_and_wipe_in_a_queued_prompt(comfyui_server, tmp_path):
+    names = [comfyui_server.upload(samples.write_video(tmp_path / f"fx_{hue}.mp4", seconds=2, width=160, height=90,
+                                                       hue=hue)) for hue in (0, 120)]
+    export = {"filename_prefix": "kijkocut/fx", "preset": "default", "container": "mp4", "codec": "h264",
+              "crf": -1, "speed": "preset", "width": 0, "height": 0, "start": 0.0, "end": 0.0, "audio": False}
+    prompt = {
+        "1": {"class_type": "KijkoCut.LoadMedia", "inputs": {"file": names[0]}},
+        "2": {"class_type": "KijkoCut.LoadMedia", "inputs": {"file": names[1]}},
+        "3": {"class_type": "KijkoCut.NewTimeline", "inputs": {
+            "canvas": "custom", "width": 160, "height": 90, "frame_rate": "30", "sample_rate": 48000,
+            "background": "#000000", "name": "fx"}},
+        "4": {"class_type": "KijkoCut.AddClip", "inputs": {"timeline": ["3", 0], "media": ["1", 0], "track": "V1",
+                                                            "start": 0.0, "source_out": 1.5}},
+        "5": {"class_type": "KijkoCut.AddClip", "inputs": {"timeline": ["4", 0], "media": ["2", 0], "track": "V1",
+                                                            "start": 1.5, "source_in": 0.5}},
+        # Half speed on the last added clip (1.5 s of media -> 3 s), then invert the first one, by track and time.
+        "6": {"class_type": "KijkoCut.SetSpeed", "inputs": {"timeline": ["5", 0], "speed": 0.5, "reverse": False,
+                                                             "preserve_pitch": True, "ripple": True,
+                                                             "element_id": "last"}},
+        "7": {"class_type": "KijkoCut.ApplyEffect", "inputs": {"timeline": ["6", 0], "effect": "invert",
+                                                                "params_json": "{}", "element_id": "",
+                                                                "track": "V1", "time": 0.5}},
+        "8": {"class_type": "KijkoCut.AddTransition", "inputs": {"timeline": ["7", 0], "track": "V1",
+                                                                  "cut_at": 1.5, "kind": "wipe_left",
+                                                                  "duration": 0.5, "alignment": "center"}},
+        "9": {"class_type": "KijkoCut.ExportTimeline", "inputs": {"timeline": ["8", 0], **export}},
+    }
+    [path] = exported_files(comfyui_server.run_prompt(prompt, timeout=300), comfyui_server)
+    facts = probe(path)
+    assert facts["frames"] == 135 and facts["duration"] == pytest.approx(4.5, abs=0.1)
+    with av.open(str(tmp_path / "fx_0.mp4")) as source, av.open(path) as output:
+        original = next(source.decode(video=0)).to_ndarray(format="rgb24").reshape(-1, 3).mean(axis=0)
+        exported = next(output.decode(video=0)).to_ndarray(format="rgb24").reshape(-1, 3).mean(axis=0)
+    assert abs(exported - (255 - original)).max() < 12
 
 
 def test_invalid_inputs_are_rejected_before_running(comfyui_server):

@@ -44,8 +44,9 @@ def test_every_node_is_listed_with_pack_ids(mods):
     nodes = mods.extension.load_nodes()
     ids = {node.GET_SCHEMA().node_id for node in nodes}
     assert {"KijkoCut.NewTimeline", "KijkoCut.LoadMedia", "KijkoCut.AddImages", "KijkoCut.RenderTimeline",
-            "KijkoCut.ExportTimeline", "KijkoCut.AddTransition", "KijkoCut.ApplyEffect"} <= ids
-    assert len(ids) == len(nodes) == 19
+            "KijkoCut.ExportTimeline", "KijkoCut.AddTransition", "KijkoCut.ApplyEffect", "KijkoCut.SetSpeed",
+            "KijkoCut.AnimationPreset", "KijkoCut.Keyframes"} <= ids
+    assert len(ids) == len(nodes) == 22
     assert all(node.GET_SCHEMA().category.startswith("KijkoCut/") for node in nodes)
 
 

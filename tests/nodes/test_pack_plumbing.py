@@ -35,7 +35,7 @@ assert not heavy, heavy
 def test_requirements_never_pin_torch():
     lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     names = {line.split(">")[0].split("=")[0].split("<")[0].strip().lower() for line in lines if line}
-    assert names == {"av", "numpy", "pillow", "pydantic", "platformdirs"}
+    assert names == {"av", "numpy", "pillow", "pydantic", "platformdirs", "scipy"}
 
 
 def test_memory_plan_refuses_with_a_range_that_fits(pack):

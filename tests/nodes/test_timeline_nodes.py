@@ -148,9 +148,59 @@ def test_concatenate_appends_after_a_gap(md, tl, input_media):
     assert joined.project.duration() == Fraction(29, 2)
 
 
-def test_apply_effect_says_the_engine_lacks_effects(md, tl, ed, input_media):
-    timeline, _, _ = clips_timeline(md, tl, input_media)
-    if ed.engine_effects() is not None:
-        pytest.skip("this engine has effects; the node's not-available path does not apply")
-    with pytest.raises(NotImplementedError, match="not available in this engine version"):
-        ed.ApplyEffect.execute(timeline, "V1", 1.0, "brightness", 0.5)
+@pytest.fixture
+def an(comfy, pack):
+    return pack("nodes.animation")
+
+
+def test_apply_effect_keyframes_speed_and_presets(md, tl, ed, an, input_media):
+    timeline, first, second = clips_timeline(md, tl, input_media)
+    # 'last' is the element added most recently: the green clip.
+    blurred, target, effect_id = ed.ApplyEffect.execute(timeline, "gaussian_blur", '{"radius": 8}').args
+    assert target == second and effect_id == f"{second}_fx1"
+    assert blurred.project.element(second).effects[0].params == {"radius": 8.0}
+    assert timeline.project.element(second).effects == [], "the input timeline is never edited"
+    inverted, target, _ = ed.ApplyEffect.execute(blurred, "invert", "", "", "V1", 1.0).args
+    assert target == first and inverted.project.element(first).effects[0].kind == "invert"
+
+    animated = an.Keyframes.execute(inverted, f"effects.{effect_id}.radius", "[[0, 0], [2, 16, \"ease_out\"]]",
+                                    second).args[0]
+    keys = animated.project.element(second).keyframes[f"effects.{effect_id}.radius"]
+    assert [(k.time, k.value, k.interpolation) for k in keys] == [(0, 0, "linear"), (2, 16, "ease_out")]
+
+    kenburns = an.AnimationPreset.execute(animated, "ken_burns", "left", 1.5, 0.5, first).args[0]
+    assert {"transform.scale", "transform.x"} <= set(kenburns.project.element(first).keyframes)
+
+    slowed = an.SetSpeedNode.execute(kenburns, 0.5, False, True, True, first).args[0]
+    assert slowed.project.element(first).duration == 7 and slowed.project.element(second).start == 7
+
+    wiped = ed.AddTransitionNode.execute(timeline, "V1", 3.5, "wipe_left", 1.0, "center").args[0]
+    assert wiped.project.track("V1").transitions[0].kind == "wipe_left"
+    assert "iris" in ed.AddTransitionNode.GET_SCHEMA().inputs[3].options
+
+
+def test_effect_and_keyframe_errors_name_the_problem(md, tl, ed, an, input_media):
+    timeline, first, _ = clips_timeline(md, tl, input_media)
+    with pytest.raises(EditError, match="between 0 and 1"):
+        ed.ApplyEffect.execute(timeline, "invert", '{"amount": 4}')
+    with pytest.raises(EditError, match="has no parameter"):
+        ed.ApplyEffect.execute(timeline, "invert", '{"radius": 4}')
+    assert "not valid JSON" in ed.ApplyEffect.validate_inputs("{amount: 1}")
+    with pytest.raises(EditError, match="not an animatable property"):
+        an.Keyframes.execute(timeline, "transform.wobble", "[[0, 1]]", first)
+    assert "keyframe 0" in an.Keyframes.validate_inputs('[{"time": 0}]')
+    with pytest.raises(EditError, match="unknown element 'V9_1'"):
+        an.SetSpeedNode.execute(timeline, 2.0, False, True, True, "V9_1")
+    empty = new_timeline(tl)
+    with pytest.raises(EditError, match="no element has been added"):
+        an.AnimationPreset.execute(empty, "fade", "left", 1.2, 0.5)
+
+
+def test_apply_effect_renders_inverted(md, tl, ed, input_media, pack):
+    from kijkocut.render.frames import render_frame
+
+    timeline, first, _ = clips_timeline(md, tl, input_media)
+    inverted = ed.ApplyEffect.execute(timeline, "invert", "{}", first).args[0]
+    plain = render_frame(timeline.project, Fraction(1), width=64, height=36).astype(float)
+    flipped = render_frame(inverted.project, Fraction(1), width=64, height=36).astype(float)
+    assert abs(flipped.mean(axis=(0, 1)) - (255 - plain.mean(axis=(0, 1)))).max() < 3
