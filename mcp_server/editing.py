@@ -230,18 +230,19 @@ def update_transition(store: ProjectStore, project_id: str, transition_id: str, 
 
 
 def update_track(store: ProjectStore, project_id: str, track_id: str, *, ducking_under: str | None = None,
-                 ducking_amount_db: float = -12.0, **flags: Any) -> EditOutcome:
+                 ducking_amount_db: float = -12.0, clear_ducking: bool = False, **flags: Any) -> EditOutcome:
     """`flags`: name, muted, solo, hidden, locked (None = unchanged). `ducking_under` names the (voice) track
     that ducks this one."""
     changes = {name: value for name, value in flags.items() if value is not None}
     if ducking_under is not None:
+        if clear_ducking:
+            raise ServiceError("give ducking_under_track_id or ducking_off, not both")
         changes["ducking"] = Ducking(under_track_id=ducking_under, amount_db=ducking_amount_db)
-    if not changes:
-        raise ServiceError("nothing to change: give name, muted, solo, hidden, locked or ducking_under_track_id")
-    unsupported = sorted(set(changes) - set(UpdateTrack.model_fields))
-    if unsupported:
-        raise ServiceError(f"this engine version cannot change {', '.join(unsupported)} of a track yet")
-    return run_edit(store, project_id, lambda p: [UpdateTrack(track_id=track_id, **changes)])
+    if not changes and not clear_ducking:
+        raise ServiceError("nothing to change: give name, muted, solo, hidden, locked, ducking_under_track_id or "
+                           "ducking_off")
+    return run_edit(store, project_id, lambda p: [UpdateTrack(track_id=track_id, clear_ducking=clear_ducking,
+                                                              **changes)])
 
 
 def set_speed(store: ProjectStore, project_id: str, element_id: str, speed: float, *, reverse: bool | None = None,

@@ -541,12 +541,13 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         locked: Annotated[OptBool, Field(description="refuse edits on the track")] = None,
         ducking_under_track_id: Annotated[OptId, Field(description="lower this track (music) while that track "
                                                                    "(voice) is audible")] = None,
-        ducking_amount_db: Annotated[float, Field(ge=-60, le=0)] = -12.0,
+        ducking_amount_db: Annotated[float, Field(ge=-60, le=0, description="how far to lower it")] = -12.0,
+        ducking_off: Annotated[bool, Field(description="stop ducking this track")] = False,
     ) -> EditOutcome:
         """Mute, solo, hide, lock or rename a track, or make it duck under a voice track. Omitted values stay."""
         return editing.update_track(store, project_id, track_id, name=name, muted=muted, solo=solo, hidden=hidden,
                                     locked=locked, ducking_under=ducking_under_track_id,
-                                    ducking_amount_db=ducking_amount_db)
+                                    ducking_amount_db=ducking_amount_db, clear_ducking=ducking_off)
 
     # --- captions and timeline interchange ----------------------------------------------------------------
 

@@ -14,7 +14,6 @@ import pytest
 from mcp import Client
 from PIL import Image
 
-from kijkocut.edit.commands import UpdateTrack
 from kijkocut.render.presets import ExportSettings
 from tests.mcp_server.conftest import data, error_text
 
@@ -124,11 +123,17 @@ async def test_freeze_detach_tracks_titles_and_new_track_clip(server):
         view = data(await client.call_tool("project_describe", {"project_id": pid}))
         audio_track = next(t for t in view["tracks"] if t["id"] == sound["track_id"])
         assert audio_track["muted"] and audio_track["locked"] and muted["revision"] == view["revision"]
-        solo = await client.call_tool("track_update", {"project_id": pid, "track_id": a["track_id"], "solo": True})
-        if "solo" in UpdateTrack.model_fields:
-            assert data(solo)
-        else:
-            assert "cannot change solo" in error_text(solo)
+        data(await client.call_tool("track_update", {"project_id": pid, "track_id": sound["track_id"],
+                                                     "locked": False}))
+        data(await client.call_tool("track_update", {"project_id": pid, "track_id": a["track_id"], "solo": True}))
+        data(await client.call_tool("track_update", {"project_id": pid, "track_id": sound["track_id"],
+                                                     "ducking_under_track_id": a["track_id"],
+                                                     "ducking_amount_db": -18}))
+        view = data(await client.call_tool("project_describe", {"project_id": pid}))
+        by_id = {t["id"]: t for t in view["tracks"]}
+        assert by_id[a["track_id"]]["solo"] and by_id[sound["track_id"]]["ducked_under"] == a["track_id"]
+        data(await client.call_tool("track_update", {"project_id": pid, "track_id": sound["track_id"],
+                                                     "ducking_off": True}))
 
         title = data(await client.call_tool("text_add", {
             "project_id": pid, "text": "A long title that wraps", "start": 0, "duration": 2, "size": 24,
