@@ -24,9 +24,11 @@ EXPECTED_ABSENT = {
     "FrameInterpolationModelLoader",
     "RIFE VFI",
     "TTSSTextToSpeech",
-    "KijkoCut.LoadProject",
-    "KijkoCut.RenderTimeline",
-    "KijkoCut.TrimVideo",
+    "KijkoCut.AddClip",
+    "KijkoCut.ExportTimeline",
+    "KijkoCut.LoadMedia",
+    "KijkoCut.LoadTimeline",
+    "KijkoCut.NewTimeline",
 }
 
 
