@@ -134,7 +134,7 @@ def start_preview(store: ProjectStore, workspace: Workspace, jobs: JobManager, p
 def start_export(store: ProjectStore, workspace: Workspace, jobs: JobManager, project_id: str, preset: str,
                  *, container: str | None = None, start: float | None = None, end: float | None = None,
                  file_name: str | None = None, **audio: float) -> Job:
-    """`audio`: loudness_lufs, limiter_ceiling_db (master bus settings of engines that have them)."""
+    """`audio`: master bus settings (loudness_lufs, limiter_ceiling_db) over the preset's."""
     if preset not in PRESETS:
         raise ServiceError(f"unknown export preset {preset!r}; choose one of {', '.join(sorted(PRESETS))}")
     project = store.snapshot(project_id)
@@ -143,9 +143,6 @@ def start_export(store: ProjectStore, workspace: Workspace, jobs: JobManager, pr
     if container is not None and container != fields["container"]:
         fields.update(container=container, video_codec=None)  # the preset's codec may not fit the new container
     fields.update(start=begin if start is not None else None, end=finish if end is not None else None)
-    unsupported = sorted(set(audio) - set(ExportSettings.model_fields))
-    if unsupported:
-        raise ServiceError(f"this engine version has no {', '.join(unsupported)} export setting")
     fields.update(audio)
     try:
         settings = ExportSettings.model_validate(fields)

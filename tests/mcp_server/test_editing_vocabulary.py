@@ -14,7 +14,6 @@ import pytest
 from mcp import Client
 from PIL import Image
 
-from kijkocut.render.presets import ExportSettings
 from tests.mcp_server.conftest import data, error_text
 
 
@@ -82,9 +81,8 @@ async def test_effect_keyframes_speed_wipe_and_export(server, workspace_dir):
         inverted = _mean_colour(await _frame_rgb(client, pid, 0.2))
         np.testing.assert_allclose(inverted, 255 - plain, atol=12)
 
-        master = {"loudness_lufs": -16} if "loudness_lufs" in ExportSettings.model_fields else {}
         job = data(await client.call_tool("export_start", {"project_id": pid, "file_name": "vocab",
-                                                           "wait_seconds": 40, **master}))
+                                                           "wait_seconds": 40, "loudness_lufs": -16}))
         for _ in range(6):
             if job["done"]:
                 break
@@ -222,5 +220,6 @@ async def test_bad_effect_and_animation_input_is_explained(server):
         assert "not inside" in await _error(client, "freeze_frame", args(at=1.5))
         assert "unknown track" in await _error(client, "track_update", {"project_id": pid, "track_id": "trk_x",
                                                                         "muted": True})
+        assert "loudness_lufs" in await _error(client, "export_start", {"project_id": pid, "loudness_lufs": 5})
         view = data(await client.call_tool("project_describe", {"project_id": pid}))
         assert view["tracks"][0]["elements"][0]["effects"] == [], "failed edits leave the project as it was"
