@@ -78,23 +78,22 @@ class Steps(Command):
     call back (say, the track clip_add created and the clip on it), and a failing step leaves nothing behind."""
 
     op: Literal["steps"] = "steps"
-    steps: list[AnyCommand]
-    label_template: ClassVar[str] = "Steps"
-
-    def label(self) -> str:
-        return " + ".join(step.label() for step in self.steps)
+    title: str = "Edit"
+    commands: list[AnyCommand]
+    label_template: ClassVar[str] = "{title}"
 
     def run(self, project: Project) -> list[str]:
-        return [element_id for step in self.steps for element_id in step.run(project)]
+        return [element_id for command in self.commands for element_id in command.run(project)]
 
 
 def run_edit(store: ProjectStore, project_id: str, build: Callable[[Project], list[Command]],
-         **extra: Any) -> EditOutcome:
-    """Build the commands from the locked project and apply them as one edit; `extra` goes into the outcome
-    (e.g. the id of a created effect)."""
+             title: str | None = None, **extra: Any) -> EditOutcome:
+    """Build the commands from the locked project and apply them as one edit (named `title`, else after its
+    commands); `extra` goes into the outcome (e.g. the id of a created effect)."""
     with store.edit(project_id) as editor:
         commands = build(editor.project)
-        command = commands[0] if len(commands) == 1 else Steps(steps=commands)
+        command = commands[0] if len(commands) == 1 and title is None else Steps(
+            title=title or " + ".join(c.label() for c in commands), commands=commands)
         result: EditResult = editor.apply(command)
         return edit_outcome(editor.project, [result], **extra)
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from kijkocut.captions.tracks import CaptionEdit, caption_commands, export_captions, read_cues
+from kijkocut.captions.tracks import caption_commands, export_captions, read_cues
 from kijkocut.model import Project, new_id
 from kijkocut.timebase import to_fraction
 from mcp_server.editing import run_edit
@@ -45,12 +45,9 @@ def import_captions(store: ProjectStore, workspace: Workspace, project_id: str, 
     if not cues:
         raise ServiceError(f"{path} has no captions")
 
-    def build(project: Project) -> list[CaptionEdit]:
-        commands = caption_commands(project.settings, cues, track_name=track_name, offset=to_fraction(offset),
-                                    overlap=overlap)
-        return [CaptionEdit(title=f"Import {len(cues)} captions", commands=commands)]
-
-    return run_edit(store, project_id, build)
+    return run_edit(store, project_id, lambda p: caption_commands(
+        p.settings, cues, track_name=track_name, offset=to_fraction(offset), overlap=overlap),
+        title=f"Import {len(cues)} captions")
 
 
 def export_caption_track(store: ProjectStore, workspace: Workspace, project_id: str, track_id: str,
