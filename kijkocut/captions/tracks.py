@@ -10,14 +10,14 @@ import os
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from kijkocut.captions.cues import Cue, OverlapMode, resolve_overlaps
 from kijkocut.captions.srt import parse_srt, to_srt
 from kijkocut.captions.vtt import parse_vtt, to_vtt
-from kijkocut.edit.commands import AddElement, AddTrack, Command, SetProperties
+from kijkocut.edit.commands import AddElement, AddTrack, Batch, Command, SetProperties
 from kijkocut.edit.editor import Editor
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings, TextElement, TextStyle, new_id
@@ -37,17 +37,8 @@ def caption_style(settings: ProjectSettings) -> TextStyle:
                      max_width=max(16, round(settings.width * 0.8)), line_spacing=1.15)
 
 
-class CaptionEdit(Command):
-    """Several caption commands applied as one edit: one validation, one history entry, one undo. (Applying
-    hundreds of cues one by one re-validates the whole project each time.)"""
-
-    op: Literal["caption_edit"] = "caption_edit"
-    title: str = "Edit captions"
-    commands: list[Annotated[AddTrack | AddElement | SetProperties, Field(discriminator="op")]]
-    label_template: ClassVar[str] = "{title}"
-
-    def run(self, project: Project) -> list[str]:
-        return [element_id for command in self.commands for element_id in command.run(project)]
+# Caption imports and restyles are batches of ordinary commands: one validation, one undo step.
+CaptionEdit = Batch
 
 
 # --- reading --------------------------------------------------------------------------------------------

@@ -671,6 +671,19 @@ class RenameProject(Command):
         return []
 
 
+class Batch(Command):
+    """Several commands applied as one edit: one validation, one history entry, one undo (an import of
+    hundreds of captions, or "add a track and put a clip on it")."""
+
+    op: Literal["batch"] = "batch"
+    title: str = "Edit"
+    commands: list[AnyCommand] = Field(min_length=1)
+    label_template: ClassVar[str] = "{title}"
+
+    def run(self, project: Project) -> list[str]:
+        return [element_id for command in self.commands for element_id in command.run(project)]
+
+
 def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in patch.items():
@@ -687,15 +700,16 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     AddTrack, RemoveTrack, UpdateTrack, MoveTrack, AddMedia, RemoveMedia, AddElement, RemoveElement,
     RippleDelete, MoveElement, Split, Trim, Slip, SetProperties, AddTransition, RemoveTransition, AddMarker,
     RemoveMarker, UpdateSettings, RenameProject, AddEffect, UpdateEffect, RemoveEffect, SetKeyframes,
-    ApplyAnimationPreset, SetSpeed, FreezeFrame, DetachAudio, UpdateTransition,
+    ApplyAnimationPreset, SetSpeed, FreezeFrame, DetachAudio, UpdateTransition, Batch,
 )
 AnyCommand = Annotated[
     AddTrack | RemoveTrack | UpdateTrack | MoveTrack | AddMedia | RemoveMedia | AddElement | RemoveElement
     | RippleDelete | MoveElement | Split | Trim | Slip | SetProperties | AddTransition | RemoveTransition
     | AddMarker | RemoveMarker | UpdateSettings | RenameProject | AddEffect | UpdateEffect | RemoveEffect
-    | SetKeyframes | ApplyAnimationPreset | SetSpeed | FreezeFrame | DetachAudio | UpdateTransition,
+    | SetKeyframes | ApplyAnimationPreset | SetSpeed | FreezeFrame | DetachAudio | UpdateTransition | Batch,
     Field(discriminator="op"),
 ]
+Batch.model_rebuild()
 _COMMAND_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyCommand)
 
 

@@ -277,3 +277,24 @@ def test_snapping(editor):
     assert snap_time(project, Fraction(7), Fraction(1, 5), playhead=Fraction(71, 10)) == Fraction(71, 10)
     assert snap_time(project, Fraction(7), Fraction(1, 10)) == 7  # nothing near
     assert snap_time(project, Fraction(39, 10), Fraction(1, 5), exclude_ids=["c1", "c2"]) == Fraction(39, 10)
+
+
+def test_batch_is_one_undo_step_and_round_trips_as_json(editor):
+    batch = command_from_dict({"op": "batch", "title": "Add a title track", "commands": [
+        {"op": "add_track", "kind": "text", "track_id": "t9"},
+        {"op": "add_element", "track_id": "t9", "element": {"kind": "text", "id": "hello", "text": "Hi",
+                                                             "start": "0", "duration": "2"}},
+    ]})
+    result = editor.apply(batch)
+    assert result.label == "Add a title track" and result.element_ids == ["hello"]
+    assert editor.project.element("hello").text == "Hi"
+    editor.undo()
+    assert "t9" not in [t.id for t in editor.project.tracks]
+    editor.redo()
+    assert editor.project.element("hello").duration == 2
+    with pytest.raises(EditError, match="unknown track"):  # one bad step: nothing of the batch applies
+        editor.apply(command_from_dict({"op": "batch", "commands": [
+            {"op": "add_marker", "time": "1"}, {"op": "split", "element_id": "c1", "at": "1"},
+            {"op": "add_element", "track_id": "nope", "element": {"kind": "text", "text": "x", "start": "0",
+                                                                   "duration": "1"}}]}))
+    assert editor.project.markers == [] and editor.project.element("c1").duration == 4
