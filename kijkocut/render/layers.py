@@ -8,7 +8,7 @@ from PIL import Image
 
 from kijkocut.model import Transform
 from kijkocut.render.canvas import Patch
-from kijkocut.render.geometry import OutputGeometry, even, even_floor, place
+from kijkocut.render.geometry import OutputGeometry, Placement, even, even_floor, place
 
 _ALPHA_FORMATS = ("yuva", "rgba", "bgra", "argb", "abgr", "ya", "gbrap", "pal8")
 
@@ -28,9 +28,9 @@ def _rotate_planes(planes: list[np.ndarray], orientation: int) -> list[np.ndarra
     return [np.ascontiguousarray(np.rot90(p, turns)) for p in planes]
 
 
-def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeometry, *, orientation: int = 0,
-               sample_aspect: float = 1.0) -> Patch | None:
-    """The frame as it should appear on the output, or None when it would be invisible (zero size)."""
+def _visible_box(frame: av.VideoFrame, transform: Transform, geometry: OutputGeometry, orientation: int,
+                 sample_aspect: float) -> tuple[Placement, float, float] | None:
+    """The element's box on the output and the kept fractions of the source, or None if nothing shows."""
     source_w, source_h = display_size(frame, orientation, sample_aspect)
     crop = transform.crop
     keep_w, keep_h = 1 - crop.left - crop.right, 1 - crop.top - crop.bottom
@@ -39,6 +39,17 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     box = place(transform, source_w * keep_w, source_h * keep_h, geometry)
     if box.width < 1 or box.height < 1:
         return None
+    return box, keep_w, keep_h
+
+
+def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeometry, *, orientation: int = 0,
+               sample_aspect: float = 1.0) -> Patch | None:
+    """The frame as it should appear on the output, or None when it would be invisible (zero size)."""
+    visible = _visible_box(frame, transform, geometry, orientation, sample_aspect)
+    if visible is None:
+        return None
+    box, keep_w, keep_h = visible
+    crop = transform.crop
     if box.rotation:
         placed = clip_rgba(frame, transform, geometry, orientation=orientation, sample_aspect=sample_aspect)
         if placed is None:
@@ -76,14 +87,11 @@ def clip_rgba(frame: av.VideoFrame, transform: Transform, geometry: OutputGeomet
               sample_aspect: float = 1.0) -> tuple[np.ndarray, float, float] | None:
     """The frame as RGBA pixels at its output size (crop, orientation and scale applied, not the rotation),
     with the output position of its top-left corner. None when it would be invisible."""
-    source_w, source_h = display_size(frame, orientation, sample_aspect)
+    visible = _visible_box(frame, transform, geometry, orientation, sample_aspect)
+    if visible is None:
+        return None
+    box, keep_w, keep_h = visible
     crop = transform.crop
-    keep_w, keep_h = 1 - crop.left - crop.right, 1 - crop.top - crop.bottom
-    if keep_w <= 0 or keep_h <= 0:
-        return None
-    box = place(transform, source_w * keep_w, source_h * keep_h, geometry)
-    if box.width < 1 or box.height < 1:
-        return None
     full_w, full_h = max(1, round(box.width / keep_w)), max(1, round(box.height / keep_h))
     scaled_w, scaled_h = (full_h, full_w) if orientation in (90, 270) else (full_w, full_h)
     rgba = frame.reformat(width=scaled_w, height=scaled_h, format="rgba").to_ndarray()
