@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -15,7 +15,7 @@ from kijkocut.edit.commands import (
     AddElement,
     AddTrack,
     AddTransition,
-    AnyCommand,
+    Batch,
     Command,
     DetachAudio,
     FreezeFrame,
@@ -73,26 +73,15 @@ def _ensure_track(project: Project, track_id: str | None, kinds: tuple[TrackKind
     return new_track.track_id or ""
 
 
-class Steps(Command):
-    """Several commands applied as one edit: one history entry, so a single project_undo takes a whole tool
-    call back (say, the track clip_add created and the clip on it), and a failing step leaves nothing behind."""
-
-    op: Literal["steps"] = "steps"
-    title: str = "Edit"
-    commands: list[AnyCommand]
-    label_template: ClassVar[str] = "{title}"
-
-    def run(self, project: Project) -> list[str]:
-        return [element_id for command in self.commands for element_id in command.run(project)]
-
-
 def run_edit(store: ProjectStore, project_id: str, build: Callable[[Project], list[Command]],
              title: str | None = None, **extra: Any) -> EditOutcome:
     """Build the commands from the locked project and apply them as one edit (named `title`, else after its
     commands); `extra` goes into the outcome (e.g. the id of a created effect)."""
     with store.edit(project_id) as editor:
         commands = build(editor.project)
-        command = commands[0] if len(commands) == 1 and title is None else Steps(
+        # Several commands are one Batch: one history entry, so a single project_undo takes a whole tool call
+        # back (the track clip_add created and the clip on it), and a failing step leaves nothing behind.
+        command = commands[0] if len(commands) == 1 and title is None else Batch(
             title=title or " + ".join(c.label() for c in commands), commands=commands)
         result: EditResult = editor.apply(command)
         return edit_outcome(editor.project, [result], **extra)
