@@ -206,8 +206,13 @@ class ComfyServer:
                 if event["type"] == "execution_success" or (
                         event["type"] == "executing" and data.get("node") is None):
                     break
-        history = self.get_json(f"/history/{prompt_id}")
-        return history[prompt_id]
+        # ComfyUI announces success before it writes the history entry: poll briefly for it.
+        history_deadline = time.monotonic() + 10
+        while True:
+            history = self.get_json(f"/history/{prompt_id}")
+            if prompt_id in history or time.monotonic() > history_deadline:
+                return history[prompt_id]
+            await asyncio.sleep(0.05)
 
 
 def _link_pack(custom_nodes: Path) -> None:

@@ -408,9 +408,10 @@ class RemoveEffect(Command):
         track, element = _locate(project, self.element_id)
         placement.require_unlocked(track)
         _effect_index(element, self.effect_id)
-        element.effects = [e for e in element.effects if e.id != self.effect_id]
+        # Its keyframes go first: the element refuses keyframes that name an effect it does not have.
         prefix = f"effects.{self.effect_id}."
         element.keyframes = {k: v for k, v in element.keyframes.items() if not k.startswith(prefix)}
+        element.effects = [e for e in element.effects if e.id != self.effect_id]
         return [element.id]
 
 

@@ -14,6 +14,7 @@ from kijkocut.edit.commands import (
     AddMedia,
     AddTrack,
     ApplyAnimationPreset,
+    RemoveEffect,
     SetKeyframes,
 )
 from kijkocut.errors import EditError
@@ -131,3 +132,13 @@ def test_fade_and_pop_in_presets(white_on_black):
     editor.apply(ApplyAnimationPreset(element_id="w", preset="pop_in", duration=Fraction(1, 2)))
     scale = project.element("w").keyframes["transform.scale"]
     assert scale[0].value < 0.1 and max(k.value for k in scale) == pytest.approx(1.1)
+
+
+def test_removing_an_animated_effect_removes_its_keyframes(white_on_black):
+    project, editor = white_on_black
+    editor.apply(AddEffect(element_id="w", kind="brightness", effect_id="b"))
+    editor.apply(SetKeyframes(element_id="w", property="effects.b.amount", keyframes=_keys((0, 0.0), (1, 0.5))))
+    editor.apply(RemoveEffect(element_id="w", effect_id="b"))
+    assert project.element("w").effects == [] and project.element("w").keyframes == {}
+    editor.undo()
+    assert "effects.b.amount" in project.element("w").keyframes
