@@ -71,6 +71,8 @@ class NewTimeline(io.ComfyNode):
     @classmethod
     def validate_inputs(cls, canvas: str, width: int, height: int, frame_rate: str, sample_rate: int,
                         background: str, name: str) -> bool | str:
+        if None in (canvas, width, height, frame_rate, sample_rate, background):
+            return True  # linked inputs arrive as None here; execute checks their values
         try:
             _settings(canvas, width, height, frame_rate, int(sample_rate), background)
         except ValueError as exc:
