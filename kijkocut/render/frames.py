@@ -58,6 +58,7 @@ class FrameRenderer:
         self._colour_patches: dict[tuple[int, int, int], Patch] = {}
         self._background = parse_colour(project.settings.background)[:3]
         self._rate = project.settings.frame_rate
+        self._used: set[str] = set()  # elements whose reader the current frame needed
 
     def close(self) -> None:
         for reader in self._readers.values():
@@ -71,6 +72,7 @@ class FrameRenderer:
         self.close()
 
     def _reader(self, element: ClipElement, media: MediaRef):
+        self._used.add(element.id)
         reader = self._readers.get(element.id)
         if reader is None:
             path = resolve_media_path(media.path, self.project_dir)
@@ -137,7 +139,14 @@ class FrameRenderer:
                 canvas.blend(self._colour_patch(look.colour), look.colour_opacity)
         if canvas is None:
             canvas = Canvas(self.geometry.width, self.geometry.height, self._background)
+        self._close_unused()
         return canvas.frame
+
+    def _close_unused(self) -> None:
+        """Readers of elements that left the screen go: their decoders hold several frames each."""
+        for element_id in [key for key in self._readers if key not in self._used]:
+            self._readers.pop(element_id).close()
+        self._used = set()
 
     def _materialised(self, canvas) -> Canvas:
         if canvas is None:
