@@ -11,9 +11,17 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from kijkocut.effects.filters import FILTERS, apply_effects, as_float, as_uint8
+from kijkocut.effects.filters import apply_effects, as_float, as_uint8
 from kijkocut.media.video_reader import StillReader, VideoReader
-from kijkocut.model import AdjustmentElement, ClipElement, MediaRef, Project, TextElement, parse_colour
+from kijkocut.model import (
+    AdjustmentElement,
+    ClipElement,
+    Effect,
+    MediaRef,
+    Project,
+    TextElement,
+    parse_colour,
+)
 from kijkocut.project_io import resolve_media_path
 from kijkocut.render.animate import element_at
 from kijkocut.render.canvas import Canvas, Patch, blend_rgba, read_rgb, write_rgb
@@ -230,8 +238,8 @@ class FrameRenderer:
                                   frame_index=int(t * self._rate))
         if rotation % 360:
             image, left, top = rotate_rgba(as_uint8(image), left, top, rotation)
-        if modifier.blur > 0:
-            image = FILTERS["gaussian_blur"](as_float(image), {"radius": modifier.blur})
+        if modifier.blur > 0:  # through the effect runner: opaque pictures blur in 8 bits
+            image = apply_effects(image, [Effect(kind="gaussian_blur", params={"radius": modifier.blur})])
         left, top = left + modifier.dx, top + modifier.dy
         if modifier.mask is not None:
             image = as_float(image)
