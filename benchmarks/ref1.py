@@ -24,11 +24,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
 
 def ref1_project(media: Path, duration: int):
     """REF-1 (REF-1.md) as a KijkoCut project, built through the edit layer like any front end would."""
-    sys.path.insert(0, str(REPO))
     from kijkocut.edit import Editor
     from kijkocut.edit.commands import AddElement, AddMedia, AddTrack, AddTransition
     from kijkocut.media.probe import import_media
