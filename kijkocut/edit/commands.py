@@ -342,6 +342,16 @@ def _effect_index(element, effect_id: str) -> int:
     raise EditError(f"{element.id} has no effect {effect_id!r}")
 
 
+def _insert_effect(element, stack: list[Effect], index: int | None, **fields) -> None:
+    """Build an effect (parameters checked against the catalogue) and put it at `index` in the stack."""
+    try:
+        effect = Effect(**fields)
+    except ValidationError as exc:
+        raise EditError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+    stack.insert(len(stack) if index is None else index, effect)
+    element.effects = stack
+
+
 def _revalidated(track: Track, element) -> None:
     """Re-run the element's own validation (effect params, keyframe paths) after an in-place change."""
     try:
@@ -364,13 +374,8 @@ class AddEffect(Command):
     def run(self, project: Project) -> list[str]:
         track, element = _locate(project, self.element_id)
         placement.require_unlocked(track)
-        try:
-            effect = Effect(id=self.effect_id or new_id("fx"), kind=self.kind, params=self.params)
-        except ValidationError as exc:
-            raise EditError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
-        stack = list(element.effects)
-        stack.insert(len(stack) if self.index is None else self.index, effect)
-        element.effects = stack
+        _insert_effect(element, list(element.effects), self.index,
+                       id=self.effect_id or new_id("fx"), kind=self.kind, params=self.params)
         return [element.id]
 
 
@@ -388,13 +393,9 @@ class UpdateEffect(Command):
         placement.require_unlocked(track)
         stack = list(element.effects)
         effect = stack.pop(_effect_index(element, self.effect_id))
-        try:
-            effect = Effect(id=effect.id, kind=effect.kind, params={**effect.params, **self.params},
-                            enabled=effect.enabled if self.enabled is None else self.enabled)
-        except ValidationError as exc:
-            raise EditError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
-        stack.insert(len(stack) if self.index is None else self.index, effect)
-        element.effects = stack
+        _insert_effect(element, stack, self.index, id=effect.id, kind=effect.kind,
+                       params={**effect.params, **self.params},
+                       enabled=effect.enabled if self.enabled is None else self.enabled)
         return [element.id]
 
 
