@@ -12,6 +12,7 @@ import av
 import numpy as np
 
 from kijkocut.effects.filters import apply_effects, as_float, as_uint8
+from kijkocut.errors import RenderCancelled
 from kijkocut.media.video_reader import StillReader, VideoReader
 from kijkocut.model import (
     AdjustmentElement,
@@ -36,7 +37,7 @@ from kijkocut.render.timeline_eval import (
     transition_at,
 )
 from kijkocut.render.transitions import SideModifier, transition_look
-from kijkocut.timebase import frame_count
+from kijkocut.timebase import frame_count, to_fraction
 from kijkocut.validate import check_project
 
 ProgressCallback = Callable[[int, int], None]
@@ -321,8 +322,6 @@ def frame_to_rgb(frame: av.VideoFrame) -> np.ndarray:
 def render_frame(project: Project, t: Fraction | float | str, *, width: int | None = None,
                  height: int | None = None, project_dir: str | os.PathLike | None = None) -> np.ndarray:
     """One frame at time t as an RGB array (H, W, 3), at any output size (aspect kept, letterboxed)."""
-    from kijkocut.timebase import to_fraction
-
     with FrameRenderer(project, output_geometry(project, width, height), project_dir=project_dir) as renderer:
         return frame_to_rgb(renderer.render(to_fraction(t)))
 
@@ -332,8 +331,6 @@ def iter_frames(project: Project, *, start: Fraction | None = None, end: Fractio
                 project_dir: str | os.PathLike | None = None, progress: ProgressCallback | None = None,
                 cancel=None) -> Iterator[np.ndarray]:
     """RGB frames of [start, end) at the project frame rate, every n-th frame, streamed one at a time."""
-    from kijkocut.errors import RenderCancelled
-
     check_project(project)
     rate = project.settings.frame_rate
     start = Fraction(0) if start is None else start

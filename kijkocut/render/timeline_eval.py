@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kijkocut.model import AdjustmentElement, ClipElement, Project, TextElement, Track, Transition
+from kijkocut.model import AdjustmentElement, ClipElement, TextElement, Track, Transition
 
 VISUAL_TRACKS = ("video", "overlay", "text", "adjustment")
 
@@ -60,15 +60,6 @@ def active_on_track(track: Track, t: Fraction) -> list[ActiveElement]:
         if element.start > t:
             break
     return []
-
-
-def visual_stack(project: Project, t: Fraction) -> list[ActiveElement]:
-    """Visual elements at time t in z-order (first = bottom)."""
-    stack: list[ActiveElement] = []
-    for track in project.tracks:
-        if track.kind in VISUAL_TRACKS and not track.hidden:
-            stack.extend(active_on_track(track, t))
-    return stack
 
 
 def source_time(element: ClipElement, t: Fraction, frame_rate: Fraction) -> Fraction:
