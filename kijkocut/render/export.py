@@ -162,7 +162,7 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
                         raise item.error or KijkoCutError("renderer stopped early")
                     frame = _to_encoder_format(item, pixel_format)
                     frame.pts, frame.time_base = index, frame_time_base
-                    frame.pict_type = av.video.frame.PictureType.NONE
+                    frame.pict_type = av.video.frame.PictureType.NONE  # a source frame type would force the GOP
                     container.mux(video.encode(frame))
                     if mixer is not None:
                         sample_rate = project.settings.sample_rate

@@ -155,3 +155,23 @@ def test_invalid_project_and_empty_range(project, tmp_path):
     with pytest.raises(ValueError, match="cannot go in a webm"):
         ExportSettings(container="webm", video_codec="h264")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_encoder_chooses_frame_types_not_the_source(tmp_path):
+    """Decoded frames carry their source's I/P/B types; passed on, x264 would copy the source's GOP (a keyframe
+    every 10 frames here) instead of deciding itself, as the ffmpeg CLI lets it."""
+    from kijkocut.samples import write_video
+
+    source = write_video(tmp_path / "gop10.mp4", seconds=3, width=160, height=90, gop=10)
+    project = Project(settings=ProjectSettings(width=160, height=90, frame_rate=30))
+    editor = Editor(project)
+    editor.apply(AddMedia(media=import_media(source, media_id="s")))
+    editor.apply(AddTrack(kind="video", track_id="v1"))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="s", start=0, duration=3)))
+    out = export_project(project, tmp_path / "out.mp4", ExportSettings(audio=False)).path
+    with av.open(str(source)) as container:
+        source_keys = sum(packet.is_keyframe for packet in container.demux(video=0) if packet.size)
+    with av.open(out) as container:
+        output_keys = sum(packet.is_keyframe for packet in container.demux(video=0) if packet.size)
+    assert source_keys == 9
+    assert output_keys == 1  # x264's default keyint is 250 frames; this simple pattern has no scene cut
