@@ -3,6 +3,9 @@
 ../shared/bench (ffmpeg CLI, MoviePy, plain PyAV), side by side in one run. Prints wall time, peak memory and
 output checks (frames, duration, audio, PSNR against the ffmpeg output at t = 2, T/3 + 0.5 and T/2).
 
+The `floor` row is no implementation of REF-1: it only decodes V1's frames and encodes them with REF-1's encoder
+settings (no crossfade, overlay, title or audio), which bounds from below what any implementation can reach here.
+
     python benchmarks/ref1.py                      # T = 60, all implementations
     python benchmarks/ref1.py --durations 10 60 180 --only kijkocut ffmpeg   # scaling run
 
@@ -77,6 +80,39 @@ def run_engine(media: Path, duration: int, out: Path) -> None:
     export_project(project, out, ExportSettings(crf=20, speed="veryfast", audio_bitrate=192_000))
 
 
+def run_floor(media: Path, duration: int, out: Path) -> None:
+    """The lower bound of any implementation: V1's frames decoded and encoded with REF-1's encoder settings, with
+    nothing composited (no crossfade, overlay or title) and no audio. Plain PyAV, none of our engine."""
+    import av
+
+    cut_ab, cut_bc = Fraction(duration, 3) + 1, Fraction(2 * duration, 3) + 1
+    pieces = (("A", 2, cut_ab), ("B", 3, cut_bc - cut_ab), ("C", 3, duration - cut_bc))
+    with av.open(str(out), "w", options={"movflags": "+faststart"}) as container:
+        video = container.add_stream("libx264", rate=30)
+        video.width, video.height, video.pix_fmt = 1920, 1080, "yuv420p"
+        video.options = {"preset": "veryfast", "crf": "20"}
+        video.codec_context.thread_type = "FRAME"  # as the ffmpeg CLI runs x264
+        index = 0
+        for name, source_in, length in pieces:
+            with av.open(str(media / f"{name}.mp4")) as source:
+                stream = source.streams.video[0]
+                stream.thread_type = "AUTO"
+                source.seek(source_in * 1_000_000)
+                wanted = round(length * 30)
+                for frame in source.decode(stream):
+                    if frame.time < source_in - 1e-6:
+                        continue
+                    # As the ffmpeg CLI does: the encoder, not the source, decides the frame types.
+                    frame.pts, frame.time_base = index, Fraction(1, 30)
+                    frame.pict_type = av.video.frame.PictureType.NONE
+                    container.mux(video.encode(frame))
+                    index += 1
+                    wanted -= 1
+                    if not wanted:
+                        break
+        container.mux(video.encode(None))
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MB and exit code of one child process."""
     began = time.monotonic()
@@ -126,19 +162,22 @@ def prepare(workdir: Path, need_moviepy: bool) -> Path:
     return venv_python
 
 
+IMPLEMENTATIONS = ("floor", "ffmpeg", "kijkocut", "moviepy", "pyav")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--durations", type=int, nargs="+", default=[60], choices=[10, 60, 180])
-    parser.add_argument("--only", nargs="+", default=["kijkocut", "ffmpeg", "moviepy", "pyav"],
-                        choices=["kijkocut", "ffmpeg", "moviepy", "pyav"])
+    parser.add_argument("--only", nargs="+", default=list(IMPLEMENTATIONS), choices=IMPLEMENTATIONS)
     parser.add_argument("--runs", type=int, default=1, help="runs per cell; the median is reported")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kijkocut-ref1"))
     parser.add_argument("--engine", nargs=2, metavar=("T", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--floor", nargs=2, metavar=("T", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.engine:  # child process: render with our engine only (measured from outside)
-        T, out = args.engine
+    if args.engine or args.floor:  # child process: our engine, or the floor (measured from outside)
+        T, out = args.engine or args.floor
         media = args.workdir / "media" / ("long" if int(T) > 60 else "")
-        run_engine(media, int(T), Path(out))
+        (run_engine if args.engine else run_floor)(media, int(T), Path(out))
         return
 
     workdir = args.workdir.resolve()
@@ -150,10 +189,12 @@ def main() -> None:
             "ffmpeg": ["bash", "run_ffmpeg.sh", str(duration)],
             "kijkocut": [sys.executable, str(Path(__file__).resolve()), "--workdir", str(workdir), "--engine",
                          str(duration), str(workdir / "out" / f"kijkocut_{duration}.mp4")],
+            "floor": [sys.executable, str(Path(__file__).resolve()), "--workdir", str(workdir), "--floor",
+                      str(duration), str(workdir / "out" / f"floor_{duration}.mp4")],
             "moviepy": [str(ref_python), "run_moviepy.py", str(duration)],
             "pyav": [str(ref_python), "run_pyav.py", str(duration)],
         }
-        for name in [n for n in ("ffmpeg", "kijkocut", "moviepy", "pyav") if n in args.only]:
+        for name in [n for n in IMPLEMENTATIONS if n in args.only]:
             samples = sorted((measure(commands[name], workdir) for _ in range(args.runs)), key=lambda s: s[0])
             wall, rss, code = samples[len(samples) // 2]
             out = workdir / "out" / f"{name}_{duration}.mp4"
