@@ -16,6 +16,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "timeline": (),
     "editing": (),
     "animation": (),
+    "finishing": (),
     "media": ("av", "numpy", "PIL"),
     "render": ("av", "numpy", "PIL"),
 }

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import os
 import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 

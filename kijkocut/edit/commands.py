@@ -62,6 +62,15 @@ def _locate(project: Project, element_id: str):
     return track, track.elements[index]
 
 
+def _new_element_id(project: Project, wanted: str | None, kind: str = "clip") -> str:
+    """`wanted` when given and free (front ends pass ids they can refer to later); otherwise a fresh one."""
+    if not wanted:
+        return new_id(kind)
+    if any(e.id == wanted for t in project.tracks for e in t.elements):
+        raise EditError(f"element id {wanted!r} already exists")
+    return wanted
+
+
 def _place(project: Project, track: Track, element, mode: PlaceMode, ripple_all_tracks: bool) -> None:
     if mode == "insert":
         for other in placement.tracks_for_ripple(project, track, ripple_all_tracks):
@@ -185,10 +194,7 @@ class AddElement(Command):
         track = _track(project, self.track_id)
         placement.require_unlocked(track)
         element = self.element.model_copy(deep=True)
-        if not element.id:
-            element.id = new_id(element.kind)
-        if any(e.id == element.id for t in project.tracks for e in t.elements):
-            raise EditError(f"element id {element.id!r} already exists")
+        element.id = _new_element_id(project, element.id, element.kind)
         _place(project, track, element, self.mode, self.ripple_all_tracks)
         return [element.id]
 
@@ -502,6 +508,7 @@ class FreezeFrame(Command):
     element_id: str
     at: Time
     duration: Time = Fraction(2)
+    frozen_id: str | None = Field(None, description="id of the held-frame clip; None = a new one")
     label_template: ClassVar[str] = "Freeze frame of {element_id}"
 
     def run(self, project: Project) -> list[str]:
@@ -515,7 +522,8 @@ class FreezeFrame(Command):
             raise EditError("a freeze frame needs a positive duration")
         held_time = element.media_time(self.at, 1 / project.settings.frame_rate)
         frozen = element.model_copy(update={
-            "id": new_id("clip"), "start": self.at, "duration": self.duration, "source_in": held_time,
+            "id": _new_element_id(project, self.frozen_id), "start": self.at, "duration": self.duration,
+            "source_in": held_time,
             "freeze_frame": True, "fade_in": Fraction(0), "fade_out": Fraction(0), "keyframes": {}}, deep=True)
         placement.open_gap(track, self.at, self.duration)
         placement.set_elements(track, list(track.elements) + [frozen])
@@ -528,6 +536,7 @@ class DetachAudio(Command):
     op: Literal["detach_audio"] = "detach_audio"
     element_id: str
     track_id: str | None = Field(None, description="audio track to receive it; None = a new audio track")
+    sound_id: str | None = Field(None, description="id of the new sound clip; None = a new one")
     label_template: ClassVar[str] = "Detach audio of {element_id}"
 
     def run(self, project: Project) -> list[str]:
@@ -544,7 +553,8 @@ class DetachAudio(Command):
             if target.kind != "audio":
                 raise EditError(f"track {target.id} is a {target.kind} track, not an audio track")
             placement.require_unlocked(target)
-        sound = element.model_copy(update={"id": new_id("clip"), "effects": [], "transform": Transform(),
+        sound = element.model_copy(update={"id": _new_element_id(project, self.sound_id), "effects": [],
+                                           "transform": Transform(),
                                            "keyframes": {k: v for k, v in element.keyframes.items()
                                                          if k in ("gain_db", "pan")}}, deep=True)
         element.audio_muted = True

@@ -128,9 +128,9 @@ def test_detach_audio_end_to_end(media):
         pan=0.5, speed=1.25)))
     attached = render_audio(editor.project)
     assert rms_db(attached) > -30
-    editor.apply(DetachAudio(element_id="c"))
+    editor.apply(DetachAudio(element_id="c", sound_id="c_sound"))
     audio_track = next(t for t in editor.project.tracks if t.kind == "audio")
-    assert editor.project.element("c").audio_muted and len(audio_track.elements) == 1
+    assert editor.project.element("c").audio_muted and [e.id for e in audio_track.elements] == ["c_sound"]
     assert np.array_equal(render_audio(editor.project), attached)  # same sound, now from its own clip
     editor.apply(UpdateTrack(track_id="v1", muted=True))
     assert np.array_equal(render_audio(editor.project), attached)  # muting the picture keeps it

@@ -81,6 +81,13 @@ def test_freeze_frame_inserts_a_hold(editor, source_frames):
         editor.apply(FreezeFrame(element_id="c", at=10))
 
 
+def test_freeze_frame_takes_a_chosen_id(editor):
+    result = editor.apply(FreezeFrame(element_id="c", at=Fraction(1), frozen_id="hold"))
+    assert result.element_ids == ["hold"] and editor.project.element("hold").freeze_frame
+    with pytest.raises(EditError, match="element id 'next' already exists"):
+        editor.apply(FreezeFrame(element_id="c", at=Fraction(1, 2), frozen_id="next"))
+
+
 def test_speed_limits(editor):
     with pytest.raises(EditError, match="speed: Input should be less than or equal to 10"):
         editor.apply({"op": "set_speed", "element_id": "c", "speed": 20})
