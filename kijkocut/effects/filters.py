@@ -216,19 +216,41 @@ UINT8_FILTERS: dict[str, Callable[..., np.ndarray | None]] = {
 }
 
 
+# Effects whose every output channel depends only on the same channel's input value (RGB straight, alpha
+# for opacity): on 8-bit pixels a run of them is one 256-entry table per channel.
+POINT_FILTERS = frozenset({"brightness", "contrast", "exposure", "gamma", "temperature", "invert", "opacity"})
+
+
+def point_table(effects: list[Effect], *, scale: float = 1.0, frame_index: int = 0) -> np.ndarray:
+    """(4, 256) uint8: what the float filters make of each 8-bit value of R, G, B and A, computed by running
+    them on a ramp, so the table path and the float path cannot disagree."""
+    ramp = np.repeat(to_float(np.arange(256, dtype=np.uint8))[None, :, None], 4, axis=2)
+    for effect in effects:
+        ramp = FILTERS[effect.kind](ramp, effect.params, scale=scale, frame_index=frame_index)
+    return to_uint8(np.clip(ramp, 0, 1, out=ramp))[0].T
+
+
+def _apply_table(img: np.ndarray, table: np.ndarray) -> np.ndarray:
+    return np.array(Image.fromarray(np.ascontiguousarray(img), "RGBA").point(table.ravel().tolist()))
+
+
 def apply_effects(img: np.ndarray, effects: list[Effect], *, scale: float = 1.0, frame_index: int = 0) -> np.ndarray:
     """Run the enabled effects in order on an RGBA image: uint8 (0..255) or float32 (0..1). Stays in 8 bits
-    while the effects allow it (the common LUT/blur/flip stacks never pay for float conversion); `scale`
-    converts canvas-pixel sizes (blur radius) to this image's pixels. Float results are clipped to [0, 1]."""
-    for effect in effects:
-        if not effect.enabled:
-            continue
-        if img.dtype == np.uint8 and effect.kind in UINT8_FILTERS:
-            done = UINT8_FILTERS[effect.kind](img, effect.params, scale=scale, frame_index=frame_index)
-            if done is not None:
-                img = done
-                continue
+    while the effects allow it (the common LUT/blur/flip stacks never pay for float conversion, and a stack
+    that ends in colour corrections is one table lookup); `scale` converts canvas-pixel sizes (blur radius) to
+    this image's pixels. Float results are clipped to [0, 1]."""
+    enabled = [effect for effect in effects if effect.enabled]
+    for index, effect in enumerate(enabled):
         if img.dtype == np.uint8:
+            rest = enabled[index:]
+            # Only a run that ends the stack: the float path clips once at the end, not between effects.
+            if all(e.kind in POINT_FILTERS for e in rest):
+                return _apply_table(img, point_table(rest, scale=scale, frame_index=frame_index))
+            if effect.kind in UINT8_FILTERS:
+                done = UINT8_FILTERS[effect.kind](img, effect.params, scale=scale, frame_index=frame_index)
+                if done is not None:
+                    img = done
+                    continue
             img = to_float(img)
         img = FILTERS[effect.kind](img, effect.params, scale=scale, frame_index=frame_index)
     return img if img.dtype == np.uint8 else np.clip(img, 0, 1, out=img)

@@ -213,3 +213,37 @@ def test_effect_commands_validate_and_undo(tmp_path):
     editor.undo()
     editor.undo()
     assert project.element("c").effects == []
+
+
+POINT_STACKS = [
+    [("brightness", {"amount": 0.2})],
+    [("contrast", {"amount": 0.6}), ("gamma", {"value": 1.8})],
+    [("exposure", {"stops": 1.5}), ("contrast", {"amount": -0.4}), ("brightness", {"amount": -0.1})],
+    [("temperature", {"temperature": 0.7, "tint": -0.3}), ("invert", {"amount": 0.5}), ("opacity", {"amount": 0.6})],
+]
+
+
+@pytest.mark.parametrize("stack", POINT_STACKS, ids=lambda s: "+".join(k for k, _ in s))
+def test_colour_stacks_on_8_bit_pixels_match_the_float_path(stack):
+    """A stack of per-channel colour effects runs on 8-bit pixels as one table lookup; it must give exactly
+    what the float path gives, including values pushed out of range mid-stack and clipped only at the end."""
+    from kijkocut.effects.filters import apply_effects, to_float, to_uint8
+    from kijkocut.model import Effect
+
+    effects = [Effect(kind=kind, params=params) for kind, params in stack]
+    rgba = np.random.default_rng(7).integers(0, 256, (37, 53, 4), dtype=np.uint8)
+    via_table = apply_effects(rgba.copy(), effects)
+    via_float = to_uint8(apply_effects(to_float(rgba), effects))
+    assert via_table.dtype == np.uint8 and via_table.flags.writeable
+    assert np.array_equal(via_table, via_float)
+    assert not np.array_equal(via_table, rgba)
+
+
+def test_colour_stack_followed_by_a_spatial_effect_stays_on_the_float_path():
+    from kijkocut.effects.filters import apply_effects, to_float
+    from kijkocut.model import Effect
+
+    rgba = np.full((8, 8, 4), 250, np.uint8)
+    effects = [Effect(kind="brightness", params={"amount": 0.5}), Effect(kind="vignette", params={"amount": 0})]
+    out = apply_effects(rgba, effects)  # brightness overshoots 1.0; nothing clips before the end
+    assert out.dtype == np.float32 and np.allclose(out, np.clip(to_float(rgba) + [0.5, 0.5, 0.5, 0], 0, 1))
