@@ -113,15 +113,16 @@ def run_floor(media: Path, duration: int, out: Path) -> None:
         container.mux(video.encode(None))
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one child process."""
+def measure(command: list[str], cwd: Path) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds (user + system, children included), peak RSS in MB and exit code of one child
+    process. CPU seconds over the core count bound the wall time any scheduling of the same work can reach."""
     began = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - began
     if status:
         sys.stderr.write(process.stderr.read().decode(errors="replace")[-2000:])
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def check_output(path: Path, reference: Path | None, duration: int) -> dict:
@@ -196,26 +197,27 @@ def main() -> None:
         }
         for name in [n for n in IMPLEMENTATIONS if n in args.only]:
             samples = sorted((measure(commands[name], workdir) for _ in range(args.runs)), key=lambda s: s[0])
-            wall, rss, code = samples[len(samples) // 2]
+            wall, cpu, rss, code = samples[len(samples) // 2]
             out = workdir / "out" / f"{name}_{duration}.mp4"
             checks = check_output(out, workdir / "out" / f"ffmpeg_{duration}.mp4", duration)
-            rows.append((duration, name, wall, rss, code, checks))
+            rows.append((duration, name, wall, cpu, rss, code, checks))
             print(f"  done T={duration} {name}: {wall:.1f} s", file=sys.stderr)
 
     walls = {(d, n): w for d, n, w, *_ in rows}
     print(f"\nREF-1 on {os.cpu_count()} cores, {args.runs} run(s) per cell (median)\n")
-    header = (f"{'T':>4} {'implementation':<10} {'wall s':>7} {'vs ffmpeg':>9} {'vs moviepy':>10} {'peak MB':>8} "
+    header = (f"{'T':>4} {'implementation':<10} {'wall s':>7} {'cpu s':>7} {'vs ffmpeg':>9} {'vs moviepy':>14} "
+              f"{'peak MB':>8} "
               f"{'frames':>6} {'dur s':>6} {'audio':>5}  PSNR vs ffmpeg (dB) at 2, T/3+0.5, T/2")
     print(header)
     print("-" * len(header))
-    for duration, name, wall, rss, code, checks in rows:
+    for duration, name, wall, cpu, rss, code, checks in rows:
         vs_ffmpeg = walls.get((duration, "ffmpeg"))
         vs_moviepy = walls.get((duration, "moviepy"))
         psnr = ", ".join(f"{p:.1f}" for p in checks["psnr"]) or "-"
         status = "" if code == 0 else f"  (exit {code})"
-        print(f"{duration:>4} {name:<10} {wall:>7.1f} "
+        print(f"{duration:>4} {name:<10} {wall:>7.1f} {cpu:>7.1f} "
               f"{(f'{wall / vs_ffmpeg:.2f}x' if vs_ffmpeg else '-'):>9} "
-              f"{(f'{vs_moviepy / wall:.2f}x faster' if vs_moviepy and name != 'moviepy' else '-'):>10} "
+              f"{(f'{vs_moviepy / wall:.2f}x faster' if vs_moviepy and name != 'moviepy' else '-'):>14} "
               f"{rss:>8.0f} {checks['frames']:>6} {checks['seconds']:>6.2f} {('yes' if checks['audio'] else 'no'):>5}"
               f"  {psnr}{status}")
 
