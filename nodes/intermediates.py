@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import tempfile
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+
+from kijkocut.atomic import empty_partial
 
 VIDEO_SUFFIX = ".mkv"
 AUDIO_SUFFIX = ".wav"
@@ -31,9 +32,7 @@ def _finish(partial: str, folder: str, stem: str, digest: str, suffix: str) -> P
 
 
 def _partial(folder: str, suffix: str) -> str:
-    fd, name = tempfile.mkstemp(prefix=".kijkocut-", suffix=f".partial{suffix}", dir=folder)
-    os.close(fd)
-    return name
+    return empty_partial(folder, ".kijkocut-", f".partial{suffix}")
 
 
 def _encode_audio(container, stream, samples: np.ndarray, sample_rate: int) -> None:

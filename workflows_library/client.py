@@ -6,13 +6,13 @@ import asyncio
 import json
 import os
 import random
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from kijkocut.atomic import create_partial
 from workflows_library.config import ServerConfig
 from workflows_library.errors import ComfyHTTPError, PromptRejectedError, ServerUnavailableError
 from workflows_library.events import ComfyEvent, FileRef, HistoryEntry, parse_event, parse_history
@@ -239,7 +239,7 @@ def _raise_prompt_rejected(body: str) -> None:
 
 
 async def _drain(response: aiohttp.ClientResponse, dest: Path) -> Path:
-    fd, temp_name = tempfile.mkstemp(prefix=".part-", dir=dest.parent)
+    fd, temp_name = create_partial(dest.parent, ".part-")
     try:
         with os.fdopen(fd, "wb") as handle:
             async for chunk in response.content.iter_chunked(1 << 16):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import os
 import queue
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import av
 import numpy as np
 from PIL import Image
 
+from kijkocut.atomic import empty_partial
 from kijkocut.audio.master import MasterBus
 from kijkocut.errors import KijkoCutError, RenderCancelled
 from kijkocut.model import Project
@@ -128,9 +128,7 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     with_audio = settings.audio and settings.container != "gif"
 
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(prefix=f".{output_path.stem}.", suffix=f".partial{output_path.suffix}",
-                                   dir=output_path.parent)
-    os.close(fd)
+    partial = empty_partial(output_path.parent, f".{output_path.stem}.", f".partial{output_path.suffix}")
     frames_out: queue.Queue = queue.Queue(maxsize=QUEUE_DEPTH)
     stop_worker = threading.Event()
     worker = None
