@@ -45,8 +45,10 @@ def test_every_node_is_listed_with_pack_ids(mods):
     ids = {node.GET_SCHEMA().node_id for node in nodes}
     assert {"KijkoCut.NewTimeline", "KijkoCut.LoadMedia", "KijkoCut.AddImages", "KijkoCut.RenderTimeline",
             "KijkoCut.ExportTimeline", "KijkoCut.AddTransition", "KijkoCut.ApplyEffect", "KijkoCut.SetSpeed",
-            "KijkoCut.AnimationPreset", "KijkoCut.Keyframes"} <= ids
-    assert len(ids) == len(nodes) == 22
+            "KijkoCut.AnimationPreset", "KijkoCut.Keyframes", "KijkoCut.StyleText", "KijkoCut.FreezeFrame",
+            "KijkoCut.DetachAudio", "KijkoCut.TrackSettings"} <= ids
+    assert len(ids) == len(nodes)  # no two nodes share an id
+    assert all(node.__module__.startswith(mods.extension.__name__.rsplit(".", 1)[0]) for node in nodes)
     assert all(node.GET_SCHEMA().category.startswith("KijkoCut/") for node in nodes)
 
 
