@@ -38,8 +38,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from kijkocut.demo import run_demo
 
     result, project_path = run_demo(args.output, progress=ProgressBar("demo"))
-    print(f"exported {result.path} ({result.frames} frames, {float(result.duration):.1f} s, "
-          f"{result.width}x{result.height}) in {result.seconds:.1f} s")
+    print(f"exported {result.path} ({result.summary()}) in {result.seconds:.1f} s")
     print(f"project: {project_path}")
     return 0
 
@@ -52,7 +51,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     project = load_project(args.project)
     overrides = {"container": args.format, "video_codec": args.codec, "crf": args.crf, "bitrate": args.bitrate,
                  "width": args.width, "height": args.height, "frame_rate": args.fps, "start": args.start,
-                 "end": args.end, "speed": args.speed}
+                 "end": args.end, "speed": args.speed, "audio_codec": args.audio_codec,
+                 "loudness_lufs": args.loudness}
     if args.format is None and args.preset is None:
         suffix = Path(args.output).suffix.lower().lstrip(".")
         if suffix in ("mp4", "mov", "mkv", "webm", "gif"):
@@ -63,8 +63,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         raise KijkoCutError(str(exc)) from None
     result = export_project(project, args.output, settings, project_dir=Path(args.project).parent,
                             progress=None if args.quiet else ProgressBar("render"))
-    print(f"exported {result.path} ({result.frames} frames, {result.width}x{result.height}) "
-          f"in {result.seconds:.1f} s")
+    print(f"exported {result.path} ({result.summary()}) in {result.seconds:.1f} s")
     return 0
 
 
@@ -99,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--fps", help="output frame rate, e.g. 30 or 30000/1001")
     render.add_argument("--start", help="range start in seconds")
     render.add_argument("--end", help="range end in seconds")
+    render.add_argument("--audio-codec", choices=["aac", "opus", "flac", "pcm"],
+                        help="audio codec (flac and pcm are lossless); default: the container's usual")
+    render.add_argument("--loudness", type=float, metavar="LUFS",
+                        help="normalise the mix to this integrated loudness, e.g. -14 (web) or -23 (broadcast)")
     render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     render.set_defaults(func=_cmd_render)
 

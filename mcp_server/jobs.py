@@ -31,6 +31,7 @@ class Job:
     done_frames: int = 0
     total_frames: int = 0
     message: str = ""
+    summary: str = ""  # what the finished work reports (an export's loudness and true peak)
     outputs: list[OutputFile] = field(default_factory=list)
     error: str | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -84,7 +85,7 @@ class JobManager:
             except Exception as exc:  # a worker thread must always end the job, never leave it "running"
                 self._finish(job, "failed", "failed", error=f"internal error: {type(exc).__name__}: {exc}")
             else:
-                self._finish(job, "succeeded", "done")
+                self._finish(job, "succeeded", f"done: {job.summary}" if job.summary else "done")
 
     @staticmethod
     def _finish(job: Job, state: JobState, message: str, error: str | None = None) -> None:

@@ -109,7 +109,9 @@ def _render_job(workspace: Workspace, project: Project, project_dir: Path, outpu
             job.done_frames, job.total_frames = done, total
             job.message = f"frame {done} of {total}"
 
-        export_project(project, output, settings, project_dir=project_dir, progress=progress, cancel=job.cancel)
+        result = export_project(project, output, settings, project_dir=project_dir, progress=progress,
+                                cancel=job.cancel)
+        job.summary = result.summary()
         return [output_file(output, resource_uri(workspace, output), MIME_BY_CONTAINER[settings.container],
                             workspace.display(output))]
 
@@ -133,15 +135,16 @@ def start_preview(store: ProjectStore, workspace: Workspace, jobs: JobManager, p
 
 def start_export(store: ProjectStore, workspace: Workspace, jobs: JobManager, project_id: str, preset: str,
                  *, container: str | None = None, start: float | None = None, end: float | None = None,
-                 file_name: str | None = None, **audio: float) -> Job:
-    """`audio`: master bus settings (loudness_lufs, limiter_ceiling_db) over the preset's."""
+                 file_name: str | None = None, **audio: float | str) -> Job:
+    """`audio`: audio settings (loudness_lufs, limiter_ceiling_db, audio_codec) over the preset's."""
     if preset not in PRESETS:
         raise ServiceError(f"unknown export preset {preset!r}; choose one of {', '.join(sorted(PRESETS))}")
     project = store.snapshot(project_id)
     begin, finish = _range(project, start, end)
     fields = PRESETS[preset].model_dump()
     if container is not None and container != fields["container"]:
-        fields.update(container=container, video_codec=None)  # the preset's codec may not fit the new container
+        # The preset's codecs may not fit the new container: take the container's usual ones.
+        fields.update(container=container, video_codec=None, audio_codec=None)
     fields.update(start=begin if start is not None else None, end=finish if end is not None else None)
     fields.update(audio)
     try:

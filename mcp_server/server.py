@@ -660,13 +660,19 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
                                  Field(description="normalise the mix to this loudness: -14 for web/social, "
                                                    "-23 broadcast; omit to keep the mix as it is")] = None,
         limiter_ceiling_db: Annotated[float | None, Field(ge=-20, le=0), WithJsonSchema({"type": "number"}),
-                                      Field(description="peak limiter ceiling in dBFS; omit for the "
+                                      Field(description="true-peak limiter ceiling in dBTP; omit for the "
                                                         "default (-1)")] = None,
+        audio_codec: Annotated[Literal["aac", "opus", "flac", "pcm"] | None,
+                               WithJsonSchema({"type": "string", "enum": ["aac", "opus", "flac", "pcm"]}),
+                               Field(description="audio codec; flac (mkv, mp4) and pcm (mov, mkv) are lossless; "
+                                                 "omit for the preset's")] = None,
     ) -> Annotated[CallToolResult, JobView]:
         """Start exporting the timeline to a video file. Returns a job at once (or after wait_seconds); follow
-        it with job_wait. The finished job links the file as a resource."""
+        it with job_wait. The finished job links the file as a resource and its message gives the measured
+        loudness and true peak."""
         audio = {name: value for name, value in (("loudness_lufs", loudness_lufs),
-                                                 ("limiter_ceiling_db", limiter_ceiling_db)) if value is not None}
+                                                 ("limiter_ceiling_db", limiter_ceiling_db),
+                                                 ("audio_codec", audio_codec)) if value is not None}
         job = await anyio.to_thread.run_sync(lambda: renders.start_export(
             store, ws, jobs, project_id, preset, container=container, start=start, end=end, file_name=file_name,
             **audio))

@@ -109,8 +109,8 @@ def export_settings(preset: str, container: str, codec: str, crf: int, speed: st
         raise ValueError(f"unknown export preset {preset!r}; choose one of {', '.join(PRESETS)}")
     fields = PRESETS[preset].model_dump()
     if container != "preset":
-        # A new container brings its usual codec unless a codec is chosen too.
-        fields.update(container=container, video_codec=None)
+        # A new container brings its usual codecs unless a video codec is chosen too.
+        fields.update(container=container, video_codec=None, audio_codec=None)
     if codec != "preset":
         fields["video_codec"] = codec
     if speed != "preset":

@@ -1,5 +1,5 @@
-"""The master bus of an export: a gain (loudness normalisation), then the peak limiter, with a meter on what
-comes out. It reads from any source with `mix(first, count)` and offers the same call, hiding the limiter's
+"""The master bus of an export: a gain (loudness normalisation), then the true-peak limiter, with loudness and
+true-peak meters on what comes out. It reads from any source with `mix(first, count)` and offers the same call, hiding the limiter's
 look-ahead: sample i out is sample i in."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import numpy as np
 from kijkocut.audio.levels import db_to_gain
 from kijkocut.audio.limiter import PeakLimiter
 from kijkocut.audio.loudness import LoudnessMeter
+from kijkocut.audio.true_peak import TruePeakMeter
 
 MixSource = Callable[[int, int], np.ndarray]
 
@@ -23,6 +24,7 @@ class MasterBus:
         self.gain = db_to_gain(gain_db)
         self.limiter = PeakLimiter(rate, channels, ceiling_db) if ceiling_db is not None else None
         self.meter = LoudnessMeter(rate, channels)
+        self.true_peak = TruePeakMeter(rate, channels)
         self._next: int | None = None
 
     def _input(self, first: int, count: int) -> np.ndarray:
@@ -42,6 +44,7 @@ class MasterBus:
             out = self.limiter.process(self._input(first + latency, count))
         self._next = first + count
         self.meter.add(out)
+        self.true_peak.add(out)
         return out
 
 

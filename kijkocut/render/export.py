@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 from kijkocut.atomic import empty_partial
+from kijkocut.audio.levels import gain_to_db
 from kijkocut.audio.master import MasterBus
 from kijkocut.errors import KijkoCutError, RenderCancelled
 from kijkocut.model import Project
@@ -43,6 +44,14 @@ class ExportResult:
     loudness_lufs: float | None = None  # integrated loudness of the exported mix (BS.1770)
     source_loudness_lufs: float | None = None  # the mix before loudness normalisation, when asked for
     audio_peak_db: float | None = None  # sample peak of the exported mix, dBFS
+    audio_true_peak_db: float | None = None  # true peak of the exported mix (BS.1770 Annex 2), dBTP
+
+    def summary(self) -> str:
+        """One line for people: what was written and, with audio, how loud it came out."""
+        line = f"{self.frames} frames, {float(self.duration):.1f} s, {self.width}x{self.height}"
+        if self.loudness_lufs is not None and self.audio_true_peak_db is not None:
+            line += f"; audio {self.loudness_lufs:.1f} LUFS, true peak {self.audio_true_peak_db:.1f} dBTP"
+        return line
 
 
 class _Stop:
@@ -84,11 +93,16 @@ def _open_video_stream(container, settings: ExportSettings, width: int, height: 
 
 
 def _open_audio_stream(container, settings: ExportSettings, project: Project):
-    codec = AUDIO_ENCODERS[settings.container]
+    codec = AUDIO_ENCODERS[settings.audio_codec_name][0]
+    if codec not in av.codecs_available:
+        raise KijkoCutError(f"this FFmpeg build has no {codec} encoder for {settings.audio_codec_name} audio")
     rate = project.settings.sample_rate if codec != "libopus" else 48000
     layout = "mono" if project.settings.channels == 1 else "stereo"
     stream = container.add_stream(codec, rate=rate, layout=layout)
-    stream.bit_rate = settings.audio_bitrate
+    if codec in ("aac", "libopus"):
+        stream.bit_rate = settings.audio_bitrate
+    elif codec == "flac":
+        stream.format = "s32"  # 24-bit FLAC (the encoder's default is 16-bit)
     return stream
 
 
@@ -188,7 +202,7 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
             worker.join(timeout=10)
     loudness = {} if master is None else {
         "loudness_lufs": master.meter.integrated(), "source_loudness_lufs": master.source_loudness,
-        "audio_peak_db": master.meter.peak_db}
+        "audio_peak_db": master.meter.peak_db, "audio_true_peak_db": gain_to_db(master.true_peak.finish())}
     return ExportResult(str(output_path), total, Fraction(total) / rate, geometry.width, geometry.height, rate,
                         with_audio, time.monotonic() - began, **loudness)
 

@@ -10,6 +10,7 @@ from kijkocut.timebase import Rate, Time
 
 Container = Literal["mp4", "mov", "mkv", "webm", "gif"]
 VideoCodec = Literal["h264", "h265", "av1", "vp9", "prores", "gif"]
+AudioCodec = Literal["aac", "opus", "flac", "pcm"]
 SpeedPreset = Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
 
 # Encoder name in FFmpeg, pixel format, and which containers can hold it.
@@ -21,7 +22,14 @@ VIDEO_ENCODERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "prores": ("prores_ks", "yuv422p10le", ("mov", "mkv")),
     "gif": ("gif", "pal8", ("gif",)),
 }
-AUDIO_ENCODERS = {"mp4": "aac", "mov": "aac", "mkv": "aac", "webm": "libopus"}
+# Encoder name in FFmpeg and which containers can hold it; flac and pcm (24-bit) are lossless, for masters.
+AUDIO_ENCODERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "aac": ("aac", ("mp4", "mov", "mkv")),
+    "opus": ("libopus", ("mp4", "mkv", "webm")),
+    "flac": ("flac", ("mp4", "mkv")),
+    "pcm": ("pcm_s24le", ("mov", "mkv")),
+}
+DEFAULT_AUDIO_CODEC = {"mp4": "aac", "mov": "aac", "mkv": "aac", "webm": "opus"}
 DEFAULT_CODEC = {"mp4": "h264", "mov": "h264", "mkv": "h264", "webm": "vp9", "gif": "gif"}
 
 
@@ -41,12 +49,14 @@ class ExportSettings(BaseModel):
     start: Time | None = Field(None, description="range start on the timeline; None = 0")
     end: Time | None = Field(None, description="range end; None = end of the timeline")
     audio: bool = True
-    audio_bitrate: int = Field(192_000, ge=32_000, le=512_000)
+    audio_codec: AudioCodec | None = Field(None, description="None = the container's usual codec (AAC; Opus in "
+                                           "WebM); flac and pcm are lossless")
+    audio_bitrate: int = Field(192_000, ge=32_000, le=512_000, description="bits/s for AAC and Opus")
     loudness_lufs: float | None = Field(None, ge=-70, le=-1, description="normalise the mix to this integrated "
                                         "loudness (ITU-R BS.1770), e.g. -14 for web, -23 for broadcast; "
                                         "None = as mixed")
-    limiter: bool = Field(True, description="peak limiter on the master, so the mix never clips")
-    limiter_ceiling_db: float = Field(-1.0, ge=-20, le=0, description="limiter ceiling in dBFS (sample peak)")
+    limiter: bool = Field(True, description="true-peak limiter on the master, so the mix never clips")
+    limiter_ceiling_db: float = Field(-1.0, ge=-20, le=0, description="limiter ceiling in dBTP (true peak)")
     threads: int = Field(0, ge=0, description="encoder threads; 0 = all cores")
 
     @model_validator(mode="after")
@@ -55,6 +65,10 @@ class ExportSettings(BaseModel):
         if self.container not in VIDEO_ENCODERS[codec][2]:
             raise ValueError(f"{codec} video cannot go in a {self.container} file "
                              f"(use {', '.join(VIDEO_ENCODERS[codec][2])})")
+        audio_codec = self.audio_codec_name
+        if audio_codec is not None and self.container not in AUDIO_ENCODERS[audio_codec][1]:
+            raise ValueError(f"{audio_codec} audio cannot go in a {self.container} file "
+                             f"(use {', '.join(AUDIO_ENCODERS[audio_codec][1])})")
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValueError("end must be after start")
         return self
@@ -62,6 +76,11 @@ class ExportSettings(BaseModel):
     @property
     def codec(self) -> str:
         return self.video_codec or DEFAULT_CODEC[self.container]
+
+    @property
+    def audio_codec_name(self) -> str | None:
+        """The audio codec the file gets; None for containers without audio (GIF)."""
+        return self.audio_codec or DEFAULT_AUDIO_CODEC.get(self.container)
 
 
 PRESETS: dict[str, ExportSettings] = {
@@ -72,7 +91,7 @@ PRESETS: dict[str, ExportSettings] = {
     "reels": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
     "shorts": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
     "instagram_square": ExportSettings(width=1080, height=1080, crf=20, reframe="cover"),
-    "prores_master": ExportSettings(container="mov", video_codec="prores", crf=None),
+    "prores_master": ExportSettings(container="mov", video_codec="prores", crf=None, audio_codec="pcm"),
     "webm_vp9": ExportSettings(container="webm", video_codec="vp9", crf=32),
     "av1": ExportSettings(container="mkv", video_codec="av1", crf=35),
     "hevc": ExportSettings(container="mp4", video_codec="h265", crf=24),

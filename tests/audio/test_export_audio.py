@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 
 from kijkocut import samples
+from kijkocut.audio.levels import gain_to_db
 from kijkocut.audio.loudness import integrated_loudness
+from kijkocut.audio.true_peak import true_peak
 from kijkocut.model import ProjectSettings
 from kijkocut.render.audio_mix import AudioMixer, master_bus, render_audio
 from kijkocut.render.export import export_project
-from kijkocut.render.presets import ExportSettings
+from kijkocut.render.presets import PRESETS, ExportSettings
 from tests.audio.helpers import RATE, audio_editor, place
 
 
@@ -56,8 +58,10 @@ def test_limiter_keeps_a_hot_mix_under_the_ceiling(media, tmp_path):
     assert np.abs(render_audio(project)).max() > 2
     result = export_project(project, tmp_path / "hot.mp4", ExportSettings(crf=40))
     assert result.audio_peak_db <= -1.0
+    assert result.audio_peak_db <= result.audio_true_peak_db <= -1.0 + 0.05
     decoded = decoded_audio(result.path)
     assert 20 * math.log10(np.abs(decoded).max()) < -1.0 + 0.5  # AAC may overshoot a little, never clip
+    assert gain_to_db(true_peak(decoded, RATE)) < -1.0 + 0.5
     unlimited = export_project(project, tmp_path / "clipped.mp4", ExportSettings(crf=40, limiter=False))
     assert unlimited.audio_peak_db > 6
 
@@ -71,3 +75,49 @@ def test_master_bus_leaves_a_mix_below_the_ceiling_untouched(media):
         bus = master_bus(project, mixer, 0, reference.shape[1])
         mastered = np.concatenate([bus.mix(i, 1920) for i in range(0, reference.shape[1], 1920)], axis=1)
     assert np.array_equal(mastered, reference)
+
+
+def test_export_limits_peaks_between_samples(tmp_path):
+    """A 12 kHz tone sampled 45 degrees off its crests: every sample is 3 dB below the -0.1 dBTP waveform. The
+    sample peak is under a -1 dB ceiling, the true peak is not, so the export turns it down."""
+    n = np.arange(RATE * 2)
+    tone = np.repeat((0.99 * np.sin(2 * np.pi * 12000 * n / RATE + math.pi / 4))[None, :], 2, axis=0)
+    editor = audio_editor("a1")
+    editor.project.settings = ProjectSettings(width=64, height=36, frame_rate=25)
+    place(editor, samples.write_audio(tmp_path / "tone.wav", tone.astype(np.float32), RATE), "tone", id="t",
+          start=0, duration=2)
+    assert gain_to_db(true_peak(render_audio(editor.project), RATE)) > -0.2
+    result = export_project(editor.project, tmp_path / "tone.mkv",
+                            ExportSettings(container="mkv", audio_codec="flac", crf=40))
+    assert -1.1 <= result.audio_true_peak_db <= -1.0 + 0.05
+    assert result.audio_peak_db < -3.5
+    decoded = decoded_audio(result.path)
+    assert gain_to_db(true_peak(decoded, RATE)) <= -1.0 + 0.05
+
+
+@pytest.mark.parametrize(("container", "codec", "decoder"), [("mov", "pcm", "pcm_s24le"), ("mkv", "flac", "flac"),
+                                                            ("mp4", "flac", "flac"), ("mkv", "pcm", "pcm_s24le")])
+def test_lossless_audio_is_the_mix_to_24_bits(media, tmp_path, container, codec, decoder):
+    project = small_project(media, gain_db=-4)  # peaks under the ceiling: the limiter leaves it alone
+    mix = render_audio(project)
+    result = export_project(project, tmp_path / f"master.{container}",
+                            ExportSettings(container=container, audio_codec=codec, crf=40))
+    with av.open(result.path) as container_file:
+        assert container_file.streams.audio[0].codec_context.name == decoder
+    decoded = decoded_audio(result.path)
+    assert decoded.shape == mix.shape  # sample-exact: 3 s at 48 kHz
+    assert np.abs(decoded - mix).max() <= 2.0**-23
+
+
+def test_prores_master_carries_pcm_audio(media, tmp_path):
+    result = export_project(small_project(media, gain_db=-4), tmp_path / "master.mov", PRESETS["prores_master"])
+    with av.open(result.path) as master:
+        assert master.streams.video[0].codec_context.name == "prores"
+        assert master.streams.audio[0].codec_context.name == "pcm_s24le"
+
+
+@pytest.mark.parametrize(("container", "codec"), [("mp4", "pcm"), ("webm", "aac"), ("mov", "flac"),
+                                                  ("webm", "flac")])
+def test_audio_codec_the_container_cannot_hold_is_refused(container, codec):
+    with pytest.raises(ValueError, match=f"{codec} audio cannot go in a {container} file"):
+        ExportSettings(container=container, audio_codec=codec)

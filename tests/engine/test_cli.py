@@ -1,6 +1,7 @@
 """The command line as a user runs it: the demo (the README's main job), render and probe."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -64,3 +65,16 @@ def test_errors_are_one_clear_line(tmp_path, capsys):
     project.write_text('{"schema": "kijkocut.project", "version": 1}')
     assert main(["render", str(project), "-o", str(tmp_path / "o.mp4"), "--preset", "nope"]) == 1
     assert "unknown export preset" in capsys.readouterr().err
+
+
+def test_render_a_lossless_master_reports_its_loudness(demo_output, tmp_path, capsys):
+    folder, _ = demo_output
+    out = tmp_path / "master.mkv"
+    code = main(["render", str(folder / "demo_project.json"), "-o", str(out), "--start", "0", "--end", "3", "-q",
+                 "--width", "320", "--audio-codec", "flac", "--loudness", "-16"])
+    assert code == 0
+    with av.open(str(out)) as container:
+        assert container.streams.audio[0].codec_context.name == "flac"
+    printed = capsys.readouterr().out
+    loudness = re.search(r"audio (-?[0-9.]+) LUFS, true peak (-?[0-9.]+) dBTP", printed)
+    assert float(loudness[1]) == pytest.approx(-16, abs=0.2) and float(loudness[2]) <= -1.0 + 0.05, printed

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 
 import av
 import pytest
@@ -129,6 +130,16 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
             frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
         assert len(frames) == 45  # 3 s at the project's 15 fps
         assert all(f.mean() > 20 for f in frames[::5]), "frames should show the clips, not black"
+        assert "LUFS" in finished["message"] and "dBTP" in finished["message"], finished["message"]
+
+        master = await _wait_done(client, data(await client.call_tool("export_start", {
+            "project_id": pid, "container": "mov", "audio_codec": "pcm", "loudness_lufs": -16,
+            "file_name": "trip_master"})), [])
+        assert master["state"] == "succeeded", master
+        loudness = re.search(r"audio (-?[0-9.]+) LUFS, true peak (-?[0-9.]+) dBTP", master["message"])
+        assert float(loudness[1]) == pytest.approx(-16, abs=0.2) and float(loudness[2]) <= -1.0 + 0.05
+        with av.open(str(workspace_dir / master["outputs"][0]["path"])) as container:
+            assert container.streams.audio[0].codec_context.name == "pcm_s24le"
 
         resource = await client.read_resource(output["uri"])
         assert len(base64.b64decode(resource.contents[0].blob)) == output["size_bytes"]
