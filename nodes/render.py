@@ -18,6 +18,7 @@ from .types import Timeline, category, display, node_id
 CONTAINERS = ["preset", "mp4", "mov", "mkv", "webm", "gif"]
 CODECS = ["preset", "h264", "h265", "av1", "vp9", "prores", "gif"]
 SPEEDS = ["preset", "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
+AUDIO_CODECS = ["preset", "aac", "opus", "flac", "pcm"]
 
 
 def _range(timeline: TimelineValue, start: float, end: float) -> tuple[Fraction, Fraction]:
@@ -97,7 +98,7 @@ class RenderTimeline(io.ComfyNode):
 
 
 def export_settings(preset: str, container: str, codec: str, crf: int, speed: str, width: int, height: int,
-                    start: float, end: float, audio: bool):
+                    start: float, end: float, audio: bool, audio_codec: str = "preset", loudness_lufs: float = 0.0):
     """The engine's ExportSettings: the preset, with every choice the node makes ("preset", 0, -1 mean keep)
     applied over it. Raises ValueError naming what is incompatible."""
     from pydantic import ValidationError
@@ -119,6 +120,10 @@ def export_settings(preset: str, container: str, codec: str, crf: int, speed: st
         fields["crf"] = crf
     fields.update({k: v for k, v in {"width": width, "height": height, "start": start, "end": end}.items() if v})
     fields["audio"] = fields["audio"] and audio
+    if audio_codec != "preset":
+        fields["audio_codec"] = audio_codec
+    if loudness_lufs < 0:
+        fields["loudness_lufs"] = loudness_lufs
     try:
         return ExportSettings.model_validate(fields)
     except ValidationError as exc:
@@ -153,16 +158,25 @@ class ExportTimeline(io.ComfyNode):
                 io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01),
                 io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01, tooltip="0 = the end."),
                 io.Boolean.Input("audio", default=True),
+                # Optional, so workflows saved before these inputs existed still validate.
+                io.Combo.Input("audio_codec", options=AUDIO_CODECS, default="preset", optional=True,
+                               tooltip="flac (mkv, mp4) and pcm (mov, mkv) are lossless; preset = the preset's."),
+                io.Float.Input("loudness_lufs", default=0.0, min=-70.0, max=0.0, step=0.5, optional=True,
+                               tooltip="Normalise the mix to this loudness: -14 web/social, -23 broadcast; "
+                                       "0 = as mixed. A true-peak limiter keeps it under -1 dBTP."),
             ],
-            outputs=[io.Video.Output(display_name="video"), io.String.Output(display_name="path")],
+            outputs=[io.Video.Output(display_name="video"), io.String.Output(display_name="path"),
+                     io.String.Output(display_name="summary", tooltip="frames, size, loudness and true peak")],
             is_output_node=True,
         )
 
     @classmethod
     def validate_inputs(cls, preset: str, container: str, codec: str, crf: int, speed: str, width: int,
-                        height: int, start: float, end: float, audio: bool) -> bool | str:
+                        height: int, start: float, end: float, audio: bool, audio_codec: str = "preset",
+                        loudness_lufs: float = 0.0) -> bool | str:
         try:
-            export_settings(preset, container, codec, crf, speed, width, height, start, end, audio)
+            export_settings(preset, container, codec, crf, speed, width, height, start, end, audio, audio_codec,
+                            loudness_lufs)
         except ValueError as exc:
             return str(exc)
         return True
@@ -170,13 +184,14 @@ class ExportTimeline(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, filename_prefix: str, preset: str, container: str, codec: str,
                 crf: int, speed: str, width: int, height: int, start: float, end: float,
-                audio: bool) -> io.NodeOutput:
+                audio: bool, audio_codec: str = "preset", loudness_lufs: float = 0.0) -> io.NodeOutput:
         import folder_paths
 
         from kijkocut.render.export import export_project
         from kijkocut.render.frames import output_geometry
 
-        settings = export_settings(preset, container, codec, crf, speed, width, height, start, end, audio)
+        settings = export_settings(preset, container, codec, crf, speed, width, height, start, end, audio,
+                                   audio_codec, loudness_lufs)
         first, last = _range(timeline, start, end)
         geometry = output_geometry(timeline.project, settings.width, settings.height)
         output_dir = folder_paths.get_output_directory()
@@ -186,9 +201,9 @@ class ExportTimeline(io.ComfyNode):
         path = os.path.join(full_folder, file)
         total = frame_count(last - first, settings.frame_rate or timeline.project.settings.frame_rate)
         with interruptible():
-            export_project(timeline.project, path, settings, project_dir=timeline.project_dir,
-                           progress=progress_callback(total), cancel=interrupted)
-        return io.NodeOutput(InputImpl.VideoFromFile(path), path,
+            result = export_project(timeline.project, path, settings, project_dir=timeline.project_dir,
+                                    progress=progress_callback(total), cancel=interrupted)
+        return io.NodeOutput(InputImpl.VideoFromFile(path), path, result.summary(),
                              ui=ui.PreviewVideo([ui.SavedResult(file, subfolder, io.FolderType.output)]))
 
 

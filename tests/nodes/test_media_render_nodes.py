@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from fractions import Fraction
 
 import av
@@ -140,7 +141,8 @@ def test_export_writes_a_playable_file_with_progress(mods, input_media, comfy, m
     timeline = mods.media.AddClip.execute(small_timeline(mods), red, track="V1", start=0.0, source_out=2.0).args[0]
     output = mods.render.ExportTimeline.execute(timeline, "kijkocut/test", "default", "preset", "preset", 30,
                                                 "ultrafast", 0, 0, 0.0, 0.0, True)
-    video, path = output.args
+    video, path, summary = output.args
+    assert summary.startswith("60 frames, 2.0 s, 160x90; audio ")
     assert path.startswith(str(comfy.output / "kijkocut")) and path.endswith("_00001_.mp4")
     assert output.ui.as_dict()["images"][0]["filename"] == os.path.basename(path)
     assert video.get_dimensions() == (160, 90)
@@ -158,6 +160,8 @@ def test_export_validation_and_interrupt(mods, input_media, comfy, monkeypatch):
         "default", "webm", "h264", -1, "preset", 0, 0, 0.0, 0.0, True)
     assert "unknown export preset" in mods.render.ExportTimeline.validate_inputs(
         "nope", "preset", "preset", -1, "preset", 0, 0, 0.0, 0.0, True)
+    assert "pcm audio cannot go in a mp4 file" in mods.render.ExportTimeline.validate_inputs(
+        "default", "preset", "preset", -1, "preset", 0, 0, 0.0, 0.0, True, "pcm", 0.0)
 
     def interrupt_at_third_frame(value, total, preview, node_id=None):
         if value == 3:
@@ -173,3 +177,16 @@ def test_export_validation_and_interrupt(mods, input_media, comfy, monkeypatch):
     leftovers = set(os.listdir(comfy.output / "kijkocut")) - before
     assert not [name for name in leftovers if "cancelled" in name]
     assert not model_management.processing_interrupted()  # the flag is consumed, the next run is clean
+
+
+def test_export_a_loudness_normalised_lossless_master(mods, input_media, comfy):
+    red = mods.media.LoadMedia.execute(input_media["red"]).args[0]  # carries a 440 Hz tone
+    timeline = mods.media.AddClip.execute(small_timeline(mods), red, track="V1", start=0.0, source_out=2.0).args[0]
+    output = mods.render.ExportTimeline.execute(timeline, "kijkocut/master", "default", "mov", "preset", 30,
+                                                "ultrafast", 0, 0, 0.0, 0.0, True, audio_codec="pcm",
+                                                loudness_lufs=-18.0)
+    _, path, summary = output.args
+    with av.open(path) as container:
+        assert container.streams.audio[0].codec_context.name == "pcm_s24le"
+    measured = re.search(r"audio (-?[0-9.]+) LUFS", summary)
+    assert float(measured[1]) == pytest.approx(-18.0, abs=0.2), summary
