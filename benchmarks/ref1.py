@@ -220,6 +220,25 @@ def main() -> None:
               f"{(f'{vs_moviepy / wall:.2f}x faster' if vs_moviepy and name != 'moviepy' else '-'):>14} "
               f"{rss:>8.0f} {checks['frames']:>6} {checks['seconds']:>6.2f} {('yes' if checks['audio'] else 'no'):>5}"
               f"  {psnr}{status}")
+    print_bounds(rows)
+
+
+def print_bounds(rows) -> None:
+    """What the issue's speed targets ask for beside what the floor shows any implementation can reach: the
+    floor's CPU seconds spread perfectly over every core is a wall time nothing doing that work can beat."""
+    cores = os.cpu_count() or 1
+    cells = {(d, n): (wall, cpu) for d, n, wall, cpu, *_ in rows}
+    for duration in sorted({d for d, *_ in rows}):
+        moviepy, ffmpeg, floor = (cells.get((duration, n)) for n in ("moviepy", "ffmpeg", "floor"))
+        if floor is None or (moviepy is None and ffmpeg is None):
+            continue
+        print(f"\nT={duration}: the floor takes {floor[0]:.1f} s ({floor[1]:.1f} CPU s, so at least "
+              f"{floor[1] / cores:.1f} s on {cores} cores)")
+        if ffmpeg is not None:
+            print(f"  target 1.25x the ffmpeg CLI: at most {1.25 * ffmpeg[0]:.1f} s")
+        if moviepy is not None:
+            verdict = "reachable" if floor[1] / cores <= moviepy[0] / 3 else "below the floor: unreachable"
+            print(f"  target 3x faster than MoviePy: at most {moviepy[0] / 3:.1f} s ({verdict})")
 
 
 if __name__ == "__main__":
