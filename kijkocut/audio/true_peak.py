@@ -34,7 +34,7 @@ def phase_matrix(factor: int) -> np.ndarray:
     n = np.arange(length)
     prototype = np.sinc((n - factor * HALF_SPAN) / factor) * np.kaiser(length, 5.0)
     padded = np.concatenate([prototype, np.zeros(factor * TAPS_PER_PHASE - length)])
-    # Row k of a phase multiplies input m - k: reverse the rows so the newest input comes last.
+    # Row k of the reshaped prototype multiplies input m - k; reversed, the newest input comes last.
     phases = padded.reshape(TAPS_PER_PHASE, factor)[::-1]
     return phases / phases.sum(axis=0, keepdims=True)
 
