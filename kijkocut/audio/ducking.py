@@ -8,8 +8,8 @@ over between chunks, so the result is the same sample for sample however the mix
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
 
+from kijkocut.audio.iir import BiquadCascade
 from kijkocut.model import Ducking
 
 DETECTOR = 0.01  # seconds: level follows syllables, ignores single waveform cycles
@@ -24,12 +24,13 @@ class Ducker:
         self.down_step = (-ducking.amount_db / float(ducking.attack * rate)) if ducking.attack else np.inf
         self.up_step = (-ducking.amount_db / float(ducking.release * rate)) if ducking.release else np.inf
         self.hold = round(HOLD * rate)
-        coefficient = np.exp(-1 / (DETECTOR * rate))
-        self._detector = ([1 - coefficient], [1, -coefficient])
+        self._rate = rate
         self.reset()
 
     def reset(self) -> None:
-        self._detector_state = np.zeros(1)
+        # One-pole smoothing of the voice's power: level[n] = (1 - c) power[n] + c level[n - 1].
+        coefficient = float(np.exp(-1 / (DETECTOR * self._rate)))
+        self._detector = BiquadCascade([(1 - coefficient, 0, 0, 1, -coefficient, 0)], self._rate, 1)
         self._since_active = self.hold + 1  # samples since the voice was last above the threshold
         self._gain_db = 0.0
 
@@ -37,7 +38,7 @@ class Ducker:
         """Linear gains (n,) for the ducked track over the chunk that `sidechain` (channels, n) covers."""
         n = sidechain.shape[1]
         power = np.mean(sidechain.astype(np.float64) ** 2, axis=0)
-        level, self._detector_state = lfilter(*self._detector, power, zi=self._detector_state)
+        level = self._detector.process(power[None, :])[0]
         index = np.arange(n)
         last_active = np.maximum.accumulate(np.where(level > self.threshold_power, index, -self._since_active))
         ducked = index - last_active <= self.hold

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d
 
 from kijkocut.audio.levels import db_to_gain
 from kijkocut.audio.true_peak import TruePeakDetector
@@ -84,6 +83,12 @@ class PeakLimiter:
 
 
 def _window_min(values: np.ndarray, size: int) -> np.ndarray:
-    """min(values[i : i + size]) for every full window."""
-    centre = minimum_filter1d(values, size)
-    return centre[size // 2 : size // 2 + values.size - size + 1]
+    """min(values[i : i + size]) for every full window, in three passes whatever the size (van Herk /
+    Gil-Werman): a window as long as a block spans the tail of one block and the head of the next."""
+    count = values.size - size + 1
+    if count <= 0:
+        return np.empty(0)
+    blocks = np.concatenate([values, np.full(-values.size % size, np.inf)]).reshape(-1, size)
+    head = np.minimum.accumulate(blocks, axis=1).ravel()  # min from the block's start to here
+    tail = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()  # min from here to the block's end
+    return np.minimum(tail[:count], head[size - 1 : size - 1 + count])

@@ -11,8 +11,8 @@ from array import array
 from functools import lru_cache
 
 import numpy as np
-from scipy.signal import sosfilt
 
+from kijkocut.audio.iir import BiquadCascade
 from kijkocut.audio.levels import gain_to_db
 
 ABSOLUTE_GATE = -70.0  # LUFS
@@ -51,8 +51,7 @@ class LoudnessMeter:
     def __init__(self, rate: int, channels: int):
         self.rate = rate
         self.step = round(rate / 10)
-        self._sos = k_weighting(rate)
-        self._state = np.zeros((self._sos.shape[0], channels, 2))
+        self._k_filter = BiquadCascade(k_weighting(rate), rate, channels)
         self._step_energy = array("d")  # sum over channels of squared K-weighted samples, per 100 ms step
         self._pending = 0.0  # energy of the step being filled
         self._pending_count = 0
@@ -64,7 +63,7 @@ class LoudnessMeter:
             return
         self.samples += chunk.shape[1]
         self.peak = max(self.peak, float(np.abs(chunk).max()))
-        weighted, self._state = sosfilt(self._sos, chunk.astype(np.float64), axis=1, zi=self._state)
+        weighted = self._k_filter.process(chunk)
         energy = np.einsum("cn,cn->n", weighted, weighted)
         head = min(self.step - self._pending_count, energy.size)
         self._pending += float(energy[:head].sum())

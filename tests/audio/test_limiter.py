@@ -78,3 +78,13 @@ def test_master_bus_hides_the_latency():
     reference = limiter.process(np.concatenate([signal, np.zeros((2, latency), np.float32)], axis=1))
     assert np.allclose(out, reference[:, latency:], atol=1e-6)
     assert np.abs(out).max() <= db_to_gain(-1)
+
+
+def test_window_min_matches_brute_force():
+    from kijkocut.audio.limiter import _window_min
+
+    rng = np.random.default_rng(5)
+    for length, size in ((1, 1), (10, 1), (10, 3), (241, 241), (1000, 241), (1001, 240), (5, 9)):
+        values = rng.random(length)
+        expected = np.array([values[i : i + size].min() for i in range(length - size + 1)])
+        assert np.array_equal(_window_min(values, size), expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -32,10 +33,18 @@ assert not heavy, heavy
     assert result.returncode == 0, result.stderr
 
 
-def test_requirements_never_pin_torch():
+def test_requirements_mirror_the_core_dependencies_without_torch():
+    """ComfyUI-Manager installs requirements.txt: the engine's own dependencies, and never torch."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    def name(requirement: str) -> str:
+        return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower()
+
     lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
-    names = {line.split(">")[0].split("=")[0].split("<")[0].strip().lower() for line in lines if line}
-    assert names == {"av", "numpy", "pillow", "pydantic", "platformdirs", "scipy"}
+    listed = {name(line) for line in lines if line}
+    core = {name(dep) for dep in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    assert listed == core and "av" in listed
+    assert not listed & {"torch", "torchvision", "torchaudio"}
 
 
 def test_memory_plan_refuses_with_a_range_that_fits(pack):
