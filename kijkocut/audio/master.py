@@ -1,6 +1,6 @@
 """The master bus of an export: a gain (loudness normalisation), then the true-peak limiter, with loudness and
-true-peak meters on what comes out. It reads from any source with `mix(first, count)` and offers the same call, hiding the limiter's
-look-ahead: sample i out is sample i in."""
+true-peak meters on what comes out. It reads from any source with `mix(first, count)` and offers the same call,
+hiding the limiter's look-ahead: sample i out is sample i in."""
 
 from __future__ import annotations
 
