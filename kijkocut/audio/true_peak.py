@@ -13,8 +13,6 @@ from functools import lru_cache
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from kijkocut.audio.levels import gain_to_db
-
 HALF_SPAN = 6  # input samples the interpolator reaches on each side: 49 taps at 4x
 TAPS_PER_PHASE = 2 * HALF_SPAN + 1
 
@@ -83,10 +81,6 @@ class TruePeakMeter:
         """The true peak once the stream has ended: the filter's tail flushed with the silence after it."""
         self.add(np.zeros((self._channels, self._detector.delay + 1)))
         return self.peak
-
-    @property
-    def peak_db(self) -> float:
-        return gain_to_db(self.peak)
 
 
 def true_peak(samples: np.ndarray, rate: int) -> float:
