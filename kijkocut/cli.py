@@ -76,6 +76,8 @@ def _cmd_probe(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kijkocut.render.presets import AUDIO_ENCODERS
+
     parser = argparse.ArgumentParser(prog="kijkocut", description="KijkoCut video editor engine")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--fps", help="output frame rate, e.g. 30 or 30000/1001")
     render.add_argument("--start", help="range start in seconds")
     render.add_argument("--end", help="range end in seconds")
-    render.add_argument("--audio-codec", choices=["aac", "opus", "flac", "pcm"],
+    render.add_argument("--audio-codec", choices=list(AUDIO_ENCODERS),
                         help="audio codec (flac and pcm are lossless); default: the container's usual")
     render.add_argument("--loudness", type=float, metavar="LUFS",
                         help="normalise the mix to this integrated loudness, e.g. -14 (web) or -23 (broadcast)")

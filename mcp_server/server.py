@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import TRANSITION_KINDS, TextAnimationKind, TransitionKind
 from kijkocut.project_io import project_to_json
-from kijkocut.render.presets import PRESETS
+from kijkocut.render.presets import AUDIO_ENCODERS, PRESETS, AudioCodec
 from mcp_server import editing, effects, interchange, media, prompts, renders
 from mcp_server.errors import ServiceError
 from mcp_server.schemas import (
@@ -662,8 +662,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         limiter_ceiling_db: Annotated[float | None, Field(ge=-20, le=0), WithJsonSchema({"type": "number"}),
                                       Field(description="true-peak limiter ceiling in dBTP; omit for the "
                                                         "default (-1)")] = None,
-        audio_codec: Annotated[Literal["aac", "opus", "flac", "pcm"] | None,
-                               WithJsonSchema({"type": "string", "enum": ["aac", "opus", "flac", "pcm"]}),
+        audio_codec: Annotated[AudioCodec | None, WithJsonSchema({"type": "string", "enum": list(AUDIO_ENCODERS)}),
                                Field(description="audio codec; flac (mkv, mp4) and pcm (mov, mkv) are lossless; "
                                                  "omit for the preset's")] = None,
     ) -> Annotated[CallToolResult, JobView]:

@@ -18,7 +18,6 @@ from .types import Timeline, category, display, node_id
 CONTAINERS = ["preset", "mp4", "mov", "mkv", "webm", "gif"]
 CODECS = ["preset", "h264", "h265", "av1", "vp9", "prores", "gif"]
 SPEEDS = ["preset", "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
-AUDIO_CODECS = ["preset", "aac", "opus", "flac", "pcm"]
 
 
 def _range(timeline: TimelineValue, start: float, end: float) -> tuple[Fraction, Fraction]:
@@ -130,6 +129,12 @@ def export_settings(preset: str, container: str, codec: str, crf: int, speed: st
         raise ValueError(describe_validation_error(exc)) from None
 
 
+def _audio_codec_names() -> list[str]:
+    from kijkocut.render.presets import AUDIO_ENCODERS
+
+    return list(AUDIO_ENCODERS)
+
+
 def _preset_names() -> list[str]:
     from kijkocut.render.presets import PRESETS
 
@@ -159,7 +164,8 @@ class ExportTimeline(io.ComfyNode):
                 io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01, tooltip="0 = the end."),
                 io.Boolean.Input("audio", default=True),
                 # Optional, so workflows saved before these inputs existed still validate.
-                io.Combo.Input("audio_codec", options=AUDIO_CODECS, default="preset", optional=True,
+                io.Combo.Input("audio_codec", options=["preset", *_audio_codec_names()], default="preset",
+                               optional=True,
                                tooltip="flac (mkv, mp4) and pcm (mov, mkv) are lossless; preset = the preset's."),
                 io.Float.Input("loudness_lufs", default=0.0, min=-70.0, max=0.0, step=0.5, optional=True,
                                tooltip="Normalise the mix to this loudness: -14 web/social, -23 broadcast; "

@@ -25,12 +25,13 @@ class Ducker:
         self.up_step = (-ducking.amount_db / float(ducking.release * rate)) if ducking.release else np.inf
         self.hold = round(HOLD * rate)
         self._rate = rate
+        # One-pole smoothing of the voice's power: level[n] = (1 - c) power[n] + c level[n - 1].
+        coefficient = float(np.exp(-1 / (DETECTOR * rate)))
+        self._smoothing = (1 - coefficient, 0, 0, 1, -coefficient, 0)
         self.reset()
 
     def reset(self) -> None:
-        # One-pole smoothing of the voice's power: level[n] = (1 - c) power[n] + c level[n - 1].
-        coefficient = float(np.exp(-1 / (DETECTOR * self._rate)))
-        self._detector = BiquadCascade([(1 - coefficient, 0, 0, 1, -coefficient, 0)], self._rate, 1)
+        self._detector = BiquadCascade([self._smoothing], self._rate, 1)  # a fresh filter: no state carried
         self._since_active = self.hold + 1  # samples since the voice was last above the threshold
         self._gain_db = 0.0
 

@@ -107,7 +107,6 @@ class Canvas:
             _mix_into(region[band], source[band], level if cover is None else _alpha_weights(cover[band], level))
 
 
-
 def _alpha_weights(alpha: np.ndarray, level: int) -> np.ndarray:
     """Per-pixel weights 0..256 from 8-bit alpha scaled by an opacity level 0..256."""
     weight = alpha.astype(np.uint16)

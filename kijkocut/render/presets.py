@@ -61,14 +61,9 @@ class ExportSettings(BaseModel):
 
     @model_validator(mode="after")
     def _compatible(self) -> ExportSettings:
-        codec = self.codec
-        if self.container not in VIDEO_ENCODERS[codec][2]:
-            raise ValueError(f"{codec} video cannot go in a {self.container} file "
-                             f"(use {', '.join(VIDEO_ENCODERS[codec][2])})")
-        audio_codec = self.audio_codec_name
-        if audio_codec is not None and self.container not in AUDIO_ENCODERS[audio_codec][1]:
-            raise ValueError(f"{audio_codec} audio cannot go in a {self.container} file "
-                             f"(use {', '.join(AUDIO_ENCODERS[audio_codec][1])})")
+        _check_fits(self.container, "video", self.codec, VIDEO_ENCODERS[self.codec][2])
+        if self.audio_codec_name is not None:
+            _check_fits(self.container, "audio", self.audio_codec_name, AUDIO_ENCODERS[self.audio_codec_name][1])
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValueError("end must be after start")
         return self
@@ -81,6 +76,11 @@ class ExportSettings(BaseModel):
     def audio_codec_name(self) -> str | None:
         """The audio codec the file gets; None for containers without audio (GIF)."""
         return self.audio_codec or DEFAULT_AUDIO_CODEC.get(self.container)
+
+
+def _check_fits(container: str, kind: str, codec: str, containers: tuple[str, ...]) -> None:
+    if container not in containers:
+        raise ValueError(f"{codec} {kind} cannot go in a {container} file (use {', '.join(containers)})")
 
 
 PRESETS: dict[str, ExportSettings] = {
