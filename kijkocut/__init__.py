@@ -1,4 +1,8 @@
 """KijkoCut timeline engine: a frame-exact multi-track project model, edit operations, media I/O and a
 streaming renderer. The engine knows nothing of ComfyUI, MCP or agents; they all read and edit this model."""
 
+from kijkocut.privacy import disable_third_party_telemetry
+
 __version__ = "0.1.0"
+
+disable_third_party_telemetry()
