@@ -1,0 +1,251 @@
+"""Projects in a projects folder: create, list, open, rename, duplicate, delete; every edit under a lock, saved
+atomically, numbered by revision and published on the change feed.
+
+Locking has two levels. Threads of one process share a re-entrant lock per project; processes (an MCP server
+and a ComfyUI server on one projects folder) take an advisory `flock` on the project's lock file for each
+read-modify-write, and re-read the file when it changed on disk, so neither overwrites the other's edit. A
+caller that states the revision its edit was made on gets a ConflictError when the project moved on meanwhile.
+Waiting for a lock is bounded: one long request cannot hang every other client."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kijkocut.edit import Editor
+from kijkocut.edit.commands import Batch, Command, RenameProject
+from kijkocut.edit.editor import EditResult
+from kijkocut.errors import KijkoCutError
+from kijkocut.model import Project, ProjectSettings, new_id
+from kijkocut.project_io import atomic_write_bytes, load_project
+from kijkocut.service.errors import BusyError, ConflictError, NotFoundError, ServiceError
+from kijkocut.service.feed import ChangeEvent, ChangeFeed
+
+try:
+    import fcntl
+except ImportError:  # Windows: threads are still serialised; processes rely on the revision check alone
+    fcntl = None  # type: ignore[assignment]
+
+PROJECT_FILE = "project.json"
+LOCK_FILE = ".lock"
+DEFAULT_LOCK_TIMEOUT = 30.0
+_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+# What an edit is built from: commands, or a function of the current project that returns them.
+Edit = Sequence[Command] | Callable[[Project], Sequence[Command]]
+
+
+@dataclass
+class _Cached:
+    project: Project
+    stamp: tuple[int, int, int]  # (inode, mtime_ns, size) of the file it came from: every save is a new inode
+
+
+class ProjectStore:
+    def __init__(self, root: str | os.PathLike[str], *, feed: ChangeFeed | None = None,
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+        self.root = Path(os.path.realpath(root))
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.feed = feed or ChangeFeed()
+        self.lock_timeout = lock_timeout
+        self._cache: dict[str, _Cached] = {}
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    # --- paths and locks ----------------------------------------------------------------------------------
+
+    def directory(self, project_id: str) -> Path:
+        if not isinstance(project_id, str) or not _ID.match(project_id):
+            raise NotFoundError(f"unknown project {project_id!r} (project ids look like 'prj_0123456789')")
+        return self.root / project_id
+
+    def file(self, project_id: str) -> Path:
+        return self.directory(project_id) / PROJECT_FILE
+
+    def _thread_lock(self, project_id: str) -> threading.RLock:
+        with self._guard:
+            return self._locks.setdefault(project_id, threading.RLock())
+
+    @contextmanager
+    def locked(self, project_id: str) -> Iterator[None]:
+        """The project to this thread and this process alone, waiting at most `lock_timeout` seconds."""
+        lock = self._thread_lock(project_id)
+        deadline = time.monotonic() + self.lock_timeout
+        if not lock.acquire(timeout=self.lock_timeout):
+            raise BusyError(f"project {project_id} is busy with another request; try again in a moment")
+        try:
+            with self._process_lock(project_id, deadline):
+                yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def _process_lock(self, project_id: str, deadline: float) -> Iterator[None]:
+        directory = self.directory(project_id)
+        if fcntl is None or not directory.is_dir():
+            yield
+            return
+        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise BusyError(f"project {project_id} is being edited by another program; try again "
+                                        f"in a moment") from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    def get(self, project_id: str) -> Project:
+        """The current project: a shared, cached object, re-read when the file changed on disk. Callers that
+        mutate it must hold `locked`; readers that keep it past the lock take `snapshot`."""
+        path = self.file(project_id)
+        with self._thread_lock(project_id):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                self._cache.pop(project_id, None)
+                raise NotFoundError(f"unknown project {project_id!r}; the project list shows the existing ones") from None
+            stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            cached = self._cache.get(project_id)
+            if cached is None or cached.stamp != stamp:
+                try:
+                    project = load_project(path)
+                except KijkoCutError as exc:
+                    raise ServiceError(f"project {project_id} cannot be opened: {exc}") from None
+                cached = self._cache[project_id] = _Cached(project, stamp)
+            return cached.project
+
+    def snapshot(self, project_id: str) -> Project:
+        """A private deep copy, for renders and views that outlive the lock."""
+        with self._thread_lock(project_id):
+            return self.get(project_id).model_copy(deep=True)
+
+    def list(self) -> list[Project]:
+        projects = []
+        for directory in sorted(self.root.iterdir()):
+            if _ID.match(directory.name) and (directory / PROJECT_FILE).is_file():
+                try:
+                    projects.append(self.get(directory.name))
+                except ServiceError:
+                    continue  # a broken file must not hide the others; opening it names the problem
+        return projects
+
+    # --- whole projects -----------------------------------------------------------------------------------
+
+    def _save(self, project: Project) -> None:
+        path = self.file(project.id)
+        # pydantic's Rust serializer: json.dumps with indent falls back to the pure-Python encoder, which
+        # dominated the cost of every edit on a long history.
+        try:
+            atomic_write_bytes(path, project.model_dump_json(by_alias=True, indent=2).encode("utf-8"))
+        except BaseException:
+            self._cache.pop(project.id, None)  # the edit applied in memory only: re-read the file next time
+            raise
+        stat = path.stat()
+        self._cache[project.id] = _Cached(project, (stat.st_ino, stat.st_mtime_ns, stat.st_size))
+
+    def create(self, name: str = "Untitled", settings: ProjectSettings | None = None, *,
+               origin: str = "") -> Project:
+        return self.adopt(Project(name=name, settings=settings or ProjectSettings()), origin=origin)
+
+    def adopt(self, project: Project, *, origin: str = "") -> Project:
+        """Store a project built elsewhere (an imported timeline, a duplicate) under its id, which must be new."""
+        directory = self.directory(project.id)
+        try:
+            directory.mkdir(parents=True, exist_ok=False)
+        except FileExistsError:
+            raise ServiceError(f"project {project.id} already exists") from None
+        with self.locked(project.id):
+            self._save(project)
+        self.feed.publish(ChangeEvent(project_id=project.id, revision=project.revision, kind="created",
+                                      label=f"Create {project.name}", origin=origin))
+        return project
+
+    def duplicate(self, project_id: str, name: str | None = None, *, origin: str = "") -> Project:
+        copy = self.snapshot(project_id)
+        copy = copy.model_copy(update={"id": new_id("prj"), "name": name or f"{copy.name} copy"})
+        return self.adopt(copy, origin=origin)
+
+    def rename(self, project_id: str, name: str, *, base_revision: int | None = None,
+               origin: str = "") -> EditResult:
+        return self.apply(project_id, [RenameProject(name=name)], base_revision=base_revision, origin=origin)
+
+    def delete(self, project_id: str, *, origin: str = "") -> None:
+        directory = self.directory(project_id)
+        with self.locked(project_id):
+            if not (directory / PROJECT_FILE).exists():
+                raise NotFoundError(f"unknown project {project_id!r}")
+            revision = self.get(project_id).revision
+            shutil.rmtree(directory)
+            self._cache.pop(project_id, None)
+        self.feed.publish(ChangeEvent(project_id=project_id, revision=revision, kind="deleted",
+                                      label="Delete project", origin=origin))
+
+    # --- edits --------------------------------------------------------------------------------------------
+
+    def _check_base(self, project: Project, base_revision: int | None) -> None:
+        if base_revision is not None and base_revision != project.revision:
+            raise ConflictError(project.id, base_revision, project.revision)
+
+    def apply(self, project_id: str, edit: Edit, *, title: str | None = None, base_revision: int | None = None,
+              origin: str = "") -> EditResult:
+        """Apply an edit as ONE undo step (several commands become a Batch), save it and publish it. A
+        failing command leaves the project and its file untouched."""
+        with self.locked(project_id):
+            project = self.get(project_id)
+            self._check_base(project, base_revision)
+            commands = list(edit(project) if callable(edit) else edit)
+            if not commands:
+                raise ServiceError("nothing to do: the request names no change")
+            command = commands[0] if len(commands) == 1 and title is None else Batch(
+                title=title or " + ".join(c.label() for c in commands), commands=commands)
+            result = Editor(project).apply(command)
+            if result.changes:
+                self._save(project)
+        if result.changes:
+            self._publish(project_id, "edit", result, origin)
+        return result
+
+    def undo(self, project_id: str, *, base_revision: int | None = None, origin: str = "") -> EditResult:
+        return self._history_step(project_id, "undo", base_revision, origin)
+
+    def redo(self, project_id: str, *, base_revision: int | None = None, origin: str = "") -> EditResult:
+        return self._history_step(project_id, "redo", base_revision, origin)
+
+    def _history_step(self, project_id: str, kind: str, base_revision: int | None, origin: str) -> EditResult:
+        with self.locked(project_id):
+            project = self.get(project_id)
+            self._check_base(project, base_revision)
+            editor = Editor(project)
+            result = editor.undo() if kind == "undo" else editor.redo()
+            self._save(project)
+        self._publish(project_id, kind, result, origin)
+        return result
+
+    def replace(self, project: Project, *, base_revision: int | None = None, origin: str = "") -> Project:
+        """Save a whole project over the stored one (a project edited elsewhere, e.g. in a ComfyUI graph),
+        refusing when the stored one moved past `base_revision`."""
+        with self.locked(project.id):
+            self._check_base(self.get(project.id), base_revision)
+            self._save(project)
+        self.feed.publish(ChangeEvent(project_id=project.id, revision=project.revision, kind="replaced",
+                                      label="Replace project", origin=origin))
+        return project
+
+    def _publish(self, project_id: str, kind: str, result: EditResult, origin: str) -> None:
+        self.feed.publish(ChangeEvent(project_id=project_id, revision=result.revision, kind=kind,  # type: ignore[arg-type]
+                                      label=result.label, origin=origin, changes=result.changes))
