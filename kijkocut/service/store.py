@@ -209,8 +209,8 @@ class ProjectStore:
             project = self.get(project_id)
             self._check_base(project, base_revision)
             commands = list(edit(project) if callable(edit) else edit)
-            if not commands:
-                raise ServiceError("nothing to do: the request names no change")
+            if not commands:  # already as asked: nothing to save or publish
+                return EditResult(title or "No change", project.revision, [])
             command = commands[0] if len(commands) == 1 and title is None else Batch(
                 title=title or " + ".join(c.label() for c in commands), commands=commands)
             result = Editor(project).apply(command)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from kijkocut.service.errors import ServiceError
 from kijkocut.timebase import snap_to_frame, to_fraction
@@ -69,3 +71,18 @@ def _timecode(code: re.Match[str], value: str, frame_rate: Fraction, what: str) 
         total_minutes = whole // 60
         frames -= nominal // 15 * (total_minutes - total_minutes // 10)
     return Fraction(frames) / frame_rate
+
+
+def _time_text(value: Any) -> Any:
+    """Numbers become their shortest text (0.1 stays exactly 1/10); text passes through for `parse_time`."""
+    if isinstance(value, bool):
+        raise ValueError("expected a time, got a boolean")
+    if isinstance(value, (int, float, Fraction)):
+        return str(value) if not isinstance(value, float) else repr(value)
+    return value
+
+
+# A time as an action parameter: a number of seconds or any notation `parse_time` reads. Its schema is a plain
+# string (models that only know flat schemas, such as Gemini's, keep it), and numbers are accepted too.
+TimeArg = Annotated[str, BeforeValidator(_time_text), Field(max_length=40),
+                    WithJsonSchema({"type": "string", "description": TIME_HELP})]

@@ -1,0 +1,180 @@
+"""User actions, declared once. Like Blender's operators and VS Code's commands: each action has a name, a
+label, typed parameters (a pydantic model whose field descriptions are the help text), what it needs and what
+it changes, and a `build` that turns the parameters into engine commands against the current project. Every
+front end reaches the same declaration: MCP tools, HTTP routes, CLI subcommands, ComfyUI nodes and the
+assistant's tools are derived from `ACTIONS`, never re-declared.
+
+Applying an action is one undo step, whatever number of commands it builds (the track a clip needed and the
+clip are undone together), and a failing step leaves the project as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kijkocut.edit import Editor
+from kijkocut.edit.commands import Batch, Command
+from kijkocut.edit.editor import EditResult
+from kijkocut.model import Project
+from kijkocut.project_io import describe_validation_error
+from kijkocut.service.errors import NotFoundError, ServiceError
+from kijkocut.service.store import ProjectStore
+
+
+class Params(BaseModel):
+    """Base of every action's parameters: unknown names are errors, so a typo is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+P = TypeVar("P", bound=Params)
+
+
+@dataclass
+class ActionContext:
+    """What an action may need beyond the project: how to turn a path a client named into a confined real
+    path (each front end has its own allowed folders), and the folder relative media paths resolve against."""
+
+    resolve_path: Callable[[str], Path] | None = None
+    project_dir: Path | None = None
+    prepared: Any = None  # what the action's `prepare` step returned
+
+    def path(self, user_path: str) -> Path:
+        if self.resolve_path is None:
+            raise ServiceError("this front end cannot open files")
+        return self.resolve_path(user_path)
+
+
+@dataclass
+class Plan:
+    """The commands an action builds, and the ids it created for the caller to refer to."""
+
+    commands: list[Command]
+    created: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Action(Generic[P]):
+    name: str
+    label: str
+    params: type[P]
+    build: Callable[[Project, P, ActionContext], Plan | list[Command]]
+    needs: str = ""
+    changes: str = ""
+    # Slow I/O (probing media files) done before the project's lock is taken; its result goes to `build`
+    # as `ctx.prepared`.
+    prepare: Callable[[P, ActionContext], Any] | None = None
+
+    @property
+    def description(self) -> str:
+        return " ".join((self.build.__doc__ or self.label).split())
+
+    def parse(self, params: P | dict[str, Any]) -> P:
+        if isinstance(params, self.params):
+            return params
+        try:
+            return self.params.model_validate(params)
+        except ValidationError as exc:
+            raise ServiceError(f"{self.name}: {describe_validation_error(exc)}") from None
+
+
+ACTIONS: dict[str, Action[Any]] = {}
+
+
+def action(name: str, label: str, params: type[P], *, needs: str = "", changes: str = "",
+           prepare: Callable[[P, ActionContext], Any] | None = None
+           ) -> Callable[[Callable[[Project, P, ActionContext], Plan | list[Command]]], Action[P]]:
+    """Declare a user action; the decorated function is its `build`, its docstring the description."""
+    def register(build: Callable[[Project, P, ActionContext], Plan | list[Command]]) -> Action[P]:
+        if name in ACTIONS:
+            raise ValueError(f"action {name!r} is declared twice")
+        declared = Action(name=name, label=label, params=params, build=build, needs=needs, changes=changes,
+                          prepare=prepare)
+        ACTIONS[name] = declared
+        return declared
+    return register
+
+
+def get_action(name: str) -> Action[Any]:
+    _load_declarations()
+    try:
+        return ACTIONS[name]
+    except KeyError:
+        raise NotFoundError(f"unknown action {name!r}; known actions: {', '.join(sorted(ACTIONS))}") from None
+
+
+def all_actions() -> dict[str, Action[Any]]:
+    _load_declarations()
+    return dict(ACTIONS)
+
+
+def _load_declarations() -> None:
+    # The declaring modules register themselves on import; imported here so any caller sees all of them.
+    from kijkocut.service import editing, effects, media  # noqa: F401
+
+
+@dataclass
+class ActionOutcome:
+    """What an applied action did: the engine's result (label, revision, entity changes), the ids the action
+    created, and the project after it."""
+
+    action: str
+    result: EditResult
+    created: dict[str, Any]
+    project: Project
+
+
+def _plan(declared: Action[Any], project: Project, params: Params, ctx: ActionContext) -> Plan:
+    try:
+        built = declared.build(project, params, ctx)
+    except KeyError as exc:  # a look-up in the project model: name it as the client's error
+        raise NotFoundError(str(exc.args[0]) if exc.args else "not found") from None
+    return built if isinstance(built, Plan) else Plan(list(built))
+
+
+def _one_step(plan: Plan) -> Command:
+    if len(plan.commands) == 1 and plan.title is None:
+        return plan.commands[0]
+    return Batch(title=plan.title or " + ".join(c.label() for c in plan.commands), commands=plan.commands)
+
+
+def _prepared(declared: Action[Any], params: Params, ctx: ActionContext) -> ActionContext:
+    if declared.prepare is None:
+        return ctx
+    return ActionContext(resolve_path=ctx.resolve_path, project_dir=ctx.project_dir,
+                         prepared=declared.prepare(params, ctx))
+
+
+def apply_action(project: Project, name: str, params: Params | dict[str, Any],
+                 ctx: ActionContext | None = None) -> ActionOutcome:
+    """Apply an action to a project in memory (a ComfyUI node's timeline value): one history entry."""
+    declared = get_action(name)
+    parsed = declared.parse(params)
+    ctx = _prepared(declared, parsed, ctx or ActionContext())
+    plan = _plan(declared, project, parsed, ctx)
+    if not plan.commands:  # already as asked (media imported before): nothing to record
+        return ActionOutcome(name, EditResult(declared.label, project.revision, []), plan.created, project)
+    result = Editor(project).apply(_one_step(plan))
+    return ActionOutcome(name, result, plan.created, project)
+
+
+def run_action(store: ProjectStore, project_id: str, name: str, params: Params | dict[str, Any], *,
+               ctx: ActionContext | None = None, base_revision: int | None = None,
+               origin: str = "") -> ActionOutcome:
+    """Apply an action to a stored project under its lock, save it and publish the change."""
+    declared = get_action(name)
+    parsed = declared.parse(params)
+    ctx = _prepared(declared, parsed, ctx or ActionContext(project_dir=store.directory(project_id)))
+    plans: list[Plan] = []
+
+    def build(project: Project) -> list[Command]:
+        plans.append(_plan(declared, project, parsed, ctx))
+        return [_one_step(plans[-1])] if plans[-1].commands else []
+
+    result = store.apply(project_id, build, base_revision=base_revision, origin=origin)
+    return ActionOutcome(name, result, plans[-1].created, store.get(project_id))

@@ -1,0 +1,445 @@
+"""Timeline actions: tracks, clips, titles, adjustment layers, moving, trimming, splitting, deleting,
+transitions, properties, speed, freeze frames, detached audio and markers. Each is declared once (see
+`actions`); times accept every notation of `times` and land on the project's frame grid."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, create_model
+
+from kijkocut.edit.commands import (
+    AddElement,
+    AddMarker,
+    AddTrack,
+    AddTransition,
+    Command,
+    DetachAudio,
+    FreezeFrame,
+    MoveElement,
+    RemoveElement,
+    RemoveMarker,
+    RippleDelete,
+    SetProperties,
+    SetSpeed,
+    Split,
+    Trim,
+    UpdateTrack,
+    UpdateTransition,
+)
+from kijkocut.model import (
+    AdjustmentElement,
+    Alignment,
+    ClipElement,
+    Ducking,
+    Project,
+    TextElement,
+    TextStyle,
+    TrackKind,
+    TransitionKind,
+    new_id,
+)
+from kijkocut.service import lookup
+from kijkocut.service.actions import ActionContext, Params, Plan, action
+from kijkocut.service.errors import ServiceError
+from kijkocut.service.times import TimeArg, parse_duration, parse_time
+
+PlaceMode = Literal["overwrite", "insert", "strict"]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+MAX_NESTING = 8  # property values are small objects ({"x": 3}); deeper ones are a mistake or an attack
+
+MODE_HELP = "overwrite what is there, insert (push later elements right) or strict (fail on overlap)"
+
+
+def _time(project: Project, value: str, what: str) -> Fraction:
+    return parse_time(value, project.settings.frame_rate, what=what)
+
+
+def _length(project: Project, value: str, what: str = "duration") -> Fraction:
+    return parse_duration(value, project.settings.frame_rate, what=what)
+
+
+# --- tracks -----------------------------------------------------------------------------------------------
+
+
+class AddTrackParams(Params):
+    kind: TrackKind = Field(description="overlay = picture-in-picture layer above video; adjustment = holds "
+                                        "adjustment layers whose effects change everything beneath")
+    name: str = Field("", max_length=120)
+    track_id: Id | None = Field(None, description="an id to refer to the track by (e.g. 'V2'); omit for a new one")
+
+
+@action("add_track", "Add track", AddTrackParams, changes="adds a track on top of the others")
+def add_track(project: Project, p: AddTrackParams, ctx: ActionContext) -> Plan:
+    """Add a track on top of the others. Adding a clip or a title creates a fitting track when none exists."""
+    command = AddTrack(kind=p.kind, name=p.name, track_id=p.track_id or new_id("trk"))
+    return Plan([command], created={"track_id": command.track_id or ""})
+
+
+class UpdateTrackParams(Params):
+    track_id: Id
+    name: str | None = Field(None, max_length=120)
+    muted: bool | None = None
+    solo: bool | None = None
+    hidden: bool | None = None
+    locked: bool | None = None
+    ducking_under_track_id: Id | None = Field(None, description="duck this track while that (voice) track "
+                                                                "is audible")
+    ducking_amount_db: float = Field(-12.0, ge=-60, le=0)
+    ducking_off: bool = False
+
+
+@action("update_track", "Change track", UpdateTrackParams, needs="an existing track",
+        changes="the track's name, mute, solo, hidden, lock or ducking")
+def update_track(project: Project, p: UpdateTrackParams, ctx: ActionContext) -> list[Command]:
+    """Rename, mute, solo, hide or lock a track, or duck it under a voice track."""
+    lookup.find_track(project, p.track_id)
+    changes: dict[str, Any] = {name: getattr(p, name) for name in ("name", "muted", "solo", "hidden", "locked")
+                               if getattr(p, name) is not None}
+    if p.ducking_under_track_id is not None:
+        if p.ducking_off:
+            raise ServiceError("give ducking_under_track_id or ducking_off, not both")
+        lookup.find_track(project, p.ducking_under_track_id)
+        changes["ducking"] = Ducking(under_track_id=p.ducking_under_track_id, amount_db=p.ducking_amount_db)
+    if not changes and not p.ducking_off:
+        raise ServiceError("nothing to change: give name, muted, solo, hidden, locked, ducking_under_track_id or "
+                           "ducking_off")
+    return [UpdateTrack(track_id=p.track_id, clear_ducking=p.ducking_off, **changes)]
+
+
+# --- clips, titles, adjustment layers -----------------------------------------------------------------------
+
+
+class AddClipParams(Params):
+    media_id: Id = Field(description="from the project's media pool (import media first)")
+    track_id: Id | None = Field(None, description="omit: the first video track (audio track for audio files), "
+                                                  "created if needed")
+    start: TimeArg | None = Field(None, description="timeline position; omit to append after the last element "
+                                                    "of the track (or after `after_element_id`)")
+    after_element_id: Id | None = Field(None, description="place the clip right after this element")
+    source_in: TimeArg = Field("0", description="media time where the clip starts")
+    duration: TimeArg | None = Field(None, description="length; omit for the rest of the media (5 s for images)")
+    mode: PlaceMode = Field("overwrite", description=MODE_HELP)
+    new_track: bool = Field(False, description="put the clip on a new track on top (picture-in-picture overlay)")
+    create_track: bool = Field(False, description="create `track_id` when it does not exist yet")
+    element_id: Id | None = Field(None, description="an id for the new clip; omit for a generated one")
+
+
+@action("add_clip", "Add clip", AddClipParams, needs="media in the project's pool",
+        changes="adds a clip (and the track it needs)")
+def add_clip(project: Project, p: AddClipParams, ctx: ActionContext) -> Plan:
+    """Put a piece of a media file on the timeline: on a given or new track of the right kind, appended, at a
+    time or after an element, inserted or overwriting."""
+    media = lookup.media(project, p.media_id)
+    pending: list[Command] = []
+    target = lookup.target_track(project, lookup.media_element_kind(media), p.track_id, pending,
+                                 create=p.create_track, new_track=p.new_track)
+    source = _time(project, p.source_in, "source_in")
+    length = _length(project, p.duration) if p.duration is not None else lookup.clip_length(project, media, source)
+    if p.after_element_id is not None:
+        if p.start is not None:
+            raise ServiceError("give start or after_element_id, not both")
+        at = lookup.element(project, p.after_element_id).end
+    elif p.start is not None:
+        at = _time(project, p.start, "start")
+    else:
+        at = lookup.track_end(project, target)
+    element = ClipElement(media_id=media.id, start=at, duration=length, source_in=source, name=media.name,
+                          id=p.element_id or new_id("clip"))
+    return Plan([*pending, AddElement(track_id=target, element=element, mode=p.mode)],
+                created={"element_id": element.id, "track_id": target})
+
+
+def _style_fields() -> dict[str, Any]:
+    """Every TextStyle field as an optional, flat parameter (None keeps the style's default): the action's
+    choices are the engine's own."""
+    fields: dict[str, Any] = {}
+    for name, info in TextStyle.model_fields.items():
+        annotation = info.annotation if name != "animation_duration" else TimeArg
+        fields[name] = (annotation | None, Field(None, description=info.description or name.replace("_", " ")))
+    return fields
+
+
+AddTextParams = create_model(  # type: ignore[call-overload]
+    "AddTextParams", __base__=Params,
+    text=(str, Field(min_length=1, max_length=2000)),
+    start=(TimeArg, Field(description="timeline position")),
+    duration=(TimeArg, Field(description="how long the title shows")),
+    track_id=(Id | None, Field(None, description="omit: the first text track, created if needed")),
+    create_track=(bool, Field(False, description="create `track_id` when it does not exist yet")),
+    fade_in=(TimeArg, Field("0")), fade_out=(TimeArg, Field("0")),
+    mode=(PlaceMode, Field("overwrite", description=MODE_HELP)),
+    element_id=(Id | None, Field(None, description="an id for the new title; omit for a generated one")),
+    **_style_fields(),
+)
+STYLE_FIELDS = tuple(TextStyle.model_fields)
+
+
+@action("add_text", "Add text", AddTextParams, changes="adds a title (and a text track when none exists)")
+def add_text(project: Project, p: Any, ctx: ActionContext) -> Plan:
+    """Add a title or caption over the video, optionally styled (font, outline, shadow, background box,
+    wrapping) and animated in and out (fade, typewriter, slides)."""
+    pending: list[Command] = []
+    target = lookup.target_track(project, "text", p.track_id, pending, create=p.create_track)
+    given = {name: getattr(p, name) for name in STYLE_FIELDS if getattr(p, name) is not None}
+    if "animation_duration" in given:
+        given["animation_duration"] = _length(project, given["animation_duration"], "animation_duration")
+    try:
+        style = TextStyle(**given)
+    except ValueError as exc:
+        raise ServiceError(f"invalid text style: {exc}") from None
+    element = TextElement(text=p.text, start=_time(project, p.start, "start"), duration=_length(project, p.duration),
+                          fade_in=_time(project, p.fade_in, "fade_in"), fade_out=_time(project, p.fade_out, "fade_out"),
+                          style=style, id=p.element_id or new_id("text"))
+    return Plan([*pending, AddElement(track_id=target, element=element, mode=p.mode)],
+                created={"element_id": element.id, "track_id": target})
+
+
+class AddAdjustmentParams(Params):
+    start: TimeArg
+    duration: TimeArg
+    track_id: Id | None = Field(None, description="omit: the first adjustment track, created on top if needed")
+
+
+@action("add_adjustment", "Add adjustment layer", AddAdjustmentParams,
+        changes="adds an adjustment layer (and an adjustment track when none exists)")
+def add_adjustment(project: Project, p: AddAdjustmentParams, ctx: ActionContext) -> Plan:
+    """Add an adjustment layer: an empty element whose effects apply to every track beneath it while it
+    lasts, e.g. one colour grade over several clips."""
+    pending: list[Command] = []
+    target = lookup.target_track(project, "adjustment", p.track_id, pending)
+    element = AdjustmentElement(start=_time(project, p.start, "start"), duration=_length(project, p.duration),
+                                id=new_id("adj"), name="Adjustment")
+    return Plan([*pending, AddElement(track_id=target, element=element, mode="overwrite")],
+                created={"element_id": element.id, "track_id": target})
+
+
+# --- arranging ------------------------------------------------------------------------------------------------
+
+
+class MoveParams(Params):
+    element_id: Id
+    start: TimeArg = Field(description="new timeline start")
+    track_id: Id | None = Field(None, description="destination track; omit to stay on the same one")
+    mode: PlaceMode = Field("overwrite", description=MODE_HELP)
+
+
+@action("move_element", "Move element", MoveParams, needs="an unlocked track", changes="the element's start/track")
+def move_element(project: Project, p: MoveParams, ctx: ActionContext) -> list[Command]:
+    """Move an element to a new start time, optionally onto another track."""
+    lookup.element(project, p.element_id)
+    if p.track_id is not None:
+        lookup.find_track(project, p.track_id)
+    return [MoveElement(element_id=p.element_id, start=_time(project, p.start, "start"), track_id=p.track_id,
+                        mode=p.mode)]
+
+
+class TrimParams(Params):
+    element_id: Id
+    edge: Literal["start", "end"] = Field(description="which edge to move")
+    to: TimeArg = Field(description="new timeline time of that edge")
+
+
+@action("trim_element", "Trim element", TrimParams, changes="one edge of the element")
+def trim_element(project: Project, p: TrimParams, ctx: ActionContext) -> list[Command]:
+    """Trim (or extend) an element's start or end edge; the other edge stays where it is."""
+    lookup.element(project, p.element_id)
+    return [Trim(element_id=p.element_id, edge=p.edge, to=_time(project, p.to, "to"))]
+
+
+class SplitParams(Params):
+    element_id: Id
+    at: TimeArg = Field(description="timeline time strictly inside the element")
+
+
+@action("split_element", "Split element", SplitParams, changes="cuts the element in two")
+def split_element(project: Project, p: SplitParams, ctx: ActionContext) -> list[Command]:
+    """Cut an element in two at a timeline time."""
+    lookup.element(project, p.element_id)
+    return [Split(element_id=p.element_id, at=_time(project, p.at, "at"))]
+
+
+class DeleteParams(Params):
+    element_id: Id
+    ripple: bool = Field(True, description="close the gap by pulling later elements left")
+    all_tracks: bool = Field(False, description="with ripple: shift the other tracks too")
+
+
+@action("delete_element", "Delete element", DeleteParams, changes="removes the element (and closes the gap)")
+def delete_element(project: Project, p: DeleteParams, ctx: ActionContext) -> list[Command]:
+    """Remove an element from the timeline (ripple delete by default)."""
+    lookup.element(project, p.element_id)
+    if p.ripple:
+        return [RippleDelete(element_id=p.element_id, all_tracks=p.all_tracks)]
+    return [RemoveElement(element_id=p.element_id)]
+
+
+# --- transitions ----------------------------------------------------------------------------------------------
+
+
+class AddTransitionParams(Params):
+    from_element_id: Id
+    to_element_id: Id = Field(description="the element that starts where the first ends")
+    kind: TransitionKind = "crossfade"
+    duration: TimeArg = Field("1", description="length of the transition")
+    alignment: Alignment = Field("center", description="centred on the cut, starting at it, or ending at it")
+    audio: bool = Field(True, description="crossfade the sound too (false: hard audio cut)")
+
+
+@action("add_transition", "Add transition", AddTransitionParams, needs="two elements that meet at a cut",
+        changes="adds (or replaces) the transition at the cut")
+def add_transition(project: Project, p: AddTransitionParams, ctx: ActionContext) -> Plan:
+    """Blend two clips that meet at a cut on the same track (crossfade, dips, wipes, slides, pushes, zooms,
+    iris, blur dissolve)."""
+    lookup.element(project, p.from_element_id)
+    lookup.element(project, p.to_element_id)
+    transition_id = new_id("trn")
+    return Plan([AddTransition(from_id=p.from_element_id, to_id=p.to_element_id, kind=p.kind,
+                               alignment=p.alignment, duration=_length(project, p.duration), audio=p.audio,
+                               transition_id=transition_id)], created={"transition_id": transition_id})
+
+
+class UpdateTransitionParams(Params):
+    transition_id: Id
+    kind: TransitionKind | None = Field(None, description="new kind; omit to keep")
+    duration: TimeArg | None = Field(None, description="new length; omit to keep")
+    alignment: Alignment | None = None
+    audio: bool | None = Field(None, description="crossfade the sound too; omit to keep")
+
+
+@action("update_transition", "Change transition", UpdateTransitionParams, changes="the transition")
+def update_transition(project: Project, p: UpdateTransitionParams, ctx: ActionContext) -> list[Command]:
+    """Change a transition's kind, duration, alignment or audio crossfade."""
+    return [UpdateTransition(transition_id=p.transition_id, kind=p.kind, alignment=p.alignment, audio=p.audio,
+                             duration=None if p.duration is None else _length(project, p.duration))]
+
+
+# --- properties, speed, freeze, audio, markers ------------------------------------------------------------
+
+
+def parse_value(text: str) -> Any:
+    """A property value from a flat text argument: JSON when it parses ('0.5', 'true', '{"x": 3}'), otherwise
+    the text itself ('#ff0000', 'Hello')."""
+    too_deep = ServiceError(f"value is nested too deeply (more than {MAX_NESTING} levels)")
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError:
+        return text
+    if _depth(value) > MAX_NESTING:
+        raise too_deep
+    return value
+
+
+def _depth(value: Any) -> int:
+    # Iterative: a hostile value must not reach Python's recursion limit here either.
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING:
+            return deepest
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+class SetPropertyParams(Params):
+    element_id: Id
+    property: str = Field(min_length=1, max_length=100, description=(
+        "dotted field name: fade_in, fade_out, name, blend_mode; clips: transform.x/y/scale/rotation/opacity/"
+        "fit, transform.crop.left/top/right/bottom, gain_db, pan, audio_muted; titles: text, style.<field>"))
+    value: str = Field(max_length=10_000, description="the new value: a number, true/false, text, or JSON")
+
+
+@action("set_property", "Set property", SetPropertyParams, changes="one field of the element")
+def set_property(project: Project, p: SetPropertyParams, ctx: ActionContext) -> list[Command]:
+    """Set any field of an element by its dotted name (nested objects merge)."""
+    lookup.element(project, p.element_id)
+    keys = [key for key in p.property.strip().split(".") if key]
+    if not keys:
+        raise ServiceError("property must name a field, e.g. 'transform.opacity' or 'style.color'")
+    patch: Any = parse_value(p.value)
+    if keys[-1] in ("fade_in", "fade_out", "animation_duration") and isinstance(patch, (int, float, str)):
+        patch = str(_time(project, str(patch), keys[-1]))
+    for key in reversed(keys):
+        patch = {key: patch}
+    return [SetProperties(element_id=p.element_id, properties=patch)]
+
+
+class SetSpeedParams(Params):
+    element_id: Id
+    speed: float = Field(ge=0.1, le=10, description="0.5 = half speed, 2 = double")
+    reverse: bool | None = Field(None, description="play backwards; omit to keep")
+    preserve_pitch: bool | None = Field(None, description="keep the voice's pitch; omit to keep")
+    ripple: bool = Field(True, description="move later elements with the new length")
+
+
+@action("set_speed", "Set speed", SetSpeedParams, changes="the clip's speed and length")
+def set_speed(project: Project, p: SetSpeedParams, ctx: ActionContext) -> list[Command]:
+    """Change a clip's playback speed (0.1x to 10x), reverse it, keep or release the pitch."""
+    lookup.element(project, p.element_id)
+    return [SetSpeed(element_id=p.element_id, speed=p.speed, reverse=p.reverse, preserve_pitch=p.preserve_pitch,
+                     ripple=p.ripple)]
+
+
+class FreezeFrameParams(Params):
+    element_id: Id
+    at: TimeArg = Field(description="timeline time of the frame to hold")
+    duration: TimeArg = Field("2", description="how long to hold it")
+
+
+@action("freeze_frame", "Freeze frame", FreezeFrameParams, changes="inserts a held frame, later clips move right")
+def freeze_frame(project: Project, p: FreezeFrameParams, ctx: ActionContext) -> Plan:
+    """Hold one frame of a clip: the clip is split there and the held frame inserted."""
+    lookup.element(project, p.element_id)
+    frozen_id = new_id("frz")
+    return Plan([FreezeFrame(element_id=p.element_id, at=_time(project, p.at, "at"),
+                             duration=_length(project, p.duration), frozen_id=frozen_id)],
+                created={"element_id": frozen_id})
+
+
+class DetachAudioParams(Params):
+    element_id: Id
+    track_id: Id | None = Field(None, description="audio track to receive the sound; omit for a new one")
+
+
+@action("detach_audio", "Detach audio", DetachAudioParams, changes="mutes the clip, adds its sound on an audio track")
+def detach_audio(project: Project, p: DetachAudioParams, ctx: ActionContext) -> Plan:
+    """Move a video clip's sound to its own clip on an audio track, so it can be trimmed or moved alone."""
+    lookup.element(project, p.element_id)
+    if p.track_id is not None:
+        pending: list[Command] = []
+        lookup.target_track(project, "audio", p.track_id, pending)
+    sound_id = new_id("snd")
+    return Plan([DetachAudio(element_id=p.element_id, track_id=p.track_id, sound_id=sound_id)],
+                created={"element_id": sound_id})
+
+
+class AddMarkerParams(Params):
+    time: TimeArg
+    name: str = Field("", max_length=200)
+    color: str = Field("#ffcc00", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+@action("add_marker", "Add marker", AddMarkerParams, changes="adds a marker")
+def add_marker(project: Project, p: AddMarkerParams, ctx: ActionContext) -> Plan:
+    """Mark a moment on the timeline (for snapping and notes)."""
+    marker_id = new_id("mrk")
+    return Plan([AddMarker(time=_time(project, p.time, "time"), name=p.name, color=p.color, marker_id=marker_id)],
+                created={"marker_id": marker_id})
+
+
+class RemoveMarkerParams(Params):
+    marker_id: Id
+
+
+@action("remove_marker", "Remove marker", RemoveMarkerParams, changes="removes the marker")
+def remove_marker(project: Project, p: RemoveMarkerParams, ctx: ActionContext) -> list[Command]:
+    """Remove a marker."""
+    if not any(m.id == p.marker_id for m in project.markers):
+        raise lookup.NotFoundError(f"unknown marker {p.marker_id!r}")
+    return [RemoveMarker(marker_id=p.marker_id)]

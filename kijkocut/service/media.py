@@ -1,0 +1,77 @@
+"""Media import: a file, or every media file directly inside a folder (the front end decides which folders a
+name may reach: the workspace, ComfyUI's input and output folders...). Files are probed before the project is
+locked, referenced where they are (never copied), and not added twice: the same path with the same content is
+the media already in the pool. One import is one undo step, however many files it adds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import Field
+
+from kijkocut.edit.commands import AddMedia
+from kijkocut.errors import KijkoCutError, MediaError
+from kijkocut.media.probe import MEDIA_EXTENSIONS, import_media
+from kijkocut.model import MediaRef, Project
+from kijkocut.service.actions import ActionContext, Params, Plan, action
+from kijkocut.service.errors import ServiceError
+
+MAX_IMPORT = 200
+
+
+@dataclass
+class Probed:
+    media: list[MediaRef] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path as named, why)
+
+
+def media_files(folder: Path) -> list[Path]:
+    files = [p for p in sorted(folder.iterdir(), key=lambda p: p.name.lower())
+             if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in MEDIA_EXTENSIONS]
+    if len(files) > MAX_IMPORT:
+        raise ServiceError(f"{folder.name} holds {len(files)} media files; import at most {MAX_IMPORT} at a time "
+                           f"(name the files, or a smaller folder)")
+    return files
+
+
+class ImportMediaParams(Params):
+    paths: list[str] = Field(min_length=1, max_length=MAX_IMPORT, description=(
+        "media files or folders (every media file directly inside is imported)"))
+
+
+def probe_paths(p: ImportMediaParams, ctx: ActionContext) -> Probed:
+    probed = Probed()
+    for named in p.paths:
+        target = ctx.path(named)
+        for file in media_files(target) if target.is_dir() else [target]:
+            shown = named if file == target else f"{named.rstrip('/')}/{file.name}"
+            try:
+                real = ctx.path(str(file))  # a symlink inside an allowed folder may still point out
+                probed.media.append(import_media(real))
+            except MediaError as exc:
+                probed.skipped.append((shown, exc.problem))
+            except KijkoCutError as exc:
+                probed.skipped.append((shown, str(exc)))
+    if not probed.media and not probed.skipped:
+        raise ServiceError(f"no media files there ({', '.join(sorted(MEDIA_EXTENSIONS))})")
+    return probed
+
+
+@action("import_media", "Import media", ImportMediaParams, prepare=probe_paths,
+        changes="adds media to the project's pool")
+def import_media_action(project: Project, p: ImportMediaParams, ctx: ActionContext) -> Plan:
+    """Probe files (or every media file in a folder) and add them to the project's media pool. Unreadable
+    files are skipped with the reason; media already in the pool (same path and content) is not added twice."""
+    probed: Probed = ctx.prepared
+    commands, ids = [], []
+    pool = dict(project.media)
+    for ref in probed.media:
+        existing = next((m for m in pool.values() if m.path == ref.path and m.content_hash == ref.content_hash), None)
+        if existing is None:
+            pool[ref.id] = ref
+            commands.append(AddMedia(media=ref))
+            existing = ref
+        ids.append(existing.id)
+    return Plan(commands, created={"media_ids": ids, "skipped": probed.skipped},
+                title=None if len(commands) <= 1 else f"Import {len(commands)} media files")
