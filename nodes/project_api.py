@@ -1,0 +1,287 @@
+"""The HTTP command API the timeline panel talks to, under /kijkocut/api/: projects, the project view, actions
+(or raw command JSON) applied against a base revision, undo/redo, the change feed since a revision, media import
+from ComfyUI's input and output folders, and frame previews. A thin adapter over `kijkocut.service`: every
+request becomes a service call, every service error a 4xx with the service's message. No ComfyUI import here
+(the pack's `routes.register_with_comfyui` wires it in), so it runs in tests on a plain aiohttp server."""
+
+from __future__ import annotations
+
+import asyncio
+import io as bytes_io
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from kijkocut.errors import KijkoCutError
+from kijkocut.model import Project, ProjectSettings
+from kijkocut.project_io import describe_validation_error, project_to_dict
+from kijkocut.service.actions import ActionContext, all_actions, run_action
+from kijkocut.service.errors import ServiceError
+from kijkocut.service.store import ProjectStore
+
+API = "/kijkocut/api"
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_PREVIEW_WIDTH = 1920
+ORIGIN = "http"
+
+log = logging.getLogger("kijkocut.api")
+
+# (folder type, file name) -> confined real path; raises ServiceError (or a KijkoCutError) when refused.
+PathResolver = Callable[[str, str], Path]
+# (project, time, width, project folder) -> RGB array of that frame.
+FrameRenderer = Callable[[Project, Fraction, int, Path], Any]
+
+
+class BadRequest(ServiceError):
+    pass
+
+
+class PathForbidden(ServiceError):
+    status = 403
+
+
+def folder_resolver(folder_for: Callable[[str], str | None]) -> PathResolver:
+    """Names inside ComfyUI's input, output or temp folder (`folder_for` is folder_paths.get_directory_by_type),
+    confined like every other file the pack opens."""
+    from .paths import FOLDER_TYPES, PathRefused, confine_existing
+
+    def resolve(folder_type: str, name: str) -> Path:
+        if folder_type not in FOLDER_TYPES:
+            raise BadRequest(f"folder must be one of {', '.join(FOLDER_TYPES)}")
+        base = folder_for(folder_type)
+        if not base:
+            raise BadRequest(f"the {folder_type} folder is not available")
+        try:
+            if Path(name).is_absolute():  # a file the service found in a folder it confined before
+                name = str(Path(name).relative_to(Path(base).resolve()))
+            return confine_existing(base, name)
+        except (PathRefused, ValueError) as exc:
+            raise PathForbidden(str(exc) if isinstance(exc, PathRefused) else
+                                f"{name!r} is outside the {folder_type} folder") from None
+        except FileNotFoundError as exc:
+            raise ServiceError(str(exc)) from None
+    return resolve
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def change_view(outcome_result, project: Project, created: dict | None = None) -> dict[str, Any]:
+    return {"project_id": project.id, "revision": project.revision, "label": outcome_result.label,
+            "changes": [c.model_dump(mode="json") for c in outcome_result.changes], "created": created or {}}
+
+
+def summary(project: Project) -> dict[str, Any]:
+    settings = project.settings
+    return {"id": project.id, "name": project.name, "revision": project.revision,
+            "duration": float(project.duration()), "width": settings.width, "height": settings.height,
+            "frame_rate": str(settings.frame_rate), "elements": sum(len(t.elements) for t in project.tracks)}
+
+
+class ProjectApi:
+    def __init__(self, store: ProjectStore, resolve: PathResolver, render_frame: FrameRenderer | None = None):
+        self.store, self.resolve, self.render_frame = store, resolve, render_frame
+
+    # --- plumbing ---------------------------------------------------------------------------------------------
+
+    async def _guarded(self, request: web.Request,
+                       work: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+        try:
+            return await work(request)
+        except ServiceError as exc:
+            return _error(exc.status, str(exc))
+        except KijkoCutError as exc:  # the engine refused the edit (overlap, locked track...): nothing changed
+            return _error(422, str(exc))
+        except ValidationError as exc:
+            return _error(400, describe_validation_error(exc))
+
+    async def _body(self, request: web.Request) -> dict[str, Any]:
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            raise BadRequest(f"the request body is larger than {MAX_BODY_BYTES // 1024 // 1024} MiB")
+        raw = await request.content.read(MAX_BODY_BYTES + 1)
+        if len(raw) > MAX_BODY_BYTES:
+            raise BadRequest(f"the request body is larger than {MAX_BODY_BYTES // 1024 // 1024} MiB")
+        if not raw.strip():
+            return {}
+        try:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise BadRequest("the request body must be a JSON object") from None
+        if not isinstance(body, dict):
+            raise BadRequest("the request body must be a JSON object")
+        return body
+
+    @staticmethod
+    def _revision(body: dict[str, Any]) -> int | None:
+        value = body.get("base_revision")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadRequest("base_revision must be a whole number (the revision the edit was made on)")
+        return value
+
+    def _ctx(self, project_id: str, folder_type: str) -> ActionContext:
+        return ActionContext(resolve_path=lambda name: self.resolve(folder_type, name),
+                             project_dir=self.store.directory(project_id))
+
+    def _route(self, handler: Callable[..., Awaitable[web.StreamResponse]]):
+        async def route(request: web.Request) -> web.StreamResponse:
+            return await self._guarded(request, handler)
+        return route
+
+    # --- projects ---------------------------------------------------------------------------------------------
+
+    async def list_projects(self, request: web.Request) -> web.Response:
+        projects = await asyncio.to_thread(self.store.list)
+        return web.json_response({"projects": [summary(p) for p in projects]})
+
+    async def create_project(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        settings = ProjectSettings.model_validate({k: body[k] for k in ("width", "height", "frame_rate") if k in body})
+        name = str(body.get("name") or "Untitled")[:120]
+        project = await asyncio.to_thread(self.store.create, name, settings, origin=ORIGIN)
+        return web.json_response(summary(project), status=201)
+
+    async def get_project(self, request: web.Request) -> web.Response:
+        project = await asyncio.to_thread(self.store.snapshot, request.match_info["project_id"])
+        view = project_to_dict(project)
+        view.pop("history")
+        view["can_undo"], view["can_redo"] = bool(project.history.done), bool(project.history.undone)
+        return web.json_response(view)
+
+    async def update_project(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise BadRequest("give the project's new name")
+        result = await asyncio.to_thread(self.store.rename, request.match_info["project_id"], name.strip()[:120],
+                                         base_revision=self._revision(body), origin=ORIGIN)
+        return web.json_response(change_view(result, self.store.get(request.match_info["project_id"])))
+
+    async def duplicate_project(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        copy = await asyncio.to_thread(self.store.duplicate, request.match_info["project_id"], body.get("name"),
+                                       origin=ORIGIN)
+        return web.json_response(summary(copy), status=201)
+
+    async def delete_project(self, request: web.Request) -> web.Response:
+        await asyncio.to_thread(self.store.delete, request.match_info["project_id"], origin=ORIGIN)
+        return web.json_response({"deleted": request.match_info["project_id"]})
+
+    # --- edits ------------------------------------------------------------------------------------------------
+
+    async def list_actions(self, request: web.Request) -> web.Response:
+        return web.json_response({"actions": [
+            {"name": a.name, "label": a.label, "description": a.description, "needs": a.needs,
+             "changes": a.changes, "params": a.params.model_json_schema()} for a in all_actions().values()]})
+
+    async def apply_action(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        project_id, name = request.match_info["project_id"], request.match_info["action"]
+        params = body.get("params", {})
+        if not isinstance(params, dict):
+            raise BadRequest("params must be a JSON object")
+        folder_type = str(body.get("folder", "input"))
+        outcome = await asyncio.to_thread(run_action, self.store, project_id, name, params,
+                                          ctx=self._ctx(project_id, folder_type),
+                                          base_revision=self._revision(body), origin=ORIGIN)
+        return web.json_response(change_view(outcome.result, outcome.project, outcome.created))
+
+    async def apply_commands(self, request: web.Request) -> web.Response:
+        """Raw engine command JSON ({"op": ...}), for scripts; one undo step."""
+        from kijkocut.edit.commands import command_from_dict
+
+        body = await self._body(request)
+        items = body.get("commands")
+        if not isinstance(items, list) or not items or not all(isinstance(c, dict) for c in items):
+            raise BadRequest('commands must be a non-empty list of command objects such as {"op": "add_marker", '
+                             '"time": "2"}')
+        try:
+            commands = [command_from_dict(item) for item in items]
+        except (ValueError, KijkoCutError) as exc:
+            raise BadRequest(str(exc)) from None
+        project_id = request.match_info["project_id"]
+        title = body.get("title") if isinstance(body.get("title"), str) else None
+        result = await asyncio.to_thread(self.store.apply, project_id, commands, title=title,
+                                         base_revision=self._revision(body), origin=ORIGIN)
+        return web.json_response(change_view(result, self.store.get(project_id)))
+
+    async def undo(self, request: web.Request) -> web.Response:
+        return await self._history(request, self.store.undo)
+
+    async def redo(self, request: web.Request) -> web.Response:
+        return await self._history(request, self.store.redo)
+
+    async def _history(self, request: web.Request, step) -> web.Response:
+        body = await self._body(request)
+        project_id = request.match_info["project_id"]
+        result = await asyncio.to_thread(step, project_id, base_revision=self._revision(body), origin=ORIGIN)
+        return web.json_response(change_view(result, self.store.get(project_id)))
+
+    async def changes(self, request: web.Request) -> web.Response:
+        project_id = request.match_info["project_id"]
+        try:
+            since = int(request.rel_url.query.get("since", "0"))
+        except ValueError:
+            raise BadRequest("since must be a revision number") from None
+        current = (await asyncio.to_thread(self.store.get, project_id)).revision
+        events = self.store.feed.since(project_id, since)
+        return web.json_response({"project_id": project_id, "revision": current,
+                                  "reload": events is None or (current > since and not events),
+                                  "events": [e.model_dump(mode="json") for e in events or []]})
+
+    # --- media and pictures -------------------------------------------------------------------------------------
+
+    async def frame(self, request: web.Request) -> web.StreamResponse:
+        if self.render_frame is None:
+            raise ServiceError("frame previews are not available here")
+        project_id = request.match_info["project_id"]
+        query = request.rel_url.query
+        try:
+            seconds, width = Fraction(query.get("t", "0")), int(query.get("width", "640"))
+        except (ValueError, ZeroDivisionError):
+            raise BadRequest("t must be seconds and width a whole number of pixels") from None
+        if not 16 <= width <= MAX_PREVIEW_WIDTH:
+            raise BadRequest(f"width must be between 16 and {MAX_PREVIEW_WIDTH}")
+        project = await asyncio.to_thread(self.store.snapshot, project_id)
+        if not 0 <= seconds < max(project.duration(), Fraction(1, 1000)):
+            raise BadRequest(f"t {float(seconds):.3f} s is outside the timeline (0 to {float(project.duration()):.3f} s)")
+        rgb = await asyncio.to_thread(self.render_frame, project, seconds, width, self.store.directory(project_id))
+        return web.Response(body=await asyncio.to_thread(_jpeg, rgb), content_type="image/jpeg",
+                            headers={"X-Kijkocut-Revision": str(project.revision)})
+
+    def table(self) -> web.RouteTableDef:
+        routes = web.RouteTableDef()
+        project = f"{API}/projects/{{project_id}}"
+        for method, path, handler in (
+            ("GET", f"{API}/projects", self.list_projects),
+            ("POST", f"{API}/projects", self.create_project),
+            ("GET", f"{API}/actions", self.list_actions),
+            ("GET", project, self.get_project),
+            ("PATCH", project, self.update_project),
+            ("DELETE", project, self.delete_project),
+            ("POST", f"{project}/duplicate", self.duplicate_project),
+            ("POST", f"{project}/actions/{{action}}", self.apply_action),
+            ("POST", f"{project}/commands", self.apply_commands),
+            ("POST", f"{project}/undo", self.undo),
+            ("POST", f"{project}/redo", self.redo),
+            ("GET", f"{project}/changes", self.changes),
+            ("GET", f"{project}/frame", self.frame),
+        ):
+            routes.route(method, path)(self._route(handler))
+        return routes
+
+
+def _jpeg(rgb) -> bytes:
+    from PIL import Image
+
+    buffer = bytes_io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
