@@ -32,3 +32,8 @@ class MediaError(KijkoCutError):
 
 class RenderCancelled(KijkoCutError):
     """The caller cancelled a render or export; nothing was written at the destination."""
+
+
+class PathNotAllowedError(KijkoCutError):
+    """A path outside the folders the caller may use. The message names the path as it was given and the
+    allowed folders, never anything read from a file."""

@@ -16,6 +16,7 @@ class Param:
     low: float | None = None
     high: float | None = None
     description: str = ""
+    file: bool = False  # the text names a file: confined and rewritten like media paths (kijkocut.paths)
 
     @property
     def numeric(self) -> bool:
@@ -67,7 +68,8 @@ EFFECTS: dict[str, EffectSpec] = {spec.kind: spec for spec in (
     _spec("film_grain", "Film grain", amount=Param(0.1, 0, 1), seed=Param(0.0, 0, 1e9)),
     _spec("chroma_key", "Chroma key", color=Param("#00ff00"), similarity=Param(0.25, 0, 1),
           smoothness=Param(0.1, 0, 1), spill=Param(0.5, 0, 1)),
-    _spec("lut", "LUT", path=Param("", description=".cube file (1D or 3D)"), intensity=Param(1.0, 0, 1)),
+    _spec("lut", "LUT", path=Param("", description=".cube file (1D or 3D)", file=True),
+          intensity=Param(1.0, 0, 1)),
     _spec("crop", "Crop", left=Param(0.0, 0, 1), top=Param(0.0, 0, 1), right=Param(0.0, 0, 1),
           bottom=Param(0.0, 0, 1)),
     _spec("flip", "Flip", horizontal=Param(True), vertical=Param(False)),

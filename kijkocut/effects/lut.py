@@ -21,7 +21,14 @@ class CubeLut:
     domain_max: tuple[float, float, float]
 
 
+# What each keyword line needs, for errors that say what is wrong without quoting the file.
+_KEYWORD_NEEDS = {"LUT_3D_SIZE": "a whole number", "LUT_1D_SIZE": "a whole number",
+                  "DOMAIN_MIN": "three numbers", "DOMAIN_MAX": "three numbers"}
+
+
 def parse_cube(text: str, source: str = "<cube>") -> CubeLut:
+    """Errors name the source and the line, never its text: a LUT path may name any file, and its content
+    must not reach the caller."""
     size, dimensions = 0, 0
     domain_min, domain_max = (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)
     rows: list[tuple[float, float, float]] = []
@@ -45,7 +52,9 @@ def parse_cube(text: str, source: str = "<cube>") -> CubeLut:
             else:
                 rows.append((float(keyword), float(values[0]), float(values[1])))
         except (ValueError, IndexError):
-            raise KijkoCutError(f"{source}: line {number}: cannot read {raw.strip()!r}") from None
+            problem = (f"{upper} needs {_KEYWORD_NEEDS[upper]}" if upper in _KEYWORD_NEEDS
+                       else "not a LUT row (three numbers) or a known keyword")
+            raise KijkoCutError(f"{source}: line {number}: {problem}") from None
     if not dimensions:
         raise KijkoCutError(f"{source}: no LUT_3D_SIZE or LUT_1D_SIZE line")
     expected = size**3 if dimensions == 3 else size

@@ -23,6 +23,7 @@ from kijkocut.model import (
     TextElement,
     parse_colour,
 )
+from kijkocut.paths import PathPolicy, confined_project
 from kijkocut.project_io import resolve_media_path
 from kijkocut.render.animate import element_at
 from kijkocut.render.canvas import Canvas, Patch, blend_rgba, read_rgb, write_rgb
@@ -320,8 +321,12 @@ def frame_to_rgb(frame: av.VideoFrame) -> np.ndarray:
 
 
 def render_frame(project: Project, t: Fraction | float | str, *, width: int | None = None,
-                 height: int | None = None, project_dir: str | os.PathLike | None = None) -> np.ndarray:
-    """One frame at time t as an RGB array (H, W, 3), at any output size (aspect kept, letterboxed)."""
+                 height: int | None = None, project_dir: str | os.PathLike | None = None,
+                 path_policy: PathPolicy | None = None) -> np.ndarray:
+    """One frame at time t as an RGB array (H, W, 3), at any output size (aspect kept, letterboxed). With a
+    `path_policy`, every file the project names is confined to it before anything is opened."""
+    if path_policy is not None:
+        project = confined_project(project, path_policy, project_dir)
     with FrameRenderer(project, output_geometry(project, width, height), project_dir=project_dir) as renderer:
         return frame_to_rgb(renderer.render(to_fraction(t)))
 
@@ -329,9 +334,12 @@ def render_frame(project: Project, t: Fraction | float | str, *, width: int | No
 def iter_frames(project: Project, *, start: Fraction | None = None, end: Fraction | None = None,
                 width: int | None = None, height: int | None = None, every_nth: int = 1,
                 project_dir: str | os.PathLike | None = None, progress: ProgressCallback | None = None,
-                cancel=None) -> Iterator[np.ndarray]:
-    """RGB frames of [start, end) at the project frame rate, every n-th frame, streamed one at a time."""
+                cancel=None, path_policy: PathPolicy | None = None) -> Iterator[np.ndarray]:
+    """RGB frames of [start, end) at the project frame rate, every n-th frame, streamed one at a time. With a
+    `path_policy`, every file the project names is confined to it before anything is opened."""
     check_project(project)
+    if path_policy is not None:
+        project = confined_project(project, path_policy, project_dir)
     rate = project.settings.frame_rate
     start = Fraction(0) if start is None else start
     end = project.duration() if end is None else end

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -17,11 +16,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from kijkocut.animation import cubic_bezier
 from kijkocut.model import TextElement, TextStyle, parse_colour
+from kijkocut.paths import FONT_DIRS, is_font_file
 
 log = logging.getLogger(__name__)
 
-FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
-             Path("/Library/Fonts"), Path("/System/Library/Fonts"), Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"]
 DEFAULT_FONT_NAMES = ("DejaVuSans", "Arial", "Helvetica", "LiberationSans-Regular", "NotoSans-Regular")
 _STYLE_SUFFIXES = {(True, False): ("bold",), (False, True): ("oblique", "italic"),
                    (True, True): ("boldoblique", "bolditalic"), (False, False): ("", "regular")}
@@ -45,12 +43,13 @@ def _font_files() -> dict[str, Path]:
 
 def resolve_font_path(font: str | None, bold: bool = False, italic: bool = False) -> Path | None:
     """A font file for a path or family name in the wanted weight/slant; falls back to regular, then to the
-    default family. None only when the system has no fonts at all."""
+    default family. None only when the system has no fonts at all. A family name is looked up in the font
+    folders only, never as a file in the working directory."""
     files = _font_files()
     candidates: list[str] = []
     if font:
         path = Path(font).expanduser()
-        if path.is_file():
+        if is_font_file(font) and path.is_file():
             if not (bold or italic):
                 return path
             candidates += [_key(path.stem) + s for s in _STYLE_SUFFIXES[(bold, italic)]]
@@ -65,7 +64,7 @@ def resolve_font_path(font: str | None, bold: bool = False, italic: bool = False
             if font and not key.startswith(_key(Path(font).stem if Path(font).suffix else font)):
                 log.warning("font %r not found; using %s", font, files[key].name)
             return files[key]
-    if font and Path(font).expanduser().is_file():
+    if font and is_font_file(font) and Path(font).expanduser().is_file():
         return Path(font).expanduser()
     return None
 
