@@ -15,7 +15,8 @@ OverlapMode = Literal["trim", "stack"]
 
 
 class CaptionFormatError(KijkoCutError):
-    """A subtitle file does not parse; the message names the file and the line."""
+    """A subtitle file does not parse; the message names the file and the line, and what was expected there,
+    without quoting the line (the file may be anything the caller could name)."""
 
     def __init__(self, source: str, line: int, problem: str):
         self.source, self.line, self.problem = source, line, problem
@@ -78,10 +79,10 @@ def parse_timestamp(stamp: str, *, require_hours: bool) -> Fraction:
     match = _STAMP.match(stamp.strip())
     if not match or (require_hours and match.group(1) is None):
         form = "HH:MM:SS,mmm" if require_hours else "[HH:]MM:SS.mmm"
-        raise ValueError(f"bad timestamp {stamp.strip()!r}: expected {form}")
+        raise ValueError(f"bad timestamp: expected {form}")  # the text itself is never quoted back
     hours, minutes, secs, millis = match.groups()
     if int(minutes) > 59 or int(secs) > 59:
-        raise ValueError(f"bad timestamp {stamp.strip()!r}: minutes and seconds run from 00 to 59")
+        raise ValueError("bad timestamp: minutes and seconds run from 00 to 59")
     fraction = Fraction(int(millis), 10 ** len(millis)) if millis else Fraction(0)
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + fraction
 
@@ -99,7 +100,7 @@ def parse_timing(line: str, *, require_hours: bool) -> tuple[Fraction, Fraction,
     """'start --> end [settings]' to (start, end, settings text). Raises ValueError with the reason."""
     left, arrow, right = line.partition("-->")
     if not arrow:
-        raise ValueError(f"expected a timing line 'start --> end', got {line.strip()!r}")
+        raise ValueError("expected a timing line 'start --> end'")
     right_parts = right.split(None, 1)
     if not right_parts:
         raise ValueError("the timing line has no end time")
@@ -118,7 +119,7 @@ def split_cue_block(lines: list[str], first: int, *, source: str, require_hours:
     elif len(lines) > 1 and "-->" in lines[1]:
         identifier, timing_at = lines[0].strip(), 1
     else:
-        raise CaptionFormatError(source, first, f"expected {expected}, got {lines[0].strip()!r}")
+        raise CaptionFormatError(source, first, f"expected {expected}")
     line_number = first + timing_at
     try:
         start, end, settings = parse_timing(lines[timing_at], require_hours=require_hours)

@@ -14,6 +14,7 @@ from kijkocut.interchange.otio_export import to_otio
 from kijkocut.interchange.otio_import import MissingMedia, from_otio
 from kijkocut.interchange.timing import require_otio
 from kijkocut.model import Project
+from kijkocut.paths import PathPolicy
 from kijkocut.project_io import atomic_write_bytes
 
 
@@ -55,9 +56,10 @@ def export_otio(project: Project, path: str | os.PathLike[str], *,
 
 
 def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[str] | None = None,
-                missing_media: MissingMedia = "error", **adapter_options: Any) -> Project:
+                missing_media: MissingMedia = "error", path_policy: PathPolicy | None = None,
+                **adapter_options: Any) -> Project:
     """Read an OTIO (or adapter format) file into a new project. Relative media paths resolve against
-    `media_root`, by default the file's folder."""
+    `media_root`, by default the file's folder; with a `path_policy` they must lie inside its folders."""
     otio = require_otio()
     path = Path(path)
     if not path.exists():
@@ -66,7 +68,8 @@ def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[s
     try:
         result = otio.adapters.read_from_file(str(path), adapter_name=adapter.name, **adapter_options)
     except Exception as exc:  # as above: adapters raise anything on a file they cannot read
-        raise KijkoCutError(f"{path}: cannot read it as {adapter.name} ({type(exc).__name__}: {exc})") from None
+        # Only the kind of failure: adapters quote the offending line, and the file may be anything.
+        raise KijkoCutError(f"{path}: cannot read it as {adapter.name} ({type(exc).__name__})") from None
     if not isinstance(result, otio.schema.Timeline):
         timelines = list(result.find_children(descended_from_type=otio.schema.Timeline)) if hasattr(
             result, "find_children") else []
@@ -75,7 +78,7 @@ def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[s
         result = timelines[0]
     try:
         return from_otio(result, media_root=path.parent if media_root is None else media_root,
-                         missing_media=missing_media)
+                         missing_media=missing_media, path_policy=path_policy)
     except KijkoCutError as exc:
         raise KijkoCutError(f"{path}: {exc}") from None
 

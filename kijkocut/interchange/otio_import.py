@@ -41,6 +41,7 @@ from kijkocut.model import (
     Transition,
     new_id,
 )
+from kijkocut.paths import PathPolicy
 from kijkocut.project_io import describe_validation_error
 from kijkocut.validate import check_project
 
@@ -59,6 +60,7 @@ class _Reader:
     otio: ModuleType
     media_root: Path | None
     missing_media: MissingMedia
+    policy: PathPolicy | None = None  # when given, media paths are confined before a file is looked at
     media: dict[str, MediaRef] = field(default_factory=dict)
     by_path: dict[str, str] = field(default_factory=dict)
 
@@ -73,7 +75,7 @@ class _Reader:
         path = Path(target_url).expanduser()
         if not path.is_absolute() and self.media_root is not None:
             path = self.media_root / path
-        return path
+        return path if self.policy is None else self.policy.confine(path)
 
     def media_for(self, clip: Any, kind: str, ours: dict[str, Any] | None) -> str:
         reference = clip.media_reference
@@ -122,13 +124,14 @@ def _offline(path: Path, kind: str, reference: Any, clip: Any) -> MediaRef:
 
 
 def from_otio(timeline: Any, *, media_root: str | os.PathLike[str] | None = None,
-              missing_media: MissingMedia = "error") -> Project:
-    """A project from an `opentimelineio.schema.Timeline` (see the module docstring for foreign files)."""
+              missing_media: MissingMedia = "error", path_policy: PathPolicy | None = None) -> Project:
+    """A project from an `opentimelineio.schema.Timeline` (see the module docstring for foreign files). With
+    a `path_policy`, a media path outside its folders is refused before the file is probed."""
     otio = require_otio()
     if not isinstance(timeline, otio.schema.Timeline):
         raise KijkoCutError(f"expected an OTIO Timeline, got {type(timeline).__name__}")
     ours = _ours(timeline) or {}
-    reader = _Reader(otio, Path(media_root) if media_root is not None else None, missing_media)
+    reader = _Reader(otio, Path(media_root) if media_root is not None else None, missing_media, path_policy)
     try:
         for media_id, doc in (ours.get("media") or {}).items():
             reader.media[media_id] = MediaRef.model_validate(doc)

@@ -87,7 +87,7 @@ def test_vtt_edge_cases():
 
 @pytest.mark.parametrize(("parse", "text", "line", "fragment"), [
     (parse_srt, "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:0x,000 --> 00:00:04,000\nbad\n", 6,
-     "bad timestamp '00:00:0x,000'"),
+     "bad timestamp: expected [HH:]MM:SS.mmm"),
     (parse_srt, "1\n00:00:01,000 --> 00:00:02,000\nok\n\nhello\nworld\n", 5, "expected a cue number"),
     (parse_srt, "1\n00:00:05,000 --> 00:00:02,000\nbackwards\n", 2, "ends (00:00:02,000) before it starts"),
     (parse_srt, "1\n00:00:01,000 --> 00:61:00,000\nx\n", 2, "minutes and seconds"),
