@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from kijkocut.errors import KijkoCutError
+from kijkocut.errors import KijkoCutError, OutputFolderMissingError, PathNotAllowedError
+from kijkocut.signals import TERMINATED_EXIT_CODE, Terminated, sigterm_raises
 
 
 class ProgressBar:
@@ -44,6 +45,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    from kijkocut.paths import MEDIA_DIRS_VARIABLE, user_policy
     from kijkocut.project_io import load_project
     from kijkocut.render.export import export_project
     from kijkocut.render.presets import settings_for
@@ -61,8 +63,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
         settings = settings_for(args.preset, **overrides)
     except ValueError as exc:
         raise KijkoCutError(str(exc)) from None
-    result = export_project(project, args.output, settings, project_dir=Path(args.project).parent,
-                            progress=None if args.quiet else ProgressBar("render"))
+    try:
+        result = export_project(project, args.output, settings, project_dir=Path(args.project).parent,
+                                project_file=args.project, create_folders=args.mkdir,
+                                progress=None if args.quiet else ProgressBar("render"),
+                                path_policy=user_policy(Path(args.project).parent))
+    except OutputFolderMissingError as exc:
+        raise KijkoCutError(f"{exc} (add --mkdir to create it)") from None
+    except PathNotAllowedError as exc:  # a project (perhaps downloaded) naming files outside the user's folders
+        raise KijkoCutError(f"{exc}; set {MEDIA_DIRS_VARIABLE} to allow more folders") from None
     print(f"exported {result.path} ({result.summary()}) in {result.seconds:.1f} s")
     return 0
 
@@ -104,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="audio codec (flac and pcm are lossless); default: the container's usual")
     render.add_argument("--loudness", type=float, metavar="LUFS",
                         help="normalise the mix to this integrated loudness, e.g. -14 (web) or -23 (broadcast)")
+    render.add_argument("--mkdir", action="store_true", help="create the output folder if it does not exist")
     render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     render.set_defaults(func=_cmd_render)
 
@@ -131,10 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return args.func(args)
+        with sigterm_raises():
+            return args.func(args)
     except KijkoCutError as exc:
         print(f"kijkocut: error: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("kijkocut: terminated", file=sys.stderr)
+        return TERMINATED_EXIT_CODE
     except KeyboardInterrupt:
         print("kijkocut: interrupted", file=sys.stderr)
         return 130

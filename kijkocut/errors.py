@@ -37,3 +37,31 @@ class RenderCancelled(KijkoCutError):
 class PathNotAllowedError(KijkoCutError):
     """A path outside the folders the caller may use. The message names the path as it was given and the
     allowed folders, never anything read from a file."""
+
+
+class MediaMissingError(KijkoCutError):
+    """Media files the timeline uses are gone (moved, renamed or deleted since import); lists every one."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__("media missing (moved, renamed or deleted since import): " + "; ".join(missing))
+
+
+class MediaChangedError(KijkoCutError):
+    """Media files changed since import so that the timeline can no longer be rendered as edited."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class ExportTargetError(KijkoCutError):
+    """An export cannot be written where asked (protected file, folder, permissions, full or read-only disk)."""
+
+
+class OutputFolderMissingError(ExportTargetError):
+    """The export's folder does not exist and the caller did not ask for it to be created."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        super().__init__(f"the output folder {folder} does not exist")

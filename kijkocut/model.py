@@ -20,7 +20,7 @@ from kijkocut.media.info import MediaInfo
 from kijkocut.timebase import Rate, Time
 
 SCHEMA_NAME = "kijkocut.project"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 TrackKind = Literal["video", "overlay", "text", "audio", "adjustment"]
 Fit = Literal["contain", "cover", "stretch", "none"]
@@ -80,6 +80,9 @@ class MediaRef(Model):
     name: str = ""
     info: MediaInfo
     content_hash: str = Field("", description="sha256 of size + first and last MiB: cheap identity for big files")
+    # With info.size_bytes, what the file looked like at import: exports re-check both and compare the hash
+    # only when they differ, so a file swapped or rewritten since is reported, not rendered as if unchanged.
+    mtime_ns: int | None = Field(None, description="modification time at import, ns since the epoch")
 
 
 class Crop(Model):

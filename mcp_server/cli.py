@@ -10,18 +10,23 @@ import argparse
 import hmac
 import logging
 import sys
+import time
 from pathlib import Path
 
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.transport_security import TransportSecuritySettings
 
+from kijkocut.signals import TERMINATED_EXIT_CODE, Terminated, sigterm_raises
 from mcp_server.config import ConfigError, ensure_http_token, load_config
+from mcp_server.jobs import JobManager
 from mcp_server.server import build_server
 from mcp_server.services import Services
 
 log = logging.getLogger("kijkocut.mcp")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# How long a stopping server waits for cancelled renders to remove their partial files.
+JOB_STOP_SECONDS = 10.0
 
 
 class StaticTokenVerifier:
@@ -57,6 +62,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def stop_jobs(jobs: JobManager, timeout: float = JOB_STOP_SECONDS) -> int:
+    """Cancel every unfinished render job and wait (up to `timeout` in all) for them to end, so an export
+    stopped with the server removes its partial file. Returns how many jobs were still running."""
+    pending = [job for job in jobs.list() if not job.finished.is_set()]
+    for job in pending:
+        job.cancel.set()
+    deadline = time.monotonic() + timeout
+    for job in pending:
+        job.finished.wait(max(0.0, deadline - time.monotonic()))
+    return len(pending)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -70,7 +87,22 @@ def main(argv: list[str] | None = None) -> int:
     services = Services.from_config(config)
     if not args.no_search_warmup:
         services.workflows.warm_up()  # a background thread: the first workflow_search then answers quickly
+    # SIGTERM (kill, systemd, a container stop) ends the server like Ctrl+C: running exports are cancelled and
+    # remove their partial files instead of leaving them in the workspace.
+    try:
+        with sigterm_raises():
+            return _serve(args, config, services)
+    except Terminated:
+        print("kijkocut-mcp: terminated", file=sys.stderr)
+        return TERMINATED_EXIT_CODE
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if stop_jobs(services.jobs):
+            log.info("cancelled the render jobs still running")
 
+
+def _serve(args: argparse.Namespace, config, services: Services) -> int:
     if not args.http:
         build_server(services, log_level=args.log_level).run("stdio")
         return 0

@@ -103,14 +103,17 @@ def _range(project: Project, start: float | None, end: float | None) -> tuple[Fr
     return begin, finish
 
 
-def _render_job(workspace: Workspace, project: Project, project_dir: Path, output: Path, settings):
+def _render_job(workspace: Workspace, project: Project, project_dir: Path, output: Path, settings, *,
+                project_file: Path):
     def work(job: Job) -> list[OutputFile]:
         def progress(done: int, total: int) -> None:
             job.done_frames, job.total_frames = done, total
             job.message = f"frame {done} of {total}"
 
+        # The output folders belong to the server, so they may be created; the project file and its media are
+        # never written over, whatever file name the client picked.
         result = export_project(project, output, settings, project_dir=project_dir, progress=progress,
-                                cancel=job.cancel)
+                                cancel=job.cancel, project_file=project_file, create_folders=True)
         job.summary = result.summary()
         return [output_file(output, resource_uri(workspace, output), MIME_BY_CONTAINER[settings.container],
                             workspace.display(output))]
@@ -129,7 +132,8 @@ def start_preview(store: ProjectStore, workspace: Workspace, jobs: JobManager, p
                             audio_bitrate=64_000)
     folder = workspace.folder("previews") / project_id
     job = jobs.submit("preview", project_id, lambda job: _render_job(
-        workspace, project, _project_dir(store, project_id), folder / f"{job.id}.mp4", settings)(job))
+        workspace, project, _project_dir(store, project_id), folder / f"{job.id}.mp4", settings,
+        project_file=store.file(project_id))(job))
     return job
 
 
@@ -155,4 +159,4 @@ def start_export(store: ProjectStore, workspace: Workspace, jobs: JobManager, pr
     name = safe_file_name(file_name, f".{settings.container}") if file_name else f"{slug}_{preset}.{settings.container}"
     output = workspace.folder("renders") / project_id / name
     return jobs.submit("export", project_id, _render_job(workspace, project, _project_dir(store, project_id),
-                                                          output, settings))
+                                                          output, settings, project_file=store.file(project_id)))

@@ -207,8 +207,9 @@ class ExportTimeline(io.ComfyNode):
         path = os.path.join(full_folder, file)
         total = frame_count(last - first, settings.frame_rate or timeline.project.settings.frame_rate)
         with interruptible():
+            # ComfyUI's output folder is ours to create in; the engine refuses to write over the timeline's media.
             result = export_project(timeline.project, path, settings, project_dir=timeline.project_dir,
-                                    progress=progress_callback(total), cancel=interrupted)
+                                    progress=progress_callback(total), cancel=interrupted, create_folders=True)
         return io.NodeOutput(InputImpl.VideoFromFile(path), path, result.summary(),
                              ui=ui.PreviewVideo([ui.SavedResult(file, subfolder, io.FolderType.output)]))
 

@@ -70,6 +70,8 @@ def is_truncated(declared_end: Fraction | None, data_end: Fraction | None) -> bo
 def open_container(path: str | os.PathLike[str]):
     try:
         return av.open(str(path), metadata_errors="ignore")
+    except FileNotFoundError:  # PyAV's FFmpeg error subclasses the builtin one
+        raise MediaError(str(path), "missing (moved, renamed or deleted since import)") from None
     except av.error.FFmpegError as exc:
         reason = exc.strerror or type(exc).__name__
         raise MediaError(str(path), f"not a media file FFmpeg can read: corrupt, truncated or unsupported ({reason})") from None
@@ -305,8 +307,9 @@ def probe_media(path: str | os.PathLike[str]) -> MediaInfo:
 
 
 def import_media(path: str | os.PathLike[str], media_id: str | None = None, *, name: str | None = None) -> MediaRef:
-    """Probe a file and describe it for the media pool (absolute path, probe info, content hash)."""
+    """Probe a file and describe it for the media pool (absolute path, probe info, content hash, and the
+    modification time that exports compare to notice a file changed since)."""
     absolute = Path(path).expanduser().resolve()
     info = probe_media(absolute)
     return MediaRef(id=media_id or new_id("med"), path=str(absolute), name=name or absolute.name, info=info,
-                    content_hash=content_hash(absolute))
+                    content_hash=content_hash(absolute), mtime_ns=absolute.stat().st_mtime_ns)

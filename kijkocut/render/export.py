@@ -1,15 +1,17 @@
 """Streaming export: decode -> composite (a worker thread) -> encode and mux (the caller's thread), joined by
 a bounded queue, so memory stays flat however long the timeline is. The file is written beside the destination
-and renamed into place only when complete: a failed or cancelled export never leaves a broken file there."""
+and renamed into place only when complete: a failed or cancelled export never leaves a broken file there, and
+the partial file of one killed outright is swept by the next export into that folder (see `kijkocut.atomic`)."""
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -17,18 +19,23 @@ import av
 import numpy as np
 from PIL import Image
 
-from kijkocut.atomic import empty_partial
+from kijkocut.atomic import LockedPartial, partial_name_pattern, sweep_stale_partials
 from kijkocut.audio.levels import gain_to_db
 from kijkocut.audio.master import MasterBus
 from kijkocut.errors import KijkoCutError, RenderCancelled
+from kijkocut.media.freshness import check_media
 from kijkocut.model import Project
+from kijkocut.paths import PathPolicy, confined_project
 from kijkocut.render.audio_mix import AudioMixer, master_bus
 from kijkocut.render.frames import FrameRenderer, ProgressCallback, is_cancelled, output_geometry
+from kijkocut.render.output_target import check_output_target, protected_paths, write_failure
 from kijkocut.render.presets import AUDIO_ENCODERS, VIDEO_ENCODERS, ExportSettings
 from kijkocut.timebase import frame_count
-from kijkocut.validate import check_project
+from kijkocut.validate import check_project, check_render_range
 
 QUEUE_DEPTH = 8
+# ".<stem>.<token>.partial.<ext>" beside the destination, for any export into that folder.
+PARTIAL_NAME = partial_name_pattern(r"\..*\.", r"\.partial(\.[A-Za-z0-9]{1,8})?")
 
 
 @dataclass
@@ -45,13 +52,14 @@ class ExportResult:
     source_loudness_lufs: float | None = None  # the mix before loudness normalisation, when asked for
     audio_peak_db: float | None = None  # sample peak of the exported mix, dBFS
     audio_true_peak_db: float | None = None  # true peak of the exported mix (BS.1770 Annex 2), dBTP
+    warnings: list[str] = field(default_factory=list)  # e.g. media changed since import, rendered as it is now
 
     def summary(self) -> str:
         """One line for people: what was written and, with audio, how loud it came out."""
         line = f"{self.frames} frames, {float(self.duration):.1f} s, {self.width}x{self.height}"
         if self.loudness_lufs is not None and self.audio_true_peak_db is not None:
             line += f"; audio {self.loudness_lufs:.1f} LUFS, true peak {self.audio_true_peak_db:.1f} dBTP"
-        return line
+        return line + "".join(f"; warning: {warning}" for warning in self.warnings)
 
 
 class _Stop:
@@ -126,10 +134,21 @@ def _palettised(frame: av.VideoFrame) -> av.VideoFrame:
 
 def export_project(project: Project, output_path: str | os.PathLike, settings: ExportSettings | None = None, *,
                    project_dir: str | os.PathLike | None = None, progress: ProgressCallback | None = None,
-                   cancel=None) -> ExportResult:
+                   cancel=None, project_file: str | os.PathLike | None = None,
+                   create_folders: bool = False, path_policy: PathPolicy | None = None) -> ExportResult:
+    """Render `project` to `output_path`. Never writes over `project_file` or a media file of the project;
+    a missing output folder is an error unless `create_folders`. Raises `ExportTargetError` for an output that
+    cannot be written (checked before rendering where possible), `MediaMissingError`/`MediaChangedError` for
+    media gone or changed since import so that the timeline cannot be rendered."""
     settings = settings or ExportSettings()
     check_project(project)
+    if path_policy is not None:  # every file the project names, confined before anything is opened
+        project = confined_project(project, path_policy, project_dir)
     output_path = Path(output_path)
+    check_output_target(output_path, protected_paths(project, project_dir, project_file),
+                        create_folders=create_folders)
+    media_check = check_media(project, project_dir)
+    project = media_check.project
     began = time.monotonic()
     rate = settings.frame_rate or project.settings.frame_rate
     start = settings.start or Fraction(0)
@@ -137,12 +156,17 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     if end <= start:
         raise KijkoCutError("nothing to export: the timeline is empty" if end == 0
                             else f"nothing to export between {float(start):.3f} s and {float(end):.3f} s")
+    check_render_range(start, end, rate)
     total = frame_count(end - start, rate)
     geometry = output_geometry(project, settings.width, settings.height, settings.reframe)
     with_audio = settings.audio and settings.container != "gif"
 
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = empty_partial(output_path.parent, f".{output_path.stem}.", f".partial{output_path.suffix}")
+    sweep_stale_partials(output_path.parent, PARTIAL_NAME)
+    try:
+        partial_file = LockedPartial(output_path.parent, f".{output_path.stem}.", f".partial{output_path.suffix}")
+    except OSError as exc:
+        raise write_failure(exc, output_path) from None
+    partial = partial_file.path
     frames_out: queue.Queue = queue.Queue(maxsize=QUEUE_DEPTH)
     stop_worker = threading.Event()
     worker = None
@@ -190,12 +214,15 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
                 if mixer is not None:
                     mixer.close()
         os.replace(partial, output_path)
-    except BaseException:
+    except BaseException as exc:
         stop_worker.set()
         _drain(frames_out)
         Path(partial).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and _is_write_failure(exc, partial, output_path):
+            raise write_failure(exc, output_path) from None
         raise
     finally:
+        partial_file.release()
         if worker is not None:
             stop_worker.set()
             _drain(frames_out)
@@ -204,7 +231,14 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
         "loudness_lufs": master.meter.integrated(), "source_loudness_lufs": master.source_loudness,
         "audio_peak_db": master.meter.peak_db, "audio_true_peak_db": gain_to_db(master.true_peak.finish())}
     return ExportResult(str(output_path), total, Fraction(total) / rate, geometry.width, geometry.height, rate,
-                        with_audio, time.monotonic() - began, **loudness)
+                        with_audio, time.monotonic() - began, **loudness, warnings=media_check.warnings)
+
+
+def _is_write_failure(exc: OSError, partial: str, output_path: Path) -> bool:
+    """Whether a failure is about the file being written rather than a source being read."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG):
+        return True
+    return exc.filename in (partial, os.fspath(output_path)) or exc.filename2 == os.fspath(output_path)
 
 
 def _muxer(settings: ExportSettings) -> str:
