@@ -1,5 +1,6 @@
 """Timeline edits for the tools: each function turns flat, model-friendly arguments into engine commands,
-applies them through the project's `Editor` and returns the changed elements with the new revision."""
+applies them through the project's `Editor` and returns the changed elements with the new revision. A file
+path an edit brings in (an effect's LUT, a title's font) is confined to the workspace like a media path."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import json
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from kijkocut import limits
 from kijkocut.edit.commands import (
     AddElement,
     AddTrack,
@@ -29,7 +32,9 @@ from kijkocut.edit.commands import (
     UpdateTrack,
     UpdateTransition,
 )
-from kijkocut.edit.editor import EditResult
+from kijkocut.edit.editor import Editor, EditResult
+from kijkocut.errors import PathNotAllowedError as EnginePathNotAllowedError
+from kijkocut.json_input import text_depth, too_deep_message
 from kijkocut.model import (
     AdjustmentElement,
     Alignment,
@@ -43,10 +48,12 @@ from kijkocut.model import (
     TransitionKind,
     new_id,
 )
-from mcp_server.errors import NotFoundError, ServiceError
+from kijkocut.paths import PathPolicy, confine_project_path, project_paths
+from mcp_server.errors import NotFoundError, PathNotAllowedError, ServiceError
 from mcp_server.projects import ProjectStore, frame_time
 from mcp_server.schemas import EditOutcome
 from mcp_server.views import edit_outcome
+from mcp_server.workspace import Workspace
 
 PlaceMode = Literal["overwrite", "insert", "strict"]
 STILL_DEFAULT_SECONDS = Fraction(5)
@@ -83,8 +90,29 @@ def run_edit(store: ProjectStore, project_id: str, build: Callable[[Project], li
         # back (the track clip_add created and the clip on it), and a failing step leaves nothing behind.
         command = commands[0] if len(commands) == 1 and title is None else Batch(
             title=title or " + ".join(c.label() for c in commands), commands=commands)
-        result: EditResult = editor.apply(command)
+        result = apply_confined(editor, command, store.workspace.policy, store.directory(project_id))
         return edit_outcome(editor.project, [result], **extra)
+
+
+def apply_confined(editor: Editor, command: Command, policy: PathPolicy, project_dir: Path) -> EditResult:
+    """Apply a command, then confine every file path it brought into the project, however it came (a tool's
+    own argument is already confined; a property_set of a whole effect list or style is caught here). An edit
+    that names a file outside the allowed folders is taken back whole, redo steps and revision included."""
+    project = editor.project
+    known = {path.value for path in project_paths(project)}
+    undone, revision = list(project.history.undone), project.revision
+    result = editor.apply(command)
+    try:
+        for path in project_paths(project):
+            if path.value not in known:
+                confine_project_path(policy, path, project_dir)
+    except EnginePathNotAllowedError as exc:
+        if project.revision != revision:
+            editor.undo()
+            project.history.undone[:] = undone
+            project.revision = revision
+        raise PathNotAllowedError(f"{exc}; name files in the workspace or an allowed media folder") from None
+    return result
 
 
 def add_track(store: ProjectStore, project_id: str, kind: TrackKind, name: str = "") -> EditOutcome:
@@ -142,7 +170,10 @@ def add_text(store: ProjectStore, project_id: str, text: str, *, start: float, d
              track_id: str | None = None, fade_in: float = 0.0, fade_out: float = 0.0,
              **style: Any) -> EditOutcome:
     """`style`: TextStyle fields (size, color, x, y, weight, stroke_width, box_color, animation_in, ...);
-    None values are left at the style's defaults."""
+    None values are left at the style's defaults. A font file is stored as its confined real path."""
+    if isinstance(style.get("font"), str):
+        style["font"] = store.workspace.resolve_font(style["font"])
+
     def build(project: Project) -> list[Command]:
         commands: list[Command] = []
         target = _ensure_track(project, track_id, ("text", "overlay"), commands)
@@ -255,7 +286,9 @@ def detach_audio(store: ProjectStore, project_id: str, element_id: str, track_id
 
 def parse_value(text: str) -> Any:
     """A property value from a flat string argument: JSON when it parses ('0.5', 'true', '{"x": 3}'),
-    otherwise the text itself ('#ff0000', 'Hello')."""
+    otherwise the text itself ('#ff0000', 'Hello'). Nesting is checked first: the parser recurses."""
+    if text_depth(text) > limits.MAX_ARGUMENT_DEPTH:
+        raise ServiceError(too_deep_message("value", limits.MAX_ARGUMENT_DEPTH))
     try:
         return json.loads(text)
     except ValueError:
@@ -270,7 +303,22 @@ def set_property(store: ProjectStore, project_id: str, element_id: str, path: st
     patch: Any = parse_value(value)
     for key in reversed(keys):
         patch = {key: patch}
+    patch = _confined_patch(store.workspace, patch)
     return run_edit(store, project_id, lambda p: [SetProperties(element_id=element_id, properties=patch)])
+
+
+def _confined_patch(workspace: Workspace, patch: dict[str, Any]) -> dict[str, Any]:
+    """The file paths a property value may carry, confined and made real like the tools' own path arguments:
+    a style's font and the file parameters of a replacement effect list. Whatever else names a file is caught
+    after the edit (`apply_confined`)."""
+    style = patch.get("style")
+    if isinstance(style, dict) and isinstance(style.get("font"), str):
+        patch["style"] = {**style, "font": workspace.resolve_font(style["font"])}
+    effects = patch.get("effects")
+    if isinstance(effects, list):
+        patch["effects"] = [{**e, "params": workspace.resolve_effect_params(e.get("kind"), e["params"])}
+                            if isinstance(e, dict) and isinstance(e.get("params"), dict) else e for e in effects]
+    return patch
 
 
 def undo(store: ProjectStore, project_id: str) -> EditOutcome:

@@ -1,5 +1,6 @@
 """Effects, keyframes and animation presets for the tools: the catalogue as a view, and flat arguments turned
-into the engine's effect and animation commands (applied through `editing`, so each call is one undo step)."""
+into the engine's effect and animation commands (applied through `editing`, so each call is one undo step).
+File-valued parameters (a LUT's path) are confined to the workspace and stored as real paths, like media."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ from mcp_server.schemas import EditOutcome, EffectCatalogue, EffectKindView, Eff
 
 def _param_view(name: str, param: Param) -> EffectParamView:
     kind = "boolean" if isinstance(param.default, bool) else "text" if isinstance(param.default, str) else "number"
+    where = "; a file path, workspace-relative or inside an allowed media folder" if param.file else ""
     return EffectParamView(name=name, type=kind, default=param.default, minimum=param.low, maximum=param.high,
-                           description=param.description)
+                           description=param.description + where)
 
 
 def catalogue() -> EffectCatalogue:
@@ -51,9 +53,19 @@ def _known_effect(kind: str) -> None:
                             f"({', '.join(EFFECTS)})")
 
 
+def _effect_kind(project: Project, element_id: str, effect_id: str) -> str | None:
+    """The kind of an element's effect; None when either is unknown (the command then names the problem)."""
+    try:
+        effects = project.element(element_id).effects
+    except KeyError:
+        return None
+    return next((effect.kind for effect in effects if effect.id == effect_id), None)
+
+
 def add_effect(store: ProjectStore, project_id: str, element_id: str, kind: str, params: dict[str, Any], *,
                index: int | None = None) -> EditOutcome:
     _known_effect(kind)
+    params = store.workspace.resolve_effect_params(kind, params)
     effect_id = new_id("fx")
     return run_edit(store, project_id, lambda p: [AddEffect(element_id=element_id, kind=kind, params=params,
                                                         index=index, effect_id=effect_id)], effect_id=effect_id)
@@ -61,9 +73,12 @@ def add_effect(store: ProjectStore, project_id: str, element_id: str, kind: str,
 
 def update_effect(store: ProjectStore, project_id: str, element_id: str, effect_id: str, params: dict[str, Any], *,
                   enabled: bool | None = None, index: int | None = None) -> EditOutcome:
-    return run_edit(store, project_id, lambda p: [UpdateEffect(element_id=element_id, effect_id=effect_id,
-                                                           params=params, enabled=enabled, index=index)],
-                effect_id=effect_id)
+    def build(project: Project) -> list[Command]:
+        confined = store.workspace.resolve_effect_params(_effect_kind(project, element_id, effect_id), params)
+        return [UpdateEffect(element_id=element_id, effect_id=effect_id, params=confined, enabled=enabled,
+                             index=index)]
+
+    return run_edit(store, project_id, build, effect_id=effect_id)
 
 
 def remove_effect(store: ProjectStore, project_id: str, element_id: str, effect_id: str) -> EditOutcome:

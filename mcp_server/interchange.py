@@ -4,13 +4,14 @@ writes the formats; this module confines paths to the workspace and names the ou
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Literal
 
 from kijkocut.captions.tracks import caption_commands, export_captions, read_cues
+from kijkocut.errors import PathNotAllowedError as EnginePathNotAllowedError
 from kijkocut.model import Project, new_id
+from kijkocut.paths import confined_project
 from kijkocut.timebase import to_fraction
 from mcp_server.editing import run_edit
 from mcp_server.errors import PathNotAllowedError, ServiceError
@@ -74,14 +75,13 @@ def import_timeline(store: ProjectStore, workspace: Workspace, path: str, *,
     from kijkocut.interchange.otio import import_otio
 
     source = workspace.resolve(path)
-    project = import_otio(source, missing_media=missing_media)
-    # The media it names must be readable by this server too: the same confinement as media_import.
-    for ref in project.media.values():
-        media_path = Path(ref.path) if os.path.isabs(ref.path) else source.parent / ref.path
-        try:
-            ref.path = str(workspace.resolve(str(media_path), must_exist=False))
-        except PathNotAllowedError:
-            raise PathNotAllowedError(f"{path} uses {media_path}, which is outside the allowed folders; move the "
-                                      f"media into the workspace or ask the user to allow its folder") from None
+    # Every file it names (media, and a round trip's LUTs and fonts) must be readable by this server too: the
+    # same confinement as media_import, applied before any media file is probed. Stored as real paths.
+    try:
+        project = import_otio(source, missing_media=missing_media, path_policy=workspace.policy)
+        project = confined_project(project, workspace.policy, source.parent)
+    except EnginePathNotAllowedError as exc:
+        raise PathNotAllowedError(f"{path}: {exc}; move the files into the workspace or ask the user to allow "
+                                  f"their folder") from None
     project.id = new_id("prj")  # never overwrite the project the file was exported from
     return project_summary(store.adopt(project))

@@ -57,7 +57,7 @@ def frame(store: ProjectStore, project_id: str, time: float, width: int) -> tupl
     if duration and t >= duration:
         raise ServiceError(f"time {time} s is at or past the end of the timeline ({float(duration):.3f} s)")
     rgb = render_frame(project, t, width=min(width, project.settings.width),
-                       project_dir=_project_dir(store, project_id))
+                       project_dir=_project_dir(store, project_id), path_policy=store.workspace.policy)
     data, w, h = encode_jpeg(rgb)
     return data, ImageInfo(width=w, height=h, mime_type="image/jpeg", size_bytes=len(data), time=float(t))
 
@@ -85,7 +85,7 @@ def thumbnail(store: ProjectStore, project_id: str, media_id: str, time: float,
                       tracks=[Track(kind="video", elements=[ClipElement(media_id=media_id, start=0, duration=length,
                                                                         source_in=at)])])
     rgb = render_frame(scratch, 0, width=min(width, scratch.settings.width),
-                       project_dir=_project_dir(store, project_id))
+                       project_dir=_project_dir(store, project_id), path_policy=store.workspace.policy)
     data, w, h = encode_jpeg(rgb)
     return data, ImageInfo(width=w, height=h, mime_type="image/jpeg", size_bytes=len(data), time=float(at))
 
@@ -113,7 +113,8 @@ def _render_job(workspace: Workspace, project: Project, project_dir: Path, outpu
         # The output folders belong to the server, so they may be created; the project file and its media are
         # never written over, whatever file name the client picked.
         result = export_project(project, output, settings, project_dir=project_dir, progress=progress,
-                                cancel=job.cancel, project_file=project_file, create_folders=True)
+                                cancel=job.cancel, project_file=project_file, create_folders=True,
+                                path_policy=workspace.policy)
         job.summary = result.summary()
         return [output_file(output, resource_uri(workspace, output), MIME_BY_CONTAINER[settings.container],
                             workspace.display(output))]

@@ -29,11 +29,11 @@ from mcp_server.schemas import (
 )
 from mcp_server.workspace import Workspace
 from workflows_library import api
-from workflows_library.cards import InputType, WorkflowCard
+from workflows_library.cards import WorkflowCard
 from workflows_library.config import DEFAULT_URL, Settings
 from workflows_library.config import ServerConfig as ComfyServer
 from workflows_library.errors import NoServerAvailableError, WorkflowLibraryError
-from workflows_library.inputs import resolve_inputs
+from workflows_library.inputs import localise_media_inputs, resolve_inputs
 from workflows_library.jobs import Job, JobStatus
 from workflows_library.runner import JobRunner
 
@@ -128,18 +128,28 @@ class WorkflowService:
             await self._runner.pool.close()
             self._started = False
 
-    def _check_inputs(self, card: WorkflowCard, inputs: dict[str, Any]) -> None:
-        for spec in card.inputs:  # local media inputs must be files the user let us read
-            value = inputs.get(spec.name)
-            if spec.type in (InputType.image, InputType.video, InputType.audio) and isinstance(value, str) \
-                    and ("/" in value or "\\" in value):
-                inputs[spec.name] = str(self.workspace.resolve(value))
-        resolve_inputs(card, inputs)
+    def _check_inputs(self, card: WorkflowCard, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The inputs with every media value resolved in the workspace (bare names too, never in the server's
+        working directory) to the real path of an existing file inside the allowed folders: only such files
+        are uploaded. Anything else is refused; nothing names a file on the ComfyUI server directly."""
+        def locate(name: str, value: str) -> str:
+            try:
+                path = self.workspace.resolve(value)
+            except ServiceError as exc:
+                raise type(exc)(f"input {name!r}: {exc}") from None
+            if not path.is_file() or media.file_kind(path) == "other":
+                raise ServiceError(f"input {name!r}: {value!r} is not a media file (video, audio or image) in "
+                                   f"the workspace; files_list shows them")
+            return str(path)
+
+        localised = localise_media_inputs(card, inputs, locate)
+        resolve_inputs(card, localised)
+        return localised
 
     async def validate(self, workflow_id: str, inputs: dict[str, Any]) -> WorkflowValidation:
         card = self._card(workflow_id)
         try:
-            self._check_inputs(card, dict(inputs))
+            self._check_inputs(card, inputs)
         except WorkflowLibraryError as exc:
             return WorkflowValidation(workflow_id=workflow_id, ok=False, problems=[str(exc)])
         runner = await self.runner()
@@ -154,8 +164,7 @@ class WorkflowService:
 
     async def run(self, workflow_id: str, inputs: dict[str, Any]) -> JobView:
         card = self._card(workflow_id)
-        inputs = dict(inputs)
-        self._check_inputs(card, inputs)
+        inputs = self._check_inputs(card, inputs)
         runner = await self.runner()
         # Refuse now, with the reason, rather than queue a job that waits for a server that is down.
         await runner.pool.choose(card, runner.library.node_types(card.id))

@@ -1,27 +1,25 @@
 """The workspace directory and path confinement.
 
-Every path a client names is resolved here. Relative paths are taken from the workspace root; absolute ones
-must lie inside the workspace or a configured media folder. `..` components are refused outright (rather than
+Every path a client names is resolved here, with the engine's one confinement check (`kijkocut.paths`).
+Relative paths are taken from the workspace root, never the server's working directory; absolute ones must
+lie inside the workspace or a configured media folder. `..` components are refused outright (rather than
 normalised away) so a model learns to name paths plainly, and the final check runs on the real path, so a
-symlink that points out of the allowed folders is refused too.
+symlink that points out of the allowed folders is refused too. `policy` hands the same folders to the
+renderers, which confine every path a project stores before opening anything.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from functools import cached_property
 from pathlib import Path
 
+from kijkocut.errors import PathNotAllowedError as EnginePathNotAllowedError
+from kijkocut.paths import PathPolicy, confine, effect_file_params, is_font_file
 from mcp_server.errors import NotFoundError, PathNotAllowedError
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,119}$")
-
-
-def _within(path: str, root: str) -> bool:
-    try:
-        return os.path.commonpath([path, root]) == root
-    except ValueError:  # different drives on Windows
-        return False
 
 
 class Workspace:
@@ -37,29 +35,50 @@ class Workspace:
     def readable_roots(self) -> list[Path]:
         return [self.root, *self.media_dirs]
 
+    @cached_property
+    def policy(self) -> PathPolicy:
+        """What a project of this workspace may name: files in the workspace and the media folders (fonts
+        also from the system font folders); relative paths are the workspace's."""
+        return PathPolicy.of(self.readable_roots, [self.root], base=self.root)
+
     def folder(self, name: str) -> Path:
         return self.root / name
 
     def resolve(self, user_path: str, *, must_exist: bool = True, writable: bool = False) -> Path:
         """The real path for a client-supplied path, or PathNotAllowedError naming the allowed folders."""
-        text = user_path.strip()
-        if "\x00" in text:
-            raise PathNotAllowedError("path contains a NUL character")
-        if any(part == ".." for part in re.split(r"[\\/]+", text)):
-            raise PathNotAllowedError(f"{user_path!r}: '..' is not allowed; name the file relative to the "
-                                      f"workspace or as an absolute path inside an allowed folder")
-        candidate = Path(text).expanduser()
-        if not candidate.is_absolute():
-            candidate = self.root / candidate
-        real = os.path.realpath(candidate)
         roots = [self.root] if writable else self.readable_roots
-        if not any(_within(real, str(root)) for root in roots):
-            allowed = ", ".join(str(r) for r in roots)
-            raise PathNotAllowedError(f"{user_path!r} is outside the allowed folders ({allowed}); use a path "
-                                      f"relative to the workspace or ask the user to allow the folder")
+        try:
+            real = confine(user_path.strip(), roots, base=self.root)
+        except EnginePathNotAllowedError as exc:
+            raise PathNotAllowedError(f"{exc}; use a path relative to the workspace or ask the user to allow "
+                                      f"the folder") from None
         if must_exist and not os.path.exists(real):
             raise NotFoundError(f"{user_path!r} does not exist (looked at {real})")
-        return Path(real)
+        return real
+
+    def resolve_font(self, font: str) -> str:
+        """A title font as stored: a font file's real path, confined like any path but also allowed from the
+        system font folders; a family name (or a bare font file name found nowhere here) unchanged, for the
+        renderer to look up among the system fonts."""
+        if not is_font_file(font):
+            return font
+        try:
+            real = self.policy.confine(font.strip(), "font")
+        except EnginePathNotAllowedError as exc:
+            raise PathNotAllowedError(f"font {exc}; name a font file in the workspace or a font family") from None
+        if real.is_file():
+            return str(real)
+        if "/" in font or "\\" in font or font.startswith("~"):
+            raise NotFoundError(f"font file {font!r} does not exist (looked at {real})")
+        return font
+
+    def resolve_effect_params(self, kind: object, params: dict) -> dict:
+        """An effect's parameters with each file-valued one (per the catalogue) replaced by the real path of an
+        existing file inside the allowed folders; PathNotAllowedError or NotFoundError otherwise."""
+        names = effect_file_params(kind) if isinstance(kind, str) else []
+        files = {name: value for name, value in params.items()
+                 if name in names and isinstance(value, str) and value.strip()}
+        return {**params, **{name: str(self.resolve(value)) for name, value in files.items()}}
 
     def display(self, path: Path) -> str:
         """Workspace-relative for files inside it, so results stay short; absolute otherwise."""

@@ -2,7 +2,8 @@
 
 Every name a node or route receives is relative to a known base folder. A name is refused when it is empty,
 absolute, contains a `..` segment or a NUL, resolves (after symlinks) outside the base folder, or has an
-extension the caller does not accept. Pure functions: no ComfyUI import."""
+extension the caller does not accept. The containment check is the engine's (`kijkocut.paths.confine`), and
+`render_policy` hands the same folders to the renderers. Pure functions: no ComfyUI import."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ import os
 import re
 from collections.abc import Collection
 from pathlib import Path
+
+from kijkocut.errors import PathNotAllowedError
+from kijkocut.paths import PathPolicy
+from kijkocut.paths import confine as confine_within
 
 FOLDER_TYPES = ("input", "output", "temp")
 PROJECT_EXTENSIONS = frozenset({".json"})
@@ -47,8 +52,11 @@ def confine(base_dir: str | os.PathLike[str], name: str, *, subfolder: str = "",
     if not parts:
         raise PathRefused(f"not a file name: {name!r}")
     base = os.path.realpath(base_dir)
-    resolved = os.path.realpath(os.path.join(base, *parts))
-    if os.path.commonpath([base, resolved]) != base or resolved == base:
+    try:
+        resolved = str(confine_within(os.path.join(base, *parts), [base]))
+    except PathNotAllowedError:
+        raise PathRefused(f"{name!r} points outside the allowed folder") from None
+    if resolved == base:
         raise PathRefused(f"{name!r} points outside the allowed folder")
     if extensions is not None:
         suffix = Path(resolved).suffix.lower()
@@ -68,10 +76,18 @@ def confine_existing(base_dir: str | os.PathLike[str], name: str, *, subfolder: 
 
 
 def is_inside(path: str | os.PathLike[str], folders: Collection[str | os.PathLike[str]]) -> bool:
-    """Whether an existing path resolves inside one of the folders (used for media paths in a project)."""
-    resolved = os.path.realpath(path)
-    for folder in folders:
-        base = os.path.realpath(folder)
-        if os.path.commonpath([base, resolved]) == base:
-            return True
-    return False
+    """Whether an absolute path resolves inside one of the folders (used for media paths in a project)."""
+    try:
+        confine_within(path, folders)
+    except PathNotAllowedError:
+        return False
+    return True
+
+
+def render_policy(folders: Collection[str | os.PathLike[str]], project_dir: str | os.PathLike[str] | None,
+                  base: str | os.PathLike[str] | None) -> PathPolicy:
+    """What a render from the nodes may open: ComfyUI's input, output and temp folders (`folders`), and the
+    folder a loaded timeline came from (itself one of the folders Load Timeline allows). Relative paths of a
+    timeline without a folder are taken from `base` (the input folder), never the working directory."""
+    readable = [*folders, project_dir] if project_dir else list(folders)
+    return PathPolicy.of(readable, base=base)

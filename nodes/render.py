@@ -10,8 +10,9 @@ from comfy_api.latest import InputImpl, io, ui
 from kijkocut.errors import KijkoCutError
 from kijkocut.timebase import frame_count
 
-from .host import interrupted, interruptible, progress_callback
+from .host import folder, interrupted, interruptible, media_folders, progress_callback
 from .memory import RenderPlan, check_fits
+from .paths import render_policy
 from .timeline_value import TimelineValue, seconds_arg
 from .types import Timeline, category, display, node_id
 
@@ -29,6 +30,11 @@ def _range(timeline: TimelineValue, start: float, end: float) -> tuple[Fraction,
         raise KijkoCutError(f"nothing to render between {float(first):.3f} s and {float(last):.3f} s "
                             f"(the timeline lasts {float(timeline.project.duration()):.3f} s)")
     return first, last
+
+
+def _path_policy(timeline: TimelineValue):
+    """Renders open only files in ComfyUI's input, output and temp folders (and the loaded timeline's)."""
+    return render_policy(media_folders(), timeline.project_dir, folder("input"))
 
 
 class RenderTimeline(io.ComfyNode):
@@ -68,10 +74,12 @@ class RenderTimeline(io.ComfyNode):
                 audio: bool) -> io.NodeOutput:
         import torch
 
+        from kijkocut.paths import confined_project
         from kijkocut.render.audio_mix import render_audio
         from kijkocut.render.frames import iter_frames, output_geometry
 
-        project = timeline.project
+        # Once for the pictures and the sound: every file the project names must lie in ComfyUI's folders.
+        project = confined_project(timeline.project, _path_policy(timeline), timeline.project_dir)
         first, last = _range(timeline, start, end)
         geometry = output_geometry(project, width or None, height or None)
         rate = project.settings.frame_rate
@@ -209,7 +217,8 @@ class ExportTimeline(io.ComfyNode):
         with interruptible():
             # ComfyUI's output folder is ours to create in; the engine refuses to write over the timeline's media.
             result = export_project(timeline.project, path, settings, project_dir=timeline.project_dir,
-                                    progress=progress_callback(total), cancel=interrupted, create_folders=True)
+                                    progress=progress_callback(total), cancel=interrupted, create_folders=True,
+                                    path_policy=_path_policy(timeline))
         return io.NodeOutput(InputImpl.VideoFromFile(path), path, result.summary(),
                              ui=ui.PreviewVideo([ui.SavedResult(file, subfolder, io.FolderType.output)]))
 

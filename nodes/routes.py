@@ -17,7 +17,7 @@ from aiohttp import web
 
 from kijkocut.errors import KijkoCutError, MediaError
 
-from .paths import FOLDER_TYPES, PathRefused, confine_existing, is_inside, media_extensions
+from .paths import FOLDER_TYPES, PathRefused, confine_existing, is_inside, media_extensions, render_policy
 
 PREFIX = "/kijkocut"
 MAX_THUMBNAIL_WIDTH = 1920
@@ -144,7 +144,8 @@ class MediaRoutes:
             if not 0 <= t <= 86400 or not 16 <= width <= MAX_THUMBNAIL_WIDTH:
                 raise PathRefused(f"t must be within 0..86400 and width within 16..{MAX_THUMBNAIL_WIDTH}")
             rgb = await asyncio.to_thread(render_frame, project, Fraction(str(t)), width=width,
-                                          project_dir=input_dir)
+                                          project_dir=input_dir,
+                                          path_policy=render_policy(folders, None, input_dir))
             return web.Response(body=await asyncio.to_thread(_png, rgb), content_type="image/png")
 
         return await self._guarded(request, work)

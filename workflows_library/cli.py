@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from workflows_library import api
 from workflows_library.cards import Category, Task, WorkflowCard
 from workflows_library.errors import WorkflowLibraryError
-from workflows_library.inputs import parse_assignments
+from workflows_library.inputs import localise_media_inputs, locate_from_cwd, parse_assignments
 from workflows_library.jobs import Job, JobStatus
 from workflows_library.search.hybrid import SearchFilters, SearchHit
 
@@ -141,7 +141,9 @@ async def _run(args: argparse.Namespace, stream: TextIO) -> Job:
         card = api.get_card(args.id)
         if card.format == "ui":  # templates are converted with the target server's node definitions
             await api.server_capabilities(args.server)
-        job_id = runner.submit(args.id, parse_assignments(args.input or []), server=args.server)
+        # Media inputs name files as the shell sees them: relative to the working directory, '~' expanded.
+        inputs = localise_media_inputs(card, parse_assignments(args.input or []), locate_from_cwd)
+        job_id = runner.submit(args.id, inputs, server=args.server)
         print(f"job {job_id} queued", file=stream)
         if args.detach:
             return runner.status(job_id)

@@ -1,8 +1,15 @@
-"""Typed workflow inputs: coerce user values (CLI strings, JSON) and write them into an API workflow."""
+"""Typed workflow inputs: coerce user values (CLI strings, JSON) and write them into an API workflow, and
+tell local media files (uploaded when the job runs) from file names already on the ComfyUI server.
+
+Only an absolute path is a local file, and a front end makes it so after confining what the user named
+(`localise_media_inputs`): the MCP server to its workspace, the CLI from the shell's working directory. The
+library itself never looks a name up in its process's working directory."""
 
 from __future__ import annotations
 
 import copy
+import os
+from collections.abc import Callable
 from typing import Any
 
 from workflows_library.cards import InputSpec, InputType, WorkflowCard
@@ -76,6 +83,42 @@ def bind_inputs(card: WorkflowCard, workflow: ApiWorkflow, values: dict[str, Any
                 raise InputError(f"input {name!r} targets node {target.node_id}, absent from the workflow")
             node.setdefault("inputs", {})[target.field] = value
     return bound
+
+
+def is_local_file(value: object) -> bool:
+    """Whether a media input value names a file on this machine to upload (an absolute path); anything else
+    is a file name in the server's input folder."""
+    return isinstance(value, str) and os.path.isabs(value)
+
+
+# A front end's answer for one media input (name, value): the absolute path of a file it allows, None to send
+# the value as a file name on the server; it raises to refuse the value.
+Locate = Callable[[str, str], str | None]
+
+
+def localise_media_inputs(card: WorkflowCard, values: dict[str, Any], locate: Locate) -> dict[str, Any]:
+    """A copy of `values` whose media inputs are replaced by what `locate` makes of them."""
+    localised = dict(values)
+    for spec in card.inputs:
+        value = values.get(spec.name)
+        if spec.type.is_media and isinstance(value, str | int | float) and not isinstance(value, bool) \
+                and str(value).strip():
+            path = locate(spec.name, str(value))
+            if path is not None:
+                localised[spec.name] = path
+    return localised
+
+
+def locate_from_cwd(name: str, value: str) -> str | None:
+    """The command line's `Locate`: a path as someone at a shell means it ('~', or relative to the working
+    directory). An existing file is local; a value spelt as a local path ('/', '.', '~' first) that names no
+    file is an error; any other name is a file in the server's input folder."""
+    expanded = os.path.expanduser(value)
+    if os.path.isfile(expanded):
+        return os.path.realpath(expanded)
+    if os.path.isabs(expanded) or value.startswith((".", "~")):
+        raise InputError(f"input {name!r}: file not found: {value}")
+    return None
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

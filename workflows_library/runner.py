@@ -19,7 +19,7 @@ from workflows_library.errors import (
     ServerUnavailableError,
 )
 from workflows_library.events import ComfyEvent, HistoryEntry
-from workflows_library.inputs import bind_inputs
+from workflows_library.inputs import bind_inputs, is_local_file
 from workflows_library.jobs import InvalidTransitionError, Job, JobOutput, JobStatus, JobStore, new_job_id
 from workflows_library.loader import Library
 from workflows_library.media import kind_from_name, probe_output, safe_local_name
@@ -196,7 +196,7 @@ class JobRunner:
         workflow = job.workflow
         for spec in card.inputs:
             value = job.inputs.get(spec.name)
-            if not spec.type.is_media or not isinstance(value, str) or not Path(value).is_file():
+            if not spec.type.is_media or not _looks_local(value) or not Path(value).is_file():
                 continue  # not a local file: a name already in the server's input folder
             uploaded = await client.upload(Path(value))
             for target in spec.targets:
@@ -336,6 +336,7 @@ class _Progress:
         return True
 
 
-def _looks_local(value: str) -> bool:
-    """Absolute or ./ ~ paths are local files; bare names may already be in the server's input folder."""
-    return Path(value).is_absolute() or value.startswith((".", "~"))
+def _looks_local(value: object) -> bool:
+    """Only absolute paths (made so by a front end that confined them) are local files; other names are in the
+    server's input folder and are never looked up in this process's working directory."""
+    return is_local_file(value)
