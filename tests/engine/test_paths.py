@@ -22,6 +22,7 @@ from kijkocut.errors import KijkoCutError, PathNotAllowedError
 from kijkocut.media.probe import import_media
 from kijkocut.model import ClipElement, Project, ProjectSettings, TextElement, TextStyle
 from kijkocut.paths import PathPolicy, confine, confined_project, is_font_file, project_paths
+from kijkocut.project_io import load_project
 from kijkocut.render.frames import iter_frames, render_frame
 from kijkocut.render.text import _font_files, resolve_font_path
 
@@ -227,3 +228,12 @@ def test_a_font_family_name_never_opens_a_file_in_the_working_directory(tmp_path
     assert resolve_font_path("Private Family") != Path("Private Family")
     shutil.copy(system_font, tmp_path / "private.ttf")
     assert resolve_font_path("private.ttf") == Path("private.ttf")  # a font file name is still a file
+
+
+@pytest.mark.parametrize("text", [SECRET, f'{{"name": {SECRET}}}', f'{{"{SECRET}": 1,', f'["{SECRET}\x01"]'])
+def test_project_json_errors_never_quote_the_file(tmp_path, text):
+    path = tmp_path / "secret.json"
+    path.write_text(text)
+    with pytest.raises(KijkoCutError, match="not valid JSON") as caught:
+        load_project(path)
+    assert SECRET not in str(caught.value)
