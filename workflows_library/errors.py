@@ -43,6 +43,10 @@ class ServerUnavailableError(ComfyError):
         self.request_sent = request_sent  # False: the server certainly never saw the request
 
 
+class ServerMarkedDownError(ServerUnavailableError):
+    """The server's circuit breaker is open: it failed repeatedly and is not asked again for a while."""
+
+
 class ComfyHTTPError(ComfyError):
     def __init__(self, url: str, status: int, body: str) -> None:
         super().__init__(f"{url} answered HTTP {status}: {body[:500]}")
@@ -69,6 +73,18 @@ class NoServerAvailableError(ComfyError):
 class JobNotFoundError(WorkflowLibraryError, KeyError):
     def __str__(self) -> str:
         return f"unknown job {self.args[0]!r}"
+
+
+class JobStoreError(WorkflowLibraryError):
+    """The job database cannot be opened or stayed locked by another process for too long."""
+
+
+class InvalidTransitionError(WorkflowLibraryError):
+    """An update would move a job out of a final state (completed, failed, cancelled)."""
+
+
+class NotOwnerError(WorkflowLibraryError):
+    """The job is driven by another process now (it adopted the job after this one went quiet)."""
 
 
 def format_node_errors(node_errors: dict[str, Any]) -> list[str]:
