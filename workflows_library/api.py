@@ -130,11 +130,18 @@ async def validate_on_server(workflow_id: str, server: str | None = None) -> Val
 
 
 def open_runner(config: Settings | None = None, library: Library | None = None) -> JobRunner:
-    """A runner over the configured server pool and the durable job store in the data dir."""
+    """A runner over the configured server pool and the job store in the data dir, which the CLI and the
+    MCP server share."""
     config = config or settings()
+    limits = config.limits
     return JobRunner(
         JobStore(config.jobs_db),
-        ServerPool(config.servers),
+        ServerPool(
+            config.servers,
+            health_timeout=limits.health_timeout,
+            capabilities_timeout=limits.capabilities_timeout,
+        ),
         library or get_library(),
         config.media_dir,
+        limits=limits,
     )

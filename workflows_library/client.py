@@ -14,7 +14,12 @@ import aiohttp
 
 from kijkocut.atomic import create_partial
 from workflows_library.config import ServerConfig
-from workflows_library.errors import ComfyHTTPError, PromptRejectedError, ServerUnavailableError
+from workflows_library.errors import (
+    ComfyHTTPError,
+    PromptRejectedError,
+    ServerMarkedDownError,
+    ServerUnavailableError,
+)
 from workflows_library.events import ComfyEvent, FileRef, HistoryEntry, parse_event, parse_history
 from workflows_library.retry import CircuitBreaker, RetryPolicy
 from workflows_library.workflow_format import ApiWorkflow
@@ -109,14 +114,18 @@ class ComfyClient:
         expect: str = "json",
         attempts: int | None = None,
         dest: Path | None = None,
+        timeout: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        """One call with retries on connection errors, timeouts and 5xx; 4xx are raised at once."""
+        """One call with retries on connection errors, timeouts and 5xx; 4xx are raised at once.
+        `timeout` bounds each attempt (seconds) instead of the client's default."""
         if not self.breaker.allow():
-            raise ServerUnavailableError(
+            raise ServerMarkedDownError(
                 f"{self.url} is marked down after repeated failures; next try in {self.breaker.retry_in():.0f}s"
             )
         total = attempts or self.retry.attempts
+        if timeout is not None:
+            kwargs["timeout"] = aiohttp.ClientTimeout(total=timeout)
         sent = False
         for attempt in range(total):
             try:
@@ -128,7 +137,7 @@ class ComfyClient:
                     continue
                 self.breaker.record_failure()
                 error = ServerUnavailableError(
-                    f"{method} {self.url}{path} failed after {total} attempts: {failure}"
+                    f"{method} {self.url}{path} failed after {total} attempt{'s' * (total > 1)}: {failure}"
                 )
                 error.request_sent = sent  # type: ignore[attr-defined]
                 raise error from failure
@@ -140,15 +149,17 @@ class ComfyClient:
     async def object_info(self) -> dict[str, Any]:
         return await self.request("GET", "/object_info")
 
-    async def queue(self) -> QueueState:
-        raw = await self.request("GET", "/queue")
+    async def queue(self, timeout: float | None = None) -> QueueState:
+        """The server's queue; with `timeout`, one quick attempt (a health check, a cancel)."""
+        raw = await self.request("GET", "/queue", attempts=1 if timeout else None, timeout=timeout)
         return QueueState(
             running=[str(item[1]) for item in raw.get("queue_running", [])],
             pending=[str(item[1]) for item in raw.get("queue_pending", [])],
         )
 
-    async def queue_remaining(self) -> int:
-        raw = await self.request("GET", "/prompt", attempts=1)
+    async def queue_remaining(self, timeout: float | None = None) -> int:
+        """Queue length from `GET /prompt`: ComfyUI's cheapest answer, so also the health check."""
+        raw = await self.request("GET", "/prompt", attempts=1, timeout=timeout)
         return int(raw.get("exec_info", {}).get("queue_remaining", 0))
 
     async def history(self, prompt_id: str) -> HistoryEntry | None:
@@ -157,6 +168,12 @@ class ComfyClient:
     async def knows(self, prompt_id: str) -> bool:
         """Queued, running or finished on this server."""
         return prompt_id in await self.queue() or await self.history(prompt_id) is not None
+
+    async def output_files(self, timeout: float | None = None) -> list[str]:
+        """Names of the files at the top of the server's output folder (ComfyUI's `/internal/files/output`;
+        raises ComfyHTTPError where a server or proxy does not serve it)."""
+        names = await self.request("GET", "/internal/files/output", timeout=timeout)
+        return [str(name) for name in names] if isinstance(names, list) else []
 
     # -- actions ---------------------------------------------------------------------------------------
     async def submit(self, workflow: ApiWorkflow, client_id: str, prompt_id: str) -> int:
@@ -200,13 +217,17 @@ class ComfyClient:
         await self.request("GET", "/view", expect="bytes", params=params, dest=dest)
         return dest
 
-    async def interrupt(self, prompt_id: str | None = None) -> None:
+    async def interrupt(self, prompt_id: str | None = None, timeout: float | None = None) -> None:
         await self.request(
-            "POST", "/interrupt", json={"prompt_id": prompt_id} if prompt_id else {}, expect="none"
+            "POST",
+            "/interrupt",
+            json={"prompt_id": prompt_id} if prompt_id else {},
+            expect="none",
+            timeout=timeout,
         )
 
-    async def delete_queued(self, prompt_ids: list[str]) -> None:
-        await self.request("POST", "/queue", json={"delete": prompt_ids}, expect="none")
+    async def delete_queued(self, prompt_ids: list[str], timeout: float | None = None) -> None:
+        await self.request("POST", "/queue", json={"delete": prompt_ids}, expect="none", timeout=timeout)
 
     async def events(self, client_id: str) -> AsyncIterator[ComfyEvent]:
         """Websocket events for `client_id` until the connection closes (then raises ServerUnavailable)."""

@@ -1,4 +1,4 @@
-"""Resilience primitives: exponential backoff with jitter, and a per-server circuit breaker."""
+"""Resilience primitives: exponential backoff with jitter, deadlines, and a per-server circuit breaker."""
 
 from __future__ import annotations
 
@@ -21,6 +21,32 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.base_delay * 2**attempt)
         spread = (rng or random).uniform(1.0 - self.jitter, 1.0)
         return ceiling * spread
+
+
+@dataclass
+class Deadline:
+    """A time budget started now: how long a wait has lasted and whether it is spent."""
+
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    started: float | None = None  # clock reading it counts from; None: now
+
+    def __post_init__(self) -> None:
+        if self.started is None:
+            self.started = self.clock()
+
+    @property
+    def elapsed(self) -> float:
+        assert self.started is not None
+        return self.clock() - self.started
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.seconds - self.elapsed)
+
+    @property
+    def expired(self) -> bool:
+        return self.elapsed >= self.seconds
 
 
 class BreakerState(str, Enum):

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from wl_fake_comfy import FakeComfy  # noqa: E402
 
 from workflows_library.client import ComfyClient  # noqa: E402
-from workflows_library.config import ServerConfig  # noqa: E402
+from workflows_library.config import RunLimits, ServerConfig  # noqa: E402
 from workflows_library.jobs import JobStore  # noqa: E402
 from workflows_library.loader import Library, load_library  # noqa: E402
 from workflows_library.pool import ServerPool  # noqa: E402
@@ -24,6 +24,16 @@ from workflows_library.retry import CircuitBreaker, RetryPolicy  # noqa: E402
 from workflows_library.runner import JobRunner  # noqa: E402
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
+# Short waits so the fault tests run in seconds; each test that needs an end sets its own deadline.
+FAST_LIMITS = RunLimits(
+    poll_interval=0.05,
+    max_poll_interval=0.2,
+    retry_interval=0.1,
+    max_retry_interval=0.3,
+    heartbeat_interval=0.2,
+    dispatch_attempts=50,
+    dispatch_deadline=10,
+)
 
 
 @pytest.fixture(scope="session")
@@ -65,10 +75,16 @@ async def make_runner(tmp_path: Path, library: Library) -> AsyncIterator[Callabl
     """Builds runners sharing one SQLite file, as a restarted process would."""
     made: list[JobRunner] = []
 
-    def build(urls: list[str], db: Path | None = None) -> JobRunner:
-        pool = ServerPool([ServerConfig(url=u) for u in urls], client_factory=fast_client)
+    def build(urls: list[str], db: Path | None = None, **limits: float) -> JobRunner:
+        settings = FAST_LIMITS.model_copy(update=limits)
+        pool = ServerPool(
+            [ServerConfig(url=u) for u in urls],
+            client_factory=fast_client,
+            health_timeout=settings.health_timeout,
+            capabilities_timeout=settings.capabilities_timeout,
+        )
         store = JobStore(db or tmp_path / "jobs.sqlite3")
-        runner = JobRunner(store, pool, library, tmp_path / "media", poll_interval=0.05, retry_interval=0.1)
+        runner = JobRunner(store, pool, library, tmp_path / "media", limits=settings)
         made.append(runner)
         return runner
 

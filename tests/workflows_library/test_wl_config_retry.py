@@ -61,3 +61,26 @@ def test_breaker_opens_half_opens_and_closes():
     assert breaker.allow()
     breaker.record_success()
     assert breaker.state is BreakerState.closed and breaker.allow()
+
+
+def test_run_limits_from_the_environment():
+    from workflows_library.config import RunLimits, run_limits
+
+    limits = run_limits({"KIJKOCUT_JOB_HEALTH_TIMEOUT": "0.5", "KIJKOCUT_JOB_SUBMIT_ATTEMPTS": "7"})
+    assert (limits.health_timeout, limits.dispatch_attempts) == (0.5, 7)
+    assert limits.run_deadline == RunLimits().run_deadline
+    with pytest.raises(ConfigError, match="KIJKOCUT_JOB_SUBMIT_ATTEMPTS must be a positive whole number"):
+        run_limits({"KIJKOCUT_JOB_SUBMIT_ATTEMPTS": "2.5"})
+    with pytest.raises(ConfigError, match="KIJKOCUT_JOB_CONTACT_DEADLINE must be a positive number"):
+        run_limits({"KIJKOCUT_JOB_CONTACT_DEADLINE": "-1"})
+
+
+def test_deadline_counts_from_its_start():
+    from workflows_library.retry import Deadline
+
+    now = [10.0]
+    deadline = Deadline(5, clock=lambda: now[0])
+    now[0] = 13.0
+    assert (deadline.elapsed, deadline.remaining, deadline.expired) == (3.0, 2.0, False)
+    now[0] = 15.0
+    assert deadline.expired and deadline.remaining == 0.0

@@ -84,3 +84,27 @@ async def test_real_server_rejections_are_reported_per_node(server_url):
         with pytest.raises(PromptRejectedError, match="node 2 \\(ImageScale\\)") as info:
             await client.submit(broken, "wl-test", "p-broken")
     assert "2" in info.value.node_errors
+
+
+async def test_a_real_servers_output_listing_finds_a_jobs_files_by_its_prefix(
+    make_runner, server_url, tmp_path
+):
+    """What the runner checks before resubmitting a prompt a restarted ComfyUI forgot: the job's uniquely
+    prefixed files at the top of the real output folder (image and video save nodes)."""
+    from workflows_library.output_prefixes import outputs_found
+
+    still = tmp_path / "still.png"
+    Image.new("RGB", (32, 16), (10, 200, 40)).save(still)
+    runner = make_runner([server_url])
+    jobs = [
+        runner.submit("solid_color_plate", {"width": "16", "height": "16"}),
+        runner.submit("image_to_still_clip", {"image": str(still), "frames": "6", "fps": "6"}),
+    ]
+    async with ComfyClient(ServerConfig(url=server_url)) as client:
+        for job_id in jobs:
+            job = await asyncio.wait_for(runner.run(job_id), 180)
+            assert job.status is JobStatus.completed, job.error
+            found = outputs_found(job.output_prefixes, await client.output_files())
+            assert found is not None
+            assert sorted(ref.filename for ref in found) == sorted(o.filename for o in job.outputs)
+            assert all(job_id in o.filename and o.subfolder == "" for o in job.outputs)

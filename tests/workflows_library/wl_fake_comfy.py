@@ -2,7 +2,14 @@
 
 It executes API workflows by walking their nodes and emitting the same websocket events as ComfyUI
 (execution_start, execution_cached, executing, progress, executed, execution_success / execution_error /
-execution_interrupted, then executing with node None), keeps `/history`, serves `/view` and `/upload/image`.
+execution_interrupted, then executing with node None), keeps `/history`, serves `/view`, `/upload/image`
+and the output listing (`/internal/files/output`), and counts every request by route.
+
+Faults: failing `/prompt` (`fail_prompt_times`), dropped websockets, execution errors, a paused queue,
+history entries without a completion status (`history_without_status`), no output listing, going offline
+with the queue kept (`go_offline` / `come_back`) or crashing (`stop`: queue lost; a new instance on the same
+root and port is a restarted ComfyUI: empty history, same output folder). `silent_server` accepts
+connections and never answers.
 """
 
 from __future__ import annotations
@@ -92,7 +99,10 @@ class FakeComfy:
     paused: bool = False
     token: str | None = None
     port: int | None = None
+    history_without_status: bool = False
+    serve_output_listing: bool = True
     executions: Counter[str] = field(default_factory=Counter)
+    requests: Counter[str] = field(default_factory=Counter)  # "GET /history/{prompt_id}" -> calls
     prompt_posts: int = 0
 
     def __post_init__(self) -> None:
@@ -116,7 +126,12 @@ class FakeComfy:
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     async def start(self) -> FakeComfy:
-        app = web.Application(middlewares=[self._auth])
+        await self._serve()
+        self._executor = asyncio.create_task(self._execute_forever())
+        return self
+
+    async def _serve(self) -> None:
+        app = web.Application(middlewares=[self._count, self._auth])
         app.add_routes(
             [
                 web.get("/object_info", self._object_info),
@@ -128,6 +143,7 @@ class FakeComfy:
                 web.post("/interrupt", self._post_interrupt),
                 web.post("/upload/image", self._upload),
                 web.get("/view", self._view),
+                web.get("/internal/files/output", self._output_listing),
                 web.get("/ws", self._ws),
             ]
         )
@@ -136,13 +152,8 @@ class FakeComfy:
         site = web.TCPSite(self._runner, "127.0.0.1", self.port or 0, reuse_address=True)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._executor = asyncio.create_task(self._execute_forever())
-        return self
 
-    async def stop(self) -> None:
-        """Go down like a crashed server: sockets closed, queue lost, history kept on `self`."""
-        if self._executor:
-            self._executor.cancel()
+    async def _unserve(self) -> None:
         for sockets in self.sockets.values():
             for ws in sockets:
                 await ws.close()
@@ -150,6 +161,20 @@ class FakeComfy:
         if self._runner:
             await self._runner.cleanup()
         self._runner = None
+
+    async def go_offline(self) -> None:
+        """Unreachable (connections refused) while its queue and running prompt are kept, like a network
+        outage; `come_back` serves again on the same port."""
+        await self._unserve()
+
+    async def come_back(self) -> None:
+        await self._serve()
+
+    async def stop(self) -> None:
+        """Go down like a crashed server: sockets closed, queue lost, history kept on `self`."""
+        if self._executor:
+            self._executor.cancel()
+        await self._unserve()
         if self.running:
             self.running = None
 
@@ -158,6 +183,12 @@ class FakeComfy:
         self._work.set()
 
     # -- HTTP ------------------------------------------------------------------------------------------
+    @web.middleware
+    async def _count(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        route = request.match_info.route.resource
+        self.requests[f"{request.method} {route.canonical if route else request.path}"] += 1
+        return await handler(request)
+
     @web.middleware
     async def _auth(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
@@ -265,6 +296,14 @@ class FakeComfy:
         target.mkdir(parents=True, exist_ok=True)
         (target / upload.filename).write_bytes(upload.file.read())  # type: ignore[union-attr]
         return web.json_response({"name": upload.filename, "subfolder": subfolder, "type": "input"})  # type: ignore[union-attr]
+
+    async def _output_listing(self, request: web.Request) -> web.Response:
+        if not self.serve_output_listing:
+            return web.Response(status=404)
+        files = sorted(
+            (p for p in self.output_dir.iterdir() if p.is_file()), key=lambda p: -p.stat().st_mtime
+        )
+        return web.json_response([p.name for p in files])
 
     async def _view(self, request: web.Request) -> web.StreamResponse:
         base = self.output_dir if request.query.get("type", "output") == "output" else self.input_dir
@@ -375,6 +414,8 @@ class FakeComfy:
             "status": {"status_str": status, "completed": status == "success", "messages": messages},
             "meta": {},
         }
+        if self.history_without_status:
+            del self.history[prompt_id]["status"]
         if status == "success":
             await self._send(client_id, "execution_success", {"prompt_id": prompt_id})
         await self._send(client_id, "executing", {"node": None, "prompt_id": prompt_id})
@@ -387,3 +428,17 @@ class FakeComfy:
             inputs = prompt[str(source[0])]["inputs"]
             return int(inputs.get("color", 0)), (int(inputs.get("width", 8)), int(inputs.get("height", 8)))
         return 0, (8, 8)
+
+
+async def silent_server() -> tuple[asyncio.AbstractServer, str]:
+    """A server that accepts TCP connections, reads what it is sent and never answers (a hung ComfyUI)."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+        while await reader.read(1 << 16):
+            pass
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    return server, f"http://127.0.0.1:{port}"
