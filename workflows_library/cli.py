@@ -1,25 +1,65 @@
 """`kijkocut workflows …` and `kijkocut jobs …`: search, inspect, validate and run ComfyUI workflows.
 
 `register(subparsers)` plugs these into the main `kijkocut` command; `python -m workflows_library.cli`
-runs them on their own."""
+runs them on their own.
+
+Every error is one line on stderr (`error: …`), never a traceback, and the exit code says what kind
+(EXIT_CODES, also shown by `--help`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
+
+from pydantic import ValidationError
 
 from workflows_library import api
 from workflows_library.cards import Category, Task, WorkflowCard
-from workflows_library.errors import WorkflowLibraryError
+from workflows_library.errors import ComfyError, WorkflowLibraryError
 from workflows_library.inputs import localise_media_inputs, locate_from_cwd, parse_assignments
 from workflows_library.jobs import Job, JobStatus
 from workflows_library.search.hybrid import SearchFilters, SearchHit
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SERVER = 0, 1, 2, 3
+EXIT_CODES = """exit codes:
+  0    done (the job completed, or was left queued as asked: --detach, --queue)
+  1    the job failed or was cancelled (its error is printed), or it had already ended
+  2    bad request: unknown workflow or job, invalid input, invalid configuration
+  3    no ComfyUI server could be reached, or it answered with an error
+  130  interrupted (Ctrl+C): the job stays recorded; `kijkocut jobs resume JOB` follows it again"""
+Handler = Callable[[argparse.Namespace], int]
+
+
+def one_line(error: BaseException) -> str:
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
+
+
+def exit_code(error: WorkflowLibraryError) -> int:
+    if isinstance(error, KeyError | ValueError):  # unknown workflow or job, bad input or configuration
+        return EXIT_USAGE
+    return EXIT_SERVER if isinstance(error, ComfyError) else EXIT_FAILED
+
+
+def guarded(handler: Handler) -> Handler:
+    """Every command's errors as one line and an exit code (see EXIT_CODES), whichever CLI calls it."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except WorkflowLibraryError as error:
+            print(f"error: {one_line(error)}", file=sys.stderr)
+            return exit_code(error)
+        except ValidationError as error:  # a malformed --server URL and the like
+            print(f"error: {error.errors()[0]['msg']}", file=sys.stderr)
+            return EXIT_USAGE
+
+    return run
 
 
 def _print_json(payload: Any) -> None:
@@ -45,6 +85,7 @@ def _format_hit(rank: int, hit: SearchHit) -> str:
     return "\n".join(lines)
 
 
+@guarded
 def cmd_search(args: argparse.Namespace) -> int:
     capabilities = (
         asyncio.run(api.server_capabilities(args.server)) if (args.runnable or args.server) else None
@@ -109,6 +150,7 @@ def describe_card(card: WorkflowCard) -> str:
     return "\n".join(lines)
 
 
+@guarded
 def cmd_show(args: argparse.Namespace) -> int:
     card = api.get_card(args.id)
     if args.json:
@@ -118,6 +160,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@guarded
 def cmd_validate(args: argparse.Namespace) -> int:
     report = asyncio.run(api.validate_on_server(args.id, args.server))
     if args.json:
@@ -143,13 +186,25 @@ async def _run(args: argparse.Namespace, stream: TextIO) -> Job:
             await api.server_capabilities(args.server)
         # Media inputs name files as the shell sees them: relative to the working directory, '~' expanded.
         inputs = localise_media_inputs(card, parse_assignments(args.input or []), locate_from_cwd)
-        job_id = runner.submit(args.id, inputs, server=args.server)
+        job_id = runner.submit(
+            args.id,
+            inputs,
+            server=args.server,
+            queue_for_later=args.queue or args.detach,
+            claim=not args.detach,
+        )
         print(f"job {job_id} queued", file=stream)
         if args.detach:
             return runner.status(job_id)
+        _note_orphans(runner, stream)
+        await runner.deliver_cancels()
         if not args.json:
             runner.subscribe(lambda job: print(progress_line(job), end="", file=stream, flush=True))
-        job = await runner.run(job_id)
+        try:
+            job = await runner.run(job_id)
+        except asyncio.CancelledError:  # Ctrl+C: the job stays recorded and, on the server, keeps going
+            print(f"\n{_left_behind(job_id)}", file=stream)
+            raise
         print(file=stream)
         return job
     finally:
@@ -158,13 +213,38 @@ async def _run(args: argparse.Namespace, stream: TextIO) -> Job:
         runner.store.close()
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    job = asyncio.run(_run(args, sys.stderr))
-    if args.json:
+def _note_orphans(runner: api.JobRunner, stream: TextIO) -> None:
+    if orphans := [job for job in runner.orphans() if job.status is JobStatus.running]:
+        print(
+            f"note: {len(orphans)} job(s) left running by a stopped kijkocut process; "
+            "`kijkocut jobs resume` picks them up",
+            file=stream,
+        )
+
+
+def _left_behind(job_id: str) -> str:
+    return (
+        f"job {job_id} was left as it is: `kijkocut jobs resume {job_id}` follows it again, "
+        f"`kijkocut jobs cancel {job_id}` stops it"
+    )
+
+
+def _outcome(job: Job, as_json: bool) -> int:
+    """Print a job that a command drove and return its exit code."""
+    if as_json:
         _print_json(job.model_dump(mode="json", exclude={"workflow"}))
     else:
         print(describe_job(job))
-    return EXIT_OK if job.status in (JobStatus.completed, JobStatus.queued) else EXIT_FAILED
+    if job.status is JobStatus.completed or (job.status is JobStatus.queued and job.queue_for_later):
+        return EXIT_OK
+    if job.error:
+        print(f"error: job {job.id} {job.status.value}: {one_line(Exception(job.error))}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+@guarded
+def cmd_run(args: argparse.Namespace) -> int:
+    return _outcome(asyncio.run(_run(args, sys.stderr)), args.json)
 
 
 # -- jobs -------------------------------------------------------------------------------------------------
@@ -173,6 +253,10 @@ def describe_job(job: Job) -> str:
         f"{job.id}  {job.workflow_id}  {job.status.value}  {job.progress * 100:.0f}%",
         f"  server: {job.server_url or '-'}  prompt: {job.prompt_id}  created: {job.created_at}",
     ]
+    if job.message and not job.status.terminal:
+        lines.append(f"  {job.message}")
+    if job.owner is not None and not job.status.terminal:
+        lines.append(f"  driven by {job.owner.describe()}")
     if job.error:
         lines.append(f"  error: {job.error}")
     for output in job.outputs:
@@ -180,21 +264,26 @@ def describe_job(job: Job) -> str:
     return "\n".join(lines)
 
 
+@guarded
 def cmd_jobs_list(args: argparse.Namespace) -> int:
     runner = api.open_runner()
     jobs = runner.list_jobs(JobStatus(args.status) if args.status else None, args.limit)
+    stopped = {job.id for job in runner.orphans() if job.status is JobStatus.running}
     if args.json:
         _print_json([job.model_dump(mode="json", exclude={"workflow"}) for job in jobs])
     else:
         for job in jobs:
+            note = "  (its process stopped: kijkocut jobs resume)" if job.id in stopped else ""
             print(
-                f"{job.id}  {job.status.value:<9} {job.progress * 100:3.0f}%  {job.workflow_id}  {job.created_at}"
+                f"{job.id}  {job.status.value:<9} {job.progress * 100:3.0f}%  {job.workflow_id}  "
+                f"{job.created_at}{note}"
             )
         if not jobs:
             print("no jobs")
     return EXIT_OK
 
 
+@guarded
 def cmd_jobs_show(args: argparse.Namespace) -> int:
     job = api.open_runner().status(args.id)
     if args.json:
@@ -204,23 +293,74 @@ def cmd_jobs_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _cancel(job_id: str) -> Job:
+async def _with_runner(work: Callable[[api.JobRunner], Any]) -> Any:
     runner = api.open_runner()
     try:
-        return await runner.cancel(job_id)
+        return await work(runner)
     finally:
+        await runner.stop()
         await runner.pool.close()
+        runner.store.close()
 
 
+async def _cancel(runner: api.JobRunner, job_id: str) -> tuple[bool, Job]:
+    """(whether it was still unfinished, the job after the cancel)"""
+    unfinished = not runner.status(job_id).status.terminal
+    return unfinished, await runner.cancel(job_id)
+
+
+@guarded
 def cmd_jobs_cancel(args: argparse.Namespace) -> int:
-    job = asyncio.run(_cancel(args.id))
+    unfinished, job = asyncio.run(_with_runner(lambda runner: _cancel(runner, args.id)))
     print(describe_job(job))
-    return EXIT_OK if job.status is JobStatus.cancelled else EXIT_FAILED
+    if not unfinished or job.status is not JobStatus.cancelled:
+        print(f"error: job {job.id} had already {job.status.value}; nothing to cancel", file=sys.stderr)
+        return EXIT_FAILED
+    if job.cancel_pending:
+        print(
+            f"{job.server_url} is unreachable: the job is cancelled here, and the server is told to drop it "
+            "when it is back (by `kijkocut jobs resume`, the next `workflows run`, or a running MCP server)"
+        )
+    return EXIT_OK
+
+
+async def _resume(runner: api.JobRunner, job_id: str | None, stream: TextIO) -> list[Job]:
+    if job_id is not None:
+        runner.subscribe(lambda job: print(progress_line(job), end="", file=stream, flush=True))
+    try:
+        jobs = await runner.resume(job_id)
+    except asyncio.CancelledError:
+        if job_id is not None:
+            print(f"\n{_left_behind(job_id)}", file=stream)
+        raise
+    if job_id is not None:
+        print(file=stream)
+    return jobs
+
+
+@guarded
+def cmd_jobs_resume(args: argparse.Namespace) -> int:
+    jobs = asyncio.run(_with_runner(lambda runner: _resume(runner, args.id, sys.stderr)))
+    if not jobs:
+        print("nothing to resume: every unfinished job is being driven by a live process")
+        return EXIT_OK
+    codes = []
+    for job in jobs:
+        if not job.status.terminal and job.owner is not None:
+            print(f"{job.id}: left alone, {job.owner.describe()} is driving it")
+            continue
+        codes.append(_outcome(job, as_json=False))
+    return max(codes, default=EXIT_OK)
 
 
 # -- wiring -----------------------------------------------------------------------------------------------
 def register(subparsers: argparse._SubParsersAction) -> None:
-    workflows = subparsers.add_parser("workflows", help="find, inspect, validate and run ComfyUI workflows")
+    workflows = subparsers.add_parser(
+        "workflows",
+        help="find, inspect, validate and run ComfyUI workflows",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     wsub = workflows.add_subparsers(dest="workflows_command", required=True)
 
     search = wsub.add_parser("search", help="natural-language workflow search")
@@ -255,11 +395,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("id")
     run.add_argument("--input", "-i", action="append", metavar="NAME=VALUE")
     run.add_argument("--server")
-    run.add_argument("--detach", action="store_true", help="queue only; a runner picks it up later")
+    run.add_argument(
+        "--detach", action="store_true", help="queue only; `jobs resume` or a running MCP server runs it"
+    )
+    run.add_argument(
+        "--queue",
+        action="store_true",
+        help="if no server can take it now, leave it queued for `jobs resume` instead of failing",
+    )
     run.add_argument("--json", action="store_true")
     run.set_defaults(func=cmd_run)
 
-    jobs = subparsers.add_parser("jobs", help="list, inspect and cancel ComfyUI jobs")
+    jobs = subparsers.add_parser(
+        "jobs",
+        help="list, inspect, resume and cancel ComfyUI jobs",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     jsub = jobs.add_subparsers(dest="jobs_command", required=True)
     listing = jsub.add_parser("list")
     listing.add_argument("--status", choices=[s.value for s in JobStatus])
@@ -268,13 +420,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=cmd_jobs_list)
     for name, handler, text in (
         ("show", cmd_jobs_show, "one job in full"),
-        ("cancel", cmd_jobs_cancel, "cancel a job"),
+        ("cancel", cmd_jobs_cancel, "cancel a job (works with its server down)"),
     ):
         leaf = jsub.add_parser(name, help=text)
         leaf.add_argument("id")
         if name == "show":
             leaf.add_argument("--json", action="store_true")
         leaf.set_defaults(func=handler)
+    resume = jsub.add_parser(
+        "resume", help="pick up unfinished jobs whose process stopped (or JOB) and follow them to the end"
+    )
+    resume.add_argument("id", nargs="?", metavar="JOB")
+    resume.set_defaults(func=cmd_jobs_resume)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -283,9 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except WorkflowLibraryError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(error, KeyError | ValueError) else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
