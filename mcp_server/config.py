@@ -7,6 +7,7 @@ Precedence (lowest first): built-in defaults, the config file, the environment. 
 |------------------------------|-----------------------|-----------------------------------------------------|
 | KIJKOCUT_WORKSPACE           | workspace             | projects, imported media, renders and job outputs   |
 | KIJKOCUT_MEDIA_DIRS          | media_dirs            | extra folders media may be read from (os.pathsep)   |
+| KIJKOCUT_DATA_DIR            | data_dir              | the job store shared with the CLI (jobs.sqlite3)    |
 | KIJKOCUT_MCP_TOKEN           | http_token            | bearer token for --http (generated when absent)     |
 | KIJKOCUT_MCP_ALLOWED_HOSTS   | allowed_hosts         | extra Host headers accepted over HTTP (comma list)  |
 | COMFYUI_URLS / COMFYUI_URL   | comfyui_urls          | ComfyUI servers for workflow tools (comma list)     |
@@ -24,6 +25,8 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workflows_library.config import default_data_dir
+
 APP_NAME = "kijkocut"
 
 
@@ -36,6 +39,9 @@ class ServerConfig(BaseModel):
 
     workspace: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)) / "workspace")
     media_dirs: list[Path] = Field(default_factory=list, description="folders media may be read from")
+    # The same default as the CLI's (one function decides), so both see the same jobs.
+    data_dir: Path = Field(default_factory=lambda: default_data_dir(os.environ),
+                           description="where the job store shared with the CLI lives")
     http_token: str | None = Field(None, min_length=16)
     allowed_hosts: list[str] = Field(default_factory=list, description="extra host[:port] values for HTTP")
     comfyui_urls: list[str] = Field(default_factory=list)
@@ -71,6 +77,8 @@ def load_config(env: Mapping[str, str] | None = None, config_path: Path | None =
 
     if value := env.get("KIJKOCUT_WORKSPACE"):
         doc["workspace"] = value
+    if value := env.get("KIJKOCUT_DATA_DIR"):
+        doc["data_dir"] = value
     if value := env.get("KIJKOCUT_MEDIA_DIRS"):
         doc["media_dirs"] = _split(value, os.pathsep)
     if value := env.get("KIJKOCUT_MCP_TOKEN"):
@@ -87,7 +95,7 @@ def load_config(env: Mapping[str, str] | None = None, config_path: Path | None =
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid configuration ({path}): {problems}") from None
     expand = lambda p: Path(os.path.expandvars(p)).expanduser().resolve()  # noqa: E731
-    return config.model_copy(update={"workspace": expand(config.workspace),
+    return config.model_copy(update={"workspace": expand(config.workspace), "data_dir": expand(config.data_dir),
                                      "media_dirs": [expand(p) for p in config.media_dirs]})
 
 

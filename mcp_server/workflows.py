@@ -1,13 +1,16 @@
 """The workflow library for the tools: search, cards, validation against the configured ComfyUI servers,
 runs as durable jobs, and importing a finished job's outputs into a project.
 
-The runner's data dir is the workspace's `jobs/` folder, so downloaded outputs land inside the workspace (path
-confinement and `workspace://` links apply to them like to renders). Network calls are async and run on the
-server's event loop; the runner starts there on first use.
+Jobs are kept in the job store the CLI uses too (`<data dir>/jobs.sqlite3`, see `config.data_dir`), so either
+front end sees, resumes and cancels the other's jobs. Outputs of jobs started here land in the workspace's
+`jobs/media/` folder (path confinement and `workspace://` links apply to them like to renders); outputs a CLI
+run saved elsewhere are not linked. Network calls are async and run on the server's event loop; the runner
+starts there on first use and adopts jobs whose process stopped.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -30,7 +33,7 @@ from mcp_server.schemas import (
 from mcp_server.workspace import Workspace
 from workflows_library import api
 from workflows_library.cards import WorkflowCard
-from workflows_library.config import DEFAULT_URL, Settings
+from workflows_library.config import DEFAULT_URL, Settings, run_limits
 from workflows_library.config import ServerConfig as ComfyServer
 from workflows_library.errors import NoServerAvailableError, WorkflowLibraryError
 from workflows_library.inputs import localise_media_inputs, resolve_inputs
@@ -50,9 +53,10 @@ class WorkflowService:
         try:
             servers = [ComfyServer(url=url, token=config.comfyui_token) for url in config.comfyui_urls or
                        [DEFAULT_URL]]
+            self.settings = Settings(servers=servers, data_dir=config.data_dir,
+                                     downloads_dir=workspace.folder("jobs") / "media", limits=run_limits(os.environ))
         except ValueError as exc:
             raise ServiceError(f"ComfyUI server configuration: {exc}") from None
-        self.settings = Settings(servers=servers, data_dir=workspace.folder("jobs"))
         self._runner: JobRunner | None = None
         self._started = False
         self._lock = threading.Lock()
@@ -199,7 +203,10 @@ class WorkflowService:
         outputs = []
         for output in job.outputs:
             if output.local_path:
-                path = self.workspace.resolve(output.local_path, writable=True)
+                try:
+                    path = self.workspace.resolve(output.local_path, writable=True)
+                except ServiceError:  # saved outside the workspace by a CLI run (shared store), or deleted
+                    continue
                 outputs.append(OutputFile(uri=f"workspace://{self.workspace.display(path)}",
                                           path=self.workspace.display(path),
                                           mime_type=_MIME.get(output.kind, "application/octet-stream"),

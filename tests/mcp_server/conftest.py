@@ -48,7 +48,8 @@ def config(workspace_dir, tmp_path) -> ServerConfig:
     allowed = tmp_path / "allowed_media"
     allowed.mkdir()
     # Port 9 on loopback is closed: the "ComfyUI is down" case, with no outbound traffic.
-    return ServerConfig(workspace=workspace_dir, media_dirs=[allowed], comfyui_urls=["http://127.0.0.1:9"])
+    return ServerConfig(workspace=workspace_dir, media_dirs=[allowed], comfyui_urls=["http://127.0.0.1:9"],
+                        data_dir=tmp_path / "data")  # a job store of its own (it is shared by default)
 
 
 @pytest.fixture
