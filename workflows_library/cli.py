@@ -342,7 +342,7 @@ async def _resume(runner: api.JobRunner, job_id: str | None, stream: TextIO) -> 
 def cmd_jobs_resume(args: argparse.Namespace) -> int:
     jobs = asyncio.run(_with_runner(lambda runner: _resume(runner, args.id, sys.stderr)))
     if not jobs:
-        print("nothing to resume: every unfinished job is being driven by a live process")
+        print("nothing to resume: no unfinished job was left by a stopped process")
         return EXIT_OK
     codes = []
     for job in jobs:

@@ -59,3 +59,9 @@ class JobStore(job_store.JobStore[Job]):
 
     def __init__(self, path: Path, **options: Any) -> None:
         super().__init__(path, Job, **options)
+
+    def pending_cancels(self) -> list[Job]:
+        """Cancelled jobs whose server has not been told yet (read often: filtered in SQL, not in Python)."""
+        return self._select(
+            "status = ? AND json_extract(body, '$.cancel_pending') = 1", [JobStatus.cancelled.value]
+        )

@@ -233,8 +233,7 @@ class JobRunner:
 
     async def deliver_cancels(self) -> None:
         """Tell servers about the cancels made while they were unreachable (quick, best effort)."""
-        pending = [job for job in self.store.list([JobStatus.cancelled], limit=200) if job.cancel_pending]
-        await asyncio.gather(*(self._deliver_cancel(job) for job in pending))
+        await asyncio.gather(*(self._deliver_cancel(job) for job in self.store.pending_cancels()))
 
     async def _deliver_cancel(self, job: Job) -> bool:
         if job.server_url is not None:

@@ -161,3 +161,13 @@ def test_a_file_that_is_not_a_store_is_one_clear_error(tmp_path):
     with pytest.raises(JobStoreError) as caught:
         JobStore(path)
     assert str(path) in str(caught.value) and "canary" not in str(caught.value)
+
+
+def test_pending_cancels_are_found_until_delivered(tmp_path):
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    told, untold = store.create(Job(workflow_id="w")), store.create(Job(workflow_id="w"))
+    store.update(told.id, status=JobStatus.cancelled, cancel_pending=False)
+    store.update(untold.id, status=JobStatus.cancelled, cancel_pending=True)
+    assert [job.id for job in store.pending_cancels()] == [untold.id]
+    store.update(untold.id, finished_ok=True, cancel_pending=False)
+    assert store.pending_cancels() == []
