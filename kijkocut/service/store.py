@@ -14,6 +14,7 @@ import re
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ class ProjectStore:
         self.feed = feed or ChangeFeed()
         self.lock_timeout = lock_timeout
         self._cache: dict[str, _Cached] = {}
+        self._tokens: dict[str, str | None] = {}  # save token of each cached project, when known
+        self._held: dict[str, int] = {}  # project id -> lock file descriptor, while this process holds it
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
 
@@ -89,8 +92,8 @@ class ProjectStore:
     @contextmanager
     def _process_lock(self, project_id: str, deadline: float) -> Iterator[None]:
         directory = self.directory(project_id)
-        if fcntl is None or not directory.is_dir():
-            yield
+        if fcntl is None or not directory.is_dir() or project_id in self._held:
+            yield  # no process locks here, nothing stored yet, or this thread holds it already (re-entry)
             return
         fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
         try:
@@ -103,7 +106,16 @@ class ProjectStore:
                         raise BusyError(f"project {project_id} is being edited by another program; try again "
                                         f"in a moment") from None
                     time.sleep(0.02)
-            yield
+            # The lock file holds the token of the last save. A different one means another process saved
+            # since we cached the project: (inode, mtime, size) alone can repeat when the filesystem reuses an
+            # inode within its timestamp granularity.
+            if os.pread(fd, 64, 0).decode("ascii", "replace") != self._tokens.get(project_id):
+                self._cache.pop(project_id, None)
+            self._held[project_id] = fd
+            try:
+                yield
+            finally:
+                del self._held[project_id]
         finally:
             os.close(fd)  # closing releases the flock
 
@@ -127,7 +139,12 @@ class ProjectStore:
                 except KijkoCutError as exc:
                     raise ServiceError(f"project {project_id} cannot be opened: {exc}") from None
                 cached = self._cache[project_id] = _Cached(project, stamp)
+                self._tokens[project_id] = self._token_on_disk(project_id)
             return cached.project
+
+    def _token_on_disk(self, project_id: str) -> str | None:
+        fd = self._held.get(project_id)
+        return os.pread(fd, 64, 0).decode("ascii", "replace") if fd is not None else None
 
     def snapshot(self, project_id: str) -> Project:
         """A private deep copy, for renders and views that outlive the lock."""
@@ -157,6 +174,12 @@ class ProjectStore:
             raise
         stat = path.stat()
         self._cache[project.id] = _Cached(project, (stat.st_ino, stat.st_mtime_ns, stat.st_size))
+        fd = self._held.get(project.id)
+        if fd is not None:
+            token = uuid.uuid4().hex
+            os.pwrite(fd, token.encode("ascii"), 0)
+            os.ftruncate(fd, len(token))
+            self._tokens[project.id] = token
 
     def create(self, name: str = "Untitled", settings: ProjectSettings | None = None, *,
                origin: str = "") -> Project:
