@@ -14,10 +14,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kijkocut import limits
 from kijkocut.animation import Keyframe
 from kijkocut.effects.catalog import EFFECTS, BlendMode, resolve_params
 from kijkocut.media.info import MediaInfo
-from kijkocut.timebase import Rate, Time
+from kijkocut.timebase import FrameRate, Time
 
 SCHEMA_NAME = "kijkocut.project"
 FORMAT_VERSION = 3
@@ -55,7 +56,7 @@ class Model(BaseModel):
 class ProjectSettings(Model):
     width: int = Field(1920, ge=16, le=8192, description="canvas width in pixels (even)")
     height: int = Field(1080, ge=16, le=8192, description="canvas height in pixels (even)")
-    frame_rate: Rate = Field(Fraction(30), description="exact, e.g. '30' or '30000/1001'")
+    frame_rate: FrameRate = Field(Fraction(30), description="exact, e.g. '30' or '30000/1001'; 1..240 fps")
     sample_rate: int = Field(48000, ge=8000, le=192000)
     channels: Literal[1, 2] = 2
     background: str = "#000000"
@@ -144,9 +145,9 @@ class ElementBase(Model):
     duration: Time = Field(description="length on the timeline in seconds")
     fade_in: Time = Field(Fraction(0), description="opacity (and audio) ramp from 0 at the start")
     fade_out: Time = Field(Fraction(0), description="ramp to 0 at the end")
-    effects: list[Effect] = Field(default_factory=list, description="applied in order")
+    effects: list[Effect] = Field(default_factory=list, max_length=limits.MAX_EFFECTS, description="applied in order")
     blend_mode: BlendMode = "normal"
-    keyframes: dict[str, list[Keyframe]] = Field(
+    keyframes: dict[str, Annotated[list[Keyframe], Field(max_length=limits.MAX_KEYFRAMES)]] = Field(
         default_factory=dict, description="property path (e.g. 'transform.scale', 'effects.<id>.amount') -> keys")
 
     @property
@@ -155,6 +156,8 @@ class ElementBase(Model):
 
     @model_validator(mode="after")
     def _animatable(self) -> ElementBase:
+        if not self.keyframes:  # most elements: skip building the effect parameter names
+            return self
         effect_params = {f"effects.{e.id}.{name}" for e in self.effects
                          for name, spec in EFFECTS[e.kind].params.items() if spec.numeric}
         for path, keys in self.keyframes.items():
@@ -238,7 +241,7 @@ class TextStyle(Model):
 
 class TextElement(ElementBase):
     kind: Literal["text"] = "text"
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, max_length=limits.MAX_TEXT_CHARS)
     style: TextStyle = Field(default_factory=TextStyle)
 
 
@@ -288,7 +291,7 @@ class Track(Model):
     hidden: bool = False
     locked: bool = False
     ducking: Ducking | None = None
-    elements: list[Element] = Field(default_factory=list, description="sorted by start")
+    elements: list[Element] = Field(default_factory=list, max_length=limits.MAX_ELEMENTS, description="sorted by start")
     transitions: list[Transition] = Field(default_factory=list)
 
 
@@ -335,8 +338,8 @@ class Project(Model):
     revision: int = Field(0, description="increases by one with every edit, undo and redo")
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
     media: dict[str, MediaRef] = Field(default_factory=dict)
-    tracks: list[Track] = Field(default_factory=list)
-    markers: list[Marker] = Field(default_factory=list)
+    tracks: list[Track] = Field(default_factory=list, max_length=limits.MAX_TRACKS)
+    markers: list[Marker] = Field(default_factory=list, max_length=limits.MAX_MARKERS)
     history: History = Field(default_factory=History)
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)

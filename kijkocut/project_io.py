@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -10,8 +9,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kijkocut import limits
 from kijkocut.atomic import create_partial
-from kijkocut.errors import ProjectFormatError
+from kijkocut.errors import KijkoCutError, ProjectFormatError
+from kijkocut.json_input import JsonInputError, nested_deeper_than, too_deep_message
+from kijkocut.json_input import loads as load_json
 from kijkocut.model import FORMAT_VERSION, SCHEMA_NAME, Project
 from kijkocut.validate import check_project
 
@@ -68,15 +70,29 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+# A hostile file can fail every one of 200,000 elements; the first few name the problem.
+MAX_REPORTED_ERRORS = 10
+
+
 def describe_validation_error(error: ValidationError) -> str:
+    items = error.errors()
     lines = []
-    for item in error.errors():
+    for item in items[:MAX_REPORTED_ERRORS]:
         field = ".".join(str(part) for part in item["loc"]) or "(root)"
-        lines.append(f"{field}: {item['msg']}")
+        lines.append(f"{field}: {item['msg'].removeprefix('Value error, ')}")
+    if len(items) > MAX_REPORTED_ERRORS:
+        lines.append(f"and {len(items) - MAX_REPORTED_ERRORS} more")
     return "; ".join(lines)
 
 
 def project_from_dict(doc: Any, *, validate: bool = True) -> Project:
+    """A project from a parsed document (a file, a tool argument, a node input), within `limits`."""
+    if isinstance(doc, dict) and nested_deeper_than(doc, limits.MAX_JSON_DEPTH):
+        raise ProjectFormatError(too_deep_message("the project"))
+    return _project_from_doc(doc, validate)
+
+
+def _project_from_doc(doc: Any, validate: bool) -> Project:
     if not isinstance(doc, dict):
         raise ProjectFormatError(f"(root): expected a JSON object, got {type(doc).__name__}")
     doc = migrate(dict(doc))
@@ -90,11 +106,28 @@ def project_from_dict(doc: Any, *, validate: bool = True) -> Project:
 
 
 def project_from_json(text: str | bytes, *, validate: bool = True) -> Project:
+    """A project from JSON text: UTF-8, nested at most `limits.MAX_JSON_DEPTH` deep (checked before parsing)."""
+    if len(text) > limits.MAX_PROJECT_BYTES:
+        raise ProjectFormatError(_too_big(len(text)))
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProjectFormatError(f"not valid JSON: {exc}") from None
-    return project_from_dict(doc, validate=validate)
+        doc = load_json(text, what="the project")
+    except JsonInputError as exc:
+        raise ProjectFormatError(str(exc)) from None
+    return _project_from_doc(doc, validate)
+
+
+def _too_big(size: int) -> str:
+    return (f"the project is {limits.size_text(size)}; a project file may be at most "
+            f"{limits.size_text(limits.MAX_PROJECT_BYTES)}")
+
+
+def project_file_bytes(project: Project) -> bytes:
+    """The project file's content; refuses a project too big to load again (nothing is written)."""
+    data = project_to_json(project).encode("utf-8")
+    if len(data) > limits.MAX_PROJECT_BYTES:
+        raise KijkoCutError(f"{_too_big(len(data))}, so it was not saved; undo the last edit, or split the "
+                            f"timeline into several projects")
+    return data
 
 
 def project_to_dict(project: Project) -> dict[str, Any]:
@@ -108,7 +141,11 @@ def project_to_json(project: Project, *, indent: int | None = 2) -> str:
 def load_project(path: str | os.PathLike[str], *, validate: bool = True) -> Project:
     path = Path(path)
     try:
-        text = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.MAX_PROJECT_BYTES:
+                raise ProjectFormatError(f"{path}: {_too_big(size)}")
+            text = handle.read(limits.MAX_PROJECT_BYTES + 1)  # one byte past the limit: /dev/zero is no project
     except OSError as exc:
         raise ProjectFormatError(f"{path}: cannot read project file ({exc.strerror})") from None
     try:
@@ -134,7 +171,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    atomic_write_bytes(path, project_to_json(project).encode("utf-8"))
+    atomic_write_bytes(path, project_file_bytes(project))
 
 
 def resolve_media_path(media_path: str, project_dir: str | os.PathLike[str] | None) -> Path:

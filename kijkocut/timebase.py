@@ -4,10 +4,13 @@ such as 30000/1001 never drifts. JSON carries them as strings ("21", "1001/30000
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from kijkocut import limits
 
 # Common broadcast rates written as decimals by people and tools; mapped to their exact NTSC fractions.
 _NTSC_RATES = {
@@ -34,6 +37,7 @@ def to_fraction(value: Any) -> Fraction:
         return Fraction(repr(value))
     if isinstance(value, str):
         text = value.strip()
+        _check_size(text)
         try:
             return Fraction(text)
         except (ValueError, ZeroDivisionError) as exc:
@@ -41,6 +45,38 @@ def to_fraction(value: Any) -> Fraction:
     if isinstance(value, dict) and {"value", "rate"} <= value.keys():  # OTIO RationalTime style
         return to_fraction(value["value"]) / to_fraction(value["rate"])
     raise ValueError(f"expected a number or a fraction string, got {type(value).__name__}")
+
+
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
+
+
+def _check_size(text: str) -> None:
+    """Refuse number texts whose parsing alone would be costly ('1e100000000' is a 100-million-digit int)."""
+    if len(text) > limits.MAX_TIME_CHARS:
+        raise ValueError(f"expected a number or a fraction, got {len(text)} characters of text")
+    exponent = _EXPONENT.search(text)
+    if exponent and abs(int(exponent.group(1))) > limits.MAX_TIME_EXPONENT:
+        raise ValueError(f"a number with the exponent {int(exponent.group(1))} is out of range (exponents run "
+                         f"to ±{limits.MAX_TIME_EXPONENT})")
+
+
+def shown(value: Fraction) -> str:
+    """A possibly huge or finely divided fraction, short enough for a message."""
+    exact = format_fraction(value)
+    if len(exact) <= 24:
+        return exact
+    try:
+        return f"{float(value):.6g}"
+    except OverflowError:
+        return "an enormous number"
+
+
+def to_time(value: Any) -> Fraction:
+    """A time in seconds within ±24 h: longer would be frames and samples no render should attempt."""
+    t = to_fraction(value)
+    if abs(t) > limits.MAX_SECONDS:
+        raise ValueError(f"{shown(t)} s is beyond {limits.MAX_SECONDS} s, the 24 h limit on any time")
+    return t
 
 
 def to_rate(value: Any) -> Fraction:
@@ -53,6 +89,17 @@ def to_rate(value: Any) -> Fraction:
     return rate
 
 
+def to_frame_rate(value: Any) -> Fraction:
+    """A frame rate a timeline or an export may have: 1..240 fps, with a denominator like 1001, not 10**9."""
+    rate = to_rate(value)
+    if not limits.MIN_FRAME_RATE <= rate <= limits.MAX_FRAME_RATE:
+        raise ValueError(f"{shown(rate)} fps is outside {limits.MIN_FRAME_RATE}..{limits.MAX_FRAME_RATE}")
+    if rate.denominator > limits.MAX_FRAME_RATE_DENOMINATOR:
+        raise ValueError(f"{shown(rate)} fps: the denominator {rate.denominator} is over "
+                         f"{limits.MAX_FRAME_RATE_DENOMINATOR}; write the rate like '30000/1001' or '29.97'")
+    return rate
+
+
 def format_fraction(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
@@ -60,8 +107,11 @@ def format_fraction(value: Fraction) -> str:
 _schema = WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?(/\d+)?$",
                           "description": "seconds as an exact fraction, e.g. '21', '2.5' or '1001/30000'"})
 
-Time = Annotated[Fraction, BeforeValidator(to_fraction), PlainSerializer(format_fraction, return_type=str), _schema]
+Time = Annotated[Fraction, BeforeValidator(to_time), PlainSerializer(format_fraction, return_type=str), _schema]
 Rate = Annotated[Fraction, BeforeValidator(to_rate), PlainSerializer(format_fraction, return_type=str), _schema]
+# A timeline's or an export's rate (Rate also holds media rates and pixel aspect ratios, which are not bounded).
+FrameRate = Annotated[Fraction, BeforeValidator(to_frame_rate), PlainSerializer(format_fraction, return_type=str),
+                      _schema]
 
 
 def frame_index(t: Fraction, rate: Fraction) -> int:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
-from kijkocut.errors import ProjectValidationError
+from kijkocut import limits
+from kijkocut.errors import KijkoCutError, ProjectValidationError
 from kijkocut.model import AdjustmentElement, ClipElement, Project, TextElement, Track
 from kijkocut.timebase import format_fraction as fmt
 
@@ -16,7 +17,14 @@ SOURCE_END_TOLERANCE = Fraction(1, 100)
 _VISUAL_TRACKS = {"video", "overlay"}
 
 
+# Messages list the first problems; a hostile file can have one per element.
+MAX_REPORTED_PROBLEMS = 20
+
+
 def project_problems(project: Project) -> list[str]:
+    elements = sum(len(track.elements) for track in project.tracks)
+    if elements > limits.MAX_ELEMENTS:  # checked first: the checks below grow with the element count
+        return [f"the project has {elements} elements; the limit is {limits.MAX_ELEMENTS}"]
     problems: list[str] = []
     problems += _duplicate_ids(project)
     for track in project.tracks:
@@ -34,7 +42,24 @@ def project_problems(project: Project) -> list[str]:
 def check_project(project: Project) -> None:
     problems = project_problems(project)
     if problems:
-        raise ProjectValidationError(problems)
+        raise ProjectValidationError(summarised(problems))
+
+
+def check_render_range(start: Fraction, end: Fraction, rate: Fraction) -> None:
+    """Every render path asks first: more than 24 h of frames, or a rate outside 1..240 fps (one frame's audio
+    at 1/1000000000 fps is 349 TiB of samples), is refused before anything is allocated."""
+    if not limits.MIN_FRAME_RATE <= rate <= limits.MAX_FRAME_RATE:
+        raise KijkoCutError(f"cannot render at {float(rate):g} fps: the frame rate must be within "
+                            f"{limits.MIN_FRAME_RATE}..{limits.MAX_FRAME_RATE}")
+    if end - start > limits.MAX_SECONDS:
+        raise KijkoCutError(f"cannot render {limits.clock(end - start)} of frames: a render covers at most 24 h")
+
+
+def summarised(problems: list[str]) -> list[str]:
+    """The first problems, and how many more there are."""
+    if len(problems) <= MAX_REPORTED_PROBLEMS:
+        return problems
+    return [*problems[:MAX_REPORTED_PROBLEMS], f"and {len(problems) - MAX_REPORTED_PROBLEMS} more"]
 
 
 def _duplicate_ids(project: Project) -> list[str]:
@@ -53,6 +78,9 @@ def _element_problems(project: Project, track: Track,
         problems.append(f"{where}: duration {fmt(element.duration)} must be positive")
     if element.start < 0:
         problems.append(f"{where}: start {fmt(element.start)} is negative")
+    if element.end > limits.MAX_SECONDS:
+        problems.append(f"{where}: ends at {limits.clock(element.end)}, past 24:00:00, the longest a timeline "
+                        f"may be")
     if element.fade_in < 0 or element.fade_out < 0:
         problems.append(f"{where}: fades must not be negative")
     elif element.duration > 0 and element.fade_in + element.fade_out > element.duration:

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
+from kijkocut import limits
 from kijkocut.errors import KijkoCutError
 from kijkocut.interchange.otio_export import to_otio
 from kijkocut.interchange.otio_import import MissingMedia, from_otio
 from kijkocut.interchange.timing import require_otio
+from kijkocut.json_input import text_depth, too_deep_message
 from kijkocut.model import Project
 from kijkocut.paths import PathPolicy
 from kijkocut.project_io import atomic_write_bytes
@@ -27,6 +30,36 @@ def _adapter(otio: Any, path: Path) -> Any:
         raise KijkoCutError(f"{path}: no OpenTimelineIO adapter for '{path.suffix}' (installed: "
                             f"{', '.join('.' + s for s in known)}; e.g. pip install otio-fcp-adapter "
                             "otio-cmx3600-adapter for .xml and .edl)") from None
+
+
+def _check_bounds(path: Path, adapter_name: str) -> None:
+    """OTIO's JSON reader (C++) takes the whole process down on deeply nested input, and reads any size: the
+    size and the nesting of the JSON inside .otio, .otioz and .otiod are checked first (`limits`)."""
+    content = {"otio_json": path, "otiod": path / "content.otio"}.get(adapter_name)
+    try:
+        if adapter_name == "otioz":
+            with zipfile.ZipFile(path) as bundle:
+                info = bundle.getinfo("content.otio")
+                _check_size(path, info.file_size)
+                data = bundle.read(info)
+        elif content is not None:
+            with content.open("rb") as handle:
+                _check_size(path, os.fstat(handle.fileno()).st_size)
+                data = handle.read(limits.MAX_PROJECT_BYTES + 1)
+        else:
+            _check_size(path, path.stat().st_size)
+            return
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise KijkoCutError(f"{path}: cannot read it as {adapter_name} ({type(exc).__name__})") from None
+    _check_size(path, len(data))
+    if text_depth(data) > limits.MAX_JSON_DEPTH:
+        raise KijkoCutError(f"{path}: {too_deep_message('the timeline')}")
+
+
+def _check_size(path: Path, size: int) -> None:
+    if size > limits.MAX_PROJECT_BYTES:
+        raise KijkoCutError(f"{path}: the timeline is {limits.size_text(size)}; a timeline file may be at most "
+                            f"{limits.size_text(limits.MAX_PROJECT_BYTES)}")
 
 
 def export_otio(project: Project, path: str | os.PathLike[str], *,
@@ -65,6 +98,7 @@ def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[s
     if not path.exists():
         raise KijkoCutError(f"{path}: no such file")
     adapter = _adapter(otio, path)
+    _check_bounds(path, adapter.name)
     try:
         result = otio.adapters.read_from_file(str(path), adapter_name=adapter.name, **adapter_options)
     except Exception as exc:  # as above: adapters raise anything on a file they cannot read

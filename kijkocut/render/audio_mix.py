@@ -20,7 +20,7 @@ from kijkocut.audio.master import MasterBus, measure
 from kijkocut.audio.pan import pan_stereo
 from kijkocut.model import ClipElement, Project, Track
 from kijkocut.project_io import resolve_media_path
-from kijkocut.validate import check_project
+from kijkocut.validate import check_project, check_render_range
 
 __all__ = ["AudioMixer", "AudioSegment", "audible_tracks", "db_to_gain", "master_bus", "render_audio"]
 
@@ -178,6 +178,7 @@ def render_audio(project: Project, *, start: Fraction | None = None, end: Fracti
     rate = project.settings.sample_rate
     start = Fraction(0) if start is None else start
     end = project.duration() if end is None else end
+    check_render_range(start, end, project.settings.frame_rate)
     first, last = math.floor(start * rate), math.floor(end * rate)
     with AudioMixer(project, project_dir=project_dir) as mixer:
         return mixer.mix(first, max(0, last - first))

@@ -31,7 +31,7 @@ from kijkocut.render.frames import FrameRenderer, ProgressCallback, is_cancelled
 from kijkocut.render.output_target import check_output_target, protected_paths, write_failure
 from kijkocut.render.presets import AUDIO_ENCODERS, VIDEO_ENCODERS, ExportSettings
 from kijkocut.timebase import frame_count
-from kijkocut.validate import check_project
+from kijkocut.validate import check_project, check_render_range
 
 QUEUE_DEPTH = 8
 # ".<stem>.<token>.partial.<ext>" beside the destination, for any export into that folder.
@@ -156,6 +156,7 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     if end <= start:
         raise KijkoCutError("nothing to export: the timeline is empty" if end == 0
                             else f"nothing to export between {float(start):.3f} s and {float(end):.3f} s")
+    check_render_range(start, end, rate)
     total = frame_count(end - start, rate)
     geometry = output_geometry(project, settings.width, settings.height, settings.reframe)
     with_audio = settings.audio and settings.container != "gif"

@@ -38,8 +38,8 @@ from kijkocut.render.timeline_eval import (
     transition_at,
 )
 from kijkocut.render.transitions import SideModifier, transition_look
-from kijkocut.timebase import frame_count, to_fraction
-from kijkocut.validate import check_project
+from kijkocut.timebase import frame_count, to_time
+from kijkocut.validate import check_project, check_render_range
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -328,7 +328,7 @@ def render_frame(project: Project, t: Fraction | float | str, *, width: int | No
     if path_policy is not None:
         project = confined_project(project, path_policy, project_dir)
     with FrameRenderer(project, output_geometry(project, width, height), project_dir=project_dir) as renderer:
-        return frame_to_rgb(renderer.render(to_fraction(t)))
+        return frame_to_rgb(renderer.render(to_time(t)))
 
 
 def iter_frames(project: Project, *, start: Fraction | None = None, end: Fraction | None = None,
@@ -343,6 +343,7 @@ def iter_frames(project: Project, *, start: Fraction | None = None, end: Fractio
     rate = project.settings.frame_rate
     start = Fraction(0) if start is None else start
     end = project.duration() if end is None else end
+    check_render_range(start, end, rate)
     total = frame_count(end - start, rate)
     indices = range(0, total, max(1, every_nth))
     with FrameRenderer(project, output_geometry(project, width, height), project_dir=project_dir) as renderer:

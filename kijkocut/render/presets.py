@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kijkocut.timebase import Rate, Time
+from kijkocut.timebase import FrameRate, Time
 
 Container = Literal["mp4", "mov", "mkv", "webm", "gif"]
 VideoCodec = Literal["h264", "h265", "av1", "vp9", "prores", "gif"]
@@ -45,7 +45,7 @@ class ExportSettings(BaseModel):
     height: int | None = Field(None, ge=16, le=8192)
     reframe: Literal["contain", "cover"] = Field("contain", description="when the output aspect differs: "
                                                  "letterbox (contain) or crop (cover)")
-    frame_rate: Rate | None = Field(None, description="None = project frame rate")
+    frame_rate: FrameRate | None = Field(None, description="None = project frame rate; 1..240 fps")
     start: Time | None = Field(None, description="range start on the timeline; None = 0")
     end: Time | None = Field(None, description="range end; None = end of the timeline")
     audio: bool = True
