@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
+from kijkocut import limits
 from kijkocut.errors import KijkoCutError
 
 OverlapMode = Literal["trim", "stack"]
@@ -71,7 +72,7 @@ def blocks(text: str) -> list[tuple[int, list[str]]]:
 
 # --- timestamps -----------------------------------------------------------------------------------------
 
-_STAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
+_STAMP = re.compile(r"^(?:(\d{1,9}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_timestamp(stamp: str, *, require_hours: bool) -> Fraction:
@@ -84,7 +85,10 @@ def parse_timestamp(stamp: str, *, require_hours: bool) -> Fraction:
     if int(minutes) > 59 or int(secs) > 59:
         raise ValueError("bad timestamp: minutes and seconds run from 00 to 59")
     fraction = Fraction(int(millis), 10 ** len(millis)) if millis else Fraction(0)
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + fraction
+    seconds = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + fraction
+    if seconds > limits.MAX_SECONDS:
+        raise ValueError("bad timestamp: past 24:00:00, the longest a timeline may be")
+    return seconds
 
 
 def format_timestamp(t: Fraction, separator: str) -> str:
@@ -126,6 +130,16 @@ def split_cue_block(lines: list[str], first: int, *, source: str, require_hours:
     except ValueError as exc:
         raise CaptionFormatError(source, line_number, str(exc)) from None
     return identifier, line_number, start, end, settings, lines[timing_at + 1:]
+
+
+def check_cue(cues: list[Cue], text: str, *, source: str, line: int) -> None:
+    """Bounds on one import: the number of cues so far and this cue's text (see `limits`)."""
+    if len(cues) >= limits.MAX_CAPTION_CUES:
+        raise CaptionFormatError(source, line, f"more than {limits.MAX_CAPTION_CUES} cues; a caption file may "
+                                               f"have at most {limits.MAX_CAPTION_CUES} (split it)")
+    if len(text) > limits.MAX_TEXT_CHARS:
+        raise CaptionFormatError(source, line, f"the cue has {len(text)} characters of text; a caption may "
+                                               f"have at most {limits.MAX_TEXT_CHARS}")
 
 
 # --- inline markup --------------------------------------------------------------------------------------
@@ -209,5 +223,6 @@ def resolve_overlaps(cues: list[Cue], mode: OverlapMode = "trim") -> list[list[C
                                  italic=previous.italic and cue.italic, bold=previous.bold and cue.bold)
         else:
             merged.append(cue)
-    trimmed = [replace(cue, end=min(cue.end, after.start)) for cue, after in zip(merged, merged[1:])]
+    trimmed = [cue if cue.end <= after.start else replace(cue, end=after.start)
+               for cue, after in zip(merged, merged[1:])]
     return [trimmed + merged[-1:]] if merged else []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from kijkocut.captions.cues import (
     Cue,
     blocks,
+    check_cue,
     format_timestamp,
     normalise_text,
     split_cue_block,
@@ -23,6 +24,7 @@ def parse_srt(text: str, *, source: str = "<srt>") -> list[Cue]:
             lines, first, source=source, require_hours=False,
             expected="a cue number and a timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'")
         markup = strip_markup("\n".join(payload), unescape=False)
+        check_cue(cues, markup.text, source=source, line=line_number)
         cues.append(Cue(start, end, markup.text, identifier=identifier, speaker=markup.speaker,
                         italic=markup.italic, bold=markup.bold, line=line_number))
     return cues

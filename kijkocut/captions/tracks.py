@@ -14,10 +14,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from kijkocut import limits
 from kijkocut.captions.cues import Cue, OverlapMode, resolve_overlaps
 from kijkocut.captions.srt import parse_srt, to_srt
 from kijkocut.captions.vtt import parse_vtt, to_vtt
-from kijkocut.edit.commands import AddElement, AddTrack, Batch, Command, SetProperties
+from kijkocut.edit.commands import AddElements, AddTrack, Batch, Command, SetProperties
 from kijkocut.edit.editor import Editor
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings, TextElement, TextStyle, new_id
@@ -51,11 +52,22 @@ def detect_format(text: str, name: str | None = None) -> CaptionFormat:
     return "vtt" if text.lstrip("\ufeff").startswith("WEBVTT") else "srt"
 
 
+def _too_big(name: str, size: int) -> KijkoCutError:
+    return KijkoCutError(f"{name}: the subtitle file is {limits.size_text(size)}; a caption file may be at most "
+                         f"{limits.size_text(limits.MAX_CAPTION_BYTES)}")
+
+
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.MAX_CAPTION_BYTES:
+                raise _too_big(str(path), size)
+            data = handle.read(limits.MAX_CAPTION_BYTES + 1)  # a device or a growing file stops here
     except OSError as exc:
         raise KijkoCutError(f"{path}: cannot read subtitle file ({exc.strerror})") from None
+    if len(data) > limits.MAX_CAPTION_BYTES:
+        raise _too_big(str(path), len(data))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -69,6 +81,8 @@ def read_cues(source: str | os.PathLike[str], *, fmt: CaptionFormat | None = Non
         text, name = _read_text(path), str(path)
     else:
         text, name = source, None
+        if len(text) > limits.MAX_CAPTION_BYTES:
+            raise _too_big("subtitle text", len(text))
     chosen = fmt or detect_format(text, name)
     if chosen not in FORMATS:
         raise KijkoCutError(f"unknown caption format {chosen!r} (known: {', '.join(FORMATS)})")
@@ -81,6 +95,8 @@ def read_cues(source: str | os.PathLike[str], *, fmt: CaptionFormat | None = Non
 
 def _shifted(cues: list[Cue], offset: Fraction) -> list[Cue]:
     """Cues moved by `offset`; what would start before 0 is cut at 0, what would end there is dropped."""
+    if not offset:
+        return [cue for cue in cues if cue.end > cue.start and cue.text]
     moved = []
     for cue in cues:
         start, end = max(Fraction(0), cue.start + offset), cue.end + offset
@@ -107,14 +123,18 @@ def caption_commands(settings: ProjectSettings, cues: list[Cue], *, track_name: 
         track_id = new_id("trk")
         name = track_name if lane_index == 0 else f"{track_name} {lane_index + 1}"
         lane_style = style if lane_index == 0 else style.model_copy(update={"y": base_y - lane_index * step})
-        commands.append(AddTrack(kind="text", name=name, track_id=track_id))
+        elements = []
         for cue in lane:
             text = f"{cue.speaker}: {cue.text}" if show_speakers and cue.speaker else cue.text
+            if len(text) > limits.MAX_TEXT_CHARS:  # cues starting together are merged into one caption
+                raise KijkoCutError(f"line {cue.line}: the captions at {float(cue.start):.3f} s hold {len(text)} "
+                                    f"characters together; a caption may have at most {limits.MAX_TEXT_CHARS}")
             cue_style = lane_style.model_copy(update={"italic": cue.italic or lane_style.italic,
                                                       "weight": "bold" if cue.bold else lane_style.weight})
-            element = TextElement(id=new_id("el"), name=cue.identifier or "", start=cue.start,
-                                  duration=cue.duration, text=text, style=cue_style)
-            commands.append(AddElement(track_id=track_id, element=element, mode="strict"))
+            elements.append(TextElement(id=new_id("el"), name=cue.identifier or "", start=cue.start,
+                                        duration=cue.duration, text=text, style=cue_style))
+        commands += [AddTrack(kind="text", name=name, track_id=track_id),
+                     AddElements(track_id=track_id, elements=elements)]
     return commands
 
 

@@ -9,6 +9,7 @@ from kijkocut.captions.cues import (
     CaptionFormatError,
     Cue,
     blocks,
+    check_cue,
     format_timestamp,
     normalise_text,
     split_cue_block,
@@ -38,6 +39,7 @@ def parse_vtt(text: str, *, source: str = "<vtt>") -> list[Cue]:
                 break
             payload.append(line)
         markup = strip_markup("\n".join(payload), unescape=True)
+        check_cue(cues, markup.text, source=source, line=line_number)
         cues.append(Cue(start, end, markup.text, identifier=identifier, speaker=markup.speaker,
                         italic=markup.italic, bold=markup.bold, settings=settings, line=line_number))
     return cues

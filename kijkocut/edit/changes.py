@@ -3,6 +3,7 @@ with the changes inverted or not, so no command needs hand-written undo logic.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -79,18 +80,44 @@ def _diff_keyed(old: dict, new: dict, entity: str, removals: list, updates: list
             additions.append(Change(entity=entity, id=key, after=_dump(item)))
 
 
-def apply_changes(project: Project, changes: list[Change]) -> None:
+class _ElementEdits:
+    """A track's element changes, gathered and then applied in one pass: removing each element by a scan of
+    the list made a bulk edit (a caption import, its undo) quadratic. Each element id is either dropped or
+    replaced by its latest state, exactly as applying the changes one by one would leave it."""
+
+    def __init__(self, track: Track, known: Mapping[str, Any]):
+        self.track = track
+        self.known = known
+        self.removed: set[str] = set()
+        self.added: dict[str, Any] = {}
+
+    def record(self, element_id: str, after: dict | None) -> None:
+        self.removed.add(element_id)
+        self.added.pop(element_id, None)
+        if after is not None:
+            known = self.known.get(element_id)
+            self.added[element_id] = known if known is not None else _element_adapter.validate_python(after)
+
+    def flush(self) -> None:
+        # In-place list edit: assigning a new list would re-validate every element of the track.
+        kept = [e for e in self.track.elements if e.id not in self.removed]
+        self.track.elements[:] = sorted([*kept, *self.added.values()], key=lambda e: e.start)
+
+
+def apply_changes(project: Project, changes: list[Change], elements: Mapping[str, Any] | None = None) -> None:
     """Apply changes in order. The track order is applied last so that it can name re-added tracks; element
-    lists are edited in place and sorted once per track (bulk edits such as caption imports stay linear)."""
+    changes are gathered per track and applied in one pass each (bulk edits such as caption imports stay
+    linear). `elements`: the changed elements as validated objects already (the editor's working copy after
+    a command), taken instead of validating each `after` again; undo and redo validate what they read."""
     order = None
-    touched: dict[str, Track] = {}
+    touched: dict[str, _ElementEdits] = {}
     for change in changes:
         if change.entity == "track_order":
             order = change.after
             continue
-        _apply_one(project, change, touched)
-    for track in touched.values():
-        track.elements.sort(key=lambda e: e.start)
+        _apply_one(project, change, touched, elements or {})
+    for edits in touched.values():
+        edits.flush()
     if order is not None:
         position = {track_id: i for i, track_id in enumerate(order)}
         project.tracks = sorted(project.tracks, key=lambda t: position.get(t.id, len(position)))
@@ -100,7 +127,8 @@ def invert_changes(changes: list[Change]) -> list[Change]:
     return [change.inverted() for change in reversed(changes)]
 
 
-def _apply_one(project: Project, change: Change, touched: dict[str, Track]) -> None:
+def _apply_one(project: Project, change: Change, touched: dict[str, _ElementEdits],
+               elements: Mapping[str, Any]) -> None:
     after = change.after
     if change.entity == "name":
         project.name = after
@@ -119,11 +147,9 @@ def _apply_one(project: Project, change: Change, touched: dict[str, Track]) -> N
     elif change.entity == "track":
         _apply_track(project, change)
     elif change.entity == "element":
-        # In-place list edits: assigning a new list would re-validate every element of the track.
-        track = touched.setdefault(change.track_id, project.track(change.track_id))
-        _remove_by_id(track.elements, change.id)
-        if after is not None:
-            track.elements.append(_element_adapter.validate_python(after))
+        if change.track_id not in touched:
+            touched[change.track_id] = _ElementEdits(project.track(change.track_id), elements)
+        touched[change.track_id].record(change.id, after)
     elif change.entity == "transition":
         track = project.track(change.track_id)
         _remove_by_id(track.transitions, change.id)

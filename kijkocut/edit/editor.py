@@ -11,7 +11,7 @@ from kijkocut.edit.changes import apply_changes, diff_projects, invert_changes
 from kijkocut.edit.commands import Command, command_from_dict
 from kijkocut.errors import EditError
 from kijkocut.model import Change, History, HistoryEntry, Project
-from kijkocut.validate import project_problems
+from kijkocut.validate import project_problems, summarised
 
 
 @dataclass
@@ -55,11 +55,13 @@ class Editor:
         before = set(project_problems(self.project))
         introduced = [p for p in project_problems(scratch) if p not in before]
         if introduced:
-            raise EditError(f"{command.label()} would make the timeline invalid: " + "; ".join(introduced))
+            raise EditError(f"{command.label()} would make the timeline invalid: " + "; ".join(summarised(introduced)))
         changes = diff_projects(self.project, scratch)
         if not changes:
             return EditResult(command.label(), self.project.revision, [], element_ids)
-        apply_changes(self.project, changes)
+        # The changed elements are taken from the working copy as they are (already validated objects, owned by
+        # no one else once the copy is dropped) rather than rebuilt from their JSON form.
+        apply_changes(self.project, changes, {e.id: e for track in scratch.tracks for e in track.elements})
         self.project.history.done.append(HistoryEntry(
             command=command.model_dump(mode="json"), label=command.label(), changes=changes))
         self.project.history.undone.clear()
