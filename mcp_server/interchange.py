@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Literal
 
 from kijkocut.captions.tracks import caption_commands, export_captions, read_cues
+from kijkocut.edit.commands import Command
 from kijkocut.errors import PathNotAllowedError as EnginePathNotAllowedError
-from kijkocut.model import Project, new_id
+from kijkocut.model import Project, ProjectSettings, new_id
 from kijkocut.paths import confined_project
 from kijkocut.timebase import to_fraction
 from mcp_server.editing import run_edit
@@ -42,13 +43,21 @@ def _written(workspace: Workspace, path: Path) -> OutputFile:
 
 def import_captions(store: ProjectStore, workspace: Workspace, project_id: str, path: str, *, offset: float = 0.0,
                     track_name: str = "Captions", overlap: Literal["trim", "stack"] = "trim") -> EditOutcome:
+    """Reading the file and building the captions happen before the project's lock is taken, so other
+    requests on the project wait only for the edit itself."""
     cues = read_cues(workspace.resolve(path))
     if not cues:
         raise ServiceError(f"{path} has no captions")
+    with store.read(project_id) as project:
+        settings = project.settings
 
-    return run_edit(store, project_id, lambda p: caption_commands(
-        p.settings, cues, track_name=track_name, offset=to_fraction(offset), overlap=overlap),
-        title=f"Import {len(cues)} captions")
+    def build(settings: ProjectSettings) -> list[Command]:
+        return caption_commands(settings, cues, track_name=track_name, offset=to_fraction(offset), overlap=overlap)
+
+    prepared = build(settings)
+    # Rebuilt under the lock only if the canvas changed meanwhile (the caption style follows its size).
+    return run_edit(store, project_id, lambda p: prepared if p.settings == settings else build(p.settings),
+                    title=f"Import {len(cues)} captions")
 
 
 def export_caption_track(store: ProjectStore, workspace: Workspace, project_id: str, track_id: str,

@@ -1,7 +1,9 @@
 """Project files in the workspace: create, list, load (cached), edit under a lock, save atomically, delete.
 
-Tools run in worker threads, so every read-modify-write of a project happens under that project's lock. Loaded
-projects stay in memory and are reloaded only when the file changed on disk (another front end saved it).
+Tools run in worker threads, so every read-modify-write of a project happens under that project's lock. A
+request waits for the lock at most `lock_timeout` seconds, then answers that the project is busy: one client's
+long edit never leaves the others hanging until their own timeouts. Loaded projects stay in memory and are
+reloaded only when the file changed on disk (another front end saved it).
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ from pathlib import Path
 from kijkocut.edit import Editor
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings
-from kijkocut.project_io import atomic_write_bytes, load_project
+from kijkocut.project_io import atomic_write_bytes, load_project, project_file_bytes
 from kijkocut.timebase import snap_to_frame, to_fraction
 from mcp_server.errors import NotFoundError, ServiceError
 from mcp_server.workspace import Workspace
 
 PROJECT_FILE = "project.json"
 _ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+# Well under a client's own timeout (about 60 s): a busy answer arrives while the client still listens.
+DEFAULT_LOCK_TIMEOUT = 20.0
+
+
+class ProjectBusyError(ServiceError):
+    """Another request holds the project longer than this one may wait."""
 
 
 @dataclass
@@ -34,8 +42,9 @@ class _Cached:
 
 
 class ProjectStore:
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
         self.workspace = workspace
+        self.lock_timeout = lock_timeout
         self._cache: dict[str, _Cached] = {}
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
@@ -50,9 +59,17 @@ class ProjectStore:
     def file(self, project_id: str) -> Path:
         return self.directory(project_id) / PROJECT_FILE
 
-    def _lock(self, project_id: str) -> threading.RLock:
+    @contextmanager
+    def _lock(self, project_id: str) -> Iterator[None]:
+        """The project's lock (re-entrant), waiting at most `lock_timeout` seconds for another request."""
         with self._guard:
-            return self._locks.setdefault(project_id, threading.RLock())
+            lock = self._locks.setdefault(project_id, threading.RLock())
+        if not lock.acquire(timeout=self.lock_timeout):
+            raise ProjectBusyError(f"project {project_id} is busy with another request; try again in a moment")
+        try:
+            yield
+        finally:
+            lock.release()
 
     # --- reading ------------------------------------------------------------------------------------------
 
@@ -95,9 +112,8 @@ class ProjectStore:
 
     def _save(self, project: Project) -> None:
         path = self.file(project.id)
-        # Same document as project_io.save_project, but pydantic's Rust serializer: json.dumps with indent falls
-        # back to the pure-Python encoder, which dominated the cost of every edit on a long history.
-        atomic_write_bytes(path, project.model_dump_json(by_alias=True, indent=2).encode("utf-8"))
+        # The same document as project_io.save_project, refused (the file kept as it was) when too big to load.
+        atomic_write_bytes(path, project_file_bytes(project))
         stat = path.stat()
         self._cache[project.id] = _Cached(project, (stat.st_mtime_ns, stat.st_size))
 
@@ -133,7 +149,11 @@ class ProjectStore:
             finally:
                 # Save even when a later command in the block failed: earlier ones did apply.
                 if editor.project.revision != revision:
-                    self._save(editor.project)
+                    try:
+                        self._save(editor.project)
+                    except (KijkoCutError, OSError):
+                        self._cache.pop(project_id, None)  # the edit is lost, the file on disk is whole
+                        raise
 
     def snapshot(self, project_id: str) -> Project:
         """A private deep copy, for renders that run while editing goes on."""

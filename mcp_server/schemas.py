@@ -118,6 +118,9 @@ class EditOutcome(BaseModel):
     label: str
     changed: list[ElementView] = Field(description="elements created or changed, as they are now")
     removed: list[str] = Field(default_factory=list, description="ids of elements that no longer exist")
+    not_listed: int = Field(0, description="changed or removed elements left out of both lists (a bulk edit "
+                                           "such as a caption import lists the first 200; project_describe "
+                                           "shows them all)")
     tracks_created: list[str] = Field(default_factory=list)
     duration: float = Field(description="timeline duration after the edit")
     effect_id: str | None = Field(None, description="effect tools: the effect's id (for effect_update, "

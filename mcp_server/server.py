@@ -22,7 +22,9 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
+from kijkocut import limits
 from kijkocut.errors import KijkoCutError
+from kijkocut.json_input import nested_deeper_than, too_deep_message
 from kijkocut.model import TRANSITION_KINDS, TextAnimationKind, TransitionKind
 from kijkocut.project_io import project_to_json
 from kijkocut.render.presets import AUDIO_ENCODERS, PRESETS, AudioCodec
@@ -116,11 +118,20 @@ LOCAL_JOB_PREFIXES = ("exp_", "pre_")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def check_nesting(arguments: dict[str, Any]) -> None:
+    """Free-form arguments (effect params, lists) nested deeper than any property is refused before a recursive
+    merge or serializer meets them."""
+    for name, value in arguments.items():
+        if isinstance(value, (dict, list)) and nested_deeper_than(value, limits.MAX_ARGUMENT_DEPTH):
+            raise ToolError(too_deep_message(name, limits.MAX_ARGUMENT_DEPTH))
+
+
 def tool_errors(fn: F) -> F:
     """Turn anticipated failures into tool errors the model reads (the SDK would hide them as crashes)."""
     if inspect.iscoroutinefunction(fn):
         @functools.wraps(fn)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            check_nesting(kwargs)
             try:
                 return await fn(*args, **kwargs)
             except EXPECTED_ERRORS as exc:
@@ -129,6 +140,7 @@ def tool_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        check_nesting(kwargs)
         try:
             return fn(*args, **kwargs)
         except EXPECTED_ERRORS as exc:

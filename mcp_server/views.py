@@ -72,6 +72,9 @@ def project_view(project: Project, workspace: Workspace | None = None) -> Projec
                        media=[media_view(m, workspace) for m in project.media.values()])
 
 
+MAX_LISTED_ELEMENTS = 200
+
+
 def edit_outcome(project: Project, results: list[EditResult], **extra: str) -> EditOutcome:
     """Fold one or more engine results (e.g. add-track then add-element) into what the model needs to see:
     the elements as they now are, the ids that are gone, and the new revision."""
@@ -85,14 +88,19 @@ def edit_outcome(project: Project, results: list[EditResult], **extra: str) -> E
                 tracks_created.append(change.id)
         for element_id in result.element_ids:
             touched[element_id] = None
-    changed, removed = [], []
+    changed, removed, not_listed = [], [], 0
+    # One index, not a search of the timeline per element: a caption import touches thousands. A bulk edit
+    # lists the first elements only (100,000 captions made a 50 MB answer no model could read).
+    placed = {element.id: (track.id, element) for track in project.tracks for element in track.elements}
     for element_id in touched:
-        try:
-            track, index = project.find_element(element_id)
-        except KeyError:
+        if len(changed) + len(removed) >= MAX_LISTED_ELEMENTS:
+            not_listed += 1
+        elif element_id not in placed:
             removed.append(element_id)
-            continue
-        changed.append(element_view(track.elements[index], track.id))
+        else:
+            track_id, element = placed[element_id]
+            changed.append(element_view(element, track_id))
     label = " + ".join(r.label for r in results) or "no change"
     return EditOutcome(project_id=project.id, revision=project.revision, label=label, changed=changed,
-                       removed=removed, tracks_created=tracks_created, duration=secs(project.duration()), **extra)
+                       removed=removed, not_listed=not_listed, tracks_created=tracks_created,
+                       duration=secs(project.duration()), **extra)
