@@ -13,6 +13,7 @@ from pathlib import Path
 import av
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kijkocut import limits
 from kijkocut.errors import MediaError
 from kijkocut.media.info import (
     LARGE_FILE_BYTES,
@@ -302,6 +303,9 @@ def probe_media(path: str | os.PathLike[str]) -> MediaInfo:
     kind = "video" if video_info is not None else "audio"
     if duration is None and kind == "audio":
         raise MediaError(str(path), "cannot determine the duration (truncated file?)")
+    if duration is not None and duration > limits.MAX_SECONDS:
+        raise MediaError(str(path), f"{limits.clock(duration)} long; media may be at most 24 h, the longest a "
+                                    f"timeline may be")
     return MediaInfo(kind=kind, container=fmt, size_bytes=size, duration=duration, video=video_info,
                      audio=audio_info, warnings=probe_warnings(size, duration))
 

@@ -9,14 +9,17 @@ import subprocess
 import sys
 from fractions import Fraction
 
+import av
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
 from kijkocut import limits
 from kijkocut.edit import Editor
 from kijkocut.edit.commands import AddElement, AddTrack, MoveElement
-from kijkocut.errors import EditError, KijkoCutError, ProjectFormatError, ProjectValidationError
+from kijkocut.errors import EditError, KijkoCutError, MediaError, ProjectFormatError, ProjectValidationError
 from kijkocut.json_input import nested_deeper_than, text_depth
+from kijkocut.media.probe import probe_media
 from kijkocut.model import Project, TextElement
 from kijkocut.project_io import load_project, project_from_dict, project_from_json, save_project
 from kijkocut.render.presets import ExportSettings
@@ -198,3 +201,21 @@ def test_the_cli_refuses_hostile_files_at_once(tmp_path, case):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and HOSTILE[case][1] in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "o.mp4").exists()
+
+
+def test_media_longer_than_a_timeline_is_a_clear_media_error(tmp_path):
+    """26 frames an hour apart: 12 KB that declare 25 hours."""
+    path = tmp_path / "long.mkv"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        stream.codec_context.time_base = Fraction(1)
+        for hour in range(26):
+            frame = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
+            frame.pts, frame.time_base = hour * 3600, Fraction(1)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    with pytest.raises(MediaError, match=r"long.mkv: 25:00:0\d long; media may be at most 24 h"):
+        probe_media(path)
