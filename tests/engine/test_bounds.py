@@ -219,3 +219,16 @@ def test_media_longer_than_a_timeline_is_a_clear_media_error(tmp_path):
             container.mux(packet)
     with pytest.raises(MediaError, match=r"long.mkv: 25:00:0\d long; media may be at most 24 h"):
         probe_media(path)
+
+
+def test_deep_otio_files_are_refused_before_otios_reader(tmp_path):
+    """OTIO's C++ JSON reader crashed the whole process (SIGSEGV) on deep nesting: run in a child process so
+    that a regression fails this test instead of killing the test run."""
+    pytest.importorskip("opentimelineio")
+    path = tmp_path / "deep.otio"
+    path.write_text('{"OTIO_SCHEMA": "Timeline.1", "name": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code = ("import sys\nfrom kijkocut.interchange.otio import import_otio\n"
+            "try:\n    import_otio(sys.argv[1])\nexcept Exception as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == f"{path}: the timeline is nested too deeply (limit {limits.MAX_JSON_DEPTH} levels)"
