@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -103,25 +104,27 @@ def test_threads_editing_one_project_lose_nothing(store):
     assert saved.revision == 60 and len(saved.markers) == 60
 
 
-def _process_writer(root: str, project_id: str, tag: str, count: int, go) -> None:
-    store = ProjectStore(root)  # its own cache and locks, as another program would have
-    go.wait(60)
-    for i in range(count):
-        store.apply(project_id, [AddMarker(time=i, name=f"{tag}-{i}")], origin=tag)
+WRITER = """
+import os, sys, time
+from kijkocut.edit.commands import AddMarker
+from kijkocut.service.store import ProjectStore
+root, project_id, tag, count, go = sys.argv[1:]
+store = ProjectStore(root)  # its own cache and locks, as another program would have
+while not os.path.exists(go):
+    time.sleep(0.01)
+for i in range(int(count)):
+    store.apply(project_id, [AddMarker(time=i, name=f"{tag}-{i}")], origin=tag)
+"""
 
 
-def test_two_processes_editing_one_project_lose_nothing(store):
+def test_two_processes_editing_one_project_lose_nothing(store, tmp_path):
     project = store.create()
-    context = multiprocessing.get_context("spawn")
-    go = context.Event()
-    workers = [context.Process(target=_process_writer, args=(str(store.root), project.id, tag, 40, go))
+    go = tmp_path / "go"
+    workers = [subprocess.Popen([sys.executable, "-c", WRITER, str(store.root), project.id, tag, "40", str(go)])
                for tag in ("mcp", "comfyui")]
+    go.touch()  # both start editing at once
     for worker in workers:
-        worker.start()
-    go.set()  # both start editing at once
-    for worker in workers:
-        worker.join(120)
-        assert worker.exitcode == 0
+        assert worker.wait(120) == 0
     saved = load_project(store.file(project.id))
     assert saved.revision == 80
     assert sorted(m.name for m in saved.markers) == sorted(f"{t}-{i}" for t in ("mcp", "comfyui") for i in range(40))
