@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from kijkocut import limits
 from kijkocut.errors import KijkoCutError
+from kijkocut.json_input import JsonInputError
+from kijkocut.json_input import loads as load_json
 from kijkocut.model import Project
 
 
@@ -55,9 +57,9 @@ def _cmd_restyle(args: argparse.Namespace) -> int:
     from kijkocut.project_io import load_project, save_project
 
     try:
-        style = json.loads(args.style)
-    except json.JSONDecodeError as exc:
-        raise KijkoCutError(f"--style: not valid JSON ({exc})") from None
+        style = load_json(args.style, what="the style", limit=limits.MAX_ARGUMENT_DEPTH)
+    except JsonInputError as exc:
+        raise KijkoCutError(f"--style: {exc}") from None
     if not isinstance(style, dict):
         raise KijkoCutError("--style: expected a JSON object such as '{\"size\": 40}'")
     editor = Editor(load_project(args.project))

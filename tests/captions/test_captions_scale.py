@@ -17,7 +17,8 @@ from kijkocut.edit import Editor
 from kijkocut.edit.commands import AddElement, AddElements, AddTrack
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings, TextElement
-from kijkocut.project_io import project_to_json
+from kijkocut.project_io import project_to_json, save_project
+from tests.captions.test_captions_cli import run
 
 
 def stamp(ms: int) -> str:
@@ -143,3 +144,12 @@ def test_cue_text_and_times_are_bounded(monkeypatch):
     with pytest.raises(KijkoCutError, match=r"the captions at 0.000 s hold 13 characters together; a caption may "
                                             r"have at most 10"):
         import_captions(editor(), together)
+
+
+def test_cli_restyle_refuses_a_deeply_nested_style(tmp_path):
+    project_path = tmp_path / "p.json"
+    save_project(Project(), project_path)
+    deep = "[" * 5000 + "]" * 5000  # json.loads raised RecursionError
+    with pytest.raises(KijkoCutError, match=rf"^--style: the style is nested too deeply \(limit "
+                                            rf"{limits.MAX_ARGUMENT_DEPTH} levels\)$"):
+        run("captions", "restyle", str(project_path), "--style", deep)
