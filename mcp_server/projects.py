@@ -60,11 +60,12 @@ class ProjectStore:
         return self.directory(project_id) / PROJECT_FILE
 
     @contextmanager
-    def _lock(self, project_id: str) -> Iterator[None]:
-        """The project's lock (re-entrant), waiting at most `lock_timeout` seconds for another request."""
+    def _lock(self, project_id: str, wait: float | None = None) -> Iterator[None]:
+        """The project's lock (re-entrant), waiting at most `wait` (default `lock_timeout`) seconds for another
+        request."""
         with self._guard:
             lock = self._locks.setdefault(project_id, threading.RLock())
-        if not lock.acquire(timeout=self.lock_timeout):
+        if not lock.acquire(timeout=self.lock_timeout if wait is None else wait):
             raise ProjectBusyError(f"project {project_id} is busy with another request; try again in a moment")
         try:
             yield
@@ -73,10 +74,10 @@ class ProjectStore:
 
     # --- reading ------------------------------------------------------------------------------------------
 
-    def get(self, project_id: str) -> Project:
+    def get(self, project_id: str, *, wait: float | None = None) -> Project:
         """The current project (shared, cached object: callers that mutate must hold `edit`)."""
         path = self.file(project_id)
-        with self._lock(project_id):
+        with self._lock(project_id, wait):
             try:
                 stat = path.stat()
             except FileNotFoundError:
@@ -103,7 +104,11 @@ class ProjectStore:
         for directory in sorted(self.workspace.folder("projects").iterdir()):
             if (directory / PROJECT_FILE).is_file() and _ID.match(directory.name):
                 try:
-                    projects.append(self.get(directory.name))
+                    projects.append(self.get(directory.name, wait=0))
+                except ProjectBusyError:  # listed as it stands in memory, without waiting for the edit
+                    cached = self._cache.get(directory.name)
+                    if cached is not None:
+                        projects.append(cached.project)
                 except ServiceError:
                     continue  # a broken file must not hide the others; opening it names the problem
         return projects

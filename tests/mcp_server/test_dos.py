@@ -152,12 +152,15 @@ async def test_a_client_waiting_for_a_locked_project_gets_a_busy_answer(services
     services.projects._save = gate.wrap(services.projects._save)
     server = build_server(services)
 
-    async def edit(client, project_id):
-        return await client.call_tool("text_add", {"project_id": project_id, "text": "B", "start": 5,
-                                                   "duration": 1})
+    async def edit_and_list(client, project_id):
+        edited = await client.call_tool("text_add", {"project_id": project_id, "text": "B", "start": 5,
+                                                     "duration": 1})
+        listed = data(await client.call_tool("project_list", {}))  # does not wait for the lock at all
+        return edited, [p["id"] for p in listed["projects"]], project_id
 
-    answer, view = await import_while(server, workspace_dir, gate, edit)
+    (answer, listed, project_id), view = await import_while(server, workspace_dir, gate, edit_and_list)
     assert "is busy with another request; try again in a moment" in error_text(answer)
+    assert listed == [project_id]  # listed at once, though busy
     assert element_count(view) == 1 + 3000  # the title and the captions; B's refused edit left nothing
 
 
