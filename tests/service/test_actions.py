@@ -127,3 +127,15 @@ def test_run_action_on_the_store_checks_the_revision(tmp_path, media_dir, ctx):
     assert outcome.result.revision == 1 and outcome.project.markers[0].time == 1
     with pytest.raises(ConflictError):
         run_action(store, project.id, "add_marker", {"time": 2}, base_revision=0)
+
+
+def test_captions_import_is_one_step_and_confined(ctx, media_dir):
+    (media_dir / "subs.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n\n2\n00:00:01,500 --> "
+                                        "00:00:02,000\nWorld\n")
+    project = Project()
+    outcome = apply_action(project, "import_captions", {"path": "subs.srt", "offset": "0.5"}, ctx)
+    texts = [(e.text, e.start) for t in project.tracks for e in t.elements]
+    assert texts == [("Hello", Fraction(1, 2)), ("World", Fraction(2))]
+    assert outcome.result.label == "Import 2 captions" and len(project.history.done) == 1
+    with pytest.raises(ServiceError, match="outside the allowed folder"):
+        apply_action(project, "import_captions", {"path": "/etc/passwd"}, ctx)
