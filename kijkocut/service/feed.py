@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 BACKLOG = 256
 
-ChangeKind = Literal["edit", "undo", "redo", "created", "deleted", "replaced"]
+# "external": another process saved the project; there are no entity changes to apply, a view reloads it.
+ChangeKind = Literal["edit", "undo", "redo", "created", "deleted", "replaced", "external"]
 
 
 class ChangeEvent(BaseModel):

@@ -269,6 +269,41 @@ class ProjectStore:
                                       label="Replace project", origin=origin))
         return project
 
+    # --- other processes ------------------------------------------------------------------------------------
+
+    def poll_external_changes(self) -> list[ChangeEvent]:
+        """Publish an "external" event for every project this process has open that another process saved
+        since (an MCP server editing what the panel in ComfyUI shows). Cheap: one stat per open project."""
+        events = []
+        for project_id, cached in list(self._cache.items()):
+            try:
+                stat = self.file(project_id).stat()
+            except FileNotFoundError:
+                continue
+            if (stat.st_ino, stat.st_mtime_ns, stat.st_size) == cached.stamp:
+                continue
+            try:
+                current = self.get(project_id)
+            except ServiceError:
+                continue  # a broken save elsewhere: opening it names the problem
+            if current.revision != cached.project.revision:
+                event = ChangeEvent(project_id=project_id, revision=current.revision, kind="external",
+                                    label="Changed by another program")
+                self.feed.publish(event)
+                events.append(event)
+        return events
+
+    def watch(self, interval: float = 1.0) -> Callable[[], None]:
+        """Poll for other processes' saves in a daemon thread; returns the function that stops it."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(interval):
+                self.poll_external_changes()
+
+        threading.Thread(target=loop, name="kijkocut-project-watch", daemon=True).start()
+        return stop.set
+
     def _publish(self, project_id: str, kind: str, result: EditResult, origin: str) -> None:
         self.feed.publish(ChangeEvent(project_id=project_id, revision=result.revision, kind=kind,  # type: ignore[arg-type]
                                       label=result.label, origin=origin, changes=result.changes))

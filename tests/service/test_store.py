@@ -175,3 +175,17 @@ def test_feed_backlog_and_listener_failures():
 def test_projects_folder_is_created(tmp_path):
     ProjectStore(tmp_path / "a" / "b")
     assert Path(tmp_path / "a" / "b").is_dir()
+
+
+def test_saves_by_another_process_are_published_as_external_changes(tmp_path):
+    ours, theirs = ProjectStore(tmp_path), ProjectStore(tmp_path)  # two programs on one projects folder
+    project = ours.create()
+    ours.get(project.id)
+    seen: list[ChangeEvent] = []
+    ours.feed.subscribe(seen.append)
+    assert ours.poll_external_changes() == []
+    theirs.apply(project.id, [AddTrack(kind="video")], origin="mcp")
+    events = ours.poll_external_changes()
+    assert [(e.kind, e.revision) for e in events] == [("external", 1)] and seen[-1] is events[0]
+    assert ours.get(project.id).revision == 1
+    assert ours.poll_external_changes() == []  # published once
