@@ -2,7 +2,8 @@
 streaming renderer. The engine knows nothing of ComfyUI, MCP or agents; they all read and edit this model."""
 
 from kijkocut.privacy import disable_third_party_telemetry
+from kijkocut.version import package_version
 
-__version__ = "0.1.0"
+__version__ = package_version()
 
 disable_third_party_telemetry()

@@ -22,6 +22,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
+import kijkocut
 from kijkocut import limits
 from kijkocut.errors import KijkoCutError
 from kijkocut.json_input import nested_deeper_than, too_deep_message
@@ -182,7 +183,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
             if not sessions[0] and services.workflows_started:
                 await services.workflows.aclose()
 
-    server = MCPServer("kijkocut", title="KijkoCut video editor", instructions=INSTRUCTIONS, version="0.1.0",
+    server = MCPServer("kijkocut", title="KijkoCut video editor", instructions=INSTRUCTIONS, version=kijkocut.__version__,
                        log_level=log_level, lifespan=lifespan, **auth)  # type: ignore[arg-type]
     ws, store, jobs = services.workspace, services.projects, services.jobs
 
