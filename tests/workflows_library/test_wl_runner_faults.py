@@ -15,10 +15,10 @@ PLATE = "solid_color_plate"
 SMALL = {"width": "16", "height": "8", "color": str(0x00FF00)}
 
 
-async def until(condition, timeout: float = 10.0) -> None:
+async def until(condition, timeout: float = 10.0, state=lambda: "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
+        assert time.monotonic() < deadline, f"condition not reached {state()}"
         await asyncio.sleep(0.01)
 
 
@@ -129,7 +129,10 @@ async def _finished_while_runner_was_gone(
     assert driver.done()
     first.resume()
     prompt_id = runner.status(job_id).prompt_id
-    await until(lambda: prompt_id in first.history)
+    await until(
+        lambda: prompt_id in first.history,
+        state=lambda: (first.pending, first.running, first.paused, dict(first.executions), runner.status(job_id)),
+    )
     port = first.port
     await first.stop()
     restarted = await FakeComfy(tmp_path / "comfy", port=port, **fake_options).start()
@@ -178,7 +181,10 @@ async def test_cancel_with_the_server_offline_is_delivered_when_it_is_back(fake:
 
     await fake.come_back()
     assert [item[1] for item in fake.pending] == [prompt_id]  # still queued there
-    await asyncio.wait_for(runner.deliver_cancels(), 10)
+    deadline = time.monotonic() + 10
+    while fake.pending and time.monotonic() < deadline:  # as the scan loop does, until the breaker lets it
+        await asyncio.wait_for(runner.deliver_cancels(), 10)
+        await asyncio.sleep(0.05)
     assert fake.pending == [] and not runner.status(job_id).cancel_pending
     fake.resume()
     await asyncio.sleep(0.1)

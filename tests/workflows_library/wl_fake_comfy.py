@@ -15,6 +15,7 @@ connections and never answers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import itertools
 import uuid
@@ -345,7 +346,10 @@ class FakeComfy:
                     continue
                 self.drop_ws_after_events -= 1
             if not ws.closed:
-                await ws.send_json({"type": kind, "data": data})
+                # A client that went away without closing must not stall execution (ComfyUI's own send
+                # does not wait on clients either).
+                with contextlib.suppress(asyncio.TimeoutError, ConnectionError, RuntimeError):
+                    await asyncio.wait_for(ws.send_json({"type": kind, "data": data}), 1.0)
 
     async def _execute_forever(self) -> None:
         while True:
