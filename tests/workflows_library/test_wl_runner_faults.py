@@ -131,7 +131,7 @@ async def _finished_while_runner_was_gone(
     prompt_id = runner.status(job_id).prompt_id
     await until(
         lambda: prompt_id in first.history,
-        state=lambda: (first.pending, first.running, first.paused, dict(first.executions), runner.status(job_id)),
+        state=lambda: (first.pending, first.running, dict(first.executions), runner.status(job_id).message),
     )
     port = first.port
     await first.stop()
