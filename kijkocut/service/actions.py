@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -115,7 +115,7 @@ def all_actions() -> dict[str, Action[Any]]:
 
 def _load_declarations() -> None:
     # The declaring modules register themselves on import; imported here so any caller sees all of them.
-    from kijkocut.service import captions, editing, effects, media  # noqa: F401
+    from kijkocut.service import append, captions, editing, effects, media  # noqa: F401
 
 
 @dataclass
@@ -161,6 +161,12 @@ def apply_action(project: Project, name: str, params: Params | dict[str, Any],
         return ActionOutcome(name, EditResult(declared.label, project.revision, []), plan.created, project)
     result = Editor(project).apply(_one_step(plan))
     return ActionOutcome(name, result, plan.created, project)
+
+
+def step_history(project: Project, kind: Literal["undo", "redo"]) -> EditResult:
+    """Undo or redo one step of a project in memory (a ComfyUI node's timeline value)."""
+    editor = Editor(project)
+    return editor.undo() if kind == "undo" else editor.redo()
 
 
 def run_action(store: ProjectStore, project_id: str, name: str, params: Params | dict[str, Any], *,

@@ -8,11 +8,12 @@ import json
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, create_model
+from pydantic import Field, ValidationError, create_model
 
 from kijkocut.edit.commands import (
     AddElement,
     AddMarker,
+    AddMedia,
     AddTrack,
     AddTransition,
     Command,
@@ -34,6 +35,7 @@ from kijkocut.model import (
     Alignment,
     ClipElement,
     Ducking,
+    MediaRef,
     Project,
     TextElement,
     TextStyle,
@@ -41,6 +43,7 @@ from kijkocut.model import (
     TransitionKind,
     new_id,
 )
+from kijkocut.project_io import describe_validation_error
 from kijkocut.service import lookup
 from kijkocut.service.actions import ActionContext, Params, Plan, action
 from kijkocut.service.errors import ServiceError
@@ -88,6 +91,7 @@ class UpdateTrackParams(Params):
     ducking_under_track_id: Id | None = Field(None, description="duck this track while that (voice) track "
                                                                 "is audible")
     ducking_amount_db: float = Field(-12.0, ge=-60, le=0)
+    ducking_threshold_db: float = Field(-40.0, ge=-90, le=0, description="voice level that starts the ducking")
     ducking_off: bool = False
 
 
@@ -102,7 +106,10 @@ def update_track(project: Project, p: UpdateTrackParams, ctx: ActionContext) -> 
         if p.ducking_off:
             raise ServiceError("give ducking_under_track_id or ducking_off, not both")
         lookup.find_track(project, p.ducking_under_track_id)
-        changes["ducking"] = Ducking(under_track_id=p.ducking_under_track_id, amount_db=p.ducking_amount_db)
+        if p.ducking_under_track_id == p.track_id:
+            raise ServiceError(f"track {p.track_id} cannot duck under itself")
+        changes["ducking"] = Ducking(under_track_id=p.ducking_under_track_id, amount_db=p.ducking_amount_db,
+                                     threshold_db=p.ducking_threshold_db)
     if not changes and not p.ducking_off:
         raise ServiceError("nothing to change: give name, muted, solo, hidden, locked, ducking_under_track_id or "
                            "ducking_off")
@@ -113,9 +120,15 @@ def update_track(project: Project, p: UpdateTrackParams, ctx: ActionContext) -> 
 
 
 class AddClipParams(Params):
-    media_id: Id = Field(description="from the project's media pool (import media first)")
+    media_id: Id | None = Field(None, description="from the project's media pool (import media first); with "
+                                                  "`path`, the id the imported file gets")
+    path: str | None = Field(None, min_length=1, max_length=1000, description=(
+        "a media file to import and place in one step, instead of media_id (the pool's entry is reused when "
+        "it holds the same file)"))
     track_id: Id | None = Field(None, description="omit: the first video track (audio track for audio files), "
                                                   "created if needed")
+    track_kind: Literal["video", "overlay", "audio"] | None = Field(
+        None, description="kind of a track created for the clip; omit for video (audio for sound files)")
     start: TimeArg | None = Field(None, description="timeline position; omit to append after the last element "
                                                     "of the track (or after `after_element_id`)")
     after_element_id: Id | None = Field(None, description="place the clip right after this element")
@@ -125,17 +138,57 @@ class AddClipParams(Params):
     new_track: bool = Field(False, description="put the clip on a new track on top (picture-in-picture overlay)")
     create_track: bool = Field(False, description="create `track_id` when it does not exist yet")
     element_id: Id | None = Field(None, description="an id for the new clip; omit for a generated one")
+    properties: str | None = Field(None, max_length=10_000, description=(
+        'more fields of the new clip as a JSON object, named as set_property names them: {"transform": '
+        '{"scale": 0.5, "opacity": 0.8}, "gain_db": -6, "fade_in": 0.5, "audio_muted": true}'))
 
 
-@action("add_clip", "Add clip", AddClipParams, needs="media in the project's pool",
-        changes="adds a clip (and the track it needs)")
+CLIP_PARAMETERS = frozenset({"id", "kind", "media_id", "start", "duration", "source_in"})
+
+
+def probe_clip_file(p: AddClipParams, ctx: ActionContext) -> MediaRef | None:
+    """A file to import with the clip, probed before the project is locked."""
+    from kijkocut.media.probe import import_media
+
+    return None if p.path is None else import_media(ctx.path(p.path), p.media_id)
+
+
+def _clip_media(project: Project, p: AddClipParams, ctx: ActionContext, pending: list[Command]) -> MediaRef:
+    if p.path is None:
+        if p.media_id is None:
+            raise ServiceError("give media_id (media in the pool) or path (a file to import with the clip)")
+        return lookup.media(project, p.media_id)
+    probed: MediaRef = ctx.prepared
+    existing = lookup.pooled(project.media, probed)
+    if existing is not None:
+        return existing
+    if probed.id in project.media:
+        raise ServiceError(f"media id {probed.id!r} is already used by another file of the pool")
+    pending.append(AddMedia(media=probed))
+    return probed
+
+
+def _clip_properties(project: Project, text: str | None) -> dict[str, Any]:
+    if text is None:
+        return {}
+    fields = parse_value(text)
+    if not isinstance(fields, dict):
+        raise ServiceError('properties must be a JSON object such as {"gain_db": -6}')
+    fixed = sorted(CLIP_PARAMETERS & fields.keys())
+    if fixed:
+        raise ServiceError(f"give {', '.join(fixed)} as parameters of their own, not in properties")
+    return snapped_times(project, fields)
+
+
+@action("add_clip", "Add clip", AddClipParams, needs="media in the project's pool, or a file to import",
+        changes="adds a clip (and the track and media it needs)", prepare=probe_clip_file)
 def add_clip(project: Project, p: AddClipParams, ctx: ActionContext) -> Plan:
     """Put a piece of a media file on the timeline: on a given or new track of the right kind, appended, at a
     time or after an element, inserted or overwriting."""
-    media = lookup.media(project, p.media_id)
     pending: list[Command] = []
+    media = _clip_media(project, p, ctx, pending)
     target = lookup.target_track(project, lookup.media_element_kind(media), p.track_id, pending,
-                                 create=p.create_track, new_track=p.new_track)
+                                 create=p.create_track, new_track=p.new_track, kind=p.track_kind)
     source = _time(project, p.source_in, "source_in")
     length = _length(project, p.duration) if p.duration is not None else lookup.clip_length(project, media, source)
     if p.after_element_id is not None:
@@ -146,10 +199,14 @@ def add_clip(project: Project, p: AddClipParams, ctx: ActionContext) -> Plan:
         at = _time(project, p.start, "start")
     else:
         at = lookup.track_end(project, target)
-    element = ClipElement(media_id=media.id, start=at, duration=length, source_in=source, name=media.name,
-                          id=p.element_id or new_id("clip"))
+    fields = {"name": media.name, **_clip_properties(project, p.properties)}
+    try:
+        element = ClipElement.model_validate({**fields, "media_id": media.id, "start": at, "duration": length,
+                                              "source_in": source, "id": p.element_id or new_id("clip")})
+    except ValidationError as exc:
+        raise ServiceError(f"invalid clip properties: {describe_validation_error(exc)}") from None
     return Plan([*pending, AddElement(track_id=target, element=element, mode=p.mode)],
-                created={"element_id": element.id, "track_id": target})
+                created={"element_id": element.id, "track_id": target, "media_id": media.id})
 
 
 def _style_fields() -> dict[str, Any]:
@@ -261,6 +318,24 @@ def split_element(project: Project, p: SplitParams, ctx: ActionContext) -> list[
     return [Split(element_id=p.element_id, at=_time(project, p.at, "at"))]
 
 
+class SplitAtParams(Params):
+    at: TimeArg = Field(description="timeline time of the cut")
+    track_id: Id | None = Field(None, description="cut on this track only; omit for every unlocked track")
+
+
+@action("split_at", "Split at time", SplitAtParams, changes="cuts every element under the time in two")
+def split_at(project: Project, p: SplitAtParams, ctx: ActionContext) -> list[Command]:
+    """Cut every element under a timeline time in two, on one track or across all unlocked tracks (a blade
+    through the whole timeline)."""
+    at = _time(project, p.at, "at")
+    tracks = [lookup.find_track(project, p.track_id)] if p.track_id else [t for t in project.tracks if not t.locked]
+    targets = [e for track in tracks for e in track.elements if e.start < at < e.end]
+    if not targets:
+        where = f"track {p.track_id}" if p.track_id else "any unlocked track"
+        raise ServiceError(f"nothing to split: no element on {where} spans {float(at):.3f} s")
+    return [Split(element_id=e.id, at=at) for e in targets]
+
+
 class DeleteParams(Params):
     element_id: Id
     ripple: bool = Field(True, description="close the gap by pulling later elements left")
@@ -347,6 +422,21 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+TIME_FIELDS = frozenset({"fade_in", "fade_out", "animation_duration"})
+
+
+def snapped_times(project: Project, patch: dict[str, Any]) -> dict[str, Any]:
+    """A property patch with its time fields at any depth (a title's style.animation_duration too) on the
+    frame grid."""
+    def snap(key: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return snapped_times(project, value)
+        if key in TIME_FIELDS and isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            return str(_time(project, str(value), key))
+        return value
+    return {key: snap(key, value) for key, value in patch.items()}
+
+
 class SetPropertyParams(Params):
     element_id: Id
     property: str = Field(min_length=1, max_length=100, description=(
@@ -363,11 +453,9 @@ def set_property(project: Project, p: SetPropertyParams, ctx: ActionContext) -> 
     if not keys:
         raise ServiceError("property must name a field, e.g. 'transform.opacity' or 'style.color'")
     patch: Any = parse_value(p.value)
-    if keys[-1] in ("fade_in", "fade_out", "animation_duration") and isinstance(patch, (int, float, str)):
-        patch = str(_time(project, str(patch), keys[-1]))
     for key in reversed(keys):
         patch = {key: patch}
-    return [SetProperties(element_id=p.element_id, properties=patch)]
+    return [SetProperties(element_id=p.element_id, properties=snapped_times(project, patch))]
 
 
 class SetSpeedParams(Params):
@@ -390,13 +478,14 @@ class FreezeFrameParams(Params):
     element_id: Id
     at: TimeArg = Field(description="timeline time of the frame to hold")
     duration: TimeArg = Field("2", description="how long to hold it")
+    frozen_id: Id | None = Field(None, description="an id for the held frame; omit for a generated one")
 
 
 @action("freeze_frame", "Freeze frame", FreezeFrameParams, changes="inserts a held frame, later clips move right")
 def freeze_frame(project: Project, p: FreezeFrameParams, ctx: ActionContext) -> Plan:
     """Hold one frame of a clip: the clip is split there and the held frame inserted."""
     lookup.element(project, p.element_id)
-    frozen_id = new_id("frz")
+    frozen_id = p.frozen_id or new_id("frz")
     return Plan([FreezeFrame(element_id=p.element_id, at=_time(project, p.at, "at"),
                              duration=_length(project, p.duration), frozen_id=frozen_id)],
                 created={"element_id": frozen_id})
@@ -405,17 +494,19 @@ def freeze_frame(project: Project, p: FreezeFrameParams, ctx: ActionContext) -> 
 class DetachAudioParams(Params):
     element_id: Id
     track_id: Id | None = Field(None, description="audio track to receive the sound; omit for a new one")
+    create_track: bool = Field(False, description="create `track_id` when it does not exist yet")
+    sound_id: Id | None = Field(None, description="an id for the sound's clip; omit for a generated one")
 
 
 @action("detach_audio", "Detach audio", DetachAudioParams, changes="mutes the clip, adds its sound on an audio track")
 def detach_audio(project: Project, p: DetachAudioParams, ctx: ActionContext) -> Plan:
     """Move a video clip's sound to its own clip on an audio track, so it can be trimmed or moved alone."""
     lookup.element(project, p.element_id)
+    pending: list[Command] = []
     if p.track_id is not None:
-        pending: list[Command] = []
-        lookup.target_track(project, "audio", p.track_id, pending)
-    sound_id = new_id("snd")
-    return Plan([DetachAudio(element_id=p.element_id, track_id=p.track_id, sound_id=sound_id)],
+        lookup.target_track(project, "audio", p.track_id, pending, create=p.create_track)
+    sound_id = p.sound_id or new_id("snd")
+    return Plan([*pending, DetachAudio(element_id=p.element_id, track_id=p.track_id, sound_id=sound_id)],
                 created={"element_id": sound_id})
 
 

@@ -48,6 +48,7 @@ class AddEffectParams(Params):
     params: EffectParamValues = Field(default_factory=dict)
     index: int | None = Field(None, ge=0, le=100, description="position in the element's effect stack; omit "
                                                               "to add on top (applied last)")
+    effect_id: Id | None = Field(None, description="an id for the new effect; omit for a generated one")
 
 
 @action("add_effect", "Add effect", AddEffectParams, needs="a clip, title or adjustment element",
@@ -57,7 +58,7 @@ def add_effect(project: Project, p: AddEffectParams, ctx: ActionContext) -> Plan
     beneath)."""
     known_effect(p.kind)
     lookup.element(project, p.element_id)
-    effect_id = new_id("fx")
+    effect_id = p.effect_id or new_id("fx")
     return Plan([AddEffect(element_id=p.element_id, kind=p.kind, params=confined_params(p.kind, p.params, ctx),
                            index=p.index, effect_id=effect_id)], created={"effect_id": effect_id})
 

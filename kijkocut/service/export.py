@@ -64,7 +64,9 @@ def container_for_suffix(suffix: str) -> str | None:
     return name if name in CONTAINERS else None
 
 
-def export_settings(project: Project, options: ExportOptions) -> ExportSettings:
+def export_settings(project: Project | None, options: ExportOptions) -> ExportSettings:
+    """The settings to export with. Without a project (a ComfyUI node's inputs, checked before the graph
+    runs) only the preset and the overrides are checked: the range needs the timeline."""
     if options.preset not in PRESETS:
         raise ServiceError(f"unknown export preset {options.preset!r}; choose one of {', '.join(PRESETS)}")
     fields = PRESETS[options.preset].model_dump()
@@ -80,7 +82,8 @@ def export_settings(project: Project, options: ExportOptions) -> ExportSettings:
         if value is not None:
             fields[name] = value
     fields["audio"] = fields["audio"] and options.audio
-    fields["start"], fields["end"] = export_range(project, options.start, options.end)
+    if project is not None:
+        fields["start"], fields["end"] = export_range(project, options.start, options.end)
     try:
         return ExportSettings.model_validate(fields)
     except ValidationError as exc:

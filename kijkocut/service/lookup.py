@@ -4,6 +4,7 @@ and default lengths. Pure functions over the model; every miss is a NotFoundErro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Literal
 
@@ -40,18 +41,22 @@ def find_track(project: Project, track_id: str) -> Track:
 
 
 def target_track(project: Project, element: ElementKind, track_id: str | None, pending: list[Command], *,
-                 create: bool = False, new_track: bool = False) -> str:
+                 create: bool = False, new_track: bool = False, kind: TrackKind | None = None) -> str:
     """The track an element goes on: `track_id` when given (created when missing and `create` is set, as a
     ComfyUI graph names tracks 'V1', 'T1'); with `new_track`, a new track on top; otherwise the first track of
-    a fitting kind, else a new one. Tracks to create are appended to `pending` (same undo step)."""
+    a fitting kind, else a new one. A track created here is of `kind` when given (an overlay for a
+    picture-in-picture clip), else the element's usual kind. Tracks to create are appended to `pending` (same
+    undo step)."""
     kinds = TRACKS_FOR[element]
+    if kind is not None and kind not in kinds:
+        raise ServiceError(f"a {element} element goes on a {' or '.join(kinds)} track, not on a {kind} track")
     if new_track:
         if track_id:
             raise ServiceError("give a track or ask for a new track, not both")
-        kind: TrackKind = kinds[0]
-        if element == "picture" and any(t.kind == "video" for t in project.tracks):
-            kind = "overlay"
-        return _create(project, kind, None, pending)
+        new_kind: TrackKind = kind or kinds[0]
+        if kind is None and element == "picture" and any(t.kind == "video" for t in project.tracks):
+            new_kind = "overlay"
+        return _create(project, new_kind, None, pending)
     if track_id:
         track = next((t for t in project.tracks if t.id == track_id), None)
         if track is None:
@@ -60,13 +65,13 @@ def target_track(project: Project, element: ElementKind, track_id: str | None, p
                 return track_id
             if not create:
                 raise NotFoundError(f"unknown track {track_id!r}; tracks: {track_list(project)}")
-            return _create(project, kinds[0], track_id, pending)
+            return _create(project, kind or kinds[0], track_id, pending)
         if track.kind not in kinds:
             raise ServiceError(f"track {track_id} is a {track.kind} track; a {element} element goes on a "
                                f"{' or '.join(kinds)} track")
         return track.id
     existing = next((t for t in project.tracks if t.kind in kinds), None)
-    return existing.id if existing else _create(project, kinds[0], None, pending)
+    return existing.id if existing else _create(project, kind or kinds[0], None, pending)
 
 
 def _create(project: Project, kind: TrackKind, track_id: str | None, pending: list[Command]) -> str:
@@ -151,6 +156,11 @@ def clip_length(project: Project, media: MediaRef, source_in: Fraction) -> Fract
         raise ServiceError(f"source_in {float(source_in):.3f} s is past the end of {media.id} "
                            f"({float(media.info.duration):.3f} s)")
     return length
+
+
+def pooled(pool: Mapping[str, MediaRef], ref: MediaRef) -> MediaRef | None:
+    """The media already in a pool for a probed file: the same path with the same content."""
+    return next((m for m in pool.values() if m.path == ref.path and m.content_hash == ref.content_hash), None)
 
 
 def media(project: Project, media_id: str) -> MediaRef:

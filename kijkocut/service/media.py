@@ -14,6 +14,7 @@ from kijkocut.edit.commands import AddMedia
 from kijkocut.errors import KijkoCutError, MediaError
 from kijkocut.media.probe import MEDIA_EXTENSIONS, import_media
 from kijkocut.model import MediaRef, Project
+from kijkocut.service import lookup
 from kijkocut.service.actions import ActionContext, Params, Plan, action
 from kijkocut.service.errors import ServiceError
 
@@ -67,7 +68,7 @@ def import_media_action(project: Project, p: ImportMediaParams, ctx: ActionConte
     commands, ids = [], []
     pool = dict(project.media)
     for ref in probed.media:
-        existing = next((m for m in pool.values() if m.path == ref.path and m.content_hash == ref.content_hash), None)
+        existing = lookup.pooled(pool, ref)
         if existing is None:
             pool[ref.id] = ref
             commands.append(AddMedia(media=ref))
