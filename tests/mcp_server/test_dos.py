@@ -11,6 +11,7 @@ import pytest
 from mcp import Client
 
 from kijkocut import limits
+from kijkocut.edit import Editor
 from mcp_server import interchange
 from mcp_server.server import build_server
 from tests.mcp_server.conftest import data, error_text
@@ -145,11 +146,11 @@ def gate():
     gate.released.set()  # a failing test must not leave a worker thread waiting
 
 
-async def test_a_client_waiting_for_a_locked_project_gets_a_busy_answer(services, workspace_dir, gate):
-    """A holds the project's lock (held at the save of its import); B's edit waits at most the store's lock
+async def test_a_client_waiting_for_a_locked_project_gets_a_busy_answer(services, workspace_dir, gate, monkeypatch):
+    """A holds the project's lock (held as its import is applied); B's edit waits at most the store's lock
     timeout and is told the project is busy, instead of hanging until its client gives up."""
     services.projects.lock_timeout = 0.5
-    services.projects._save = gate.wrap(services.projects._save)
+    monkeypatch.setattr(Editor, "apply", gate.wrap(Editor.apply))
     server = build_server(services)
 
     async def edit_and_list(client, project_id):
