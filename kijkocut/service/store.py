@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +41,21 @@ _ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
 # What an edit is built from: commands, or a function of the current project that returns them.
 Edit = Sequence[Command] | Callable[[Project], Sequence[Command]]
+PROJECTS_DIR_VARIABLE = "KIJKOCUT_PROJECTS_DIR"
+
+
+def default_projects_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The projects folder a front end uses unless told otherwise: $KIJKOCUT_PROJECTS_DIR, else the projects of
+    the default workspace ($KIJKOCUT_WORKSPACE or <user data dir>/workspace, the MCP server's), so the CLI and
+    an assistant see the same projects."""
+    env = os.environ if env is None else env
+    if env.get(PROJECTS_DIR_VARIABLE):
+        return Path(env[PROJECTS_DIR_VARIABLE]).expanduser()
+    if env.get("KIJKOCUT_WORKSPACE"):
+        return Path(env["KIJKOCUT_WORKSPACE"]).expanduser() / "projects"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kijkocut")) / "workspace" / "projects"
 
 
 @dataclass
@@ -72,6 +87,9 @@ class ProjectStore:
     def file(self, project_id: str) -> Path:
         return self.directory(project_id) / PROJECT_FILE
 
+    def lock_file(self, project_id: str) -> Path:
+        return self.directory(project_id) / LOCK_FILE
+
     def _thread_lock(self, project_id: str) -> threading.RLock:
         with self._guard:
             return self._locks.setdefault(project_id, threading.RLock())
@@ -95,7 +113,7 @@ class ProjectStore:
         if fcntl is None or not directory.is_dir() or project_id in self._held:
             yield  # no process locks here, nothing stored yet, or this thread holds it already (re-entry)
             return
-        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = os.open(self.lock_file(project_id), os.O_RDWR | os.O_CREAT, 0o666)
         try:
             while True:
                 try:

@@ -63,8 +63,11 @@ def test_errors_are_one_clear_line(tmp_path, capsys):
     assert "cannot read project file" in capsys.readouterr().err
     project = tmp_path / "p.json"
     project.write_text('{"schema": "kijkocut.project", "version": 1}')
-    assert main(["render", str(project), "-o", str(tmp_path / "o.mp4"), "--preset", "nope"]) == 1
-    assert "unknown export preset" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["render", str(project), "-o", str(tmp_path / "o.mp4"), "--preset", "nope"])
+    assert usage.value.code == 2  # a bad request
+    err = capsys.readouterr().err
+    assert "--preset: invalid choice: 'nope'" in err and "prores_master" in err and len(err.splitlines()) == 1
 
 
 def test_render_a_lossless_master_reports_its_loudness(demo_output, tmp_path, capsys):
