@@ -1,18 +1,23 @@
-"""Motion and time nodes: keyframes, animation presets (Ken Burns, pop-in, slide-in, fade) and clip speed."""
+"""Motion and time nodes: keyframes, animation presets (Ken Burns, pop-in, slide-in, fade) and clip speed,
+each one service action on a copy of the timeline."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 from comfy_api.latest import io
 
-from kijkocut.edit.commands import ApplyAnimationPreset, SetKeyframes, SetSpeed
-from kijkocut.errors import EditError
+from kijkocut.service.effects import AnimationPresetParams
+from kijkocut.service.errors import ServiceError
 
-from .edit_args import keyframes, resolve_target
+from .edit_args import keyframes, target
 from .editing import target_inputs
-from .timeline_value import TimelineValue, seconds_arg
+from .timeline_value import TimelineValue
 from .types import Timeline, category, display, node_id
 
 KEYFRAMES_EXAMPLE = '[{"time": 0, "value": 1}, {"time": 2, "value": 1.5, "interpolation": "ease_in_out"}]'
+PRESETS = list(get_args(AnimationPresetParams.model_fields["preset"].annotation))
+DIRECTIONS = list(get_args(AnimationPresetParams.model_fields["direction"].annotation))
 
 
 class Keyframes(io.ComfyNode):
@@ -45,17 +50,17 @@ class Keyframes(io.ComfyNode):
         # The default covers a linked input, whose value is not known while ComfyUI validates.
         try:
             keyframes(keyframes_json)
-        except EditError as exc:
+        except ServiceError as exc:
             return str(exc)
         return True
 
     @classmethod
     def execute(cls, timeline: TimelineValue, property: str, keyframes_json: str, element_id: str = "last",
                 track: str = "V1", time: float = 0.0) -> io.NodeOutput:
-        target = resolve_target(timeline.project, element_id, track, time)
-        result, _ = timeline.edited(SetKeyframes(element_id=target, property=property.strip(),
-                                                 keyframes=keyframes(keyframes_json)))
-        return io.NodeOutput(result, target)
+        element = target(timeline.project, element_id, track, time)
+        result, _ = timeline.applied("set_keyframes", {"element_id": element, "property": property.strip(),
+                                                        "keyframes": keyframes(keyframes_json)})
+        return io.NodeOutput(result, element)
 
 
 class AnimationPreset(io.ComfyNode):
@@ -69,8 +74,8 @@ class AnimationPreset(io.ComfyNode):
                         "slide-in or fade in/out.",
             inputs=[
                 Timeline.Input("timeline"),
-                io.Combo.Input("preset", options=["ken_burns", "pop_in", "slide_in", "fade"], default="ken_burns"),
-                io.Combo.Input("direction", options=["left", "right", "up", "down"], default="left",
+                io.Combo.Input("preset", options=PRESETS, default="ken_burns"),
+                io.Combo.Input("direction", options=DIRECTIONS, default="left",
                                tooltip="Ken Burns pan direction, or the side slide-in enters from."),
                 io.Float.Input("zoom", default=1.2, min=1.0, max=4.0, step=0.01,
                                tooltip="Ken Burns: end scale relative to the start."),
@@ -84,10 +89,11 @@ class AnimationPreset(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, preset: str, direction: str, zoom: float, duration: float,
                 element_id: str = "last", track: str = "V1", time: float = 0.0) -> io.NodeOutput:
-        target = resolve_target(timeline.project, element_id, track, time)
-        result, _ = timeline.edited(ApplyAnimationPreset(element_id=target, preset=preset, direction=direction,
-                                                         zoom=zoom, duration=seconds_arg(duration, "duration")))
-        return io.NodeOutput(result, target)
+        element = target(timeline.project, element_id, track, time)
+        result, _ = timeline.applied("apply_animation_preset", {"element_id": element, "preset": preset,
+                                                                 "direction": direction, "zoom": zoom,
+                                                                 "duration": duration})
+        return io.NodeOutput(result, element)
 
 
 class SetSpeedNode(io.ComfyNode):
@@ -116,10 +122,10 @@ class SetSpeedNode(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, speed: float, reverse: bool, preserve_pitch: bool, ripple: bool,
                 element_id: str = "last", track: str = "V1", time: float = 0.0) -> io.NodeOutput:
-        target = resolve_target(timeline.project, element_id, track, time)
-        result, _ = timeline.edited(SetSpeed(element_id=target, speed=speed, reverse=reverse,
-                                             preserve_pitch=preserve_pitch, ripple=ripple))
-        return io.NodeOutput(result, target)
+        element = target(timeline.project, element_id, track, time)
+        result, _ = timeline.applied("set_speed", {"element_id": element, "speed": speed, "reverse": reverse,
+                                                    "preserve_pitch": preserve_pitch, "ripple": ripple})
+        return io.NodeOutput(result, element)
 
 
 NODES: list[type[io.ComfyNode]] = [Keyframes, AnimationPreset, SetSpeedNode]

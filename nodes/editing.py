@@ -1,31 +1,22 @@
-"""Editing nodes: text, transitions, effects, and split / trim / ripple delete at a time."""
+"""Editing nodes: text, transitions, effects, and split / trim / ripple delete at a time. Each applies one
+service action to a copy of the timeline: one undo step, times on the project's frame grid."""
 
 from __future__ import annotations
 
 from comfy_api.latest import io
 
-from kijkocut.edit.commands import AddEffect, AddElement, AddTransition, RippleDelete, Split, Trim
 from kijkocut.effects.catalog import EFFECTS
-from kijkocut.errors import EditError
-from kijkocut.model import TRANSITION_KINDS, TextElement, TextStyle, new_id
+from kijkocut.model import TRANSITION_KINDS, new_id
+from kijkocut.service import lookup
+from kijkocut.service.errors import ServiceError
+from kijkocut.service.times import parse_time
 
-from .edit_args import TARGET_HELP, effect_help, effect_params, params_object, resolve_target
-from .timeline_value import (
-    TimelineValue,
-    elements_at,
-    find_cut,
-    seconds_arg,
-    track_commands,
-    unused_element_id,
-)
+from .edit_args import TARGET_HELP, effect_help, params_object, target
+from .host import action_context
+from .timeline_value import TimelineValue
 from .types import Timeline, category, display, node_id
 
 PLACE_MODES = ["overwrite", "insert", "strict"]
-
-
-def _target(timeline: TimelineValue, element_id: str, track: str, time: float) -> str:
-    """An explicit element id ('last' for the newest) wins; otherwise the element on `track` at `time`."""
-    return resolve_target(timeline.project, element_id, track, time)
 
 
 def target_inputs() -> list[io.Input]:
@@ -69,17 +60,15 @@ class AddText(io.ComfyNode):
                 color: str, x: float, y: float, align: str, fade_in: float, fade_out: float, font: str = "",
                 mode: str = "overwrite") -> io.NodeOutput:
         if not text.strip():
-            raise EditError("text is empty")
+            raise ServiceError("text is empty")
         settings = timeline.project.settings
-        style = TextStyle(font=font.strip() or None, size=size, color=color, x=x * settings.width,
-                          y=y * settings.height, align=align)
-        element_id = unused_element_id(timeline.project, track.strip() or "T")
-        element = TextElement(id=element_id, text=text, style=style, start=seconds_arg(start, "start"),
-                              duration=seconds_arg(duration, "duration"), fade_in=seconds_arg(fade_in, "fade_in"),
-                              fade_out=seconds_arg(fade_out, "fade_out"))
-        commands = track_commands(timeline.project, track, "text")
-        result, _ = timeline.edited(*commands, AddElement(track_id=track.strip(), element=element, mode=mode))
-        return io.NodeOutput(result, element_id)
+        track_id = track.strip() or None
+        result, outcome = timeline.applied("add_text", {
+            "text": text, "track_id": track_id, "create_track": True, "start": start, "duration": duration,
+            "element_id": lookup.unused_element_id(timeline.project, track_id or "T"), "fade_in": fade_in,
+            "fade_out": fade_out, "mode": mode, "font": font.strip() or None, "size": size, "color": color,
+            "x": x * settings.width, "y": y * settings.height, "align": align})
+        return io.NodeOutput(result, outcome.created["element_id"])
 
 
 class AddTransitionNode(io.ComfyNode):
@@ -108,14 +97,16 @@ class AddTransitionNode(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, track: str, cut_at: float, kind: str, duration: float,
                 alignment: str, from_element: str = "", to_element: str = "") -> io.NodeOutput:
+        project = timeline.project
         if from_element.strip() and to_element.strip():
             from_id, to_id = from_element.strip(), to_element.strip()
         elif from_element.strip() or to_element.strip():
-            raise EditError("give both from_element and to_element, or neither (then the cut at cut_at is used)")
+            raise ServiceError("give both from_element and to_element, or neither (then the cut at cut_at is used)")
         else:
-            from_id, to_id = find_cut(timeline.project, track.strip(), seconds_arg(cut_at, "cut_at"))
-        result, _ = timeline.edited(AddTransition(from_id=from_id, to_id=to_id, kind=kind,
-                                                  duration=seconds_arg(duration, "duration"), alignment=alignment))
+            at = parse_time(cut_at, project.settings.frame_rate, what="cut_at")
+            from_id, to_id = lookup.find_cut(project, track.strip(), at)
+        result, _ = timeline.applied("add_transition", {"from_element_id": from_id, "to_element_id": to_id,
+                                                         "kind": kind, "duration": duration, "alignment": alignment})
         return io.NodeOutput(result)
 
 
@@ -138,12 +129,7 @@ class SplitAt(io.ComfyNode):
 
     @classmethod
     def execute(cls, timeline: TimelineValue, time: float, track: str) -> io.NodeOutput:
-        at = seconds_arg(time, "time")
-        targets = elements_at(timeline.project, at, track.strip())
-        if not targets:
-            where = f"track {track.strip()!r}" if track.strip() else "any track"
-            raise EditError(f"nothing to split: no element on {where} spans {float(at):.3f} s")
-        result, _ = timeline.edited(*[Split(element_id=e.id, at=at) for e in targets])
+        result, _ = timeline.applied("split_at", {"at": time, "track_id": track.strip() or None})
         return io.NodeOutput(result)
 
 
@@ -171,8 +157,8 @@ class TrimAt(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, track: str, time: float, edge: str, to: float,
                 element_id: str = "") -> io.NodeOutput:
-        target = _target(timeline, element_id, track, time)
-        result, _ = timeline.edited(Trim(element_id=target, edge=edge, to=seconds_arg(to, "to")))
+        element = target(timeline.project, element_id, track, time)
+        result, _ = timeline.applied("trim_element", {"element_id": element, "edge": edge, "to": to})
         return io.NodeOutput(result)
 
 
@@ -197,8 +183,9 @@ class RippleDeleteAt(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, track: str, time: float, all_tracks: bool,
                 element_id: str = "") -> io.NodeOutput:
-        target = _target(timeline, element_id, track, time)
-        result, _ = timeline.edited(RippleDelete(element_id=target, all_tracks=all_tracks))
+        element = target(timeline.project, element_id, track, time)
+        result, _ = timeline.applied("delete_element", {"element_id": element, "ripple": True,
+                                                         "all_tracks": all_tracks})
         return io.NodeOutput(result)
 
 
@@ -228,22 +215,24 @@ class ApplyEffect(io.ComfyNode):
         # The default covers a linked input, whose value is not known while ComfyUI validates.
         try:
             params_object(params_json)
-        except EditError as exc:
+        except ServiceError as exc:
             return str(exc)
         return True
 
     @classmethod
     def execute(cls, timeline: TimelineValue, effect: str, params_json: str, element_id: str = "last",
                 track: str = "V1", time: float = 0.0) -> io.NodeOutput:
-        target = _target(timeline, element_id, track, time)
+        element = target(timeline.project, element_id, track, time)
         # Ids derive from the element and stack size, so the same graph gives the same project.
-        stack = len(timeline.project.element(target).effects)
-        effect_id = f"{target}_fx{stack + 1}"
-        if any(e.id == effect_id for e in timeline.project.element(target).effects):
+        stack = timeline.project.element(element).effects
+        effect_id = f"{element}_fx{len(stack) + 1}"
+        if any(e.id == effect_id for e in stack):
             effect_id = new_id("fx")
-        result, _ = timeline.edited(AddEffect(element_id=target, kind=effect, effect_id=effect_id,
-                                              params=effect_params(effect, params_json)))
-        return io.NodeOutput(result, target, effect_id)
+        # A LUT named relative to ComfyUI's input folder is stored as its confined real path.
+        result, _ = timeline.applied("add_effect", {"element_id": element, "kind": effect, "effect_id": effect_id,
+                                                     "params": params_object(params_json)},
+                                     action_context(timeline.project_dir))
+        return io.NodeOutput(result, element, effect_id)
 
 
 NODES: list[type[io.ComfyNode]] = [AddText, AddTransitionNode, SplitAt, TrimAt, RippleDeleteAt, ApplyEffect]

@@ -17,6 +17,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "editing": (),
     "animation": (),
     "finishing": (),
+    "actions": (),
     "media": ("av", "numpy", "PIL"),
     "render": ("av", "numpy", "PIL"),
 }

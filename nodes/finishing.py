@@ -1,33 +1,24 @@
 """Finishing nodes: title styling, freeze frames, detached sound and track settings (mute, solo, hide, lock,
-ducking). Each is one engine command on a copy of the timeline, with ids a workflow can refer to later."""
+ducking). Each is one service action on a copy of the timeline, with ids a workflow can refer to later."""
 
 from __future__ import annotations
 
+import json
+from typing import get_args
+
 from comfy_api.latest import io
 
-from kijkocut.edit.commands import DetachAudio, FreezeFrame, SetProperties, UpdateTrack
-from kijkocut.errors import EditError
-from kijkocut.model import Ducking, parse_colour
+from kijkocut.model import TextAnimationKind
+from kijkocut.service import lookup
+from kijkocut.service.errors import ServiceError
 
-from .edit_args import resolve_target
+from .edit_args import target
 from .editing import target_inputs
-from .timeline_value import TimelineValue, find_track, seconds_arg, track_commands, unused_element_id
+from .timeline_value import TimelineValue
 from .types import Timeline, category, display, node_id
 
-TEXT_ANIMATIONS = ["none", "fade", "typewriter", "slide_up", "slide_down", "slide_left", "slide_right"]
+TEXT_ANIMATIONS = list(get_args(TextAnimationKind))
 SWITCH = ["keep", "on", "off"]  # a track setting left alone, switched on or switched off
-
-
-def _colour_or_none(value: str, name: str) -> str | None:
-    """An empty colour turns the feature (shadow, box) off; anything else must parse as a colour."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        parse_colour(value)
-    except ValueError:
-        raise EditError(f"{name} {value!r} is not a colour: use #rrggbb or #rrggbbaa, or leave it empty") from None
-    return value
 
 
 class StyleText(io.ComfyNode):
@@ -73,21 +64,22 @@ class StyleText(io.ComfyNode):
                 box_radius: int, letter_spacing: float, line_spacing: float, max_width: int, animation_in: str,
                 animation_out: str, animation_duration: float, opacity: float, element_id: str = "last",
                 track: str = "T1", time: float = 0.0) -> io.NodeOutput:
-        target = resolve_target(timeline.project, element_id, track, time)
-        element = timeline.project.element(target)
-        if element.kind != "text":
-            raise EditError(f"{target} is a {element.kind} element; Style Title styles titles from Add Text")
+        element = target(timeline.project, element_id, track, time)
+        kind = lookup.element(timeline.project, element).kind
+        if kind != "text":
+            raise ServiceError(f"{element} is a {kind} element; Style Title styles titles from Add Text")
         style = {
+            # An empty colour turns the shadow or the box off.
             "weight": weight, "italic": italic, "stroke_width": stroke_width, "stroke_color": stroke_color.strip(),
-            "shadow_color": _colour_or_none(shadow_color, "shadow_color"), "shadow_offset_x": shadow_offset,
-            "shadow_offset_y": shadow_offset, "shadow_blur": shadow_blur,
-            "box_color": _colour_or_none(box_color, "box_color"), "box_padding": box_padding,
-            "box_radius": box_radius, "letter_spacing": letter_spacing, "line_spacing": line_spacing,
-            "max_width": max_width or None, "animation_in": animation_in, "animation_out": animation_out,
-            "animation_duration": str(seconds_arg(animation_duration, "animation_duration")), "opacity": opacity,
+            "shadow_color": shadow_color.strip() or None, "shadow_offset_x": shadow_offset,
+            "shadow_offset_y": shadow_offset, "shadow_blur": shadow_blur, "box_color": box_color.strip() or None,
+            "box_padding": box_padding, "box_radius": box_radius, "letter_spacing": letter_spacing,
+            "line_spacing": line_spacing, "max_width": max_width or None, "animation_in": animation_in,
+            "animation_out": animation_out, "animation_duration": animation_duration, "opacity": opacity,
         }
-        result, _ = timeline.edited(SetProperties(element_id=target, properties={"style": style}))
-        return io.NodeOutput(result, target)
+        result, _ = timeline.applied("set_property", {"element_id": element, "property": "style",
+                                                       "value": json.dumps(style)})
+        return io.NodeOutput(result, element)
 
 
 class FreezeFrameNode(io.ComfyNode):
@@ -114,11 +106,11 @@ class FreezeFrameNode(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, at: float, hold: float, element_id: str = "",
                 track: str = "V1") -> io.NodeOutput:
-        target = resolve_target(timeline.project, element_id, track, at)
-        track_id = timeline.project.find_element(target)[0].id
-        frozen_id = unused_element_id(timeline.project, track_id)
-        result, _ = timeline.edited(FreezeFrame(element_id=target, at=seconds_arg(at, "at"),
-                                                duration=seconds_arg(hold, "hold"), frozen_id=frozen_id))
+        project = timeline.project
+        element = target(project, element_id, track, at)
+        frozen_id = lookup.unused_element_id(project, project.find_element(element)[0].id)
+        result, _ = timeline.applied("freeze_frame", {"element_id": element, "at": at, "duration": hold,
+                                                       "frozen_id": frozen_id})
         return io.NodeOutput(result, frozen_id)
 
 
@@ -142,13 +134,12 @@ class DetachAudioNode(io.ComfyNode):
     @classmethod
     def execute(cls, timeline: TimelineValue, audio_track: str, element_id: str = "last", track: str = "V1",
                 time: float = 0.0) -> io.NodeOutput:
-        target = resolve_target(timeline.project, element_id, track, time)
-        audio_track = audio_track.strip()
-        commands = track_commands(timeline.project, audio_track, "audio")
-        sound_id = unused_element_id(timeline.project, audio_track)
-        result, _ = timeline.edited(*commands, DetachAudio(element_id=target, track_id=audio_track,
-                                                           sound_id=sound_id))
-        return io.NodeOutput(result, sound_id)
+        element = target(timeline.project, element_id, track, time)
+        audio_track = audio_track.strip()  # empty: a new audio track
+        sound_id = lookup.unused_element_id(timeline.project, audio_track) if audio_track else None
+        result, outcome = timeline.applied("detach_audio", {"element_id": element, "track_id": audio_track or None,
+                                                             "create_track": True, "sound_id": sound_id})
+        return io.NodeOutput(result, outcome.created["element_id"])
 
 
 class TrackSettings(io.ComfyNode):
@@ -182,19 +173,19 @@ class TrackSettings(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, track: str, muted: str, solo: str, hidden: str, locked: str,
                 duck_under: str = "", duck_amount_db: float = -12.0,
                 duck_threshold_db: float = -40.0) -> io.NodeOutput:
-        track_id = find_track(timeline.project, track.strip()).id
-        switches = {name: None if value == "keep" else value == "on"
-                    for name, value in (("muted", muted), ("solo", solo), ("hidden", hidden), ("locked", locked))}
+        track_id = lookup.find_track(timeline.project, track.strip()).id
+        changes: dict = {name: value == "on" for name, value in (("muted", muted), ("solo", solo),
+                                                                 ("hidden", hidden), ("locked", locked))
+                         if value != "keep"}
         under = duck_under.strip()
-        ducking = None
-        if under and under.lower() != "none":
-            voice = find_track(timeline.project, under)
-            if voice.id == track_id:
-                raise EditError(f"track {track_id!r} cannot duck under itself")
-            ducking = Ducking(under_track_id=voice.id, amount_db=duck_amount_db, threshold_db=duck_threshold_db)
-        command = UpdateTrack(track_id=track_id, ducking=ducking, clear_ducking=under.lower() == "none",
-                              **switches)
-        result, _ = timeline.edited(command)
+        if under.lower() == "none":
+            changes["ducking_off"] = True
+        elif under:
+            changes.update(ducking_under_track_id=under, ducking_amount_db=duck_amount_db,
+                           ducking_threshold_db=duck_threshold_db)
+        if not changes:  # every setting kept: nothing to do, no undo step
+            return io.NodeOutput(timeline)
+        result, _ = timeline.applied("update_track", {"track_id": track_id, **changes})
         return io.NodeOutput(result)
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from kijkocut.errors import RenderCancelled
+from kijkocut.paths import PathPolicy
+from kijkocut.service.actions import ActionContext
 
-from .paths import FOLDER_TYPES, PathRefused
+from .paths import FOLDER_TYPES, PathRefused, render_policy
 
 ProjectFolder = str  # "output" or "user"
 
@@ -38,6 +41,19 @@ def project_folder(kind: ProjectFolder) -> str:
 
 def media_folders() -> list[str]:
     return [folder(kind) for kind in FOLDER_TYPES]
+
+
+def path_policy(project_dir: str | None, base: str = "input", *also: str | None) -> PathPolicy:
+    """What the nodes may open: ComfyUI's input, output and temp folders, the folder the timeline came from
+    and `also` (another timeline's); relative names from the `base` folder, never ComfyUI's working
+    directory."""
+    return render_policy([*media_folders(), *(f for f in also if f)], project_dir, folder(base))
+
+
+def action_context(project_dir: str | None, base: str = "input", *also: str | None) -> ActionContext:
+    """How a node's service action opens files: confined by `path_policy`, stored as real paths."""
+    return ActionContext(resolve_path=path_policy(project_dir, base, *also).confine,
+                         project_dir=Path(project_dir) if project_dir else None)
 
 
 def intermediates_folder() -> str:

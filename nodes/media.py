@@ -1,30 +1,32 @@
 """Media nodes: load a file from ComfyUI's input folder, and place media, IMAGE batches, VIDEO and AUDIO on a
-timeline as clips (tensors become lossless intermediate files first; the timeline only references files)."""
+timeline as clips (tensors become lossless intermediate files first; the timeline only references files).
+Placing is one service action (add_clip): the media, the track it needs and the clip in one undo step."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from fractions import Fraction
-from typing import Any
+from typing import Any, get_args
 
 from comfy_api.latest import InputImpl, io
 
-from kijkocut.edit.commands import AddElement, AddMedia, Command
-from kijkocut.errors import EditError
-from kijkocut.model import ClipElement, MediaRef, Transform
-from kijkocut.timebase import to_rate
+from kijkocut.model import Fit, MediaRef
+from kijkocut.service import lookup
+from kijkocut.service.editing import PlaceMode
+from kijkocut.service.errors import ServiceError
+from kijkocut.timebase import to_fraction, to_rate
 
 from .fingerprint import file_state
-from .host import folder, intermediates_folder
+from .host import action_context, folder, intermediates_folder
 from .paths import PathRefused, confine_existing, media_extensions
-from .timeline_value import TimelineValue, seconds_arg, track_commands, unused_element_id
+from .timeline_value import TimelineValue
 from .types import Media, Timeline, category, display, node_id
 
-PLACE_MODES = ["overwrite", "insert", "strict"]
-FITS = ["contain", "cover", "stretch", "none"]
-TRACK_KINDS = ["auto", "video", "overlay", "audio"]
-DEFAULT_STILL_SECONDS = Fraction(5)
+PLACE_MODES = list(get_args(PlaceMode))
+FITS = list(get_args(Fit))
+TRACK_KINDS = ["auto", *lookup.TRACKS_FOR["picture"], *lookup.TRACKS_FOR["audio"]]  # of a track made for the clip
 
 
 def _annotated(name: str) -> tuple[str, str]:
@@ -48,15 +50,6 @@ def import_file(path: str) -> MediaRef:
     # Content-derived ids keep projects (and caches) identical across runs of the same graph.
     stable = hashlib.sha256(f"{ref.path}\n{ref.content_hash}".encode()).hexdigest()[:12]
     return ref.model_copy(update={"id": f"med_{stable}"})
-
-
-def _media_commands(project, ref: MediaRef) -> tuple[list[Command], str]:
-    existing = project.media.get(ref.id)
-    if existing is None:
-        return [AddMedia(media=ref)], ref.id
-    if existing.path == ref.path and existing.content_hash == ref.content_hash:
-        return [], ref.id
-    raise EditError(f"media id {ref.id!r} is already used by {existing.path}")
 
 
 def placement_inputs(*, visual: bool, default_track: str) -> list[io.Input]:
@@ -95,33 +88,26 @@ def place_media(timeline: TimelineValue, ref: MediaRef, *, track: str, start: fl
                 gain_db: float = 0.0, track_kind: str = "auto", fit: str = "contain", scale: float = 1.0,
                 x: float = 0.5, y: float = 0.5, rotation: float = 0.0, opacity: float = 1.0,
                 mute_audio: bool = False) -> tuple[TimelineValue, str]:
-    """Add `ref` to the pool (once) and a clip of it on `track`; returns the new timeline and the clip id."""
+    """Add `ref` to the pool (once) and a clip of it on `track` in one undo step; returns the new timeline and
+    the clip id. Without source_out the clip runs to the end of the media (stills: the service's default)."""
     project = timeline.project
-    track_id = track.strip()
-    source_in_t = seconds_arg(source_in, "source_in")
+    track_id = track.strip() or None
+    duration = None
     if source_out:
-        duration = seconds_arg(source_out, "source_out") - source_in_t
+        duration = to_fraction(source_out) - to_fraction(source_in)
         if duration <= 0:
-            raise EditError(f"source_out ({source_out} s) must be after source_in ({source_in} s)")
-    elif ref.info.duration is None:
-        duration = DEFAULT_STILL_SECONDS
-    else:
-        duration = ref.info.duration - source_in_t
-        if duration <= 0:
-            raise EditError(f"source_in ({source_in} s) is past the end of {ref.name} "
-                            f"({float(ref.info.duration):.3f} s)")
-    kind = track_kind if track_kind != "auto" else ("audio" if ref.info.kind == "audio" else "video")
+            raise ServiceError(f"source_out ({source_out} s) must be after source_in ({source_in} s)")
     settings = project.settings
-    transform = Transform(x=x * settings.width, y=y * settings.height, scale=scale, rotation=rotation,
-                          opacity=opacity, fit=fit)
-    commands, media_id = _media_commands(project, ref)
-    commands += track_commands(project, track_id, kind)
-    element_id = unused_element_id(project, track_id)
-    element = ClipElement(id=element_id, media_id=media_id, start=seconds_arg(start, "start"), duration=duration,
-                          source_in=source_in_t, transform=transform, gain_db=gain_db, audio_muted=mute_audio,
-                          fade_in=seconds_arg(fade_in, "fade_in"), fade_out=seconds_arg(fade_out, "fade_out"))
-    result, _ = timeline.edited(*commands, AddElement(track_id=track_id, element=element, mode=mode))
-    return result, element_id
+    looks = {"transform": {"x": x * settings.width, "y": y * settings.height, "scale": scale, "rotation": rotation,
+                           "opacity": opacity, "fit": fit},
+             "gain_db": gain_db, "audio_muted": mute_audio, "fade_in": fade_in, "fade_out": fade_out}
+    result, outcome = timeline.applied("add_clip", {
+        "path": ref.path, "media_id": ref.id, "track_id": track_id, "create_track": True,
+        "track_kind": None if track_kind == "auto" else track_kind, "start": start, "source_in": source_in,
+        "duration": None if duration is None else str(duration), "mode": mode,
+        "element_id": lookup.unused_element_id(project, track_id) if track_id else None,
+        "properties": json.dumps(looks)}, action_context(timeline.project_dir))
+    return result, outcome.created["element_id"]
 
 
 class LoadMedia(io.ComfyNode):

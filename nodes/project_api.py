@@ -1,8 +1,9 @@
 """The HTTP command API the timeline panel talks to, under /kijkocut/api/: projects, the project view, actions
 (or raw command JSON) applied against a base revision, undo/redo, the change feed since a revision, media import
-from ComfyUI's input and output folders, and frame previews. A thin adapter over `kijkocut.service`: every
-request becomes a service call, every service error a 4xx with the service's message. No ComfyUI import here
-(the pack's `routes.register_with_comfyui` wires it in), so it runs in tests on a plain aiohttp server."""
+from ComfyUI's input and output folders, frame previews, and export jobs with progress and cancellation. A thin
+adapter over `kijkocut.service`: every request becomes a service call, every service error a 4xx with the
+service's message. No ComfyUI import here (`api_host.comfyui_project_api` wires it in), so it runs in tests on
+a plain aiohttp server."""
 
 from __future__ import annotations
 
@@ -16,13 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kijkocut.errors import KijkoCutError
+from kijkocut.errors import KijkoCutError, PathNotAllowedError
 from kijkocut.model import Project, ProjectSettings
+from kijkocut.paths import PathPolicy, ProjectPath, confine_project_path
 from kijkocut.project_io import describe_validation_error, project_to_dict
 from kijkocut.service.actions import ActionContext, all_actions, run_action
-from kijkocut.service.errors import ServiceError
+from kijkocut.service.commands import run_commands
+from kijkocut.service.errors import ConflictError, ServiceError
+from kijkocut.service.export import CONTAINERS, ExportOptions, container_for_suffix, export_settings
+from kijkocut.service.jobs import Progress, RenderJob, RenderQueue
 from kijkocut.service.store import ProjectStore
 
 API = "/kijkocut/api"
@@ -44,6 +49,21 @@ class BadRequest(ServiceError):
 
 class PathForbidden(ServiceError):
     status = 403
+
+
+class FileExists(ServiceError):
+    status = 409
+
+
+class ExportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(min_length=1, max_length=255, description=(
+        "the file to write inside ComfyUI's output folder, e.g. kijkocut/cut.mp4; its suffix picks the "
+        "container when the options name none"))
+    options: ExportOptions = Field(default_factory=ExportOptions)
+    overwrite: bool = False
+    base_revision: int | None = Field(None, description="refuse when the project moved past this revision")
 
 
 def folder_resolver(folder_for: Callable[[str], str | None]) -> PathResolver:
@@ -86,8 +106,16 @@ def summary(project: Project) -> dict[str, Any]:
 
 
 class ProjectApi:
-    def __init__(self, store: ProjectStore, resolve: PathResolver, render_frame: FrameRenderer | None = None):
+    """`path_policy`: the folders a project on this server may name (raw commands are checked against it and
+    exports open nothing else); without it raw commands may bring in no path and there are no exports.
+    `jobs` and `output_dir`: where exports are queued and written."""
+
+    def __init__(self, store: ProjectStore, resolve: PathResolver, render_frame: FrameRenderer | None = None, *,
+                 path_policy: PathPolicy | None = None, jobs: RenderQueue | None = None,
+                 output_dir: str | Path | None = None):
         self.store, self.resolve, self.render_frame = store, resolve, render_frame
+        self.path_policy, self.jobs = path_policy, jobs
+        self.output_dir = Path(output_dir) if output_dir is not None else None
 
     # --- plumbing ---------------------------------------------------------------------------------------------
 
@@ -195,23 +223,28 @@ class ProjectApi:
         return web.json_response(change_view(outcome.result, outcome.project, outcome.created))
 
     async def apply_commands(self, request: web.Request) -> web.Response:
-        """Raw engine command JSON ({"op": ...}), for scripts; one undo step."""
-        from kijkocut.edit.commands import command_from_dict
-
+        """Raw engine command JSON ({"op": ...}), for scripts; one undo step. A file path the commands would
+        bring into the project must lie in the server's folders (403 otherwise, and nothing is saved)."""
         body = await self._body(request)
-        items = body.get("commands")
-        if not isinstance(items, list) or not items or not all(isinstance(c, dict) for c in items):
-            raise BadRequest('commands must be a non-empty list of command objects such as {"op": "add_marker", '
-                             '"time": "2"}')
-        try:
-            commands = [command_from_dict(item) for item in items]
-        except (ValueError, KijkoCutError) as exc:
-            raise BadRequest(str(exc)) from None
         project_id = request.match_info["project_id"]
         title = body.get("title") if isinstance(body.get("title"), str) else None
-        result = await asyncio.to_thread(self.store.apply, project_id, commands, title=title,
+        result = await asyncio.to_thread(run_commands, self.store, project_id, body.get("commands"),
+                                         check_path=self._path_check(project_id), title=title,
                                          base_revision=self._revision(body), origin=ORIGIN)
         return web.json_response(change_view(result, self.store.get(project_id)))
+
+    def _path_check(self, project_id: str) -> Callable[[ProjectPath], None]:
+        base = self.store.directory(project_id)  # what a relative path in the project is taken from
+
+        def check(path: ProjectPath) -> None:
+            if self.path_policy is None:
+                raise PathForbidden(f"{path.where}: this server takes no file paths in commands; import media "
+                                    "with the import_media action")
+            try:
+                confine_project_path(self.path_policy, path, base)
+            except PathNotAllowedError as exc:
+                raise PathForbidden(str(exc)) from None
+        return check
 
     async def undo(self, request: web.Request) -> web.Response:
         return await self._history(request, self.store.undo)
@@ -257,6 +290,42 @@ class ProjectApi:
         return web.Response(body=await asyncio.to_thread(_jpeg, rgb), content_type="image/jpeg",
                             headers={"X-Kijkocut-Revision": str(project.revision)})
 
+    # --- exports and jobs ------------------------------------------------------------------------------------
+
+    def _queue(self) -> RenderQueue:
+        if self.jobs is None:
+            raise ServiceError("exports are not available on this server")
+        return self.jobs
+
+    async def start_export(self, request: web.Request) -> web.Response:
+        """Queue an export of the project as it is now; answers at once with the job (202)."""
+        queue = self._queue()
+        if self.output_dir is None or self.path_policy is None:
+            raise ServiceError("exports are not available on this server")
+        project_id = request.match_info["project_id"]
+        wanted = ExportRequest.model_validate(await self._body(request))
+        project = await asyncio.to_thread(self.store.snapshot, project_id)
+        if wanted.base_revision is not None and wanted.base_revision != project.revision:
+            raise ConflictError(project_id, wanted.base_revision, project.revision)
+        settings = export_settings(project, _container_from_name(wanted.options, wanted.filename))
+        path = _output_file(self.output_dir, wanted.filename, settings.container, wanted.overwrite)
+        work = _export_work(project, path, settings, self.store.directory(project_id), self.path_policy)
+        job = await asyncio.to_thread(queue.submit, RenderJob(purpose="export", project_id=project_id,
+                                                              output=str(path)), work)
+        return web.json_response(job.model_dump(mode="json"), status=202)
+
+    async def list_jobs(self, request: web.Request) -> web.Response:
+        jobs = await asyncio.to_thread(self._queue().list)
+        return web.json_response({"jobs": [job.model_dump(mode="json") for job in jobs]})
+
+    async def get_job(self, request: web.Request) -> web.Response:
+        job = await asyncio.to_thread(self._queue().get, request.match_info["job_id"])
+        return web.json_response(job.model_dump(mode="json"))
+
+    async def cancel_job(self, request: web.Request) -> web.Response:
+        job = await asyncio.to_thread(self._queue().cancel, request.match_info["job_id"])
+        return web.json_response(job.model_dump(mode="json"))
+
     def table(self) -> web.RouteTableDef:
         routes = web.RouteTableDef()
         project = f"{API}/projects/{{project_id}}"
@@ -274,9 +343,51 @@ class ProjectApi:
             ("POST", f"{project}/redo", self.redo),
             ("GET", f"{project}/changes", self.changes),
             ("GET", f"{project}/frame", self.frame),
+            ("POST", f"{project}/exports", self.start_export),
+            ("GET", f"{API}/jobs", self.list_jobs),
+            ("GET", f"{API}/jobs/{{job_id}}", self.get_job),
+            ("POST", f"{API}/jobs/{{job_id}}/cancel", self.cancel_job),
         ):
             routes.route(method, path)(self._route(handler))
         return routes
+
+
+def _container_from_name(options: ExportOptions, filename: str) -> ExportOptions:
+    """The options with the container the file name's suffix asks for; a suffix that contradicts them, or one
+    KijkoCut cannot write, is an error."""
+    suffix = Path(filename).suffix
+    if not suffix:
+        return options
+    container = container_for_suffix(suffix)
+    if container is None:
+        raise BadRequest(f"{filename!r}: KijkoCut writes {', '.join('.' + c for c in CONTAINERS)} files")
+    if options.container is not None and options.container != container:
+        raise BadRequest(f"the file name asks for a {container} file but options.container is {options.container}")
+    return options.model_copy(update={"container": container})
+
+
+def _output_file(output_dir: Path, filename: str, container: str, overwrite: bool) -> Path:
+    """The confined file in the output folder (the container's suffix added when the name has none)."""
+    from .paths import PathRefused, confine
+
+    name = filename if Path(filename).suffix else f"{filename}.{container}"
+    try:
+        path = confine(output_dir, name, extensions={f".{c}" for c in CONTAINERS})
+    except PathRefused as exc:
+        raise PathForbidden(str(exc)) from None
+    if path.exists() and not overwrite:
+        raise FileExists(f"{name} already exists in the output folder; choose another name or set overwrite")
+    return path
+
+
+def _export_work(project: Project, path: Path, settings, project_dir: Path, policy: PathPolicy):
+    def work(job: RenderJob, progress: Progress) -> dict[str, Any]:
+        from kijkocut.render.export import export_project
+
+        result = export_project(project, path, settings, project_dir=project_dir, progress=progress,
+                                cancel=progress.cancelled, create_folders=True, path_policy=policy)
+        return {"output": str(path), "summary": result.summary(), "warnings": list(result.warnings)}
+    return work
 
 
 def _jpeg(rgb) -> bytes:

@@ -6,35 +6,34 @@ import os
 from fractions import Fraction
 
 from comfy_api.latest import InputImpl, io, ui
+from pydantic import ValidationError
 
-from kijkocut.errors import KijkoCutError
+from kijkocut.project_io import describe_validation_error
+from kijkocut.service.errors import ServiceError
+from kijkocut.service.export import (
+    AUDIO_CODECS,
+    CONTAINERS,
+    PRESET_NAMES,
+    SPEEDS,
+    VIDEO_CODECS,
+    ExportOptions,
+    export_range,
+    export_settings,
+)
 from kijkocut.timebase import frame_count
 
-from .host import folder, interrupted, interruptible, media_folders, progress_callback
+from .host import interrupted, interruptible, path_policy, progress_callback
 from .memory import RenderPlan, check_fits
-from .paths import render_policy
-from .timeline_value import TimelineValue, seconds_arg
+from .timeline_value import TimelineValue
 from .types import Timeline, category, display, node_id
 
-CONTAINERS = ["preset", "mp4", "mov", "mkv", "webm", "gif"]
-CODECS = ["preset", "h264", "h265", "av1", "vp9", "prores", "gif"]
-SPEEDS = ["preset", "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
+KEEP = "preset"  # a choice left to the preset
 
 
 def _range(timeline: TimelineValue, start: float, end: float) -> tuple[Fraction, Fraction]:
-    first = seconds_arg(start, "start")
-    last = seconds_arg(end, "end") if end else timeline.project.duration()
-    if last <= first:
-        if timeline.project.duration() == 0:
-            raise KijkoCutError("nothing to render: the timeline is empty")
-        raise KijkoCutError(f"nothing to render between {float(first):.3f} s and {float(last):.3f} s "
-                            f"(the timeline lasts {float(timeline.project.duration()):.3f} s)")
-    return first, last
-
-
-def _path_policy(timeline: TimelineValue):
-    """Renders open only files in ComfyUI's input, output and temp folders (and the loaded timeline's)."""
-    return render_policy(media_folders(), timeline.project_dir, folder("input"))
+    """The range on the frame grid, inside the timeline (the one rule exports follow too)."""
+    first, last = export_range(timeline.project, str(start) if start else None, str(end) if end else None)
+    return first or Fraction(0), timeline.project.duration() if last is None else last
 
 
 class RenderTimeline(io.ComfyNode):
@@ -79,7 +78,7 @@ class RenderTimeline(io.ComfyNode):
         from kijkocut.render.frames import iter_frames, output_geometry
 
         # Once for the pictures and the sound: every file the project names must lie in ComfyUI's folders.
-        project = confined_project(timeline.project, _path_policy(timeline), timeline.project_dir)
+        project = confined_project(timeline.project, path_policy(timeline.project_dir), timeline.project_dir)
         first, last = _range(timeline, start, end)
         geometry = output_geometry(project, width or None, height or None)
         rate = project.settings.frame_rate
@@ -104,49 +103,19 @@ class RenderTimeline(io.ComfyNode):
         return io.NodeOutput(images, sound, float(rate / every_nth))
 
 
-def export_settings(preset: str, container: str, codec: str, crf: int, speed: str, width: int, height: int,
-                    start: float, end: float, audio: bool, audio_codec: str = "preset", loudness_lufs: float = 0.0):
-    """The engine's ExportSettings: the preset, with every choice the node makes ("preset", 0, -1 mean keep)
-    applied over it. Raises ValueError naming what is incompatible."""
-    from pydantic import ValidationError
-
-    from kijkocut.project_io import describe_validation_error
-    from kijkocut.render.presets import PRESETS, ExportSettings
-
-    if preset not in PRESETS:
-        raise ValueError(f"unknown export preset {preset!r}; choose one of {', '.join(PRESETS)}")
-    fields = PRESETS[preset].model_dump()
-    if container != "preset":
-        # A new container brings its usual codecs unless a video codec is chosen too.
-        fields.update(container=container, video_codec=None, audio_codec=None)
-    if codec != "preset":
-        fields["video_codec"] = codec
-    if speed != "preset":
-        fields["speed"] = speed
-    if crf >= 0:
-        fields["crf"] = crf
-    fields.update({k: v for k, v in {"width": width, "height": height, "start": start, "end": end}.items() if v})
-    fields["audio"] = fields["audio"] and audio
-    if audio_codec != "preset":
-        fields["audio_codec"] = audio_codec
-    if loudness_lufs < 0:
-        fields["loudness_lufs"] = loudness_lufs
+def export_options(preset: str, container: str, codec: str, crf: int, speed: str, width: int, height: int,
+                   start: float, end: float, audio: bool, audio_codec: str = "preset",
+                   loudness_lufs: float = 0.0) -> ExportOptions:
+    """The node's choices as the service's export options: "preset", -1 and 0 mean keep the preset's (0 for
+    the end: the end of the timeline)."""
+    chosen = {"container": container, "video_codec": codec, "speed": speed, "audio_codec": audio_codec}
     try:
-        return ExportSettings.model_validate(fields)
+        return ExportOptions(
+            preset=preset, **{name: value for name, value in chosen.items() if value != KEEP},
+            crf=crf if crf >= 0 else None, width=width or None, height=height or None, start=start or None,
+            end=end or None, audio=audio, loudness_lufs=loudness_lufs if loudness_lufs < 0 else None)
     except ValidationError as exc:
-        raise ValueError(describe_validation_error(exc)) from None
-
-
-def _audio_codec_names() -> list[str]:
-    from kijkocut.render.presets import AUDIO_ENCODERS
-
-    return list(AUDIO_ENCODERS)
-
-
-def _preset_names() -> list[str]:
-    from kijkocut.render.presets import PRESETS
-
-    return list(PRESETS)
+        raise ServiceError(describe_validation_error(exc)) from None
 
 
 class ExportTimeline(io.ComfyNode):
@@ -161,18 +130,18 @@ class ExportTimeline(io.ComfyNode):
             inputs=[
                 Timeline.Input("timeline"),
                 io.String.Input("filename_prefix", default="kijkocut/KijkoCut"),
-                io.Combo.Input("preset", options=_preset_names(), default="default"),
-                io.Combo.Input("container", options=CONTAINERS, default="preset"),
-                io.Combo.Input("codec", options=CODECS, default="preset"),
+                io.Combo.Input("preset", options=list(PRESET_NAMES), default="default"),
+                io.Combo.Input("container", options=[KEEP, *CONTAINERS], default=KEEP),
+                io.Combo.Input("codec", options=[KEEP, *VIDEO_CODECS], default=KEEP),
                 io.Int.Input("crf", default=-1, min=-1, max=63, tooltip="Quality (lower is better); -1 = preset."),
-                io.Combo.Input("speed", options=SPEEDS, default="preset"),
+                io.Combo.Input("speed", options=[KEEP, *SPEEDS], default=KEEP),
                 io.Int.Input("width", default=0, min=0, max=8192, step=2, tooltip="0 = preset or canvas."),
                 io.Int.Input("height", default=0, min=0, max=8192, step=2),
                 io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01),
                 io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01, tooltip="0 = the end."),
                 io.Boolean.Input("audio", default=True),
                 # Optional, so workflows saved before these inputs existed still validate.
-                io.Combo.Input("audio_codec", options=["preset", *_audio_codec_names()], default="preset",
+                io.Combo.Input("audio_codec", options=[KEEP, *AUDIO_CODECS], default=KEEP,
                                optional=True,
                                tooltip="flac (mkv, mp4) and pcm (mov, mkv) are lossless; preset = the preset's."),
                 io.Float.Input("loudness_lufs", default=0.0, min=-70.0, max=0.0, step=0.5, optional=True,
@@ -189,9 +158,9 @@ class ExportTimeline(io.ComfyNode):
                         height: int, start: float, end: float, audio: bool, audio_codec: str = "preset",
                         loudness_lufs: float = 0.0) -> bool | str:
         try:
-            export_settings(preset, container, codec, crf, speed, width, height, start, end, audio, audio_codec,
-                            loudness_lufs)
-        except ValueError as exc:
+            export_settings(None, export_options(preset, container, codec, crf, speed, width, height, start, end,
+                                                 audio, audio_codec, loudness_lufs))
+        except ServiceError as exc:
             return str(exc)
         return True
 
@@ -204,8 +173,8 @@ class ExportTimeline(io.ComfyNode):
         from kijkocut.render.export import export_project
         from kijkocut.render.frames import output_geometry
 
-        settings = export_settings(preset, container, codec, crf, speed, width, height, start, end, audio,
-                                   audio_codec, loudness_lufs)
+        settings = export_settings(timeline.project, export_options(
+            preset, container, codec, crf, speed, width, height, start, end, audio, audio_codec, loudness_lufs))
         first, last = _range(timeline, start, end)
         geometry = output_geometry(timeline.project, settings.width, settings.height)
         output_dir = folder_paths.get_output_directory()
@@ -218,7 +187,7 @@ class ExportTimeline(io.ComfyNode):
             # ComfyUI's output folder is ours to create in; the engine refuses to write over the timeline's media.
             result = export_project(timeline.project, path, settings, project_dir=timeline.project_dir,
                                     progress=progress_callback(total), cancel=interrupted, create_folders=True,
-                                    path_policy=_path_policy(timeline))
+                                    path_policy=path_policy(timeline.project_dir))
         return io.NodeOutput(InputImpl.VideoFromFile(path), path, result.summary(),
                              ui=ui.PreviewVideo([ui.SavedResult(file, subfolder, io.FolderType.output)]))
 

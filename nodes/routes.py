@@ -160,7 +160,8 @@ class MediaRoutes:
 
 
 def register_with_comfyui() -> bool:
-    """Add the routes to ComfyUI's server (before it starts serving); False when there is no server."""
+    """Add the media routes and the HTTP command API (/kijkocut/api) to ComfyUI's server, before it starts
+    serving, with project changes pushed over its websocket; False when there is no server."""
     try:
         import folder_paths
         from server import PromptServer
@@ -169,7 +170,12 @@ def register_with_comfyui() -> bool:
     server = getattr(PromptServer, "instance", None)
     if server is None:
         return False
-    for route in MediaRoutes(folder_paths.get_directory_by_type).table():
-        server.routes.route(route.method, route.path)(route.handler)
+    from .api_host import comfyui_project_api
+
+    api = comfyui_project_api(folder_paths.get_directory_by_type, folder_paths.get_user_directory(),
+                              server.send_sync)
+    for table in (MediaRoutes(folder_paths.get_directory_by_type).table(), api.table()):
+        for route in table:
+            server.routes.route(route.method, route.path)(route.handler)
     log.info("KijkoCut: routes registered under %s/", PREFIX)
     return True

@@ -13,12 +13,11 @@ from kijkocut.model import Project, ProjectSettings
 from kijkocut.project_io import load_project, project_from_json, project_to_json, save_project
 from kijkocut.timebase import frame_count
 
-from .concat import concatenate
 from .describe import describe_project
 from .fingerprint import file_state, project_fingerprint
-from .host import folder, project_folder
+from .host import action_context, folder, project_folder
 from .paths import PROJECT_EXTENSIONS, PathRefused, confine, confine_existing
-from .timeline_value import TimelineValue, seconds_arg
+from .timeline_value import TimelineValue
 from .types import Timeline, category, display, node_id
 
 CANVAS_PRESETS: dict[str, tuple[int, int] | None] = {
@@ -161,20 +160,10 @@ class SaveTimeline(io.ComfyNode):
         path = _timeline_file(folder, filename, must_exist=False)
         project = timeline.project
         if timeline.project_dir and os.path.realpath(timeline.project_dir) != str(path.parent):
-            project = _absolute_media_paths(timeline)
+            project = timeline.with_absolute_media_paths()
         save_project(project, path)
         return io.NodeOutput(TimelineValue(project, str(path.parent)), str(path),
                              ui=ui.PreviewText(f"saved {filename} in {folder}"))
-
-
-def _absolute_media_paths(timeline: TimelineValue) -> Project:
-    """A copy whose relative media paths are absolute, so the project still finds them from a new folder."""
-    from kijkocut.project_io import resolve_media_path
-
-    project = timeline.project.model_copy(deep=True)
-    for ref in project.media.values():
-        ref.path = str(resolve_media_path(ref.path, timeline.project_dir))
-    return project
 
 
 class TimelineFromJSON(io.ComfyNode):
@@ -257,7 +246,10 @@ class ConcatenateTimelines(io.ComfyNode):
 
     @classmethod
     def execute(cls, first: TimelineValue, second: TimelineValue, gap: float) -> io.NodeOutput:
-        return io.NodeOutput(concatenate(first, second, seconds_arg(gap, "gap")))
+        appended = project_to_json(second.with_absolute_media_paths())
+        result, _ = first.applied("append_project", {"project_json": appended, "gap": gap},
+                                  action_context(first.project_dir, "input", second.project_dir))
+        return io.NodeOutput(result)
 
 
 NODES: list[type[io.ComfyNode]] = [NewTimeline, LoadTimeline, SaveTimeline, TimelineFromJSON, TimelineInfo,

@@ -48,3 +48,8 @@ def test_the_service_layer_imports_no_front_end_and_no_host(path):
 def test_the_scan_sees_imports():
     assert "kijkocut.edit.commands" in imported_modules(ROOT / "kijkocut" / "service" / "editing.py")
     assert len(engine_files()) > 50
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "nodes").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_nodes_build_edits_through_the_service_layer_only(path):
+    assert not _hits(path, ("kijkocut.edit",))

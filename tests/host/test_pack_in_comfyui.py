@@ -19,7 +19,7 @@ NODE_IDS = {
     "NewTimeline", "LoadTimeline", "SaveTimeline", "TimelineFromJSON", "TimelineInfo", "ConcatenateTimelines",
     "AddText", "AddTransition", "SplitAt", "TrimAt", "RippleDeleteAt", "ApplyEffect", "LoadMedia", "AddClip",
     "AddImages", "AddVideo", "AddAudio", "RenderTimeline", "ExportTimeline", "Keyframes", "AnimationPreset",
-    "SetSpeed", "StyleText", "FreezeFrame", "DetachAudio", "TrackSettings",
+    "SetSpeed", "StyleText", "FreezeFrame", "DetachAudio", "TrackSettings", "ApplyAction", "UndoRedo",
 }
 
 

@@ -104,8 +104,12 @@ def test_video_and_audio_inputs(mods, input_media, comfy):
                                                  track="V2", start=0.0, track_kind="overlay", scale=0.5).args
     assert timeline.project.element(made).duration == 1 and timeline.project.track("V2").kind == "overlay"
 
+    # 0.25 s lies between frames at 30 fps: the clip starts on the nearest frame, as every front end's times do.
     timeline, sound = mods.media.AddAudio.execute(timeline, tone_audio(0.5), track="A1", start=0.25).args
-    assert timeline.project.element(sound).end == Fraction(3, 4) and timeline.project.track("A1").kind == "audio"
+    placed = timeline.project.element(sound)
+    assert (placed.start, placed.end) == (Fraction(8, 30), Fraction(23, 30))
+    assert timeline.project.track("A1").kind == "audio"
+    assert len(timeline.project.history.done) == 3  # each node one undo step: media, track and clip together
 
 
 def test_render_returns_images_and_audio(mods, input_media):

@@ -135,3 +135,127 @@ async def test_bad_requests_get_a_clear_4xx_and_leak_nothing(client, method, pat
     text = await response.text()
     assert response.status == status, text
     assert message in text and "TOP-SECRET-CANARY" not in text
+
+
+# --- raw commands: paths vetted; exports and jobs ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def served(pack, folders, store, tmp_path):
+    """The API as a server with folders runs it: a path policy over the folders, a job queue, an output folder."""
+    from kijkocut.paths import PathPolicy
+    from kijkocut.service.jobs import RenderQueue
+
+    api = pack("nodes.project_api")
+    resolve = api.folder_resolver(lambda kind: str(folders[kind]) if kind in folders else None)
+    app = web.Application()
+    app.add_routes(api.ProjectApi(store, resolve, path_policy=PathPolicy.of(folders.values(), base=folders["input"]),
+                                  jobs=RenderQueue(tmp_path / "jobs.sqlite3"), output_dir=folders["output"]).table())
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+def _lut_commands(path: str) -> list[dict]:
+    return [{"op": "add_track", "kind": "adjustment", "track_id": "A"},
+            {"op": "add_element", "track_id": "A", "element": {"kind": "adjustment", "id": "layer", "start": "0",
+                                                              "duration": "1"}},
+            {"op": "add_effect", "element_id": "layer", "kind": "lut", "params": {"path": path}}]
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../secret.txt", "{tmp}/secret.txt", "link.cube"])
+async def test_raw_commands_cannot_store_a_path_outside_the_folders(served, client, store, folders, tmp_path, path):
+    (folders["input"] / "link.cube").symlink_to(tmp_path / "secret.txt")
+    for api_client in (served, client):  # with the folders as its policy, and with no policy at all
+        pid = (await _json(await api_client.post(f"{API}/projects", json={}), 201))["id"]
+        response = await api_client.post(f"{API}/projects/{pid}/commands",
+                                         json={"commands": _lut_commands(path.format(tmp=tmp_path))})
+        text = await response.text()
+        assert response.status == 403, text
+        assert "TOP-SECRET-CANARY" not in text and store.get(pid).revision == 0 and store.get(pid).tracks == []
+
+
+async def test_raw_commands_may_name_a_file_inside_the_folders(served, store, folders):
+    (folders["input"] / "grade.cube").write_text("LUT_1D_SIZE 2\n0 0 0\n1 1 1\n")
+    pid = (await _json(await served.post(f"{API}/projects", json={}), 201))["id"]
+    await _json(await served.post(f"{API}/projects/{pid}/commands",
+                                  json={"commands": _lut_commands(str(folders["input"] / "grade.cube"))}))
+    assert store.get(pid).element("layer").effects[0].params["path"].endswith("grade.cube")
+
+
+async def _clip_project(client, name="red.mp4", copies=1) -> str:
+    pid = (await _json(await client.post(f"{API}/projects", json={"width": 160, "height": 90}), 201))["id"]
+    for _ in range(copies):
+        await _json(await client.post(f"{API}/projects/{pid}/actions/add_clip", json={"params": {"path": name}}))
+    return pid
+
+
+async def _finished(client, job_id: str, timeout: float = 120) -> dict:
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        job = await _json(await client.get(f"{API}/jobs/{job_id}"))
+        if job["status"] in ("completed", "failed", "cancelled") or time.monotonic() > deadline:
+            return job
+        await asyncio.sleep(0.1)
+
+
+async def test_an_export_job_writes_into_the_output_folder(served, folders):
+    import av
+
+    pid = await _clip_project(served)
+    started = await _json(await served.post(f"{API}/projects/{pid}/exports", json={
+        "filename": "cuts/spot.mkv", "options": {"speed": "ultrafast", "end": "00:00:02:00"}}), 202)
+    assert started["kind"] == "render" and started["project_id"] == pid
+    job = await _finished(served, started["id"])
+    assert job["status"] == "completed", job
+    assert job["output"] == str(folders["output"] / "cuts" / "spot.mkv") and job["summary"].startswith("60 frames")
+    with av.open(job["output"]) as container:
+        assert "matroska" in container.format.name and container.streams.video[0].codec_context.width == 160
+    listed = await _json(await served.get(f"{API}/jobs"))
+    assert started["id"] in [j["id"] for j in listed["jobs"]]
+    again = await served.post(f"{API}/projects/{pid}/exports", json={"filename": "cuts/spot.mkv"})
+    assert again.status == 409 and "already exists" in (await again.json())["error"]
+
+
+async def test_a_running_export_is_cancelled_and_leaves_no_file(served, folders):
+    pid = await _clip_project(served, copies=30)  # two minutes of video: still rendering when cancelled
+    started = await _json(await served.post(f"{API}/projects/{pid}/exports", json={
+        "filename": "long", "options": {"container": "mp4", "speed": "ultrafast"}}), 202)
+    import asyncio
+
+    for _ in range(600):
+        job = await _json(await served.get(f"{API}/jobs/{started['id']}"))
+        if job["done_frames"] > 0:
+            break
+        await asyncio.sleep(0.05)
+    assert job["status"] == "running", job
+    await _json(await served.post(f"{API}/jobs/{started['id']}/cancel"))
+    job = await _finished(served, started["id"])
+    assert job["status"] == "cancelled" and not (folders["output"] / "long.mp4").exists()
+    assert not [p for p in folders["output"].iterdir() if p.name.startswith(".long")]
+
+
+@pytest.mark.parametrize(("body", "status", "message"), [
+    ({"filename": "../out.mp4"}, 403, "'..'"),
+    ({"filename": "/tmp/out.mp4"}, 403, "absolute"),
+    ({"filename": "out.txt"}, 400, "KijkoCut writes"),
+    ({"filename": "out.mp4", "options": {"container": "mov"}}, 400, "asks for a mp4 file"),
+    ({"filename": "out.webm", "options": {"video_codec": "h264"}}, 400, "webm"),
+    ({"filename": "out.mp4", "options": {"end": "99"}}, 400, "outside the timeline"),
+    ({"filename": "out.mp4", "options": {"speed": "warp"}}, 400, "options.speed"),
+    ({"filename": "out.mp4", "base_revision": 0}, 409, "now at revision 1"),
+])
+async def test_bad_export_requests_get_a_clear_4xx_and_start_nothing(served, body, status, message):
+    pid = await _clip_project(served)
+    response = await served.post(f"{API}/projects/{pid}/exports", json=body)
+    text = await response.text()
+    assert response.status == status, text
+    assert message in text and (await _json(await served.get(f"{API}/jobs")))["jobs"] == []
+
+
+async def test_jobs_without_a_queue_or_unknown_are_4xx(served, client):
+    assert (await client.get(f"{API}/jobs/job-x")).status == 400  # this server has no exports
+    missing = await served.get(f"{API}/jobs/job-0123456789ab")
+    assert missing.status == 404 and "unknown job" in (await missing.json())["error"]
