@@ -2,7 +2,8 @@
 
 Data first (pydantic, versioned JSON). Times are exact fractions of a second (see `timebase`). Track order is
 z-order: tracks[0] is the bottom layer. Elements on one track never overlap; a transition blends two elements
-that butt against each other at a cut, using media beyond their edges ("handles") as editors expect.
+that butt against each other at a cut, using media beyond their edges ("handles") as editors expect, or holding
+the edge frames where the media runs out.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,8 +21,8 @@ from kijkocut.effects.catalog import EFFECTS, BlendMode, resolve_params
 from kijkocut.media.info import MediaInfo
 from kijkocut.timebase import FrameRate, Time
 
-SCHEMA_NAME = "kijkocut.project"
-FORMAT_VERSION = 3
+SCHEMA_NAME: Final = "kijkocut.project"
+FORMAT_VERSION = 4
 
 TrackKind = Literal["video", "overlay", "text", "audio", "adjustment"]
 Fit = Literal["contain", "cover", "stretch", "none"]
@@ -30,8 +31,11 @@ TransitionKind = Literal[
     "slide_left", "slide_right", "slide_up", "slide_down", "push_left", "push_right", "push_up", "push_down",
     "zoom_in", "zoom_out", "iris", "blur_dissolve",
 ]
-TRANSITION_KINDS: tuple[str, ...] = TransitionKind.__args__  # type: ignore[attr-defined]
+TRANSITION_KINDS: tuple[str, ...] = get_args(TransitionKind)
 Alignment = Literal["center", "start", "end"]
+# What a transition shows of a clip past its edge: the media there, or (Premiere's "repeated frames") the media
+# there while it lasts and then the first or last frame held, with silence for the sound.
+TransitionHandles = Literal["media", "hold"]
 TextAnimationKind = Literal["none", "fade", "typewriter", "slide_up", "slide_down", "slide_left", "slide_right"]
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$")
@@ -45,8 +49,8 @@ def parse_colour(value: str) -> tuple[int, int, int, int]:
     """'#rrggbb' or '#rrggbbaa' to an RGBA tuple."""
     if not _HEX_COLOUR.match(value):
         raise ValueError(f"colour must be '#rrggbb' or '#rrggbbaa', got {value!r}")
-    channels = [int(value[i : i + 2], 16) for i in range(1, len(value), 2)]
-    return (*channels, 255)[:4] if len(channels) == 3 else tuple(channels)  # type: ignore[return-value]
+    red, green, blue, *alpha = (int(value[i : i + 2], 16) for i in range(1, len(value), 2))
+    return red, green, blue, alpha[0] if alpha else 255
 
 
 class Model(BaseModel):
@@ -204,6 +208,17 @@ class ClipElement(ElementBase):
             return self.source_out - (t - self.start + frame_duration) * speed
         return self.source_in + (t - self.start) * speed
 
+    def handle_room(self, media_duration: Fraction | None) -> tuple[Fraction | None, Fraction | None]:
+        """Timeline seconds of media before the start edge and after the end edge (the handles a transition
+        can use), None where unlimited: freeze frames, stills and media of unknown length."""
+        if self.freeze_frame or media_duration is None:
+            return None, None
+        speed = Fraction(self.speed).limit_denominator(10**6)
+        before, after = self.source_in, media_duration - self.source_out
+        if self.reverse:  # the start edge shows the media's later part
+            before, after = after, before
+        return max(Fraction(0), before) / speed, max(Fraction(0), after) / speed
+
 
 class TextStyle(Model):
     font: str | None = Field(None, description="font file path or family name; None = the bundled default")
@@ -265,6 +280,19 @@ class Transition(Model):
     duration: Time
     alignment: Alignment = "center"
     audio: bool = Field(True, description="crossfade the clips' sound too (False = detached: hard audio cut)")
+    handles: TransitionHandles = Field("media", description=(
+        "past a clip's edge: the media there ('media', which must exist), or that media while it lasts and then "
+        "the edge frame held and silence ('hold')"))
+
+    @property
+    def holds(self) -> bool:
+        return self.handles == "hold"
+
+    def needs(self) -> tuple[Fraction, Fraction]:
+        """How far the transition reaches before the cut (into the incoming clip's handle) and after it (into
+        the outgoing clip's)."""
+        begin, finish = self.span(Fraction(0))
+        return -begin, finish
 
     def span(self, cut: Fraction) -> tuple[Fraction, Fraction]:
         """Timeline interval [a, b) covered by the transition for a cut at `cut`."""

@@ -45,9 +45,16 @@ def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 lets a transition hold the edge frames where media runs out (`handles`). Older transitions
+    use media beyond the edges, the default; a version 3 reader refuses version 4 files instead of rendering
+    held frames as media it does not have."""
+    return doc
+
+
 # version n -> function producing version n + 1
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
+    0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 
 def migrate(doc: dict[str, Any]) -> dict[str, Any]:

@@ -147,7 +147,8 @@ def _transition_problems(project: Project, track: Track) -> list[str]:
         begin, finish = transition.span(left.end)
         if begin < left.start or finish > right.end:
             problems.append(f"{where}: {fmt(transition.duration)} s is longer than the clips around the cut allow")
-        problems += _handle_problems(project, where, (left, right), begin, finish)
+        if not transition.holds:  # a holding transition shows the edge frames where media runs out
+            problems += _handle_problems(project, where, (left, right), begin, finish)
         spans.append((begin, finish, transition.id))
     spans.sort()
     for (_, end_a, id_a), (start_b, _, id_b) in zip(spans, spans[1:]):
@@ -156,25 +157,34 @@ def _transition_problems(project: Project, track: Track) -> list[str]:
     return problems
 
 
+def media_shortfall(project: Project, element: ClipElement | TextElement | AdjustmentElement,
+                    begin: Fraction, finish: Fraction) -> tuple[Fraction, Fraction]:
+    """Media seconds the element lacks before its media's start and after its end to show the timeline span
+    [begin, finish) as well as its own range: (0, 0) when the media reaches (stills and text reach anywhere)."""
+    if not isinstance(element, ClipElement):
+        return Fraction(0), Fraction(0)
+    media = project.media.get(element.media_id)
+    if media is None or media.info.duration is None:
+        return Fraction(0), Fraction(0)
+    shown = (min(begin, element.start), max(finish, element.end))
+    media_times = [element.media_time(t) for t in shown]
+    earliest, latest = min(media_times), max(media_times)
+    late = latest - media.info.duration
+    return max(Fraction(0), -earliest), late if late > SOURCE_END_TOLERANCE else Fraction(0)
+
+
 def _handle_problems(project: Project, where: str, elements, begin: Fraction, finish: Fraction) -> list[str]:
     """A transition shows the outgoing clip past its end and the incoming one before its start: the media
-    must reach that far (stills and text have unlimited handles)."""
+    must reach that far."""
     problems = []
     for element in elements:
-        if not isinstance(element, ClipElement):
-            continue
-        media = project.media.get(element.media_id)
-        if media is None or media.info.duration is None:
-            continue
-        shown = (min(begin, element.start), max(finish, element.end))
-        media_times = [element.media_time(t) for t in shown]
-        earliest, latest = min(media_times), max(media_times)
-        if earliest < 0:
-            problems.append(f"{where}: {element.id} needs {fmt(-earliest)} s more media before its in point "
+        early, late = media_shortfall(project, element, begin, finish)
+        if early:
+            problems.append(f"{where}: {element.id} needs {fmt(early)} s more media before its in point "
                             f"(handle) than the source has")
-        if latest > media.info.duration + SOURCE_END_TOLERANCE:
-            problems.append(f"{where}: {element.id} needs media up to {float(latest):.3f} s for the transition "
-                            f"but the source ends at {float(media.info.duration):.3f} s")
+        if late:
+            problems.append(f"{where}: {element.id} needs {fmt(late)} s more media after its out point "
+                            f"(handle) than the source has")
     return problems
 
 

@@ -24,6 +24,7 @@ from kijkocut.model import (
     TrackKind,
     Transform,
     Transition,
+    TransitionHandles,
     TransitionKind,
     new_id,
 )
@@ -597,6 +598,7 @@ class UpdateTransition(Command):
     duration: Time | None = None
     alignment: Alignment | None = None
     audio: bool | None = None
+    handles: TransitionHandles | None = None
     label_template: ClassVar[str] = "Change transition"
 
     def run(self, project: Project) -> list[str]:
@@ -604,7 +606,7 @@ class UpdateTransition(Command):
             for transition in track.transitions:
                 if transition.id == self.transition_id:
                     placement.require_unlocked(track)
-                    for key in ("kind", "duration", "alignment", "audio"):
+                    for key in ("kind", "duration", "alignment", "audio", "handles"):
                         if getattr(self, key) is not None:
                             setattr(transition, key, getattr(self, key))
                     return [transition.from_id, transition.to_id]
@@ -622,6 +624,7 @@ class AddTransition(Command):
     duration: Time = Fraction(1)
     alignment: Alignment = "center"
     audio: bool = True
+    handles: TransitionHandles = "media"
     transition_id: str | None = None
     label_template: ClassVar[str] = "Add {kind} transition"
 
@@ -637,7 +640,41 @@ class AddTransition(Command):
         placement.drop_transitions(track, left.id, edge="end")
         track.transitions = [*track.transitions, Transition(
             id=self.transition_id or new_id("trn"), kind=self.kind, from_id=left.id, to_id=right.id,
-            duration=self.duration, alignment=self.alignment, audio=self.audio)]
+            duration=self.duration, alignment=self.alignment, audio=self.audio, handles=self.handles)]
+        return [left.id, right.id]
+
+
+class OverlapCut(Command):
+    """Final Cut's overlap: trim the outgoing clip's end by `after` and the incoming clip's start by `before`,
+    then pull the incoming clip and everything after it on its track left by their sum. Both clips gain that
+    much media beyond the cut (handles) and the timeline gets that much shorter; a transition at the cut stays.
+    With `all_tracks`, what starts at or after the cut on the other unlocked tracks moves left too."""
+
+    op: Literal["overlap_cut"] = "overlap_cut"
+    from_id: str
+    to_id: str
+    before: Time = Field(Fraction(0), ge=0, description="trimmed from the incoming clip's start")
+    after: Time = Field(Fraction(0), ge=0, description="trimmed from the outgoing clip's end")
+    all_tracks: bool = False
+    label_template: ClassVar[str] = "Overlap {from_id} and {to_id}"
+
+    def run(self, project: Project) -> list[str]:
+        track, left = _locate(project, self.from_id)
+        other_track, right = _locate(project, self.to_id)
+        if other_track is not track or left.end != right.start:
+            raise EditError(f"{left.id} and {right.id} do not meet at a cut on one track")
+        placement.require_unlocked(track)
+        for element, trimmed in ((left, self.after), (right, self.before)):
+            if trimmed >= element.duration:
+                raise EditError(f"cannot trim {float(trimmed):.3f} s from {element.id}: it is "
+                                f"{float(element.duration):.3f} s long")
+        cut = left.end
+        if self.after:
+            placement.trim_end(left, cut - self.after)
+        if self.before:
+            placement.trim_start(right, cut + self.before)
+        for shifted in placement.tracks_for_ripple(project, track, self.all_tracks):
+            placement.close_gap(shifted, cut, self.before + self.after)
         return [left.id, right.id]
 
 
@@ -739,13 +776,14 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     AddTrack, RemoveTrack, UpdateTrack, MoveTrack, AddMedia, RemoveMedia, AddElement, AddElements, RemoveElement,
     RippleDelete, MoveElement, Split, Trim, Slip, SetProperties, AddTransition, RemoveTransition, AddMarker,
     RemoveMarker, UpdateSettings, RenameProject, AddEffect, UpdateEffect, RemoveEffect, SetKeyframes,
-    ApplyAnimationPreset, SetSpeed, FreezeFrame, DetachAudio, UpdateTransition, Batch,
+    ApplyAnimationPreset, SetSpeed, FreezeFrame, DetachAudio, UpdateTransition, OverlapCut, Batch,
 )
 AnyCommand = Annotated[
     AddTrack | RemoveTrack | UpdateTrack | MoveTrack | AddMedia | RemoveMedia | AddElement | AddElements
     | RemoveElement | RippleDelete | MoveElement | Split | Trim | Slip | SetProperties | AddTransition | RemoveTransition
     | AddMarker | RemoveMarker | UpdateSettings | RenameProject | AddEffect | UpdateEffect | RemoveEffect
-    | SetKeyframes | ApplyAnimationPreset | SetSpeed | FreezeFrame | DetachAudio | UpdateTransition | Batch,
+    | SetKeyframes | ApplyAnimationPreset | SetSpeed | FreezeFrame | DetachAudio | UpdateTransition | OverlapCut
+    | Batch,
     Field(discriminator="op"),
 ]
 Batch.model_rebuild()

@@ -85,7 +85,7 @@ def media_reach(project: Project, media_id: str) -> Fraction:
                 reach = max(reach, element.source_out)
         for transition in track.transitions:
             left, right = by_id.get(transition.from_id), by_id.get(transition.to_id)
-            if left is None or right is None:
+            if left is None or right is None or transition.holds:  # holding needs no media past the edges
                 continue
             begin, finish = transition.span(left.end)
             for element in (left, right):

@@ -1,7 +1,11 @@
 """Audio mixing: every audible element (audio-track clips and the sound of video clips) at the project's rate
 and layout, at its speed and direction, with gain and pan (both keyframable), fades and transition
 crossfades; tracks summed with mute, solo and ducking. Sample-accurate and streaming: `AudioMixer.mix` renders
-any range in float32, chunk by chunk, with the same result however the timeline is chunked."""
+any range in float32, chunk by chunk, with the same result however the timeline is chunked.
+
+Where a transition holds the edge frames because the media runs out, the sound past the media is silence (the
+readers read silence outside a file): a held sample would be a click, not sound, so such a crossfade runs
+through silence, 6 dB down at the cut of a centred transition with no media beyond the edges."""
 
 from __future__ import annotations
 
@@ -90,7 +94,7 @@ def _envelope(segment: AudioSegment, lo: int, hi: int, rate: int) -> np.ndarray 
     fade_in, fade_out = element.fade_in * rate, element.fade_out * rate
     start, end = element.start * rate, element.end * rate
     if not fade_in and not fade_out and not segment.crossfades:
-        return gain if keys is None else gain.astype(np.float32)
+        return gain if isinstance(gain, float) else gain.astype(np.float32)
     index = np.arange(lo, hi, dtype=np.float64)
     weight = np.ones(hi - lo)
     if fade_in:

@@ -27,15 +27,15 @@ from kijkocut.paths import PathPolicy, confined_project
 from kijkocut.project_io import resolve_media_path
 from kijkocut.render.animate import element_at
 from kijkocut.render.canvas import Canvas, Patch, blend_rgba, read_rgb, write_rgb
-from kijkocut.render.geometry import OutputGeometry
+from kijkocut.render.geometry import OutputGeometry, Reframe
 from kijkocut.render.layers import clip_patch, clip_rgba, frame_has_alpha, rgba_patch, rotate_rgba
 from kijkocut.render.text import rasterise, text_motion
 from kijkocut.render.timeline_eval import (
     VISUAL_TRACKS,
     active_on_track,
     fade_factor,
+    held_media_time,
     source_time,
-    transition_at,
 )
 from kijkocut.render.transitions import SideModifier, transition_look
 from kijkocut.timebase import frame_count, to_time
@@ -97,9 +97,12 @@ class FrameRenderer:
             self._readers.move_to_end(element.id)
         return reader
 
-    def _source_frame(self, element: ClipElement, media: MediaRef, t: Fraction) -> av.VideoFrame:
+    def _source_frame(self, element: ClipElement, media: MediaRef, t: Fraction,
+                      holds_edge: bool) -> av.VideoFrame:
         reader = self._reader(element, media)
         media_t = source_time(element, t, self._rate)
+        if holds_edge:
+            media_t = held_media_time(media_t, media)
         if element.frame_sampling != "blend":
             return reader.frame_at(media_t)
         frame, following, weight = reader.frame_pair(media_t)
@@ -132,10 +135,10 @@ class FrameRenderer:
             if track.kind not in VISUAL_TRACKS or track.hidden:
                 continue
             actives = active_on_track(track, t)
+            transition = actives[-1].transition if actives else None
             look = None
-            if len(actives) == 2:
-                transition = transition_at(track, t)[0]
-                look = transition_look(transition.kind, float(actives[1].weight), self.geometry.width,
+            if transition is not None:
+                look = transition_look(transition.kind, float(actives[-1].weight), self.geometry.width,
                                        self.geometry.height)
             for active in actives:
                 modifier = None if look is None else (look.incoming if active.is_incoming else look.outgoing)
@@ -143,7 +146,8 @@ class FrameRenderer:
                     continue
                 element = element_at(active.element, t)
                 opacity = float(fade_factor(element, t)) * (modifier.opacity if modifier else 1.0)
-                canvas = self._draw(canvas, element, t, opacity, modifier or NO_MODIFIER)
+                canvas = self._draw(canvas, element, t, opacity, modifier or NO_MODIFIER,
+                                    holds_edge=active.holds_edge)
             if look is not None and look.colour is not None and look.colour_opacity > 0:
                 canvas = self._materialised(canvas)
                 canvas.blend(self._colour_patch(look.colour), look.colour_opacity)
@@ -165,7 +169,8 @@ class FrameRenderer:
             return canvas.materialise(self._background)
         return canvas
 
-    def _draw(self, canvas, element, t: Fraction, opacity: float, modifier: SideModifier):
+    def _draw(self, canvas, element, t: Fraction, opacity: float, modifier: SideModifier, *,
+              holds_edge: bool = False):
         if opacity <= 0:
             return canvas
         if isinstance(element, AdjustmentElement):
@@ -178,7 +183,7 @@ class FrameRenderer:
         media = self.project.media.get(element.media_id)
         if media is None:
             return canvas
-        frame = self._source_frame(element, media, t)
+        frame = self._source_frame(element, media, t, holds_edge)
         transform = element.transform
         opacity *= transform.opacity
         if modifier.scale != 1:
@@ -304,16 +309,14 @@ def _shifted(patch: Patch, modifier: SideModifier) -> Patch:
 
 
 def output_geometry(project: Project, width: int | None = None, height: int | None = None,
-                    reframe: str = "contain") -> OutputGeometry:
+                    reframe: Reframe = "contain") -> OutputGeometry:
     settings = project.settings
-    if width is None and height is None:
-        width, height = settings.width, settings.height
-    elif width is None:
-        width = round(settings.width * height / settings.height)
-    elif height is None:
+    if width is None:  # the canvas's, or as wide as the given height asks
+        width = settings.width if height is None else round(settings.width * height / settings.height)
+    if height is None:
         height = round(settings.height * width / settings.width)
     width, height = max(2, width - width % 2), max(2, height - height % 2)
-    return OutputGeometry(settings.width, settings.height, width, height, reframe)  # type: ignore[arg-type]
+    return OutputGeometry(settings.width, settings.height, width, height, reframe)
 
 
 def frame_to_rgb(frame: av.VideoFrame) -> np.ndarray:

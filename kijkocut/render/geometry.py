@@ -17,6 +17,9 @@ def even_floor(value: float) -> int:
     return 2 * int(value // 2)
 
 
+Reframe = Literal["contain", "cover"]  # a different output aspect: letterbox the canvas, or fill and crop it
+
+
 @dataclass(frozen=True)
 class OutputGeometry:
     """Maps canvas pixels to output pixels: uniform scale plus letterbox/crop offset."""
@@ -25,7 +28,7 @@ class OutputGeometry:
     canvas_height: int
     width: int
     height: int
-    reframe: Literal["contain", "cover"] = "contain"
+    reframe: Reframe = "contain"
 
     @property
     def scale(self) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kijkocut.model import AdjustmentElement, ClipElement, TextElement, Track, Transition
+from kijkocut.model import AdjustmentElement, ClipElement, MediaRef, TextElement, Track, Transition
 
 VISUAL_TRACKS = ("video", "overlay", "text", "adjustment")
 
@@ -16,10 +16,16 @@ class ActiveElement:
     element: ClipElement | TextElement | AdjustmentElement
     weight: Fraction  # transition weight: 1 outside transitions, k or 1-k inside one
     role: str  # "solo", "outgoing" or "incoming"
+    transition: Transition | None = None  # the one it is part of
 
     @property
     def is_incoming(self) -> bool:
         return self.role == "incoming"
+
+    @property
+    def holds_edge(self) -> bool:
+        """In a transition that holds the edge frame where the media runs out."""
+        return self.transition is not None and self.transition.holds
 
 
 def fade_factor(element: ClipElement | TextElement | AdjustmentElement, t: Fraction) -> Fraction:
@@ -52,8 +58,9 @@ def active_on_track(track: Track, t: Fraction) -> list[ActiveElement]:
     """Elements of one track at time t, bottom first (outgoing before incoming in a transition)."""
     found = transition_at(track, t)
     if found is not None:
-        _, left, right, k = found
-        return [ActiveElement(track, left, 1 - k, "outgoing"), ActiveElement(track, right, k, "incoming")]
+        transition, left, right, k = found
+        return [ActiveElement(track, left, 1 - k, "outgoing", transition),
+                ActiveElement(track, right, k, "incoming", transition)]
     for element in track.elements:
         if element.start <= t < element.end:
             return [ActiveElement(track, element, Fraction(1), "solo")]
@@ -65,3 +72,14 @@ def active_on_track(track: Track, t: Fraction) -> list[ActiveElement]:
 def source_time(element: ClipElement, t: Fraction, frame_rate: Fraction) -> Fraction:
     """Media time shown at timeline time t (also beyond the element's edges, for transition handles)."""
     return element.media_time(t, 1 / frame_rate)
+
+
+def held_media_time(media_t: Fraction, media: MediaRef) -> Fraction:
+    """A media time kept within the file's pictures: before the first frame shows the first, past the last
+    shows the last (a transition holding its edge frames)."""
+    duration = media.info.duration
+    if duration is None:  # a still: every time shows the picture
+        return media_t
+    video = media.info.video
+    last_frame = duration - 1 / video.frame_rate if video is not None and video.frame_rate else duration
+    return min(max(media_t, Fraction(0)), max(Fraction(0), last_frame))

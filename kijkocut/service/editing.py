@@ -20,6 +20,7 @@ from kijkocut.edit.commands import (
     DetachAudio,
     FreezeFrame,
     MoveElement,
+    OverlapCut,
     RemoveElement,
     RemoveMarker,
     RippleDelete,
@@ -40,6 +41,7 @@ from kijkocut.model import (
     TextElement,
     TextStyle,
     TrackKind,
+    Transition,
     TransitionKind,
     new_id,
 )
@@ -48,6 +50,7 @@ from kijkocut.service import lookup
 from kijkocut.service.actions import ActionContext, Params, Plan, action
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import TimeArg, parse_duration, parse_time
+from kijkocut.service.transition_fit import FIT_HELP, Fit, FitPlan, plan_fit
 
 PlaceMode = Literal["overwrite", "insert", "strict"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -361,19 +364,42 @@ class AddTransitionParams(Params):
     duration: TimeArg = Field("1", description="length of the transition")
     alignment: Alignment = Field("center", description="centred on the cut, starting at it, or ending at it")
     audio: bool = Field(True, description="crossfade the sound too (false: hard audio cut)")
+    fit: Fit = Field("auto", description=FIT_HELP)
+    all_tracks: bool = Field(False, description="with an overlap: pull what starts at or after the cut on the "
+                                                "other unlocked tracks left too, keeping them in sync")
+
+
+def _fit_outcome(plan: FitPlan, transition_id: str) -> dict[str, Any]:
+    """What the action did: the transition, how it fits, and how much shorter an overlap made the track."""
+    created: dict[str, Any] = {"transition_id": transition_id, "fit": plan.fit}
+    if plan.shortened_by:
+        created["shortened_by"] = float(plan.shortened_by)
+    return created
+
+
+def _overlap(p: AddTransitionParams | UpdateTransitionParams, plan: FitPlan, from_id: str,
+             to_id: str) -> list[Command]:
+    if not plan.shortened_by:
+        return []
+    return [OverlapCut(from_id=from_id, to_id=to_id, before=plan.trim_incoming, after=plan.trim_outgoing,
+                       all_tracks=p.all_tracks)]
 
 
 @action("add_transition", "Add transition", AddTransitionParams, needs="two elements that meet at a cut",
-        changes="adds (or replaces) the transition at the cut")
+        changes="adds (or replaces) the transition at the cut; an overlap trims both clips and moves later "
+                "elements left")
 def add_transition(project: Project, p: AddTransitionParams, ctx: ActionContext) -> Plan:
     """Blend two clips that meet at a cut on the same track (crossfade, dips, wipes, slides, pushes, zooms,
-    iris, blur dissolve)."""
-    lookup.element(project, p.from_element_id)
-    lookup.element(project, p.to_element_id)
-    transition_id = new_id("trn")
-    return Plan([AddTransition(from_id=p.from_element_id, to_id=p.to_element_id, kind=p.kind,
-                               alignment=p.alignment, duration=_length(project, p.duration), audio=p.audio,
-                               transition_id=transition_id)], created={"transition_id": transition_id})
+    iris, blur dissolve). Past the clips' edges it shows their media, overlaps the clips (trimming both, the
+    track gets shorter) or holds the edge frames: `fit`."""
+    left, right = lookup.element(project, p.from_element_id), lookup.element(project, p.to_element_id)
+    wanted = Transition(id=new_id("trn"), kind=p.kind, from_id=left.id, to_id=right.id, alignment=p.alignment,
+                        duration=_length(project, p.duration), audio=p.audio)
+    plan = plan_fit(project, left, right, wanted, p.fit)
+    add = AddTransition(from_id=left.id, to_id=right.id, kind=wanted.kind, alignment=wanted.alignment,
+                        duration=wanted.duration, audio=wanted.audio, handles=plan.handles, transition_id=wanted.id)
+    title = f"{add.label()} ({plan.fit})" if plan.fit != "media" else None
+    return Plan([*_overlap(p, plan, left.id, right.id), add], created=_fit_outcome(plan, wanted.id), title=title)
 
 
 class UpdateTransitionParams(Params):
@@ -382,13 +408,28 @@ class UpdateTransitionParams(Params):
     duration: TimeArg | None = Field(None, description="new length; omit to keep")
     alignment: Alignment | None = None
     audio: bool | None = Field(None, description="crossfade the sound too; omit to keep")
+    fit: Fit = Field("auto", description=FIT_HELP + "; 'auto' keeps a holding transition holding")
+    all_tracks: bool = Field(False, description="with an overlap: pull what starts at or after the cut on the "
+                                                "other unlocked tracks left too, keeping them in sync")
 
 
-@action("update_transition", "Change transition", UpdateTransitionParams, changes="the transition")
-def update_transition(project: Project, p: UpdateTransitionParams, ctx: ActionContext) -> list[Command]:
-    """Change a transition's kind, duration, alignment or audio crossfade."""
-    return [UpdateTransition(transition_id=p.transition_id, kind=p.kind, alignment=p.alignment, audio=p.audio,
-                             duration=None if p.duration is None else _length(project, p.duration))]
+@action("update_transition", "Change transition", UpdateTransitionParams,
+        changes="the transition; an overlap for a longer one trims both clips and moves later elements left")
+def update_transition(project: Project, p: UpdateTransitionParams, ctx: ActionContext) -> Plan:
+    """Change a transition's kind, duration, alignment, audio crossfade or how it fits the clips' media."""
+    _, current = lookup.transition(project, p.transition_id)
+    left, right = lookup.element(project, current.from_id), lookup.element(project, current.to_id)
+    changes: dict[str, Any] = {key: getattr(p, key) for key in ("kind", "alignment", "audio")
+                               if getattr(p, key) is not None}
+    if p.duration is not None:
+        changes["duration"] = _length(project, p.duration)
+    plan = plan_fit(project, left, right, current.model_copy(update=changes), p.fit, current)
+    if plan.handles != current.handles:
+        changes["handles"] = plan.handles
+    update = UpdateTransition(transition_id=p.transition_id, **changes)
+    title = f"{update.label()} ({plan.fit})" if plan.shortened_by else None
+    return Plan([*_overlap(p, plan, left.id, right.id), update],
+                created=_fit_outcome(plan, p.transition_id), title=title)
 
 
 # --- properties, speed, freeze, audio, markers ------------------------------------------------------------

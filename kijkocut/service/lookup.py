@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Literal
 
 from kijkocut.edit.commands import AddTrack, Command
-from kijkocut.model import ClipElement, MediaRef, Project, Track, TrackKind, new_id
+from kijkocut.model import ClipElement, MediaRef, Project, Track, TrackKind, Transition, new_id
 from kijkocut.service.errors import NotFoundError, ServiceError
 
 ElementKind = Literal["picture", "audio", "text", "adjustment"]
@@ -100,6 +100,15 @@ def element(project: Project, element_id: str):
         return project.element(element_id)
     except KeyError:
         raise NotFoundError(f"unknown element {element_id!r}; the project view lists the elements") from None
+
+
+def transition(project: Project, transition_id: str) -> tuple[Track, Transition]:
+    for track in project.tracks:
+        for candidate in track.transitions:
+            if candidate.id == transition_id:
+                return track, candidate
+    known = ", ".join(x.id for t in project.tracks for x in t.transitions) or "none yet"
+    raise NotFoundError(f"unknown transition {transition_id!r}; transitions: {known}")
 
 
 def last_added(project: Project) -> str:

@@ -23,7 +23,7 @@ from kijkocut.errors import (
     OutputFolderMissingError,
 )
 from kijkocut.media.probe import import_media
-from kijkocut.model import ClipElement, Project, ProjectSettings
+from kijkocut.model import FORMAT_VERSION, ClipElement, Project, ProjectSettings
 from kijkocut.project_io import load_project, project_from_dict, project_to_dict, save_project
 from kijkocut.render import export as export_module
 from kijkocut.render.export import export_project
@@ -295,7 +295,7 @@ def test_projects_saved_before_modification_times_fall_back_to_the_hash(project_
     for media in doc["media"].values():
         del media["mtime_ns"]
     project = project_from_dict(doc)
-    assert project.version == 3 and project.media["clip"].mtime_ns is None
+    assert project.version == FORMAT_VERSION and project.media["clip"].mtime_ns is None
     assert export_project(project, project_folder / "x.mp4", QUICK).warnings == []
     _write_clip(project_folder / "media" / "a.mp4", 2)
     with pytest.raises(MediaChangedError, match="duration 6.000 s -> 2.000 s"):

@@ -119,3 +119,22 @@ def test_invalid_timeline_is_rejected_on_load_but_loadable_for_repair(project):
 def test_malformed_old_version_is_a_format_error():
     with pytest.raises(ProjectFormatError, match="cannot migrate a version 0 project"):
         project_from_dict({"version": 0, "tracks": "nope"})
+
+
+def test_version_3_transitions_use_media_and_holding_ones_save_as_version_4(make_ref, monkeypatch):
+    project = Project()
+    project.media["a"] = make_ref("a", duration="10")
+    project.tracks = [Track(id="v1", kind="video", elements=[
+        ClipElement(id="c1", media_id="a", start=0, duration=2, source_in=1),
+        ClipElement(id="c2", media_id="a", start=2, duration=2, source_in=5)],
+        transitions=[Transition(id="x", from_id="c1", to_id="c2", duration=1)])]
+    doc = project_to_dict(project)
+    del doc["tracks"][0]["transitions"][0]["handles"]
+    doc["version"] = 3
+    assert project_from_dict(doc).tracks[0].transitions[0].handles == "media"
+    project.tracks[0].transitions[0].handles = "hold"
+    saved = project_to_dict(project)
+    assert saved["version"] == FORMAT_VERSION == 4 and saved["tracks"][0]["transitions"][0]["handles"] == "hold"
+    monkeypatch.setattr("kijkocut.project_io.FORMAT_VERSION", 3)  # a reader from before holding transitions
+    with pytest.raises(ProjectFormatError, match="written by a newer KijkoCut"):
+        project_from_dict(saved)

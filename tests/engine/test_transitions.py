@@ -7,10 +7,12 @@ import pytest
 from PIL import Image
 
 from kijkocut.edit import Editor
-from kijkocut.edit.commands import AddElement, AddMedia, AddTrack, AddTransition, UpdateTransition
+from kijkocut.edit.commands import AddElement, AddMedia, AddTrack, AddTransition, OverlapCut, UpdateTransition
+from kijkocut.errors import EditError
 from kijkocut.media.probe import import_media
 from kijkocut.model import TRANSITION_KINDS, ClipElement, Project, ProjectSettings
 from kijkocut.render.frames import render_frame
+from kijkocut.render.timeline_eval import held_media_time
 
 A, B = 40.0, 220.0  # grey levels of the outgoing and incoming clips
 W, H = 96, 64
@@ -112,3 +114,55 @@ def test_transition_kind_and_alignment_are_undoable(pair):
     editor.undo()
     transition = project.track("v1").transitions[0]
     assert (transition.kind, transition.alignment) == ("crossfade", "center")
+
+
+# --- fitting transitions to clips without media beyond the cut -----------------------------------------------
+
+
+def _clip_pair(make_ref, **outgoing) -> tuple[Project, Editor]:
+    """Two clips of a 10 s file that butt at 4 s; the outgoing one's options (reverse, speed) as given."""
+    project = Project()
+    editor = Editor(project)
+    editor.apply(AddMedia(media=make_ref("m", duration="10")))
+    editor.apply(AddTrack(kind="video", track_id="v1"))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(id="a", media_id="m", start=0, duration=4,
+                                                               **outgoing)))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(id="b", media_id="m", start=4, duration=4)))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="m", start=8, duration=1)))
+    return project, editor
+
+
+@pytest.mark.parametrize("outgoing, trimmed_source_in", [
+    ({"source_in": 2, "speed": 2}, 2),
+    ({"source_in": 2, "speed": 2, "reverse": True}, 3),  # its end shows its media start, which moves
+])
+def test_overlap_cut_gives_both_clips_the_media_a_transition_needs(make_ref, outgoing, trimmed_source_in):
+    # a uses media 2-10 s (played backwards or not), b starts at media 0: b has nothing before its in point.
+    project, editor = _clip_pair(make_ref, **outgoing)
+    with pytest.raises(EditError, match="more media"):
+        editor.apply(AddTransition(from_id="a", to_id="b", duration=1, transition_id="x"))
+    before = project.model_dump()
+    editor.apply(OverlapCut(from_id="a", to_id="b", before=Fraction(1, 2), after=Fraction(1, 2)))
+    editor.apply(AddTransition(from_id="a", to_id="b", duration=1, transition_id="x"))
+    a, b, c = project.track("v1").elements
+    assert (a.end, b.start, b.end, c.start) == (Fraction(7, 2), Fraction(7, 2), 7, 7)
+    assert (b.source_in, a.source_in, a.source_span) == (Fraction(1, 2), trimmed_source_in, 7)  # 0.5 s at 2x
+    editor.undo()
+    editor.undo()
+    assert project.model_dump(exclude={"history", "revision"}) == {
+        key: value for key, value in before.items() if key not in ("history", "revision")}
+
+
+def test_overlap_cut_refuses_to_trim_a_clip_away(make_ref):
+    project, editor = _clip_pair(make_ref)
+    with pytest.raises(EditError, match="cannot trim 1.000 s from c: it is 1.000 s long"):
+        editor.apply(OverlapCut(from_id="b", to_id="c", before=Fraction(1), after=Fraction(1)))
+
+
+def test_a_holding_transition_shows_media_while_it_lasts_then_the_edge_frame(make_ref):
+    media = make_ref("m", duration="10")  # 30 fps: the last frame starts at 299/30 s
+    assert held_media_time(Fraction(21, 2), media) == Fraction(299, 30)
+    assert held_media_time(Fraction(-1, 2), media) == 0
+    assert held_media_time(Fraction(5), media) == 5
+    still = make_ref("s", kind="image", duration=None)
+    assert held_media_time(Fraction(-3), still) == -3  # a still has no edges

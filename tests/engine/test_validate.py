@@ -75,3 +75,17 @@ def test_transition_longer_than_clips(make_ref):
                        ClipElement(id="c2", media_id="a", start=1, duration=1, source_in=5),
                        transitions=[Transition(id="x", from_id="c1", to_id="c2", duration=3, alignment="end")])
     assert any("longer than the clips around the cut allow" in p for p in project_problems(project))
+
+
+def test_a_holding_transition_needs_no_media_beyond_the_edges(make_ref):
+    # Both clips use their file to the very end and from the very start: nothing beyond the cut.
+    project = _project(make_ref, ClipElement(id="c1", media_id="a", start=0, duration=10),
+                       ClipElement(id="c2", media_id="a", start=10, duration=4),
+                       transitions=[Transition(id="x", from_id="c1", to_id="c2", duration=2)])
+    problems = project_problems(project)
+    assert any("c1 needs 1 s more media after its out point" in p for p in problems), problems
+    assert any("c2 needs 1 s more media before its in point" in p for p in problems), problems
+    project.tracks[0].transitions[0].handles = "hold"
+    assert project_problems(project) == []
+    project.tracks[0].transitions[0].duration = Fraction(10)  # holding does not stretch the clips themselves
+    assert any("longer than the clips around the cut allow" in p for p in project_problems(project))
