@@ -1,8 +1,18 @@
-"""Hybrid search: semantic and keyword rankings fused by reciprocal rank, filtered, and explained."""
+"""Hybrid search: semantic similarity and keyword evidence fused by score, filtered, and explained.
+
+The halves are fused by score, not by rank: rank fusion gave the best keyword match a full vote even when it
+matched only generic words ('clip', 'video', 'picture'), which pulled the pack's editing cards above the
+semantic half's answer to requests in other words than the cards'. Here the keyword half votes with its
+shares (the part of the query's rarity-weighted words a card matches, see `keyword.py`), scaled by its
+confidence: how much of the query its best card matches. Below `Fusion.keyword_floor` it does not vote, so
+a paraphrase ranks as the semantic half ranks it; at `Fusion.keyword_full` and above it votes fully, so
+names and exact terms ('mochi', 'sdxl') count. Measured in benchmarks/search_quality.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -12,9 +22,42 @@ from workflows_library.search.documents import keyword_fields
 from workflows_library.search.index import VectorIndex
 from workflows_library.search.keyword import KeywordIndex
 
-RRF_K = 20
-SEMANTIC_WEIGHT = 1.0
-KEYWORD_WEIGHT = 1.0
+# 'semantic' and 'keyword' rank by one half alone: for measuring each half against the fusion.
+Ranking = Literal["hybrid", "semantic", "keyword"]
+
+
+class Fusion(BaseModel, frozen=True):
+    """Weights of the score fusion (tuned on the tuning split of tests/workflows_library/data/
+    search_paraphrased.json and the labelled set, never on the held-out split)."""
+
+    semantic_weight: float = Field(1.0, ge=0, description="multiplies the cosine similarity")
+    keyword_weight: float = Field(3.0, ge=0, description="multiplies a keyword share at full confidence")
+    keyword_floor: float = Field(0.1, ge=0, le=1, description="best share below which keywords do not vote")
+    keyword_full: float = Field(0.3, ge=0, le=1, description="best share from which keywords vote fully")
+
+
+DEFAULT_FUSION = Fusion()
+
+
+def keyword_confidence(best_share: float, fusion: Fusion) -> float:
+    """0 below the floor, 1 from `keyword_full`, linear between."""
+    if best_share >= fusion.keyword_full:
+        return 1.0
+    span = fusion.keyword_full - fusion.keyword_floor
+    return max(0.0, (best_share - fusion.keyword_floor) / span) if span > 0 else 0.0
+
+
+def fuse(
+    semantic: list[tuple[str, float]], keyword_shares: dict[str, float], fusion: Fusion = DEFAULT_FUSION
+) -> dict[str, float]:
+    """Card id -> fused score, from (id, cosine) best first and keyword shares."""
+    fused = {doc_id: fusion.semantic_weight * similarity for doc_id, similarity in semantic}
+    if keyword_shares:
+        weight = fusion.keyword_weight * keyword_confidence(max(keyword_shares.values()), fusion)
+        if weight:
+            for doc_id, share in keyword_shares.items():
+                fused[doc_id] = fused.get(doc_id, 0.0) + weight * share
+    return fused
 
 
 class SearchFilters(BaseModel):
@@ -54,10 +97,12 @@ class HybridSearcher:
         cards: Iterable[WorkflowCard],
         vectors: VectorIndex,
         node_types: Callable[[str], list[str]] = lambda _id: [],
+        fusion: Fusion = DEFAULT_FUSION,
     ) -> None:
         self.cards = {card.id: card for card in cards}
         self.vectors = vectors
         self.keywords = KeywordIndex.build({card.id: keyword_fields(card) for card in self.cards.values()})
+        self.fusion = fusion
         self._node_types = node_types
 
     def _passes(self, card: WorkflowCard, filters: SearchFilters) -> bool:
@@ -76,6 +121,7 @@ class HybridSearcher:
         filters: SearchFilters | None = None,
         limit: int = 5,
         server: ServerCapabilities | None = None,
+        ranking: Ranking = "hybrid",
     ) -> list[SearchHit]:
         filters = filters or SearchFilters()
         if filters.runnable_only and server is None:
@@ -83,16 +129,16 @@ class HybridSearcher:
         where = {"category": filters.category.value} if filters.category else None
         depth = max(60, limit * 12)
         semantic = self.vectors.query(query, depth, where) if query.strip() else []
-        keyword = self.keywords.scores(query)
+        keyword = self.keywords.shares(query)
 
-        fused: dict[str, float] = {}
-        for rank, (doc_id, _) in enumerate(semantic):
-            fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank + 1)
-        # reverse=True keeps equal scores in insertion order, like sorting by the negated score
-        for rank, doc_id in enumerate(sorted(keyword, key=keyword.__getitem__, reverse=True)):
-            fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank + 1)
         if not query.strip():  # browsing by filters alone
             fused = dict.fromkeys(self.cards, 0.0)
+        elif ranking == "semantic":
+            fused = dict(semantic)
+        elif ranking == "keyword":
+            fused = dict(keyword)
+        else:
+            fused = fuse(semantic, keyword, self.fusion)
         similarity = dict(semantic)
 
         hits: list[SearchHit] = []

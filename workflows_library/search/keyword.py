@@ -1,4 +1,9 @@
-"""BM25 over weighted card fields; reports which fields matched so results can explain themselves."""
+"""BM25 over weighted card fields; reports which fields matched so results can explain themselves.
+
+`shares` puts a card's score on a scale that means the same for every query: the part of the query's
+information (its words weighted by rarity) the card matches. Words no card has count at full rarity, so
+a request in other words than the cards' gets small shares however its generic words ('video', 'clip')
+happen to match."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ FIELD_WEIGHTS = {
     "id": 1.5,
     "category": 1.0,
     "description": 1.0,
-    "inputs": 0.5,
+    "inputs": 0.25,  # input descriptions are mostly generic words ('video to trim', 'the clip')
     "models": 0.5,
 }
 STOPWORDS = frozenset(
@@ -84,21 +89,33 @@ class KeywordIndex:
             }
         return self._norm_cache
 
+    def _idf(self, term: str) -> float:
+        """BM25's idf; a word no card has gets the highest (document frequency 0)."""
+        frequency = len(self._postings.get(term) or ())
+        return math.log(1 + (len(self._lengths) - frequency + 0.5) / (frequency + 0.5))
+
     def scores(self, query: str) -> dict[str, float]:
         if not self._lengths:
             return {}
-        n_docs = len(self._lengths)
         norms = self._norms()
         scores: dict[str, float] = defaultdict(float)
         for term in set(tokenize(query)):
             postings = self._postings.get(term)
             if not postings:
                 continue
-            idf = math.log(1 + (n_docs - len(postings) + 0.5) / (len(postings) + 0.5))
-            boost = idf * (self.k1 + 1)
+            boost = self._idf(term) * (self.k1 + 1)
             for doc_id, tf in postings.items():
                 scores[doc_id] += boost * tf / (tf + norms[doc_id])
         return scores
+
+    def max_score(self, query: str) -> float:
+        """BM25's bound for this query: every word matched with unbounded term frequency."""
+        return sum(self._idf(term) * (self.k1 + 1) for term in set(tokenize(query))) if self._lengths else 0.0
+
+    def shares(self, query: str) -> dict[str, float]:
+        """Scores as a part (0..1) of `max_score`: comparable across queries, unlike raw BM25."""
+        bound = self.max_score(query)
+        return {doc_id: score / bound for doc_id, score in self.scores(query).items()} if bound else {}
 
     def matched_fields(self, query: str, doc_id: str) -> tuple[str, ...]:
         """Which fields of one document the query's terms hit (asked only for the hits shown)."""
