@@ -58,7 +58,7 @@ def write_video(path: str | Path, *, seconds: float, width: int = 320, height: i
             frame = av.VideoFrame.from_ndarray(pattern_frame(index, width, height, hue), format="rgb24")
             container.mux(video.encode(frame.reformat(format=pixel_format)))
         container.mux(video.encode(None))
-        if audio is not None:
+        if audio is not None and tone_hz is not None:
             samples = tone(tone_hz, seconds, sample_rate, channels=2)
             _encode_audio(container, audio, samples, sample_rate)
     return path

@@ -15,6 +15,7 @@ resurrecting a job.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 import socket
@@ -273,10 +274,11 @@ class JobStore(Generic[R]):
             params = [status.value for status in statuses]
         return self._select(where, params + [limit], "ORDER BY created_at DESC LIMIT ?")
 
-    def unfinished(self) -> list[R]:
+    # `list` below is the method above: the builtin is spelt out.
+    def unfinished(self) -> builtins.list[R]:
         return self.list(UNFINISHED, limit=10_000)
 
-    def orphans(self, stale_after: float) -> list[R]:
+    def orphans(self, stale_after: float) -> builtins.list[R]:
         """Unfinished jobs whose owner is gone (or that never had one): what `claim` would hand out."""
         now = self._clock()
         return [job for job in self.unfinished() if not owner_alive(job, now=now, stale_after=stale_after)]

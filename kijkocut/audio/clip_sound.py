@@ -57,7 +57,7 @@ class ClipSound:
         self._backward = (BackwardReader(self._reader, round(BACKWARD_BLOCK * self.media_rate))
                           if element.reverse else None)
         self._stretcher: TempoStretcher | None = None
-        self._next = None  # timeline sample the stretcher's output continues at
+        self._next: int | None = None  # timeline sample the stretcher's output continues at
         self._fed = 0  # next playback sample to feed the stretcher
         self._pending = np.zeros((channels, 0), np.float32)
 
@@ -81,27 +81,29 @@ class ClipSound:
             return np.zeros((self.channels, count), np.float32)
         if not self.stretch:
             return np.ascontiguousarray(self._media(self._playback_offset(first), count))
-        if first != self._next:
-            self._restart(first)
-        self._feed_until(count)
+        stretcher = self._stretcher
+        if stretcher is None or first != self._next:
+            stretcher = self._restart(first)
+        self._feed_until(stretcher, count)
         out, self._pending = self._pending[:, :count], self._pending[:, count:]
         self._next = first + count
         return out
 
-    def _restart(self, first: int) -> None:
+    def _restart(self, first: int) -> TempoStretcher:
         """Start stretching so that the next output sample is timeline sample `first`."""
-        self._stretcher = TempoStretcher(self.rate, self.channels, float(self.speed))
+        stretcher = self._stretcher = TempoStretcher(self.rate, self.channels, float(self.speed))
         position = self._playback_offset(first) * self.rate  # in playback samples
-        self._fed = int(position // 1) - math.ceil((STRETCH_PREROLL + self._stretcher.lead) * self.speed)
+        self._fed = int(position // 1) - math.ceil((STRETCH_PREROLL + stretcher.lead) * self.speed)
         # Output i stands for input i * speed, `lead` samples early: drop what comes before `first`.
-        skip = round((position - self._fed) / self.speed - Fraction(self._stretcher.lead))
+        skip = round((position - self._fed) / self.speed - Fraction(stretcher.lead))
         self._pending = np.zeros((self.channels, 0), np.float32)
-        self._feed_until(skip + 1)
+        self._feed_until(stretcher, skip + 1)
         self._pending = self._pending[:, skip:]
+        return stretcher
 
-    def _feed_until(self, count: int) -> None:
+    def _feed_until(self, stretcher: TempoStretcher, count: int) -> None:
         """Stretch more media until `count` output samples are pending."""
         while self._pending.shape[1] < count:
             block = self._media(Fraction(self._fed, self.rate), STRETCH_FEED)
             self._fed += STRETCH_FEED
-            self._pending = np.concatenate([self._pending, self._stretcher.push(block)], axis=1)
+            self._pending = np.concatenate([self._pending, stretcher.push(block)], axis=1)

@@ -6,17 +6,19 @@ second of start-up in every export.)"""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import av
 import av.filter
 import numpy as np
 
 Section = Sequence[float]  # b0, b1, b2, a0, a1, a2
+Sections = Sequence[Section] | np.ndarray  # or an (n, 6) array
 COEFFICIENTS = ("b0", "b1", "b2", "a0", "a1", "a2")
 
 
 class BiquadCascade:
-    def __init__(self, sections: Sequence[Section], rate: int, channels: int):
+    def __init__(self, sections: Sections, rate: int, channels: int):
         if len(sections) == 0:
             raise ValueError("a biquad cascade needs at least one section")
         self._rate = rate
@@ -48,7 +50,7 @@ class BiquadCascade:
         filtered = []
         got = 0
         while got < n:  # the biquad passes each frame straight through; keep pulling in case FFmpeg splits it
-            out = self._graph.pull()
+            out = cast(av.AudioFrame, self._graph.pull())  # an audio graph
             filtered.append(out.to_ndarray())
             got += out.samples
         return np.concatenate(filtered, axis=1) if len(filtered) > 1 else filtered[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import cast
 
 import av
 import numpy as np
@@ -75,7 +76,7 @@ class TempoStretcher:
         ready = []
         while True:
             try:
-                ready.append(self._sink.pull().to_ndarray())
+                ready.append(cast(av.AudioFrame, self._sink.pull()).to_ndarray())  # an audio sink
             except (av.error.BlockingIOError, av.error.EOFError):
                 break
         if not ready:

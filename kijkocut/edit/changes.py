@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from kijkocut.errors import EditError
 from kijkocut.model import Change, Element, Marker, MediaRef, Project, ProjectSettings, Track, Transition
 
 _element_adapter: TypeAdapter[Any] = TypeAdapter(Element)
@@ -25,7 +26,12 @@ def _track_header(track: Track) -> dict:
 def diff_projects(old: Project, new: Project) -> list[Change]:
     """Changes that turn `old` into `new`, ordered so that applying them in order (or inverted, in reverse
     order) never references a track that does not exist yet."""
-    track_adds, removals, updates, additions, track_removals, tail = [], [], [], [], [], []
+    track_adds: list[Change] = []
+    removals: list[Change] = []
+    updates: list[Change] = []
+    additions: list[Change] = []
+    track_removals: list[Change] = []
+    tail: list[Change] = []
     if old.name != new.name:
         tail.append(Change(entity="name", id="name", before=old.name, after=new.name))
     if old.settings != new.settings:
@@ -113,7 +119,7 @@ def apply_changes(project: Project, changes: list[Change], elements: Mapping[str
     touched: dict[str, _ElementEdits] = {}
     for change in changes:
         if change.entity == "track_order":
-            order = change.after
+            order = _track_order(change)
             continue
         _apply_one(project, change, touched, elements or {})
     for edits in touched.values():
@@ -129,10 +135,11 @@ def invert_changes(changes: list[Change]) -> list[Change]:
 
 def _apply_one(project: Project, change: Change, touched: dict[str, _ElementEdits],
                elements: Mapping[str, Any]) -> None:
-    after = change.after
     if change.entity == "name":
-        project.name = after
-    elif change.entity == "settings":
+        project.name = _name(change)
+        return
+    after = _fields(change)
+    if change.entity == "settings":
         project.settings = ProjectSettings.model_validate(after)
     elif change.entity == "media":
         if after is None:
@@ -147,11 +154,12 @@ def _apply_one(project: Project, change: Change, touched: dict[str, _ElementEdit
     elif change.entity == "track":
         _apply_track(project, change)
     elif change.entity == "element":
-        if change.track_id not in touched:
-            touched[change.track_id] = _ElementEdits(project.track(change.track_id), elements)
-        touched[change.track_id].record(change.id, after)
+        track_id = _track_of(change)
+        if track_id not in touched:
+            touched[track_id] = _ElementEdits(project.track(track_id), elements)
+        touched[track_id].record(change.id, after)
     elif change.entity == "transition":
-        track = project.track(change.track_id)
+        track = project.track(_track_of(change))
         _remove_by_id(track.transitions, change.id)
         if after is not None:
             track.transitions.append(Transition.model_validate(after))
@@ -159,13 +167,41 @@ def _apply_one(project: Project, change: Change, touched: dict[str, _ElementEdit
 
 def _apply_track(project: Project, change: Change) -> None:
     existing = next((t for t in project.tracks if t.id == change.id), None)
-    if change.after is None:
+    header = _fields(change)
+    if header is None:
         project.tracks = [t for t in project.tracks if t.id != change.id]
     elif existing is None:
-        project.tracks = [*project.tracks, Track.model_validate({**change.after, "elements": [], "transitions": []})]
+        project.tracks = [*project.tracks, Track.model_validate({**header, "elements": [], "transitions": []})]
     else:
-        for key, value in change.after.items():
+        for key, value in header.items():
             setattr(existing, key, value)
+
+
+# A change's `after` has the shape of its entity; a project file's history could hold anything else.
+
+
+def _fields(change: Change) -> dict | None:
+    if change.after is None or isinstance(change.after, dict):
+        return change.after
+    raise EditError(f"history: the {change.entity} change of {change.id!r} is not an object")
+
+
+def _name(change: Change) -> str:
+    if isinstance(change.after, str):
+        return change.after
+    raise EditError("history: a project name change is not a text")
+
+
+def _track_order(change: Change) -> list[str]:
+    if isinstance(change.after, list):
+        return change.after
+    raise EditError("history: a track order change is not a list of track ids")
+
+
+def _track_of(change: Change) -> str:
+    if change.track_id is None:
+        raise EditError(f"history: the {change.entity} change of {change.id!r} names no track")
+    return change.track_id
 
 
 def _remove_by_id(items: list, item_id: str) -> None:

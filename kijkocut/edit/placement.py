@@ -43,13 +43,14 @@ def split_piece(element: AnyElement, at: Fraction) -> tuple[AnyElement, AnyEleme
     if not element.start < at < element.end:
         raise EditError(f"cannot split {element.id} at {float(at):.3f} s: outside "
                         f"{float(element.start):.3f}–{float(element.end):.3f} s")
-    left = element.model_copy(update={"duration": at - element.start, "fade_out": Fraction(0)}, deep=True)
+    left_update: dict[str, object] = {"duration": at - element.start, "fade_out": Fraction(0)}
     right_update = {"id": new_id(element.kind), "start": at, "duration": element.end - at, "fade_in": Fraction(0)}
     if isinstance(element, ClipElement):
         if element.reverse:  # the left piece shows the later media
-            left.source_in = element.source_in + _media_offset(element, element.end - at)
+            left_update["source_in"] = element.source_in + _media_offset(element, element.end - at)
         else:
             right_update["source_in"] = element.source_in + _media_offset(element, at - element.start)
+    left = element.model_copy(update=left_update, deep=True)
     right = element.model_copy(update=right_update, deep=True)
     left.fade_in = min(left.fade_in, left.duration)
     right.fade_out = min(right.fade_out, right.duration)

@@ -49,11 +49,11 @@ def animation_keyframes(project: Project, element, preset: str, *, direction: st
                              Keyframe(time=span * Fraction(7, 10), value=base_scale * 1.1, interpolation="ease_in_out"),
                              Keyframe(time=span, value=base_scale)]}
     if preset == "slide_in":
-        off = {"left": (-width / 2, None), "right": (width * 1.5, None), "up": (None, height * 1.5),
-               "down": (None, -height / 2)}[direction]
-        if off[0] is not None:
-            return {x_path: _keys((Fraction(0), off[0]), (span, cx), interpolation="ease_out")}
-        return {y_path: _keys((Fraction(0), off[1]), (span, cy), interpolation="ease_out")}
+        if direction in ("left", "right"):  # from just off the canvas on that side
+            off_x = -width / 2 if direction == "left" else width * 1.5
+            return {x_path: _keys((Fraction(0), off_x), (span, cx), interpolation="ease_out")}
+        off_y = height * 1.5 if direction == "up" else -height / 2
+        return {y_path: _keys((Fraction(0), off_y), (span, cy), interpolation="ease_out")}
     if preset == "fade":
         points = [(Fraction(0), 0.0), (span, 1.0)]
         if length > 2 * span:

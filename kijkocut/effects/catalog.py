@@ -3,6 +3,7 @@ stores effects as {kind, params}; this table validates them and tells front ends
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,7 +78,7 @@ EFFECTS: dict[str, EffectSpec] = {spec.kind: spec for spec in (
 )}
 
 
-def resolve_params(kind: str, params: dict[str, object]) -> dict[str, float | str | bool]:
+def resolve_params(kind: str, params: Mapping[str, object]) -> dict[str, float | str | bool]:
     """Defaults filled in and every value checked; unknown kinds and names are clear errors."""
     spec = EFFECTS.get(kind)
     if spec is None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
-from pathlib import Path
 
 import av
 import numpy as np
@@ -30,7 +30,7 @@ class AudioReader:
     Times before the first sample or after the last read as silence; a file whose audio stops well before
     its declared duration raises `MediaError` when asked for that missing stretch."""
 
-    def __init__(self, path: str | Path, sample_rate: int, channels: int):
+    def __init__(self, path: str | os.PathLike[str], sample_rate: int, channels: int):
         self.path = str(path)
         self.sample_rate = sample_rate
         self.channels = channels

@@ -296,7 +296,7 @@ def probe_media(path: str | os.PathLike[str]) -> MediaInfo:
         duration = max(durations) if durations else declared_duration(container)
         if duration:
             end = data_end(container, [s for s in (video, audio) if s is not None], duration)
-            if is_truncated(duration, end):
+            if end is not None and is_truncated(duration, end):
                 raise MediaError(str(path), f"truncated: the media data stops at {float(end):.2f} s but the file "
                                             f"declares {float(duration):.2f} s")
         fmt = _container_name(container, path)

@@ -7,15 +7,15 @@ from fractions import Fraction
 
 import numpy as np
 
-from kijkocut.media.info import MediaInfo
+from kijkocut.media.info import MediaInfo, VideoStreamInfo
 from kijkocut.media.probe import probe_media
 from kijkocut.media.video_reader import StillReader, VideoReader
 
 
-def thumbnail_size(info: MediaInfo, width: int, height: int | None = None) -> tuple[int, int]:
+def thumbnail_size(video: VideoStreamInfo, width: int, height: int | None = None) -> tuple[int, int]:
     """The output size: `width` wide and, unless given, as tall as the upright display aspect asks."""
     if height is None:
-        height = max(1, round(width * info.video.display_height / info.video.display_width))
+        height = max(1, round(width * video.display_height / video.display_width))
     return width, height
 
 
@@ -26,7 +26,7 @@ def media_thumbnail(path: str | os.PathLike[str], t: Fraction | float, width: in
     info = info or probe_media(path)
     if info.video is None:
         raise ValueError(f"{path}: has no picture (audio only)")
-    out_w, out_h = thumbnail_size(info, width, height)
+    out_w, out_h = thumbnail_size(info.video, width, height)
     quarter_turn = info.video.rotation in (90, 270)
     # Scale before turning: a quarter turn swaps which side becomes the width.
     scaled_w, scaled_h = (out_h, out_w) if quarter_turn else (out_w, out_h)

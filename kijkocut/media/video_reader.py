@@ -3,9 +3,9 @@ time behind it or far ahead, so rendering a timeline reads each source roughly o
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from fractions import Fraction
-from pathlib import Path
 
 import av
 import numpy as np
@@ -34,7 +34,7 @@ class VideoReader:
     Times after the last frame hold it; a file whose pictures stop well before its declared duration raises
     `MediaError` when asked for that missing stretch."""
 
-    def __init__(self, path: str | Path, *, alpha: bool = False):
+    def __init__(self, path: str | os.PathLike[str], *, alpha: bool = False):
         self.path = str(path)
         self._container = open_container(self.path)
         if not self._container.streams.video:
@@ -55,8 +55,7 @@ class VideoReader:
         self._history: deque[tuple[Fraction, av.VideoFrame]] = deque()
         self._keep_history = False
         self._current_t = Fraction(-1)
-        self._next: av.VideoFrame | None = None
-        self._next_t: Fraction | None = None
+        self._upcoming: tuple[av.VideoFrame, Fraction] | None = None  # the next decoded frame and its time
         self._exhausted = False
         self._damage: str | None = None
 
@@ -134,8 +133,8 @@ class VideoReader:
         self._load_next()
 
     def _load_next(self) -> None:
-        self._next = self._decode_next()
-        self._next_t = None if self._next is None else self._time_of(self._next, self._current_t)
+        frame = self._decode_next()
+        self._upcoming = None if frame is None else (frame, self._time_of(frame, self._current_t))
 
     def _check_missing(self, t: Fraction) -> None:
         """After the last decodable frame: fine past the declared end, an error inside it."""
@@ -157,22 +156,27 @@ class VideoReader:
         if self._packets is None or t < self._current_t - self._tolerance or t > self._current_t + SEEK_AHEAD:
             self._history.clear()
             self._restart(t)
-        while self._next is not None and self._next_t <= t + self._tolerance:
+        current = self._current
+        if current is None:  # _restart decodes a frame or raises
+            raise MediaError(self.path, f"no picture at {float(t):.3f} s")
+        while self._upcoming is not None and self._upcoming[1] <= t + self._tolerance:
             if self._keep_history:
-                self._remember(self._current_t, self._current)
-            self._current, self._current_t = self._next, self._next_t
+                self._remember(self._current_t, current)
+            current, self._current_t = self._upcoming
+            self._current = current
             self._load_next()
-        if self._next is None:
+        if self._upcoming is None:
             self._check_missing(t)
-        return self._current
+        return current
 
     def frame_pair(self, t: Fraction) -> tuple[av.VideoFrame, av.VideoFrame | None, float]:
         """The frame at t, the one after it and how far t lies between them (for frame blending)."""
         frame = self.frame_at(t)
-        if frame is not self._current or self._next is None or self._next_t <= self._current_t:
+        if frame is not self._current or self._upcoming is None or self._upcoming[1] <= self._current_t:
             return frame, None, 0.0
-        weight = float((t - self._current_t) / (self._next_t - self._current_t))
-        return frame, self._next, min(max(weight, 0.0), 1.0)
+        following, following_t = self._upcoming
+        weight = float((t - self._current_t) / (following_t - self._current_t))
+        return frame, following, min(max(weight, 0.0), 1.0)
 
     def _remember(self, time: Fraction, frame: av.VideoFrame) -> None:
         self._history.append((time, frame))
@@ -195,7 +199,7 @@ class VideoReader:
 class StillReader:
     """A still image as a video source: decoded once (EXIF orientation applied), the same frame at every time."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | os.PathLike[str]):
         self.path = str(path)
         try:
             with Image.open(self.path) as image:

@@ -4,6 +4,7 @@ touches only each layer's bounding box."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import av
@@ -24,7 +25,7 @@ def rgb_to_yuv601(r: float, g: float, b: float) -> tuple[int, int, int]:
 def plane_view(frame: av.VideoFrame, index: int, width: int, height: int) -> np.ndarray:
     """A writable numpy view of one plane (without the line padding)."""
     plane = frame.planes[index]
-    return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:height, :width]
+    return np.frombuffer(memoryview(plane), np.uint8).reshape(-1, plane.line_size)[:height, :width]
 
 
 @dataclass
@@ -167,7 +168,8 @@ def write_rgb(canvas: Canvas, box: tuple[int, int, int, int], rgb: np.ndarray) -
     canvas.cr[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = np.clip(chroma[..., 1], 0, 255).astype(np.uint8)
 
 
-BLEND_FUNCTIONS = {
+# (base, top) -> mixed: float32 RGB in [0, 1]
+BLEND_FUNCTIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "normal": lambda base, top: top,
     "add": lambda base, top: np.minimum(base + top, 1),
     "multiply": lambda base, top: base * top,

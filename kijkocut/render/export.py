@@ -101,9 +101,12 @@ def _open_video_stream(container, settings: ExportSettings, width: int, height: 
 
 
 def _open_audio_stream(container, settings: ExportSettings, project: Project):
-    codec = AUDIO_ENCODERS[settings.audio_codec_name][0]
+    codec_name = settings.audio_codec_name
+    if codec_name is None:
+        raise KijkoCutError(f"a {settings.container} file has no sound")
+    codec = AUDIO_ENCODERS[codec_name][0]
     if codec not in av.codecs_available:
-        raise KijkoCutError(f"this FFmpeg build has no {codec} encoder for {settings.audio_codec_name} audio")
+        raise KijkoCutError(f"this FFmpeg build has no {codec} encoder for {codec_name} audio")
     rate = project.settings.sample_rate if codec != "libopus" else 48000
     layout = "mono" if project.settings.channels == 1 else "stereo"
     stream = container.add_stream(codec, rate=rate, layout=layout)
@@ -129,7 +132,8 @@ def _palettised(frame: av.VideoFrame) -> av.VideoFrame:
     colours = np.asarray(image.getpalette()[:768], np.uint8).reshape(-1, 3)
     palette[: len(colours), 1:] = colours  # PyAV reads each PAL8 entry as A, R, G, B
     palette[:, 0] = 255
-    return av.VideoFrame.from_ndarray((np.asarray(image), palette), format="pal8")
+    # PyAV takes PAL8 as (indices, palette); its stub lists single arrays only.
+    return av.VideoFrame.from_ndarray((np.asarray(image), palette), format="pal8")  # type: ignore[arg-type]
 
 
 def export_project(project: Project, output_path: str | os.PathLike, settings: ExportSettings | None = None, *,
@@ -200,7 +204,7 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
                     frame.pts, frame.time_base = index, frame_time_base
                     frame.pict_type = av.video.frame.PictureType.NONE  # a source frame type would force the GOP
                     container.mux(video.encode(frame))
-                    if mixer is not None:
+                    if master is not None:
                         sample_rate = project.settings.sample_rate
                         upto = math.floor((start + Fraction(index + 1) / rate) * sample_rate)
                         _encode_audio(container, audio, fifo, master, audio_done, upto, start, sample_rate)

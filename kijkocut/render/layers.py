@@ -67,7 +67,7 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     if orientation == 0 and crop.is_identity:
         return Patch.from_frame(scaled, left, top)
     patch = Patch.from_frame(scaled, 0, 0)
-    planes = [patch.luma, patch.cb, patch.cr] + ([patch.alpha] if alpha else [])
+    planes = [patch.luma, patch.cb, patch.cr] + ([] if patch.alpha is None else [patch.alpha])
     if orientation:
         planes = _rotate_planes(planes, orientation)
     cl, ct = even_floor(crop.left * full_w), even_floor(crop.top * full_h)
@@ -75,7 +75,7 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     luma = planes[0][ct : ct + ch, cl : cl + cw]
     cb = planes[1][ct // 2 : (ct + ch) // 2, cl // 2 : (cl + cw) // 2]
     cr = planes[2][ct // 2 : (ct + ch) // 2, cl // 2 : (cl + cw) // 2]
-    alpha_plane = planes[3][ct : ct + ch, cl : cl + cw] if alpha else None
+    alpha_plane = planes[3][ct : ct + ch, cl : cl + cw] if len(planes) == 4 else None
     alpha_chroma = None
     if alpha_plane is not None:
         h2, w2 = alpha_plane.shape[0] // 2, alpha_plane.shape[1] // 2

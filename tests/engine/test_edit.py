@@ -1,3 +1,4 @@
+import json
 from fractions import Fraction
 
 import pytest
@@ -298,3 +299,17 @@ def test_batch_is_one_undo_step_and_round_trips_as_json(editor):
             {"op": "add_element", "track_id": "nope", "element": {"kind": "text", "text": "x", "start": "0",
                                                                    "duration": "1"}}]}))
     assert editor.project.markers == [] and editor.project.element("c1").duration == 4
+
+
+@pytest.mark.parametrize("spoil, expected", [
+    (lambda change: change.pop("track_id"), "the element change of 'c3' names no track"),
+    (lambda change: change.update(before=["not", "an", "element"]), "the element change of 'c3' is not an object"),
+])
+def test_undo_of_a_malformed_saved_history_is_a_clear_error(editor, spoil, expected):
+    # A project file's history is data like any other: undo must not trust its shape.
+    editor.apply(RemoveElement(element_id="c3"))
+    doc = json.loads(project_to_json(editor.project))
+    spoil(doc["history"]["done"][-1]["changes"][0])
+    reloaded = Editor(project_from_json(json.dumps(doc)))
+    with pytest.raises(EditError, match=expected):
+        reloaded.undo()
