@@ -178,3 +178,31 @@ def test_routes_serve_inside_and_refuse_outside(comfyui_server, tmp_path):
             status, body = comfyui_server.request("GET", f"/kijkocut/media/{route}?{query}")
             assert 400 <= status < 500, (route, query, status)
             assert b"ftyp" not in body and b"Starting server" not in body
+
+
+def test_http_api_exports_into_the_output_folder_and_refuses_outside_paths(comfyui_server, tmp_path):
+    import time
+
+    name = comfyui_server.upload(samples.write_video(tmp_path / "api_clip.mp4", seconds=2, width=160, height=90))
+    api = "/kijkocut/api"
+    status, project = comfyui_server.post_json(f"{api}/projects", {"width": 160, "height": 90, "frame_rate": "25"})
+    assert status == 201, project
+    status, clip = comfyui_server.post_json(f"{api}/projects/{project['id']}/actions/add_clip",
+                                            {"params": {"path": name}, "base_revision": 0})
+    assert status == 200, clip
+    status, job = comfyui_server.post_json(f"{api}/projects/{project['id']}/exports", {
+        "filename": "kijkocut/http_export.mp4", "options": {"speed": "ultrafast"}})
+    assert status == 202, job
+    deadline = time.monotonic() + 120
+    while job["status"] not in ("completed", "failed", "cancelled") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = comfyui_server.get_json(f"{api}/jobs/{job['id']}")
+    assert job["status"] == "completed", job
+    assert job["output"] == str((comfyui_server.output_dir / "kijkocut" / "http_export.mp4").resolve())
+    assert probe(job["output"])["frames"] == 50
+
+    lut = {"op": "add_effect", "element_id": clip["created"]["element_id"], "kind": "lut",
+           "params": {"path": "/etc/passwd"}}
+    status, refused = comfyui_server.post_json(f"{api}/projects/{project['id']}/commands", {"commands": [lut]})
+    assert status == 403 and "outside the allowed folders" in refused["error"] and "root:" not in refused["error"]
+    assert comfyui_server.get_json(f"{api}/projects/{project['id']}")["revision"] == 1
