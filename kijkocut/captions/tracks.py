@@ -10,7 +10,7 @@ import os
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
@@ -26,7 +26,7 @@ from kijkocut.project_io import atomic_write_bytes, describe_validation_error
 from kijkocut.timebase import to_fraction
 
 CaptionFormat = Literal["srt", "vtt"]
-FORMATS: tuple[str, ...] = ("srt", "vtt")
+FORMATS: tuple[CaptionFormat, ...] = get_args(CaptionFormat)
 
 
 def caption_style(settings: ProjectSettings) -> TextStyle:
@@ -47,8 +47,9 @@ CaptionEdit = Batch
 
 def detect_format(text: str, name: str | None = None) -> CaptionFormat:
     suffix = Path(name).suffix.lower().lstrip(".") if name else ""
-    if suffix in FORMATS:
-        return suffix  # type: ignore[return-value]
+    for known in FORMATS:
+        if suffix == known:
+            return known
     return "vtt" if text.lstrip("\ufeff").startswith("WEBVTT") else "srt"
 
 

@@ -44,9 +44,9 @@ def parse_cube(text: str, source: str = "<cube>") -> CubeLut:
             elif upper == "LUT_1D_SIZE":
                 size, dimensions = int(values[0]), 1
             elif upper == "DOMAIN_MIN":
-                domain_min = tuple(float(v) for v in values[:3])  # type: ignore[assignment]
+                domain_min = _three_numbers(values)
             elif upper == "DOMAIN_MAX":
-                domain_max = tuple(float(v) for v in values[:3])  # type: ignore[assignment]
+                domain_max = _three_numbers(values)
             elif upper in ("TITLE", "LUT_1D_INPUT_RANGE", "LUT_3D_INPUT_RANGE"):
                 continue
             else:
@@ -61,6 +61,12 @@ def parse_cube(text: str, source: str = "<cube>") -> CubeLut:
     if len(rows) != expected or size < 2:
         raise KijkoCutError(f"{source}: expected {expected} table rows for size {size}, found {len(rows)}")
     return CubeLut(size, dimensions, np.asarray(rows, np.float32), domain_min, domain_max)
+
+
+def _three_numbers(values: list[str]) -> tuple[float, float, float]:
+    """Red, green and blue of a DOMAIN line; ValueError for fewer than three."""
+    red, green, blue = (float(value) for value in values[:3])
+    return red, green, blue
 
 
 @lru_cache(maxsize=16)

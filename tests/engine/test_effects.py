@@ -8,7 +8,7 @@ from PIL import Image
 
 from kijkocut.edit import Editor
 from kijkocut.edit.commands import AddEffect, AddElement, AddMedia, AddTrack, RemoveEffect, UpdateEffect
-from kijkocut.errors import EditError
+from kijkocut.errors import EditError, KijkoCutError
 from kijkocut.media.probe import import_media
 from kijkocut.model import AdjustmentElement, ClipElement, Project, ProjectSettings, Transform
 from kijkocut.render.frames import iter_frames, render_frame
@@ -150,6 +150,14 @@ def test_broken_lut_is_a_clear_error(tmp_path):
     bad.write_text("LUT_3D_SIZE 2\n0 0 0\n")
     project = _with_effect(tmp_path, "lut", {"path": str(bad)})
     with pytest.raises(Exception, match="expected 8 table rows"):
+        render_frame(project, 0)
+
+
+def test_a_lut_domain_needs_three_numbers(tmp_path):
+    short = tmp_path / "short.cube"
+    short.write_text("LUT_1D_SIZE 2\nDOMAIN_MIN 0 0\n0 0 0\n1 1 1\n")  # was taken as a 2-channel domain
+    project = _with_effect(tmp_path, "lut", {"path": str(short)})
+    with pytest.raises(KijkoCutError, match="line 2: DOMAIN_MIN needs three numbers"):
         render_frame(project, 0)
 
 
