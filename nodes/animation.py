@@ -3,8 +3,6 @@ each one service action on a copy of the timeline."""
 
 from __future__ import annotations
 
-from typing import get_args
-
 from comfy_api.latest import io
 
 from kijkocut.service.effects import AnimationPresetParams
@@ -13,11 +11,11 @@ from kijkocut.service.errors import ServiceError
 from .edit_args import keyframes, target
 from .editing import target_inputs
 from .timeline_value import TimelineValue
-from .types import Timeline, category, display, node_id
+from .types import Timeline, category, choices, display, node_id
 
 KEYFRAMES_EXAMPLE = '[{"time": 0, "value": 1}, {"time": 2, "value": 1.5, "interpolation": "ease_in_out"}]'
-PRESETS = list(get_args(AnimationPresetParams.model_fields["preset"].annotation))
-DIRECTIONS = list(get_args(AnimationPresetParams.model_fields["direction"].annotation))
+PRESETS = choices(AnimationPresetParams.model_fields["preset"].annotation)
+DIRECTIONS = choices(AnimationPresetParams.model_fields["direction"].annotation)
 
 
 class Keyframes(io.ComfyNode):

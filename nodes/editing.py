@@ -6,17 +6,18 @@ from __future__ import annotations
 from comfy_api.latest import io
 
 from kijkocut.effects.catalog import EFFECTS
-from kijkocut.model import TRANSITION_KINDS, new_id
+from kijkocut.model import TRANSITION_KINDS, Alignment, TextStyle, new_id
 from kijkocut.service import lookup
+from kijkocut.service.editing import PlaceMode, TrimParams
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import parse_time
 
 from .edit_args import TARGET_HELP, effect_help, params_object, target
 from .host import action_context
 from .timeline_value import TimelineValue
-from .types import Timeline, category, display, node_id
+from .types import Timeline, category, choices, display, node_id
 
-PLACE_MODES = ["overwrite", "insert", "strict"]
+PLACE_MODES = choices(PlaceMode)
 
 
 def target_inputs() -> list[io.Input]:
@@ -45,7 +46,7 @@ class AddText(io.ComfyNode):
                 io.String.Input("color", default="#ffffff"),
                 io.Float.Input("x", default=0.5, min=0.0, max=1.0, step=0.01, tooltip="Centre, fraction of width."),
                 io.Float.Input("y", default=0.5, min=0.0, max=1.0, step=0.01, tooltip="Centre, fraction of height."),
-                io.Combo.Input("align", options=["center", "left", "right"], default="center"),
+                io.Combo.Input("align", options=choices(TextStyle.model_fields["align"].annotation), default="center"),
                 io.Float.Input("fade_in", default=0.0, min=0.0, max=60.0, step=0.01),
                 io.Float.Input("fade_out", default=0.0, min=0.0, max=60.0, step=0.01),
                 io.String.Input("font", default="", optional=True,
@@ -86,7 +87,7 @@ class AddTransitionNode(io.ComfyNode):
                 io.Float.Input("cut_at", default=0.0, min=0.0, max=86400.0, step=0.01),
                 io.Combo.Input("kind", options=list(TRANSITION_KINDS), default="crossfade"),
                 io.Float.Input("duration", default=1.0, min=0.01, max=60.0, step=0.01),
-                io.Combo.Input("alignment", options=["center", "end", "start"], default="center",
+                io.Combo.Input("alignment", options=choices(Alignment), default="center",
                                tooltip="Where the transition sits: centred on, ending at or starting at the cut."),
                 io.String.Input("from_element", default="", optional=True),
                 io.String.Input("to_element", default="", optional=True),
@@ -146,7 +147,7 @@ class TrimAt(io.ComfyNode):
                 io.String.Input("track", default="V1"),
                 io.Float.Input("time", default=0.0, min=0.0, max=86400.0, step=0.01,
                                tooltip="Any time inside the element to trim."),
-                io.Combo.Input("edge", options=["end", "start"], default="end"),
+                io.Combo.Input("edge", options=choices(TrimParams.model_fields["edge"].annotation), default="end"),
                 io.Float.Input("to", default=1.0, min=0.0, max=86400.0, step=0.01,
                                tooltip="New timeline time of that edge."),
                 io.String.Input("element_id", default="", optional=True),

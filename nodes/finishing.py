@@ -4,20 +4,19 @@ ducking). Each is one service action on a copy of the timeline, with ids a workf
 from __future__ import annotations
 
 import json
-from typing import get_args
 
 from comfy_api.latest import io
 
-from kijkocut.model import TextAnimationKind
+from kijkocut.model import TextAnimationKind, TextStyle
 from kijkocut.service import lookup
 from kijkocut.service.errors import ServiceError
 
 from .edit_args import target
 from .editing import target_inputs
 from .timeline_value import TimelineValue
-from .types import Timeline, category, display, node_id
+from .types import Timeline, category, choices, display, node_id
 
-TEXT_ANIMATIONS = list(get_args(TextAnimationKind))
+TEXT_ANIMATIONS = choices(TextAnimationKind)
 SWITCH = ["keep", "on", "off"]  # a track setting left alone, switched on or switched off
 
 
@@ -32,7 +31,7 @@ class StyleText(io.ComfyNode):
                         "in/out animations for a title made with Add Text. Font, size, colour and position stay.",
             inputs=[
                 Timeline.Input("timeline"),
-                io.Combo.Input("weight", options=["normal", "bold"], default="bold"),
+                io.Combo.Input("weight", options=choices(TextStyle.model_fields["weight"].annotation), default="bold"),
                 io.Boolean.Input("italic", default=False),
                 io.Int.Input("stroke_width", default=0, min=0, max=100, tooltip="Outline in pixels; 0 = none."),
                 io.String.Input("stroke_color", default="#000000"),

@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 from fractions import Fraction
-from typing import Any, get_args
+from typing import Any
 
 from comfy_api.latest import InputImpl, io
 
@@ -22,10 +22,10 @@ from .fingerprint import file_state
 from .host import action_context, folder, intermediates_folder
 from .paths import PathRefused, confine_existing, media_extensions
 from .timeline_value import TimelineValue
-from .types import Media, Timeline, category, display, node_id
+from .types import Media, Timeline, category, choices, display, node_id
 
-PLACE_MODES = list(get_args(PlaceMode))
-FITS = list(get_args(Fit))
+PLACE_MODES = choices(PlaceMode)
+FITS = choices(Fit)
 TRACK_KINDS = ["auto", *lookup.TRACKS_FOR["picture"], *lookup.TRACKS_FOR["audio"]]  # of a track made for the clip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, get_args
+
 from comfy_api.latest import io
 
 PACK = "KijkoCut"
@@ -23,3 +25,8 @@ def display(name: str) -> str:
 
 def category(domain: str) -> str:
     return f"{CATEGORY}/{domain}"
+
+
+def choices(literal: Any) -> list[Any]:
+    """A combo's options from the engine's or the service's Literal type, so a new choice appears here too."""
+    return list(get_args(literal))
