@@ -8,11 +8,16 @@ from pathlib import Path
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from kijkocut.interchange.otio import export_otio
+    import sys
+
+    from kijkocut.interchange.otio import export_timeline
     from kijkocut.project_io import load_project
 
-    path = export_otio(load_project(args.project), args.output, project_dir=Path(args.project).parent)
-    print(f"wrote {path}")
+    report = export_timeline(load_project(args.project), args.output, project_dir=Path(args.project).parent)
+    for warning in report.warnings:  # what the format could not carry, one line each
+        print(f"warning: {warning}", file=sys.stderr)
+    lost = f" ({len(report.warnings)} warnings: what {report.format} cannot carry)" if report.warnings else ""
+    print(f"wrote {report.path}{lost}")
     return 0
 
 

@@ -4,6 +4,7 @@ OTIO adapter speaks (.otio natively; .xml with otio-fcp-adapter, .edl with otio-
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import zipfile
@@ -12,13 +13,18 @@ from typing import Any
 
 from kijkocut import limits
 from kijkocut.errors import KijkoCutError
+from kijkocut.interchange.edl.read import read_edl
+from kijkocut.interchange.formats import format_for
 from kijkocut.interchange.otio_export import to_otio
 from kijkocut.interchange.otio_import import MissingMedia, from_otio
+from kijkocut.interchange.report import ExportReport
 from kijkocut.interchange.timing import require_otio
 from kijkocut.json_input import text_depth, too_deep_message
 from kijkocut.model import Project
 from kijkocut.paths import PathPolicy
 from kijkocut.project_io import atomic_write_bytes
+
+log = logging.getLogger(__name__)
 
 
 def _adapter(otio: Any, path: Path) -> Any:
@@ -62,30 +68,44 @@ def _check_size(path: Path, size: int) -> None:
                             f"{limits.size_text(limits.MAX_PROJECT_BYTES)}")
 
 
-def export_otio(project: Project, path: str | os.PathLike[str], *,
-                project_dir: str | os.PathLike[str] | None = None, **adapter_options: Any) -> Path:
+def export_timeline(project: Project, path: str | os.PathLike[str], *,
+                    project_dir: str | os.PathLike[str] | None = None, **adapter_options: Any) -> ExportReport:
     """Write the project as OTIO or any adapter format, chosen by the extension; atomically. Relative media
-    paths resolve against `project_dir` (the project file's folder)."""
+    paths resolve against `project_dir` (the project file's folder). The report lists, per element and
+    property, what the format could not carry."""
     otio = require_otio()
     path = Path(path)
     adapter = _adapter(otio, path)
-    timeline = to_otio(project, project_dir=project_dir)
+    fmt = format_for(adapter.name)
+    warnings = fmt.losses(project)
     try:
-        if adapter.has_feature("write_to_string"):
-            atomic_write_bytes(path, otio.adapters.write_to_string(
-                timeline, adapter_name=adapter.name, **adapter_options).encode("utf-8"))
-            return path
-        # Bundle formats (.otioz, .otiod) only write files: write beside the destination, then rename.
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
-            partial = Path(scratch) / path.name
-            otio.adapters.write_to_file(timeline, str(partial), adapter_name=adapter.name, **adapter_options)
-            os.replace(partial, path)
+        if fmt.text is not None:
+            atomic_write_bytes(path, fmt.text(project, project_dir=project_dir).encode("utf-8"))
+        elif adapter.has_feature("write_to_string"):
+            timeline = fmt.timeline(project, project_dir=project_dir)
+            written = otio.adapters.write_to_string(timeline, adapter_name=adapter.name, **adapter_options)
+            atomic_write_bytes(path, written.encode("utf-8"))
+        else:
+            # Bundle formats (.otioz, .otiod) only write files: write beside the destination, then rename.
+            timeline = fmt.timeline(project, project_dir=project_dir)
+            with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
+                partial = Path(scratch) / path.name
+                otio.adapters.write_to_file(timeline, str(partial), adapter_name=adapter.name, **adapter_options)
+                os.replace(partial, path)
     except KijkoCutError:
         raise
     except Exception as exc:  # third-party adapters fail in their own ways; name the adapter and the reason
         raise KijkoCutError(f"{path}: the {adapter.name} adapter cannot write this timeline "
                             f"({type(exc).__name__}: {exc})") from None
-    return path
+    for warning in warnings:
+        log.info("%s", warning)
+    return ExportReport(path=path, format=fmt.label, warnings=warnings)
+
+
+def export_otio(project: Project, path: str | os.PathLike[str], *,
+                project_dir: str | os.PathLike[str] | None = None, **adapter_options: Any) -> Path:
+    """`export_timeline` for callers that only need the file written."""
+    return export_timeline(project, path, project_dir=project_dir, **adapter_options).path
 
 
 def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[str] | None = None,
@@ -99,8 +119,12 @@ def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[s
         raise KijkoCutError(f"{path}: no such file")
     adapter = _adapter(otio, path)
     _check_bounds(path, adapter.name)
+    fmt = format_for(adapter.name)
     try:
-        result = otio.adapters.read_from_file(str(path), adapter_name=adapter.name, **adapter_options)
+        if adapter.name == "cmx_3600":
+            result = read_edl(path.read_text(encoding="utf-8", errors="replace"), **adapter_options)
+        else:
+            result = otio.adapters.read_from_file(str(path), adapter_name=adapter.name, **adapter_options)
     except Exception as exc:  # as above: adapters raise anything on a file they cannot read
         # Only the kind of failure: adapters quote the offending line, and the file may be anything.
         raise KijkoCutError(f"{path}: cannot read it as {adapter.name} ({type(exc).__name__})") from None
@@ -112,9 +136,9 @@ def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[s
         result = timelines[0]
     try:
         return from_otio(result, media_root=path.parent if media_root is None else media_root,
-                         missing_media=missing_media, path_policy=path_policy)
+                         missing_media=missing_media, path_policy=path_policy, adapt=fmt.adapt)
     except KijkoCutError as exc:
         raise KijkoCutError(f"{path}: {exc}") from None
 
 
-__all__ = ["export_otio", "from_otio", "import_otio", "to_otio"]
+__all__ = ["ExportReport", "export_otio", "export_timeline", "from_otio", "import_otio", "to_otio"]

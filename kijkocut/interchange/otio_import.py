@@ -4,12 +4,15 @@ imports with defaults: the first video track is "video", later ones "overlay"; c
 probed when the file exists. A missing file is an error naming the clip and the path, or, with
 missing_media="offline", a media entry marked offline (probe info from the OTIO available range) that can be
 relinked later. Generators, nested stacks and transitions beside gaps have no KijkoCut equivalent: the first
-two raise, transitions beside gaps are dropped with a warning in the log."""
+two raise, transitions beside gaps are dropped with a warning in the log. A foreign clip on a picture track is
+silent, as in the editors that write these files: its sound is the matching clip on an audio track, merged back
+into it (`linked_sound`). A format's own reader refines foreign elements through `adapt` (FCP XML filters)."""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +23,7 @@ from urllib.parse import unquote, urlparse
 from pydantic import TypeAdapter, ValidationError
 
 from kijkocut.errors import KijkoCutError, MediaError
+from kijkocut.interchange.linked_sound import link_sound
 from kijkocut.interchange.otio_export import (
     ADJUSTMENT_GENERATOR,
     KEY,
@@ -48,6 +52,10 @@ from kijkocut.validate import check_project
 log = logging.getLogger(__name__)
 MissingMedia = Literal["error", "offline"]
 _ELEMENT: TypeAdapter[Any] = TypeAdapter(Element)
+TEXT_GENERATORS = (TEXT_GENERATOR, "Text")  # ours, and FCP 7's text generator
+# A format's refinement of an imported project: (project, id of a track, element or transition -> the OTIO
+# item it came from, timeline).
+Adapt = Callable[[Project, Mapping[str, Any], Any], Project]
 
 
 def _ours(item: Any) -> dict[str, Any] | None:
@@ -63,6 +71,7 @@ class _Reader:
     policy: PathPolicy | None = None  # when given, media paths are confined before a file is looked at
     media: dict[str, MediaRef] = field(default_factory=dict)
     by_path: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)  # track, element, transition id -> its OTIO item
 
     # --- media ---
 
@@ -124,7 +133,8 @@ def _offline(path: Path, kind: str, reference: Any, clip: Any) -> MediaRef:
 
 
 def from_otio(timeline: Any, *, media_root: str | os.PathLike[str] | None = None,
-              missing_media: MissingMedia = "error", path_policy: PathPolicy | None = None) -> Project:
+              missing_media: MissingMedia = "error", path_policy: PathPolicy | None = None,
+              adapt: Adapt | None = None) -> Project:
     """A project from an `opentimelineio.schema.Timeline` (see the module docstring for foreign files). With
     a `path_policy`, a media path outside its folders is refused before the file is probed."""
     otio = require_otio()
@@ -142,6 +152,7 @@ def from_otio(timeline: Any, *, media_root: str | os.PathLike[str] | None = None
             if not isinstance(child, otio.schema.Track):
                 raise KijkoCutError(f"{child.name!r}: nested stacks are not supported; flatten the timeline first")
             tracks.append(_track(reader, child, video_seen))
+            reader.sources[tracks[-1].id] = child
             video_seen = video_seen or child.kind == otio.schema.TrackKind.Video
         markers = [_marker(marker) for marker in timeline.tracks.markers]
         if "settings" not in ours:
@@ -149,6 +160,10 @@ def from_otio(timeline: Any, *, media_root: str | os.PathLike[str] | None = None
         project = Project(id=ours.get("project_id") or new_id("prj"), name=timeline.name or "Imported",
                           settings=settings, media=reader.media, tracks=tracks,
                           markers=sorted(markers, key=lambda m: m.time))
+        if adapt is not None:
+            project = adapt(project, reader.sources, timeline)
+        foreign = {element_id for element_id, item in reader.sources.items() if _ours(item) is None}
+        project = link_sound(project, foreign)
     except ValidationError as exc:
         raise KijkoCutError(f"OTIO timeline {timeline.name!r}: {describe_validation_error(exc)}") from None
     check_project(project)
@@ -197,10 +212,13 @@ def _track(reader: _Reader, source: Any, video_seen: bool) -> Track:
             raise KijkoCutError(f"track {source.name!r}: nested {type(item).__name__} {item.name!r} is not "
                                 "supported; flatten the timeline first")
         element = _element(reader, item, track.kind, position)
+        reader.sources[element.id] = item
         elements.append(element)
         for transition, before in pending:
             if before is not None:
-                track.transitions.append(_transition(transition, before, element))
+                made = _transition(transition, before, element)
+                reader.sources[made.id] = transition
+                track.transitions.append(made)
         pending.clear()
         position, previous_item = element.end, "clip"
     _drop_pending(pending, track)
@@ -228,7 +246,7 @@ def _element(reader: _Reader, clip: Any, track_kind: str, position: Fraction) ->
         return _ELEMENT.validate_python(doc)
     reference = clip.media_reference
     generator = getattr(reference, "generator_kind", None)
-    if generator == TEXT_GENERATOR:
+    if generator in TEXT_GENERATORS:
         return TextElement(start=position, duration=duration, name=clip.name,
                            text=str(reference.parameters.get("text") or clip.name or "Text"))
     if generator == ADJUSTMENT_GENERATOR:

@@ -1,0 +1,169 @@
+"""FCP 7 XML -> what KijkoCut makes of it, after OTIO's adapter has read the cuts: the sequence's frame size,
+Basic Motion, Crop and Opacity as the transform (opacity ramps from and to 0 as fades), composite modes, frame
+blending, Audio Levels and Audio Pan as gain and pan (level ramps as fades), transition kinds by name, text
+generators' words, and tracks turned off or locked. Other filters have no KijkoCut equivalent: they are logged
+and left out."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from kijkocut.animation import Keyframe
+from kijkocut.interchange.fcp_xml import filters
+from kijkocut.interchange.fcp_xml.fades import fades_from_keys
+from kijkocut.interchange.fcp_xml.motion import BasicMotion, from_basic_motion
+from kijkocut.interchange.fcp_xml.write import FCP
+from kijkocut.interchange.otio_export import KEY
+from kijkocut.interchange.timing import plain
+from kijkocut.model import ClipElement, Element, Project, TextElement, Track
+
+log = logging.getLogger(__name__)
+KNOWN_FILTERS = {"basic", "crop", "opacity", "audiolevels", "audiopan"}
+MIN_GAIN_DB, MAX_GAIN_DB = -96.0, 24.0
+
+
+def _fcp(item: Any) -> dict[str, Any]:
+    data = item.metadata.get(FCP) if item.metadata is not None else None
+    return plain(data) if data is not None else {}
+
+
+def _effects(item: Any) -> dict[str, dict[str, Any]]:
+    found = {}
+    for effect in getattr(item, "effects", []):
+        described = _fcp(effect)
+        effect_id = str(described.get("effectid") or effect.effect_name or effect.name)
+        found[effect_id] = described
+    return found
+
+
+def adapt(project: Project, sources: Mapping[str, Any], timeline: Any) -> Project:
+    """The imported project with what the FCP XML says beyond the cuts (see the module docstring)."""
+    result = project.model_copy(deep=True)
+    result.settings = _sequence_size(result, timeline)
+    reader = _Reader(result)
+    for track in result.tracks:
+        source_track = sources.get(track.id)
+        if source_track is not None:
+            _track_flags(track, _fcp(source_track))
+        for element in track.elements:
+            item = sources.get(element.id)
+            if item is not None and KEY not in (item.metadata or {}):
+                reader.element(element, item, track)
+        for transition in track.transitions:
+            item = sources.get(transition.id)
+            if item is not None and KEY not in (item.metadata or {}) and track.kind != "audio":
+                transition.kind = filters.transition_kind(item.name)  # type: ignore[assignment]
+    return result
+
+
+def _sequence_size(project: Project, timeline: Any) -> Any:
+    size = _fcp(timeline).get("media", {}).get("video", {}).get("format", {}).get("samplecharacteristics", {})
+    try:
+        width, height = int(size["width"]), int(size["height"])
+    except (KeyError, TypeError, ValueError):
+        return project.settings
+    if width < 16 or height < 16:
+        return project.settings
+    return project.settings.model_copy(update={"width": width // 2 * 2, "height": height // 2 * 2})
+
+
+def _track_flags(track: Track, described: dict[str, Any]) -> None:
+    if str(described.get("enabled", "TRUE")).upper() == "FALSE":
+        if track.kind == "audio":
+            track.muted = True
+        else:
+            track.hidden = True
+    if str(described.get("locked", "FALSE")).upper() == "TRUE":
+        track.locked = True
+
+
+class _Reader:
+    def __init__(self, project: Project):
+        self.project = project
+        self.rate = project.settings.frame_rate
+
+    def _frames(self, t: Fraction) -> int:
+        return round(t * self.rate)
+
+    def _seconds(self, frames: int) -> Fraction:
+        return Fraction(frames) / self.rate
+
+    def element(self, element: Element, item: Any, track: Track) -> None:
+        effects = _effects(item)
+        for effect_id, described in effects.items():
+            if effect_id not in KNOWN_FILTERS:
+                log.warning("%s: the FCP filter %r has no KijkoCut equivalent; left out", item.name,
+                            described.get("name") or effect_id)
+        if isinstance(element, TextElement):
+            self._text(element, item, effects)
+        elif isinstance(element, ClipElement):
+            if track.kind == "audio":
+                self._sound(element, effects)
+            else:
+                self._picture(element, item, effects)
+
+    def _picture(self, element: ClipElement, item: Any, effects: dict[str, dict]) -> None:
+        settings = self.project.settings
+        media = self.project.media[element.media_id]
+        motion = filters.parameters(effects.get("basic", {}))
+        cropped = filters.parameters(effects.get("crop", {}))
+        centre_h, centre_v = filters.point(motion.get("center"))
+        basic = BasicMotion(
+            scale=filters.number(motion.get("scale"), 100), rotation=filters.number(motion.get("rotation"), 0),
+            center_h=centre_h, center_v=centre_v,
+            **{f"crop_{side}": min(99.0, max(0.0, filters.number(cropped.get(side), 0)))
+               for side in ("left", "right", "top", "bottom")})
+        opacity = self._faded(element, effects.get("opacity"), "opacity", "transform.opacity", 100)
+        element.transform = from_basic_motion(
+            basic, min(1.0, max(0.0, opacity / 100)), media.info.width or settings.width,
+            media.info.height or settings.height, settings.width, settings.height)
+        described = _fcp(item)
+        mode = str(described.get("compositemode", "normal")).lower()
+        if mode in filters.BLEND_MODES:
+            element.blend_mode = mode  # type: ignore[assignment]
+        if str(described.get("@frameBlend", "FALSE")).upper() == "TRUE":
+            element.frame_sampling = "blend"
+
+    def _sound(self, element: ClipElement, effects: dict[str, dict]) -> None:
+        level = self._faded(element, effects.get("audiolevels"), "level", "gain_db", 1.0)
+        element.gain_db = _decibels(level)
+        pan = filters.parameters(effects.get("audiopan", {})).get("pan")
+        element.pan = min(1.0, max(-1.0, filters.number(pan, 0)))
+
+    def _text(self, element: TextElement, item: Any, effects: dict[str, dict]) -> None:
+        generator = _fcp(item.media_reference)
+        words = filters.parameters(generator).get("str", {}).get("value")
+        if isinstance(words, str) and words.strip():
+            element.text = words
+        self._faded(element, effects.get("opacity"), "opacity", None, 100)
+
+    def _faded(self, element: Element, effect: dict | None, parameter_id: str, animated: str | None,
+               default: float) -> float:
+        """The parameter's value; a ramp from and to 0 becomes the element's fades, other keyframes its
+        animation (of `animated`, converted as that property counts)."""
+        parameter = filters.parameters(effect or {}).get(parameter_id)
+        value = filters.number(parameter, default)
+        keys = filters.keys(parameter, self._frames(getattr(element, "source_in", Fraction(0))))
+        if not keys:
+            return value
+        fades = fades_from_keys(keys, self._frames(element.duration))
+        if fades is not None:
+            fade_in, fade_out, value = fades
+            element.fade_in, element.fade_out = self._seconds(fade_in), self._seconds(fade_out)
+            return value
+        if animated is not None:
+            convert = _decibels if animated == "gain_db" else (lambda v: min(1.0, max(0.0, v / 100)))
+            element.keyframes[animated] = [Keyframe(time=self._seconds(max(0, key.frame)), value=convert(key.value))
+                                           for key in keys]
+        return value
+
+
+def _decibels(level: float) -> float:
+    if level <= 0:
+        return MIN_GAIN_DB
+    return min(MAX_GAIN_DB, max(MIN_GAIN_DB, round(20 * math.log10(level), 6)))
+
