@@ -74,11 +74,31 @@ def _listed(subparsers: argparse._SubParsersAction, command: Subcommand, unavail
     listed.set_defaults(unavailable=unavailable or f"`kijkocut {command.name}` is not available")
 
 
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """argparse, except that `name=value` words after an option still count: argparse stops filling a list of
+    positionals at the first option (`edit P add_clip --json media_id=x`). A subcommand names the list that
+    takes such words with the default `more_words`."""
+    args, extras = parser.parse_known_args(argv)
+    words = getattr(args, "more_words", None)
+    if getattr(args, "unavailable", None):
+        return args  # whatever follows, it says what to install
+    if extras and words and not any(word.startswith("-") for word in extras):
+        getattr(args, words).extend(extras)
+    elif extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = BY_NAME.get(chosen_command(argv) or "")
     try:
-        args = build_parser(argv).parse_args(argv)  # --help and usage errors exit here, as argparse does
+        parser = build_parser(argv)
+        try:
+            args = parse(parser, argv)  # --help and usage errors exit here, as argparse does
+        except SystemExit:
+            sys.stdout.flush()  # what --help printed: a closed pipe shows here, while it can be handled
+            raise
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                             format="%(levelname)s %(name)s: %(message)s")
         if getattr(args, "unavailable", None):

@@ -26,7 +26,8 @@ EXIT_CODES = f"""exit codes:
 
 def one_line(error: BaseException) -> str:
     """An error's message on one line: multi-line messages (a list of problems) are joined with '; '."""
-    return "; ".join(line.strip(" -") for line in str(error).splitlines() if line.strip(" -")) or type(error).__name__
+    lines = (line.strip().removeprefix("- ") for line in str(error).splitlines())
+    return "; ".join(line for line in lines if line) or type(error).__name__
 
 
 def exit_code(error: KijkoCutError) -> int:
