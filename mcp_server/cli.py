@@ -17,9 +17,9 @@ from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.transport_security import TransportSecuritySettings
 
+from kijkocut.service.jobs import RenderQueue
 from kijkocut.signals import TERMINATED_EXIT_CODE, Terminated, sigterm_raises
 from mcp_server.config import ConfigError, ensure_http_token, load_config
-from mcp_server.jobs import JobManager
 from mcp_server.server import build_server
 from mcp_server.services import Services
 
@@ -62,15 +62,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def stop_jobs(jobs: JobManager, timeout: float = JOB_STOP_SECONDS) -> int:
-    """Cancel every unfinished render job and wait (up to `timeout` in all) for them to end, so an export
-    stopped with the server removes its partial file. Returns how many jobs were still running."""
-    pending = [job for job in jobs.list() if not job.finished.is_set()]
-    for job in pending:
-        job.cancel.set()
+def stop_jobs(renders: RenderQueue, timeout: float = JOB_STOP_SECONDS) -> int:
+    """Cancel every unfinished render job of this process and wait (up to `timeout` in all) for them to end,
+    so an export stopped with the server removes its partial file. Returns how many were still unfinished."""
+    pending = [job.id for job in renders.list() if job.owner == renders.owner and not job.status.terminal]
+    for job_id in pending:
+        renders.cancel(job_id)
     deadline = time.monotonic() + timeout
-    for job in pending:
-        job.finished.wait(max(0.0, deadline - time.monotonic()))
+    for job_id in pending:
+        renders.wait(job_id, max(0.0, deadline - time.monotonic()))
     return len(pending)
 
 
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        if stop_jobs(services.jobs):
+        if stop_jobs(services.renders):
             log.info("cancelled the render jobs still running")
 
 

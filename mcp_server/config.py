@@ -6,6 +6,7 @@ Precedence (lowest first): built-in defaults, the config file, the environment. 
 | environment                  | config key            | meaning                                             |
 |------------------------------|-----------------------|-----------------------------------------------------|
 | KIJKOCUT_WORKSPACE           | workspace             | projects, imported media, renders and job outputs   |
+| KIJKOCUT_PROJECTS_DIR        | projects_dir          | the projects folder, when not <workspace>/projects  |
 | KIJKOCUT_MEDIA_DIRS          | media_dirs            | extra folders media may be read from (os.pathsep)   |
 | KIJKOCUT_DATA_DIR            | data_dir              | the job store shared with the CLI (jobs.sqlite3)    |
 | KIJKOCUT_MCP_TOKEN           | http_token            | bearer token for --http (generated when absent)     |
@@ -25,6 +26,7 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kijkocut.project_io import describe_validation_error
 from workflows_library.config import default_data_dir
 
 APP_NAME = "kijkocut"
@@ -39,6 +41,8 @@ class ServerConfig(BaseModel):
 
     workspace: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)) / "workspace")
     media_dirs: list[Path] = Field(default_factory=list, description="folders media may be read from")
+    # Shared with a ComfyUI server (its panel and nodes) when both name the same folder.
+    projects_dir: Path | None = Field(None, description="the projects folder; default <workspace>/projects")
     # The same default as the CLI's (one function decides), so both see the same jobs.
     data_dir: Path = Field(default_factory=lambda: default_data_dir(os.environ),
                            description="where the job store shared with the CLI lives")
@@ -46,6 +50,10 @@ class ServerConfig(BaseModel):
     allowed_hosts: list[str] = Field(default_factory=list, description="extra host[:port] values for HTTP")
     comfyui_urls: list[str] = Field(default_factory=list)
     comfyui_token: str | None = None
+
+    @property
+    def projects_folder(self) -> Path:
+        return self.projects_dir or self.workspace / "projects"
 
     @property
     def token_file(self) -> Path:
@@ -79,6 +87,8 @@ def load_config(env: Mapping[str, str] | None = None, config_path: Path | None =
         doc["workspace"] = value
     if value := env.get("KIJKOCUT_DATA_DIR"):
         doc["data_dir"] = value
+    if value := env.get("KIJKOCUT_PROJECTS_DIR"):
+        doc["projects_dir"] = value
     if value := env.get("KIJKOCUT_MEDIA_DIRS"):
         doc["media_dirs"] = _split(value, os.pathsep)
     if value := env.get("KIJKOCUT_MCP_TOKEN"):
@@ -92,11 +102,11 @@ def load_config(env: Mapping[str, str] | None = None, config_path: Path | None =
     try:
         config = ServerConfig.model_validate(doc)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"invalid configuration ({path}): {problems}") from None
+        raise ConfigError(f"invalid configuration ({path}): {describe_validation_error(exc)}") from None
     expand = lambda p: Path(os.path.expandvars(p)).expanduser().resolve()  # noqa: E731
     return config.model_copy(update={"workspace": expand(config.workspace), "data_dir": expand(config.data_dir),
-                                     "media_dirs": [expand(p) for p in config.media_dirs]})
+                                     "media_dirs": [expand(p) for p in config.media_dirs],
+                                     "projects_dir": config.projects_dir and expand(config.projects_dir)})
 
 
 def ensure_http_token(config: ServerConfig) -> tuple[str, bool]:

@@ -1,17 +1,15 @@
-"""The error the service layer raises for anything the caller (a model) can fix: a bad path, an unknown id,
-a value out of range. The server turns it, and the engine's and library's own errors, into tool errors."""
+"""The errors the tools raise for anything the caller (a model) can fix: the service layer's own (an unknown id,
+a busy project, a value out of range) and a path the workspace refuses. The server turns them, and the
+engine's and library's errors, into tool errors."""
+
+from kijkocut.errors import PathNotAllowedError as EnginePathNotAllowedError
+from kijkocut.service.errors import BusyError, NotFoundError, ServiceError
+
+__all__ = ["BusyError", "NotFoundError", "PathNotAllowedError", "ServiceError"]
 
 
-class ServiceError(Exception):
-    """A request that cannot be carried out as given; the message says what to change."""
+class PathNotAllowedError(ServiceError, EnginePathNotAllowedError):
+    """A path that leaves the workspace and the allowed media folders (an engine path refusal too, so the
+    service layer recognises it: a symlink out of an imported folder is skipped with that reason)."""
 
-
-class NotFoundError(ServiceError, KeyError):
-    """An unknown project, media, element, job or file id."""
-
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return str(self.args[0]) if self.args else "not found"
-
-
-class PathNotAllowedError(ServiceError):
-    """A path that leaves the workspace and the allowed media folders."""
+    status = 403

@@ -1,7 +1,8 @@
 """Structured outputs of the MCP tools: compact, flat pydantic views of the engine's model and of jobs.
 
 Times are float seconds here (models read decimals more easily than '1001/30000'); the service layer snaps
-incoming times back to the project's frame grid, so a value read from a view round-trips exactly.
+incoming times back to the project's frame grid, so a value read from a view round-trips exactly. Job states
+are the job store's, the same for renders and workflow runs in every front end.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 JobKind = Literal["export", "preview", "workflow"]
-JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobState = Literal["queued", "running", "completed", "failed", "cancelled"]  # the job store's, for every kind
 
 
 def secs(value: Fraction | float | None) -> float | None:
@@ -126,6 +127,9 @@ class EditOutcome(BaseModel):
     effect_id: str | None = Field(None, description="effect tools: the effect's id (for effect_update, "
                                                     "effect_remove and 'effects.<id>.<param>' keyframes)")
     transition_id: str | None = Field(None, description="transition tools: the transition's id")
+    element_id: str | None = Field(None, description="the element the edit created (a clip, title, held frame, "
+                                                     "detached sound...)")
+    marker_id: str | None = Field(None, description="marker tools: the marker's id")
 
 
 class EffectParamView(BaseModel):
@@ -149,17 +153,6 @@ class EffectCatalogue(BaseModel):
     transition_kinds: list[str]
     animatable_properties: list[str] = Field(description="keyframes_set paths, besides "
                                                          "'effects.<effect id>.<numeric param>'")
-
-
-class KeyframeInput(BaseModel):
-    """One keyframe as a tool argument."""
-
-    time: float = Field(ge=0, le=86_400, description="seconds from the element's start")
-    value: float
-    interpolation: Literal["linear", "hold", "bezier", "ease_in", "ease_out", "ease_in_out"] = Field(
-        "linear", description="how the value travels to the next keyframe")
-    bezier: tuple[float, float, float, float] | None = Field(
-        None, description="x1, y1, x2, y2 control points for 'bezier' (CSS cubic-bezier)")
 
 
 class ProjectDeleted(BaseModel):
@@ -218,13 +211,14 @@ class JobView(BaseModel):
     job_id: str
     kind: JobKind
     state: JobState
-    done: bool = Field(description="true once the job succeeded, failed or was cancelled")
+    done: bool = Field(description="true once the job completed, failed or was cancelled")
     progress: float = Field(0.0, ge=0, le=1)
     message: str = ""
     project_id: str | None = None
     workflow_id: str | None = None
     outputs: list[OutputFile] = Field(default_factory=list)
     error: str | None = None
+    created_at: str = Field("", description="when the job was created (ISO 8601, UTC)")
 
 
 class JobList(BaseModel):

@@ -1,15 +1,22 @@
-"""Everything the tools share, built once from the configuration: the workspace, the project store, the local
-render jobs and (lazily, since it pulls in the search stack) the workflow library."""
+"""Everything the tools share, built once from the configuration: the workspace, the service layer's project
+store (the projects folder a ComfyUI server may share) and render queue (in the job store workflow runs use),
+and (lazily, since it pulls in the search stack) the workflow library."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
 
+from kijkocut.service.actions import ActionContext
+from kijkocut.service.jobs import RenderQueue
+from kijkocut.service.store import ProjectStore
 from mcp_server.config import ServerConfig
-from mcp_server.jobs import JobManager
-from mcp_server.projects import ProjectStore
 from mcp_server.workspace import Workspace
+
+# Well under a client's own timeout (about 60 s): a busy answer arrives while the client still listens.
+LOCK_TIMEOUT = 20.0
+JOBS_FILE = "jobs.sqlite3"  # the job store's file in the data dir, shared with the CLI and workflow runs
+ORIGIN = "mcp"  # how this front end's edits are marked on the change feed
 
 
 @dataclass
@@ -17,14 +24,21 @@ class Services:
     config: ServerConfig
     workspace: Workspace
     projects: ProjectStore
-    jobs: JobManager
+    renders: RenderQueue
     _workflows: object | None = field(default=None, repr=False)
     _workflows_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_config(cls, config: ServerConfig) -> Services:
         workspace = Workspace(config.workspace, config.media_dirs)
-        return cls(config=config, workspace=workspace, projects=ProjectStore(workspace), jobs=JobManager())
+        return cls(config=config, workspace=workspace,
+                   projects=ProjectStore(config.projects_folder, lock_timeout=LOCK_TIMEOUT),
+                   renders=RenderQueue(config.data_dir / JOBS_FILE))
+
+    def action_context(self, project_id: str) -> ActionContext:
+        """What the service layer needs to confine the files an action names: the workspace's rules."""
+        return ActionContext(resolve_path=self.workspace.resolve, policy=self.workspace.policy,
+                             project_dir=self.projects.directory(project_id))
 
     @property
     def workflows_started(self) -> bool:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from kijkocut.edit import EditResult
-from kijkocut.model import AdjustmentElement, ClipElement, MediaRef, Project, TextElement, Track
+from pydantic import TypeAdapter
+
+from kijkocut.model import (
+    AdjustmentElement,
+    Change,
+    ClipElement,
+    Element,
+    MediaRef,
+    Project,
+    TextElement,
+    Track,
+)
+from kijkocut.service.actions import EditResult
 from mcp_server.schemas import (
     EditOutcome,
     EffectView,
@@ -73,34 +84,33 @@ def project_view(project: Project, workspace: Workspace | None = None) -> Projec
 
 
 MAX_LISTED_ELEMENTS = 200
+_ELEMENT: TypeAdapter[ClipElement | TextElement | AdjustmentElement] = TypeAdapter(Element)
 
 
-def edit_outcome(project: Project, results: list[EditResult], **extra: str) -> EditOutcome:
-    """Fold one or more engine results (e.g. add-track then add-element) into what the model needs to see:
-    the elements as they now are, the ids that are gone, and the new revision."""
-    touched: dict[str, None] = {}
+def edit_outcome(result: EditResult, project: Project, **ids: str | None) -> EditOutcome:
+    """What the model needs to see of an edit (or an undo): the elements it changed as the edit left them,
+    the ids that are gone, the new revision and the ids it created (`ids`). Built from the edit's own changes,
+    so another client's later edit never shows up in it."""
+    after: dict[str, Change] = {}
     tracks_created: list[str] = []
-    for result in results:
-        for change in result.changes:
-            if change.entity == "element":
-                touched[change.id] = None
-            elif change.entity == "track" and change.before is None and change.after is not None:
-                tracks_created.append(change.id)
-        for element_id in result.element_ids:
-            touched[element_id] = None
-    changed, removed, not_listed = [], [], 0
-    # One index, not a search of the timeline per element: a caption import touches thousands. A bulk edit
-    # lists the first elements only (100,000 captions made a 50 MB answer no model could read).
-    placed = {element.id: (track.id, element) for track in project.tracks for element in track.elements}
-    for element_id in touched:
-        if len(changed) + len(removed) >= MAX_LISTED_ELEMENTS:
-            not_listed += 1
-        elif element_id not in placed:
-            removed.append(element_id)
+    for change in result.changes:
+        if change.entity == "element":
+            after[change.id] = change
+        elif change.entity == "track" and change.before is None and change.after is not None:
+            tracks_created.append(change.id)
+    changed, removed = [], []
+    # A bulk edit lists the first elements only (100,000 captions made a 50 MB answer no model could read).
+    for change in list(after.values())[:MAX_LISTED_ELEMENTS]:
+        if isinstance(change.after, dict):
+            changed.append(element_view(_ELEMENT.validate_python(change.after), change.track_id or ""))
         else:
-            track_id, element = placed[element_id]
-            changed.append(element_view(element, track_id))
-    label = " + ".join(r.label for r in results) or "no change"
-    return EditOutcome(project_id=project.id, revision=project.revision, label=label, changed=changed,
-                       removed=removed, not_listed=not_listed, tracks_created=tracks_created,
-                       duration=secs(project.duration()), **extra)
+            removed.append(change.id)
+    # Elements the edit is about without changing them (the two sides of a new transition), as they are.
+    about = [i for i in dict.fromkeys(result.element_ids) if i not in after][:MAX_LISTED_ELEMENTS - len(changed)]
+    if about:
+        placed = {e.id: (t.id, e) for t in project.tracks for e in t.elements}
+        changed += [element_view(placed[i][1], placed[i][0]) for i in about if i in placed]
+    return EditOutcome(project_id=project.id, revision=result.revision, label=result.label, changed=changed,
+                       removed=removed, not_listed=max(0, len(after) - MAX_LISTED_ELEMENTS),
+                       tracks_created=tracks_created, duration=secs(project.duration()),
+                       **{name: value for name, value in ids.items() if value})

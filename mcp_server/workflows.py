@@ -16,14 +16,12 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from mcp_server import editing, media
+from mcp_server import media
 from mcp_server.config import ServerConfig
 from mcp_server.errors import NotFoundError, ServiceError
-from mcp_server.projects import ProjectStore
+from mcp_server.jobs import output_file
 from mcp_server.schemas import (
-    ImportOutcome,
     JobView,
-    OutputFile,
     WorkflowCardView,
     WorkflowHit,
     WorkflowInputView,
@@ -37,13 +35,11 @@ from workflows_library.config import DEFAULT_URL, Settings, run_limits
 from workflows_library.config import ServerConfig as ComfyServer
 from workflows_library.errors import NoServerAvailableError, WorkflowLibraryError
 from workflows_library.inputs import localise_media_inputs, resolve_inputs
-from workflows_library.jobs import Job, JobStatus
+from workflows_library.jobs import Job, JobStatus, JobStore
 from workflows_library.runner import JobRunner
 
 # Bounded so a first search (index build) never runs into a client's 60 s call timeout.
 SEARCH_WARMUP_WAIT = 40
-_STATES = {JobStatus.queued: "queued", JobStatus.running: "running", JobStatus.completed: "succeeded",
-           JobStatus.failed: "failed", JobStatus.cancelled: "cancelled"}
 _MIME = {"video": "video/mp4", "image": "image/png", "audio": "audio/mpeg"}
 
 
@@ -58,6 +54,7 @@ class WorkflowService:
         except ValueError as exc:
             raise ServiceError(f"ComfyUI server configuration: {exc}") from None
         self._runner: JobRunner | None = None
+        self._reader: JobStore | None = None  # the job store without the runner (and its library)
         self._started = False
         self._lock = threading.Lock()
         self._index_ready: Future | None = None
@@ -181,9 +178,18 @@ class WorkflowService:
                 self._runner = api.open_runner(self.settings, api.get_library())
             return self._runner
 
+    def _jobs(self) -> JobStore:
+        """Where workflow jobs are read: the runner's store, or one opened for reading while no runner runs."""
+        with self._lock:
+            if self._runner is not None:
+                return self._runner.store
+            if self._reader is None:
+                self._reader = JobStore(self.settings.jobs_db)
+            return self._reader
+
     def _job(self, job_id: str) -> Job:
         try:
-            return self._store_runner().status(job_id)
+            return self._jobs().get(job_id)
         except KeyError:
             raise NotFoundError(f"unknown job {job_id!r}; job_list shows the known jobs") from None
 
@@ -195,46 +201,26 @@ class WorkflowService:
         return self._view(await (await self.runner()).cancel(job_id))
 
     def list_jobs(self) -> list[JobView]:
-        if self._runner is None and not self.settings.jobs_db.exists():
-            return []  # never ran a workflow here: no need to load the library
-        return [self._view(job) for job in self._store_runner().list_jobs(limit=50)]
+        return [self._view(job) for job in self._jobs().list(limit=50)]
 
     def _view(self, job: Job) -> JobView:
-        outputs = []
-        for output in job.outputs:
-            if output.local_path:
-                try:
-                    path = self.workspace.resolve(output.local_path, writable=True)
-                except ServiceError:  # saved outside the workspace by a CLI run (shared store), or deleted
-                    continue
-                outputs.append(OutputFile(uri=f"workspace://{self.workspace.display(path)}",
-                                          path=self.workspace.display(path),
-                                          mime_type=_MIME.get(output.kind, "application/octet-stream"),
-                                          size_bytes=path.stat().st_size))
+        # Outputs saved outside the workspace by a CLI run (shared store), or deleted since, are not linked.
+        linked = [output_file(self.workspace, output.local_path, _MIME.get(output.kind))
+                  for output in job.outputs if output.local_path]
         message = f"running {job.current_node}" if job.current_node else job.status.value
-        return JobView(job_id=job.id, kind="workflow", state=_STATES[job.status], done=job.status.terminal,
+        return JobView(job_id=job.id, kind="workflow", state=job.status.value, done=job.status.terminal,
                        progress=round(job.progress, 4), message=message, workflow_id=job.workflow_id,
-                       outputs=outputs, error=job.error)
+                       outputs=[out for out in linked if out is not None], error=job.error,
+                       created_at=job.created_at)
 
-    # --- into a project -----------------------------------------------------------------------------------
+    # --- into a project ---------------------------------------------------------------------------------
 
-    def import_outputs(self, store: ProjectStore, project_id: str, job_id: str, add_to_timeline: bool,
-                       track_id: str | None) -> ImportOutcome:
+    def output_files(self, job_id: str) -> list[str]:
+        """The video, image and audio files a completed job produced (downloaded into the workspace)."""
         job = self._job(job_id)
         if job.status is not JobStatus.completed:
             raise ServiceError(f"job {job_id} is {job.status.value}; wait until it has completed (job_wait)")
         files = [o.local_path for o in job.outputs if o.local_path and o.kind in ("video", "image", "audio")]
         if not files:
             raise ServiceError(f"job {job_id} produced no video, image or audio files")
-        outcome: ImportOutcome | None = None
-        imported = []
-        for path in files:
-            outcome = media.import_path(store, self.workspace, project_id, path)
-            imported += outcome.imported
-            if add_to_timeline:
-                for item in outcome.imported:
-                    editing.add_clip(store, project_id, item.id, track_id=track_id)
-        with store.read(project_id) as project:
-            revision = project.revision
-        return ImportOutcome(project_id=project_id, revision=revision, imported=imported,
-                             skipped=outcome.skipped if outcome else [])
+        return files

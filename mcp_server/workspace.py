@@ -5,7 +5,8 @@ Relative paths are taken from the workspace root, never the server's working dir
 lie inside the workspace or a configured media folder. `..` components are refused outright (rather than
 normalised away) so a model learns to name paths plainly, and the final check runs on the real path, so a
 symlink that points out of the allowed folders is refused too. `policy` hands the same folders to the
-renderers, which confine every path a project stores before opening anything.
+service layer (title fonts, and every file path an edit brings into a project) and to the renderers, which
+confine every path a project stores before opening anything.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kijkocut.errors import PathNotAllowedError as EnginePathNotAllowedError
-from kijkocut.paths import PathPolicy, confine, effect_file_params, is_font_file
+from kijkocut.paths import PathPolicy, confine
 from mcp_server.errors import NotFoundError, PathNotAllowedError
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,119}$")
@@ -55,30 +56,6 @@ class Workspace:
         if must_exist and not os.path.exists(real):
             raise NotFoundError(f"{user_path!r} does not exist (looked at {real})")
         return real
-
-    def resolve_font(self, font: str) -> str:
-        """A title font as stored: a font file's real path, confined like any path but also allowed from the
-        system font folders; a family name (or a bare font file name found nowhere here) unchanged, for the
-        renderer to look up among the system fonts."""
-        if not is_font_file(font):
-            return font
-        try:
-            real = self.policy.confine(font.strip(), "font")
-        except EnginePathNotAllowedError as exc:
-            raise PathNotAllowedError(f"font {exc}; name a font file in the workspace or a font family") from None
-        if real.is_file():
-            return str(real)
-        if "/" in font or "\\" in font or font.startswith("~"):
-            raise NotFoundError(f"font file {font!r} does not exist (looked at {real})")
-        return font
-
-    def resolve_effect_params(self, kind: object, params: dict) -> dict:
-        """An effect's parameters with each file-valued one (per the catalogue) replaced by the real path of an
-        existing file inside the allowed folders; PathNotAllowedError or NotFoundError otherwise."""
-        names = effect_file_params(kind) if isinstance(kind, str) else []
-        files = {name: value for name, value in params.items()
-                 if name in names and isinstance(value, str) and value.strip()}
-        return {**params, **{name: str(self.resolve(value)) for name, value in files.items()}}
 
     def display(self, path: Path) -> str:
         """Workspace-relative for files inside it, so results stay short; absolute otherwise."""

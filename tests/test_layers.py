@@ -45,6 +45,11 @@ def test_the_service_layer_imports_no_front_end_and_no_host(path):
     assert not _hits(path, ("mcp_server", "nodes", "agents", "kijkocut.cli", *HOSTS))
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "mcp_server").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_mcp_server_builds_no_edit_below_the_service_layer(path):
+    assert not _hits(path, ("kijkocut.edit",))
+
+
 def test_the_scan_sees_imports():
     assert "kijkocut.edit.commands" in imported_modules(ROOT / "kijkocut" / "service" / "editing.py")
     assert len(engine_files()) > 50

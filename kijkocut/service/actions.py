@@ -10,7 +10,7 @@ clip are undone together), and a failing step leaves the project as it was."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -19,10 +19,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from kijkocut.edit import Editor
 from kijkocut.edit.commands import Batch, Command
 from kijkocut.edit.editor import EditResult
+from kijkocut.errors import PathNotAllowedError
 from kijkocut.model import Project
+from kijkocut.paths import PathPolicy, confine_project_path, is_font_file, project_paths
 from kijkocut.project_io import describe_validation_error
 from kijkocut.service.errors import NotFoundError, ServiceError
-from kijkocut.service.store import ProjectStore
+from kijkocut.service.store import ProjectStore, apply_checked
 
 
 class Params(BaseModel):
@@ -42,11 +44,42 @@ class ActionContext:
     resolve_path: Callable[[str], Path] | None = None
     project_dir: Path | None = None
     prepared: Any = None  # what the action's `prepare` step returned
+    # The folders a project may name. With it, title fonts are confined too, and every file path an edit brings
+    # into the project (however it came: a style or an effect list set as a property) is checked after the
+    # edit; one outside takes the whole edit back.
+    policy: PathPolicy | None = None
 
     def path(self, user_path: str) -> Path:
         if self.resolve_path is None:
             raise ServiceError("this front end cannot open files")
         return self.resolve_path(user_path)
+
+    def font(self, font: str) -> str:
+        """A title font as stored: a font file's confined real path (system font folders allowed too); a family
+        name, or a bare font file name found nowhere here, unchanged for the renderer to look up."""
+        if self.policy is None or not is_font_file(font):
+            return font
+        try:
+            real = self.policy.confine(font.strip(), "font")
+        except PathNotAllowedError as exc:
+            raise PathNotAllowedError(f"font {exc}; name a font file in an allowed folder, or a font family") from None
+        if real.is_file():
+            return str(real)
+        if "/" in font or "\\" in font or font.startswith("~"):
+            raise NotFoundError(f"font file {font!r} does not exist")
+        return font
+
+    def path_check(self, project: Project) -> Callable[[Project], None] | None:
+        """What `apply_checked` runs after an edit of `project`: each file path the edit added is confined."""
+        if self.policy is None:
+            return None
+        policy, known = self.policy, {path.value for path in project_paths(project)}
+
+        def check(edited: Project) -> None:
+            for path in project_paths(edited):
+                if path.value not in known:
+                    confine_project_path(policy, path, self.project_dir)
+        return check
 
 
 @dataclass
@@ -146,8 +179,7 @@ def _one_step(plan: Plan) -> Command:
 def _prepared(declared: Action[Any], params: Params, ctx: ActionContext) -> ActionContext:
     if declared.prepare is None:
         return ctx
-    return ActionContext(resolve_path=ctx.resolve_path, project_dir=ctx.project_dir,
-                         prepared=declared.prepare(params, ctx))
+    return replace(ctx, prepared=declared.prepare(params, ctx))
 
 
 def apply_action(project: Project, name: str, params: Params | dict[str, Any],
@@ -159,7 +191,7 @@ def apply_action(project: Project, name: str, params: Params | dict[str, Any],
     plan = _plan(declared, project, parsed, ctx)
     if not plan.commands:  # already as asked (media imported before): nothing to record
         return ActionOutcome(name, EditResult(declared.label, project.revision, []), plan.created, project)
-    result = Editor(project).apply(_one_step(plan))
+    result = apply_checked(Editor(project), _one_step(plan), ctx.path_check(project))
     return ActionOutcome(name, result, plan.created, project)
 
 
@@ -177,10 +209,16 @@ def run_action(store: ProjectStore, project_id: str, name: str, params: Params |
     parsed = declared.parse(params)
     ctx = _prepared(declared, parsed, ctx or ActionContext(project_dir=store.directory(project_id)))
     plans: list[Plan] = []
+    checks: list[Callable[[Project], None] | None] = []
 
     def build(project: Project) -> list[Command]:
         plans.append(_plan(declared, project, parsed, ctx))
+        checks.append(ctx.path_check(project))
         return [_one_step(plans[-1])] if plans[-1].commands else []
 
-    result = store.apply(project_id, build, base_revision=base_revision, origin=origin)
+    def check(project: Project) -> None:
+        if checks[-1] is not None:
+            checks[-1](project)
+
+    result = store.apply(project_id, build, base_revision=base_revision, origin=origin, check=check)
     return ActionOutcome(name, result, plans[-1].created, store.get(project_id))

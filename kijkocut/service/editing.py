@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, create_model
 
+from kijkocut import limits
 from kijkocut.edit.commands import (
     AddElement,
     AddMarker,
@@ -31,6 +32,8 @@ from kijkocut.edit.commands import (
     UpdateTrack,
     UpdateTransition,
 )
+from kijkocut.effects.catalog import EFFECTS
+from kijkocut.json_input import text_depth, too_deep_message
 from kijkocut.model import (
     AdjustmentElement,
     Alignment,
@@ -48,13 +51,13 @@ from kijkocut.model import (
 from kijkocut.project_io import describe_validation_error
 from kijkocut.service import lookup
 from kijkocut.service.actions import ActionContext, Params, Plan, action
+from kijkocut.service.effects import confined_params
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import TimeArg, parse_duration, parse_time
 from kijkocut.service.transition_fit import FIT_HELP, Fit, FitPlan, plan_fit
 
 PlaceMode = Literal["overwrite", "insert", "strict"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-MAX_NESTING = 8  # property values are small objects ({"x": 3}); deeper ones are a mistake or an attack
 
 MODE_HELP = "overwrite what is there, insert (push later elements right) or strict (fail on overlap)"
 
@@ -217,7 +220,10 @@ def _style_fields() -> dict[str, Any]:
     choices are the engine's own."""
     fields: dict[str, Any] = {}
     for name, info in TextStyle.model_fields.items():
-        annotation = info.annotation if name != "animation_duration" else TimeArg
+        # The field's constraints (a size's range) come along, so every front end publishes them.
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        if name == "animation_duration":
+            annotation = TimeArg
         fields[name] = (annotation | None, Field(None, description=info.description or name.replace("_", " ")))
     return fields
 
@@ -244,6 +250,8 @@ def add_text(project: Project, p: Any, ctx: ActionContext) -> Plan:
     pending: list[Command] = []
     target = lookup.target_track(project, "text", p.track_id, pending, create=p.create_track)
     given = {name: getattr(p, name) for name in STYLE_FIELDS if getattr(p, name) is not None}
+    if "font" in given:
+        given["font"] = ctx.font(given["font"])
     if "animation_duration" in given:
         given["animation_duration"] = _length(project, given["animation_duration"], "animation_duration")
     try:
@@ -437,30 +445,28 @@ def update_transition(project: Project, p: UpdateTransitionParams, ctx: ActionCo
 
 def parse_value(text: str) -> Any:
     """A property value from a flat text argument: JSON when it parses ('0.5', 'true', '{"x": 3}'), otherwise
-    the text itself ('#ff0000', 'Hello')."""
-    too_deep = ServiceError(f"value is nested too deeply (more than {MAX_NESTING} levels)")
+    the text itself ('#ff0000', 'Hello'). Nesting is checked before parsing: the parser recurses."""
+    if text_depth(text) > limits.MAX_ARGUMENT_DEPTH:
+        raise ServiceError(too_deep_message("value", limits.MAX_ARGUMENT_DEPTH))
     try:
-        value = json.loads(text)
-    except RecursionError:
-        raise too_deep from None
+        return json.loads(text)
     except ValueError:
         return text
-    if _depth(value) > MAX_NESTING:
-        raise too_deep
-    return value
 
 
-def _depth(value: Any) -> int:
-    # Iterative: a hostile value must not reach Python's recursion limit here either.
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        if deepest > MAX_NESTING:
-            return deepest
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, level + 1) for child in children)
-    return deepest
+def confined_patch(patch: dict[str, Any], ctx: ActionContext) -> dict[str, Any]:
+    """The file paths a property value carries (a style's font, the file parameters of a replacement effect
+    list) confined like an action's own path parameters and stored as real paths."""
+    style = patch.get("style")
+    if isinstance(style, dict) and isinstance(style.get("font"), str):
+        patch = {**patch, "style": {**style, "font": ctx.font(style["font"])}}
+    effects = patch.get("effects")
+    if isinstance(effects, list) and ctx.resolve_path is not None:
+        patch = {**patch, "effects": [
+            {**e, "params": confined_params(e["kind"], e["params"], ctx)}
+            if isinstance(e, dict) and e.get("kind") in EFFECTS and isinstance(e.get("params"), dict) else e
+            for e in effects]}
+    return patch
 
 
 TIME_FIELDS = frozenset({"fade_in", "fade_out", "animation_duration"})
@@ -496,7 +502,7 @@ def set_property(project: Project, p: SetPropertyParams, ctx: ActionContext) -> 
     patch: Any = parse_value(p.value)
     for key in reversed(keys):
         patch = {key: patch}
-    return [SetProperties(element_id=p.element_id, properties=snapped_times(project, patch))]
+    return [SetProperties(element_id=p.element_id, properties=snapped_times(project, confined_patch(patch, ctx)))]
 
 
 class SetSpeedParams(Params):

@@ -37,8 +37,8 @@ def known_effect(kind: str) -> None:
 def confined_params(kind: str, params: dict[str, Any], ctx: ActionContext) -> dict[str, Any]:
     """Parameters with every file-valued one replaced by the confined real path (or refused)."""
     spec = EFFECTS[kind]
-    return {name: str(ctx.path(value)) if name in spec.params and spec.params[name].file and value else value
-            for name, value in params.items()}
+    return {name: str(ctx.path(value)) if name in spec.params and spec.params[name].file and value
+            and isinstance(value, str) else value for name, value in params.items()}
 
 
 class AddEffectParams(Params):

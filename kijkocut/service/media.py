@@ -6,14 +6,16 @@ the media already in the pool. One import is one undo step, however many files i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field
 
-from kijkocut.edit.commands import AddMedia
-from kijkocut.errors import KijkoCutError, MediaError
+from kijkocut.edit.commands import AddElement, AddMedia, Command
+from kijkocut.errors import KijkoCutError, MediaError, PathNotAllowedError
 from kijkocut.media.probe import MEDIA_EXTENSIONS, import_media
-from kijkocut.model import MediaRef, Project
+from kijkocut.model import ClipElement, MediaRef, Project, new_id
 from kijkocut.service import lookup
 from kijkocut.service.actions import ActionContext, Params, Plan, action
 from kijkocut.service.errors import ServiceError
@@ -39,6 +41,11 @@ def media_files(folder: Path) -> list[Path]:
 class ImportMediaParams(Params):
     paths: list[str] = Field(min_length=1, max_length=MAX_IMPORT, description=(
         "media files or folders (every media file directly inside is imported)"))
+    add_to_timeline: bool = Field(False, description="also append the media as clips, one after another (same "
+                                                     "undo step)")
+    track_id: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
+        None, description="with add_to_timeline: the track for the clips; omit for the first video track (audio "
+                          "track for sound files), created if needed")
 
 
 def probe_paths(p: ImportMediaParams, ctx: ActionContext) -> Probed:
@@ -50,6 +57,8 @@ def probe_paths(p: ImportMediaParams, ctx: ActionContext) -> Probed:
             try:
                 real = ctx.path(str(file))  # a symlink inside an allowed folder may still point out
                 probed.media.append(import_media(real))
+            except PathNotAllowedError:
+                probed.skipped.append((shown, "links outside the allowed folders"))
             except MediaError as exc:
                 probed.skipped.append((shown, exc.problem))
             except KijkoCutError as exc:
@@ -74,5 +83,29 @@ def import_media_action(project: Project, p: ImportMediaParams, ctx: ActionConte
             commands.append(AddMedia(media=ref))
             existing = ref
         ids.append(existing.id)
-    return Plan(commands, created={"media_ids": ids, "skipped": probed.skipped},
+    created: dict = {"media_ids": ids, "skipped": probed.skipped}
+    if p.add_to_timeline and ids:
+        clips = appended_clips(project, [pool[i] for i in ids], p.track_id)
+        created["element_ids"] = [c.element.id for c in clips if isinstance(c, AddElement)]
+        return Plan([*commands, *clips], created=created, title=f"Import and place {len(ids)} media files")
+    return Plan(commands, created=created,
                 title=None if len(commands) <= 1 else f"Import {len(commands)} media files")
+
+
+def appended_clips(project: Project, media: list[MediaRef], track_id: str | None) -> list[Command]:
+    """Whole-media clips appended one after another (each on its kind's track), with the tracks they need."""
+    tracks: list[Command] = []
+    clips: list[Command] = []
+    targets: dict[str, str] = {}  # element kind -> track, so a track created for the first clip takes the next
+    ends: dict[str, Fraction] = {}
+    for ref in media:
+        kind = lookup.media_element_kind(ref)
+        if kind not in targets:
+            targets[kind] = lookup.target_track(project, kind, track_id, tracks)
+        target = targets[kind]
+        at = ends.get(target, lookup.track_end(project, target))
+        length = lookup.clip_length(project, ref, Fraction(0))
+        clips.append(AddElement(track_id=target, element=ClipElement(
+            media_id=ref.id, start=at, duration=length, name=ref.name, id=new_id("clip"))))
+        ends[target] = at + length
+    return [*tracks, *clips]

@@ -95,17 +95,22 @@ class ProjectStore:
             return self._locks.setdefault(project_id, threading.RLock())
 
     @contextmanager
-    def locked(self, project_id: str) -> Iterator[None]:
-        """The project to this thread and this process alone, waiting at most `lock_timeout` seconds."""
+    def _thread_held(self, project_id: str) -> Iterator[None]:
+        """The project to this thread (re-entrant), waiting at most `lock_timeout` seconds for another."""
         lock = self._thread_lock(project_id)
-        deadline = time.monotonic() + self.lock_timeout
         if not lock.acquire(timeout=self.lock_timeout):
             raise BusyError(f"project {project_id} is busy with another request; try again in a moment")
         try:
-            with self._process_lock(project_id, deadline):
-                yield
+            yield
         finally:
             lock.release()
+
+    @contextmanager
+    def locked(self, project_id: str) -> Iterator[None]:
+        """The project to this thread and this process alone, waiting at most `lock_timeout` seconds."""
+        deadline = time.monotonic() + self.lock_timeout
+        with self._thread_held(project_id), self._process_lock(project_id, deadline):
+            yield
 
     @contextmanager
     def _process_lock(self, project_id: str, deadline: float) -> Iterator[None]:
@@ -143,7 +148,7 @@ class ProjectStore:
         """The current project: a shared, cached object, re-read when the file changed on disk. Callers that
         mutate it must hold `locked`; readers that keep it past the lock take `snapshot`."""
         path = self.file(project_id)
-        with self._thread_lock(project_id):
+        with self._thread_held(project_id):
             try:
                 stat = path.stat()
             except FileNotFoundError:
@@ -166,17 +171,26 @@ class ProjectStore:
 
     def snapshot(self, project_id: str) -> Project:
         """A private deep copy, for renders and views that outlive the lock."""
-        with self._thread_lock(project_id):
+        with self._thread_held(project_id):
             return self.get(project_id).model_copy(deep=True)
 
     def list(self) -> list[Project]:
+        """The stored projects. One being edited is listed as it stands, without waiting for the edit."""
         projects = []
         for directory in sorted(self.root.iterdir()):
             if _ID.match(directory.name) and (directory / PROJECT_FILE).is_file():
+                lock = self._thread_lock(directory.name)
+                if not lock.acquire(blocking=False):
+                    cached = self._cache.get(directory.name)
+                    if cached is not None:
+                        projects.append(cached.project)
+                    continue
                 try:
                     projects.append(self.get(directory.name))
                 except ServiceError:
                     continue  # a broken file must not hide the others; opening it names the problem
+                finally:
+                    lock.release()
         return projects
 
     # --- whole projects -----------------------------------------------------------------------------------
@@ -243,9 +257,10 @@ class ProjectStore:
             raise ConflictError(project.id, base_revision, project.revision)
 
     def apply(self, project_id: str, edit: Edit, *, title: str | None = None, base_revision: int | None = None,
-              origin: str = "") -> EditResult:
+              origin: str = "", check: Callable[[Project], None] | None = None) -> EditResult:
         """Apply an edit as ONE undo step (several commands become a Batch), save it and publish it. A
-        failing command leaves the project and its file untouched."""
+        failing command, or a `check` of the edited project that raises, leaves the project and its file
+        untouched."""
         with self.locked(project_id):
             project = self.get(project_id)
             self._check_base(project, base_revision)
@@ -254,7 +269,7 @@ class ProjectStore:
                 return EditResult(title or "No change", project.revision, [])
             command = commands[0] if len(commands) == 1 and title is None else Batch(
                 title=title or " + ".join(c.label() for c in commands), commands=commands)
-            result = Editor(project).apply(command)
+            result = apply_checked(Editor(project), command, check)
             if result.changes:
                 self._save(project)
         if result.changes:
@@ -325,3 +340,21 @@ class ProjectStore:
     def _publish(self, project_id: str, kind: str, result: EditResult, origin: str) -> None:
         self.feed.publish(ChangeEvent(project_id=project_id, revision=result.revision, kind=kind,  # type: ignore[arg-type]
                                       label=result.label, origin=origin, changes=result.changes))
+
+
+def apply_checked(editor: Editor, command: Command, check: Callable[[Project], None] | None = None) -> EditResult:
+    """Apply a command, then `check` the project it made. When the check raises, the edit is taken back whole
+    (the redo steps and the revision as they were) and the check's error goes to the caller."""
+    project = editor.project
+    undone, revision = list(project.history.undone), project.revision
+    result = editor.apply(command)
+    if check is None or not result.changes:
+        return result
+    try:
+        check(project)
+    except BaseException:
+        editor.undo()
+        project.history.undone[:] = undone
+        project.revision = revision
+        raise
+    return result

@@ -118,7 +118,7 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
         assert started["kind"] == "export" and not started["error"]
         progress: list = []
         finished = await _wait_done(client, started, progress)
-        assert finished["state"] == "succeeded", finished
+        assert finished["state"] == "completed", finished
         assert progress and progress[-1][0] == pytest.approx(1.0)
         output = finished["outputs"][0]
         assert output["path"] == f"renders/{pid}/trip_vertical.mp4"
@@ -135,7 +135,7 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
         master = await _wait_done(client, data(await client.call_tool("export_start", {
             "project_id": pid, "container": "mov", "audio_codec": "pcm", "loudness_lufs": -16,
             "file_name": "trip_master"})), [])
-        assert master["state"] == "succeeded", master
+        assert master["state"] == "completed", master
         loudness = re.search(r"audio (-?[0-9.]+) LUFS, true peak (-?[0-9.]+) dBTP", master["message"])
         assert float(loudness[1]) == pytest.approx(-16, abs=0.2) and float(loudness[2]) <= -1.0 + 0.05
         with av.open(str(workspace_dir / master["outputs"][0]["path"])) as container:

@@ -12,7 +12,7 @@ from mcp import Client
 
 from kijkocut import limits
 from kijkocut.edit import Editor
-from mcp_server import interchange
+from kijkocut.service import captions
 from mcp_server.server import build_server
 from tests.mcp_server.conftest import data, error_text
 
@@ -167,7 +167,7 @@ async def test_a_client_waiting_for_a_locked_project_gets_a_busy_answer(services
 
 async def test_reading_the_caption_file_does_not_hold_the_project(services, workspace_dir, gate, monkeypatch):
     """A is still reading and parsing its file: B's edit and B's read go through at once."""
-    monkeypatch.setattr(interchange, "read_cues", gate.wrap(interchange.read_cues))
+    monkeypatch.setattr(captions, "read_cues", gate.wrap(captions.read_cues))
     server = build_server(services)
 
     async def edit_and_read(client, project_id):

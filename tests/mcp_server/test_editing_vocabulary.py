@@ -87,7 +87,7 @@ async def test_effect_keyframes_speed_wipe_and_export(server, workspace_dir):
             if job["done"]:
                 break
             job = data(await client.call_tool("job_wait", {"job_id": job["job_id"], "timeout_seconds": 30}))
-        assert job["state"] == "succeeded", job
+        assert job["state"] == "completed", job
         with av.open(str(workspace_dir / job["outputs"][0]["path"])) as container:
             frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
             duration = container.duration / av.time_base
@@ -199,7 +199,8 @@ async def test_bad_effect_and_animation_input_is_explained(server):
         def args(**extra):
             return {"project_id": pid, "element_id": a["id"], **extra}
 
-        assert "effect_list" in await _error(client, "effect_add", args(kind="glow"))
+        unknown = await _error(client, "effect_add", args(kind="glow"))
+        assert "unknown effect 'glow'" in unknown and "sepia" in unknown  # the kinds there are
         assert "between 0 and 1" in await _error(client, "effect_add", args(kind="invert", params={"amount": 3}))
         assert "has no parameter radius" in await _error(client, "effect_add", args(kind="invert",
                                                                                    params={"radius": 3}))

@@ -41,7 +41,7 @@ async def _export(client, pid: str, file_name: str) -> dict:
 async def test_export_never_replaces_media_the_project_uses(server, workspace_dir):
     async with Client(server) as client:
         pid, _ = await _project_with_clip(client)
-        assert (await _export(client, pid, "take1"))["state"] == "succeeded"
+        assert (await _export(client, pid, "take1"))["state"] == "completed"
         take1 = workspace_dir / "renders" / pid / "take1.mp4"
         data(await client.call_tool("media_import", {"project_id": pid, "path": f"renders/{pid}/take1.mp4"}))
         before = take1.read_bytes()
@@ -57,7 +57,7 @@ async def test_changed_media_is_reported_in_the_job(server, workspace_dir):
         pid, media_id = await _project_with_clip(client)
         samples.write_video(workspace_dir / "input" / "a.mp4", seconds=3, width=160, height=90, rate=15, hue=60)
         done = await _export(client, pid, "changed")
-        assert done["state"] == "succeeded"
+        assert done["state"] == "completed"
         assert done["message"].endswith(f"; warning: media {media_id} (a.mp4) changed since import: duration "
                                         "2.000 s -> 3.000 s, no longer has sound; rendering the file as it is now")
 

@@ -49,10 +49,10 @@ async def test_stdio_subprocess_session(tmp_path, workspace_dir, mode):
         pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))["id"]
         media = data(await client.call_tool("media_import", {"project_id": pid, "path": "input"}))["imported"]
         edit = data(await client.call_tool("clip_add", {"project_id": pid, "media_id": media[0]["id"]}))
-        assert edit["revision"] == 4 and edit["changed"][0]["end"] == 2  # 3 imports, then track + clip as one edit
+        assert edit["revision"] == 2 and edit["changed"][0]["end"] == 2  # the folder import, then track + clip
         assert "unknown project" in (await client.call_tool("project_describe", {"project_id": "x"})).content[0].text
     saved = json.loads((workspace_dir / "projects" / pid / "project.json").read_text())
-    assert saved["revision"] == 4
+    assert saved["revision"] == 2
 
 
 def test_stdio_stdout_carries_only_protocol(tmp_path, workspace_dir):

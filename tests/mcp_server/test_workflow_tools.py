@@ -68,7 +68,7 @@ async def test_import_finished_job_outputs(server, services, workspace_dir):
     job_id = _finished_job(services, workspace_dir)
     async with Client(server) as client:
         status = data(await client.call_tool("job_status", {"job_id": job_id}))
-        assert status["state"] == "succeeded" and status["done"] and status["kind"] == "workflow"
+        assert status["state"] == "completed" and status["done"] and status["kind"] == "workflow"
         link = status["outputs"][0]
         assert link["uri"] == f"workspace://jobs/media/{job_id}/ltxv_00001.mp4"
         blob = (await client.read_resource(link["uri"])).contents[0].blob

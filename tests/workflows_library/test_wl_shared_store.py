@@ -48,4 +48,4 @@ async def test_the_mcp_server_lists_a_cli_job_and_leaves_its_outside_outputs_unl
 
     service = WorkflowService(config, Workspace(config.workspace))
     (view,) = service.list_jobs()
-    assert (view.job_id, view.state, view.outputs) == (job.id, "succeeded", [])
+    assert (view.job_id, view.state, view.outputs) == (job.id, "completed", [])
