@@ -1,7 +1,8 @@
 """HTTP routes for the timeline panel, all under /kijkocut/: media info, thumbnails, waveforms and rendered
-timeline frames. Files are named like ComfyUI's /view (filename, subfolder, type=input|output|temp) and are
-confined to those folders: `..`, absolute paths, symlinks leading out and non-media extensions are refused
-with 4xx before any file is opened. Heavy work runs in a worker thread, off the server's event loop."""
+timeline frames (the command API under /kijkocut/api/ is `project_api`; both are registered here). Files are
+named like ComfyUI's /view (filename, subfolder, type=input|output|temp) and are confined to those folders:
+`..`, absolute paths, symlinks leading out and non-media extensions are refused with 4xx before any file is
+opened. Heavy work runs in a worker thread, off the server's event loop."""
 
 from __future__ import annotations
 
