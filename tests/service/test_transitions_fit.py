@@ -198,6 +198,15 @@ def test_hold_keeps_the_clips_whole_and_holds_their_edge_frames(butting, ctx, cl
         assert_blend(rendered(project, t), last_of_a, source_rgb(clips_dir, "b.mp4", t - 2), k)
 
 
+def test_a_hold_transition_starting_at_the_cut_shows_the_outgoing_last_frame_from_its_first_half(
+        butting, ctx, clips_dir):
+    project, first, second = butting
+    add(project, ctx, first, second, fit="hold", alignment="start")  # 2-3 s, all of it past a's end
+    last_of_a = source_rgb(clips_dir, "a.mp4", 10)
+    for t, k in ((2.1, 0.1), (2.4, 0.4), (2.8, 0.8)):
+        assert_blend(rendered(project, t), last_of_a, source_rgb(clips_dir, "b.mp4", t - 2), k)
+
+
 def test_hold_sound_fades_through_silence_where_the_media_runs_out(butting, ctx):
     project, first, second = butting
     add(project, ctx, first, second, fit="hold")
