@@ -74,7 +74,8 @@ def import_media_action(project: Project, p: ImportMediaParams, ctx: ActionConte
     """Probe files (or every media file in a folder) and add them to the project's media pool. Unreadable
     files are skipped with the reason; media already in the pool (same path and content) is not added twice."""
     probed: Probed = ctx.prepared
-    commands, ids = [], []
+    commands: list[Command] = []
+    ids: list[str] = []
     pool = dict(project.media)
     for ref in probed.media:
         existing = lookup.pooled(pool, ref)

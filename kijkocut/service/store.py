@@ -9,6 +9,7 @@ Waiting for a lock is bounded: one long request cannot hang every other client."
 
 from __future__ import annotations
 
+import builtins
 import os
 import re
 import shutil
@@ -304,7 +305,7 @@ class ProjectStore:
 
     # --- other processes ------------------------------------------------------------------------------------
 
-    def poll_external_changes(self) -> list[ChangeEvent]:
+    def poll_external_changes(self) -> builtins.list[ChangeEvent]:  # `list` here is the method above
         """Publish an "external" event for every project this process has open that another process saved
         since (an MCP server editing what the panel in ComfyUI shows). Cheap: one stat per open project."""
         events = []
