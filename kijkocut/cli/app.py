@@ -122,7 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file the command had to read or write
         where = f"{exc.filename}: " if exc.filename else ""
         return _failed(f"{where}{exc.strerror or exc}", EXIT_FAILED)
-    except Exception as exc:  # a bug: still one line, the traceback with -v
+    except Exception as exc:  # a value a model refused (a bad request), or a bug: one line, a traceback with -v
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            from kijkocut.project_io import describe_validation_error
+
+            return _failed(one_line(Exception(describe_validation_error(exc))), EXIT_USAGE)
         log.info("internal error", exc_info=True)
         return _failed(f"internal error ({type(exc).__name__}: {one_line(exc)}); run with -v for details",
                        EXIT_FAILED)

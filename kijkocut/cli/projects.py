@@ -77,12 +77,10 @@ def run_create(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     folder = projects_dir(args.projects)
-    store = folder_store(args.projects) if folder.is_dir() else None
-    projects = store.list() if store is not None else []
-    if args.json:
-        _print(args, [project_summary(p, str(store.file(p.id))) for p in projects] if store else [], "")
-    else:
-        print("\n".join(summary_line(p) for p in projects) if projects else f"no projects in {folder}")
+    store = folder_store(args.projects) if folder.is_dir() else None  # listing creates no folder
+    listed = [(p, str(store.file(p.id))) for p in store.list()] if store is not None else []
+    text = "\n".join(summary_line(p) for p, _ in listed) or f"no projects in {folder}"
+    _print(args, [project_summary(p, file) for p, file in listed], text)
     return 0
 
 

@@ -134,3 +134,29 @@ def test_probe_json_goes_to_stdout(tmp_path, kijkocut):
     clip = samples.write_video(tmp_path / "a.mp4", seconds=1, width=64, height=36)
     ran = kijkocut("probe", str(clip))
     assert ran.code == EXIT_OK and json.loads(ran.out)["video"]["width"] == 64 and ran.err == ""
+
+
+def test_a_refused_value_or_a_bug_is_still_one_line(kijkocut, monkeypatch):
+    from pydantic import BaseModel
+
+    import kijkocut.media.probe as probe
+
+    class Size(BaseModel):
+        width: int
+
+    def refuse(path):
+        Size.model_validate({"width": "wide"})
+
+    monkeypatch.setattr(probe, "probe_media", refuse)
+    refused = kijkocut("probe", "x.mp4")
+    assert refused.code == EXIT_USAGE and refused.err.startswith("kijkocut: error: width: ")
+    assert len(refused.err.splitlines()) == 1
+
+    def crash(path):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(probe, "probe_media", crash)
+    crashed = kijkocut("probe", "x.mp4")
+    assert crashed.code == EXIT_FAILED
+    assert crashed.err == ("kijkocut: error: internal error (RuntimeError: boom; second line); run with -v for "
+                           "details\n")
