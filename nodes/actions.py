@@ -12,7 +12,7 @@ from kijkocut.service.actions import all_actions, get_action
 from kijkocut.service.errors import ServiceError
 
 from .edit_args import REF_NAME, REFS_HELP, bind_refs, has_refs, params_object
-from .host import action_context
+from .host import apply
 from .timeline_value import TimelineValue
 from .types import Timeline, category, display, node_id
 
@@ -47,9 +47,9 @@ class ApplyAction(io.ComfyNode):
             node_id=node_id("ApplyAction"),
             display_name=display("Apply Action"),
             category=category("edit"),
-            description="Apply any KijkoCut action (the ones the timeline panel, the HTTP API and the MCP tools "
-                        "offer) to the timeline as one undo step. Times accept seconds, timecode and frames and "
-                        "land on the frame grid.",
+            description="Apply any KijkoCut action (the ones the timeline panel, the HTTP API and the MCP "
+                        "tools offer) to the timeline as one undo step. Times accept seconds, timecode and "
+                        "frames and land on the frame grid.",
             inputs=[
                 Timeline.Input("timeline"),
                 io.Combo.Input("action", options=names, default=DEFAULT_ACTION),
@@ -60,8 +60,8 @@ class ApplyAction(io.ComfyNode):
                                tooltip="Where file names in the parameters (import_media paths, a LUT) are "
                                        "looked up."),
                 io.String.Input("remember_as", default="", optional=True,
-                                tooltip="Remember the ids this action creates under this name, for later Apply "
-                                        "Action nodes to use as \"$name\"."),
+                                tooltip="Remember the ids this action creates under this name, for later "
+                                        "Apply Action nodes to use as \"$name\"."),
             ],
             outputs=[Timeline.Output(display_name="timeline"),
                      io.String.Output(display_name="created", tooltip="the ids the action created, as JSON")],
@@ -84,7 +84,7 @@ class ApplyAction(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, action: str, params_json: str, folder: str = "input",
                 remember_as: str = "") -> io.NodeOutput:
         params = bind_refs(checked_params(action, params_json), timeline.refs, timeline.project)
-        result, outcome = timeline.applied(action, params, action_context(timeline.project_dir, folder))
+        result, outcome = apply(timeline, action, params, folder)
         if remember_as.strip():
             result = result.remembering(remember_as.strip(), outcome.created)
         return io.NodeOutput(result, json.dumps(outcome.created, default=str))

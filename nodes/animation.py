@@ -10,6 +10,7 @@ from kijkocut.service.errors import ServiceError
 
 from .edit_args import keyframes, target
 from .editing import target_inputs
+from .host import apply
 from .timeline_value import TimelineValue
 from .types import Timeline, category, choices, display, node_id
 
@@ -56,8 +57,8 @@ class Keyframes(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, property: str, keyframes_json: str, element_id: str = "last",
                 track: str = "V1", time: float = 0.0) -> io.NodeOutput:
         element = target(timeline.project, element_id, track, time)
-        result, _ = timeline.applied("set_keyframes", {"element_id": element, "property": property.strip(),
-                                                        "keyframes": keyframes(keyframes_json)})
+        result, _ = apply(timeline, "set_keyframes", {"element_id": element, "property": property.strip(),
+                                                       "keyframes": keyframes(keyframes_json)})
         return io.NodeOutput(result, element)
 
 
@@ -88,9 +89,9 @@ class AnimationPreset(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, preset: str, direction: str, zoom: float, duration: float,
                 element_id: str = "last", track: str = "V1", time: float = 0.0) -> io.NodeOutput:
         element = target(timeline.project, element_id, track, time)
-        result, _ = timeline.applied("apply_animation_preset", {"element_id": element, "preset": preset,
-                                                                 "direction": direction, "zoom": zoom,
-                                                                 "duration": duration})
+        result, _ = apply(timeline, "apply_animation_preset", {"element_id": element, "preset": preset,
+                                                                "direction": direction, "zoom": zoom,
+                                                                "duration": duration})
         return io.NodeOutput(result, element)
 
 
@@ -121,8 +122,8 @@ class SetSpeedNode(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, speed: float, reverse: bool, preserve_pitch: bool, ripple: bool,
                 element_id: str = "last", track: str = "V1", time: float = 0.0) -> io.NodeOutput:
         element = target(timeline.project, element_id, track, time)
-        result, _ = timeline.applied("set_speed", {"element_id": element, "speed": speed, "reverse": reverse,
-                                                    "preserve_pitch": preserve_pitch, "ripple": ripple})
+        result, _ = apply(timeline, "set_speed", {"element_id": element, "speed": speed, "reverse": reverse,
+                                                   "preserve_pitch": preserve_pitch, "ripple": ripple})
         return io.NodeOutput(result, element)
 
 

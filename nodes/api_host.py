@@ -3,7 +3,8 @@ KIJKOCUT_PROJECTS_DIR), export jobs in the job store the CLI and the MCP server 
 <user dir>/kijkocut/jobs.sqlite3, files confined to ComfyUI's input, output and temp folders, exports written
 into the output folder, and every change of a project pushed to the browser as a `kijkocut.change` event.
 
-ComfyUI itself is handed in (its folder lookup, its user folder and `send_sync`), so this runs in tests too."""
+ComfyUI itself is handed in (its folder lookup, its user folder and `send_sync`), so this runs in tests
+too."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import parse_time
 
 from .edit_args import TARGET_HELP, effect_help, params_object, target
-from .host import action_context
+from .host import apply
 from .timeline_value import TimelineValue
 from .types import Timeline, category, choices, display, node_id
 
@@ -46,7 +46,8 @@ class AddText(io.ComfyNode):
                 io.String.Input("color", default="#ffffff"),
                 io.Float.Input("x", default=0.5, min=0.0, max=1.0, step=0.01, tooltip="Centre, fraction of width."),
                 io.Float.Input("y", default=0.5, min=0.0, max=1.0, step=0.01, tooltip="Centre, fraction of height."),
-                io.Combo.Input("align", options=choices(TextStyle.model_fields["align"].annotation), default="center"),
+                io.Combo.Input("align", options=choices(TextStyle.model_fields["align"].annotation),
+                               default="center"),
                 io.Float.Input("fade_in", default=0.0, min=0.0, max=60.0, step=0.01),
                 io.Float.Input("fade_out", default=0.0, min=0.0, max=60.0, step=0.01),
                 io.String.Input("font", default="", optional=True,
@@ -64,7 +65,7 @@ class AddText(io.ComfyNode):
             raise ServiceError("text is empty")
         settings = timeline.project.settings
         track_id = track.strip() or None
-        result, outcome = timeline.applied("add_text", {
+        result, outcome = apply(timeline, "add_text", {
             "text": text, "track_id": track_id, "create_track": True, "start": start, "duration": duration,
             "element_id": lookup.unused_element_id(timeline.project, track_id or "T"), "fade_in": fade_in,
             "fade_out": fade_out, "mode": mode, "font": font.strip() or None, "size": size, "color": color,
@@ -102,12 +103,14 @@ class AddTransitionNode(io.ComfyNode):
         if from_element.strip() and to_element.strip():
             from_id, to_id = from_element.strip(), to_element.strip()
         elif from_element.strip() or to_element.strip():
-            raise ServiceError("give both from_element and to_element, or neither (then the cut at cut_at is used)")
+            raise ServiceError("give both from_element and to_element, or neither (then the cut at cut_at is "
+                               "used)")
         else:
             at = parse_time(cut_at, project.settings.frame_rate, what="cut_at")
             from_id, to_id = lookup.find_cut(project, track.strip(), at)
-        result, _ = timeline.applied("add_transition", {"from_element_id": from_id, "to_element_id": to_id,
-                                                         "kind": kind, "duration": duration, "alignment": alignment})
+        result, _ = apply(timeline, "add_transition", {"from_element_id": from_id, "to_element_id": to_id,
+                                                        "kind": kind, "duration": duration,
+                                                        "alignment": alignment})
         return io.NodeOutput(result)
 
 
@@ -130,7 +133,7 @@ class SplitAt(io.ComfyNode):
 
     @classmethod
     def execute(cls, timeline: TimelineValue, time: float, track: str) -> io.NodeOutput:
-        result, _ = timeline.applied("split_at", {"at": time, "track_id": track.strip() or None})
+        result, _ = apply(timeline, "split_at", {"at": time, "track_id": track.strip() or None})
         return io.NodeOutput(result)
 
 
@@ -147,7 +150,8 @@ class TrimAt(io.ComfyNode):
                 io.String.Input("track", default="V1"),
                 io.Float.Input("time", default=0.0, min=0.0, max=86400.0, step=0.01,
                                tooltip="Any time inside the element to trim."),
-                io.Combo.Input("edge", options=choices(TrimParams.model_fields["edge"].annotation), default="end"),
+                io.Combo.Input("edge", options=choices(TrimParams.model_fields["edge"].annotation),
+                               default="end"),
                 io.Float.Input("to", default=1.0, min=0.0, max=86400.0, step=0.01,
                                tooltip="New timeline time of that edge."),
                 io.String.Input("element_id", default="", optional=True),
@@ -159,7 +163,7 @@ class TrimAt(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, track: str, time: float, edge: str, to: float,
                 element_id: str = "") -> io.NodeOutput:
         element = target(timeline.project, element_id, track, time)
-        result, _ = timeline.applied("trim_element", {"element_id": element, "edge": edge, "to": to})
+        result, _ = apply(timeline, "trim_element", {"element_id": element, "edge": edge, "to": to})
         return io.NodeOutput(result)
 
 
@@ -185,8 +189,8 @@ class RippleDeleteAt(io.ComfyNode):
     def execute(cls, timeline: TimelineValue, track: str, time: float, all_tracks: bool,
                 element_id: str = "") -> io.NodeOutput:
         element = target(timeline.project, element_id, track, time)
-        result, _ = timeline.applied("delete_element", {"element_id": element, "ripple": True,
-                                                         "all_tracks": all_tracks})
+        result, _ = apply(timeline, "delete_element", {"element_id": element, "ripple": True,
+                                                        "all_tracks": all_tracks})
         return io.NodeOutput(result)
 
 
@@ -230,9 +234,8 @@ class ApplyEffect(io.ComfyNode):
         if any(e.id == effect_id for e in stack):
             effect_id = new_id("fx")
         # A LUT named relative to ComfyUI's input folder is stored as its confined real path.
-        result, _ = timeline.applied("add_effect", {"element_id": element, "kind": effect, "effect_id": effect_id,
-                                                     "params": params_object(params_json)},
-                                     action_context(timeline.project_dir))
+        result, _ = apply(timeline, "add_effect", {"element_id": element, "kind": effect,
+                                                    "effect_id": effect_id, "params": params_object(params_json)})
         return io.NodeOutput(result, element, effect_id)
 
 

@@ -13,6 +13,7 @@ from kijkocut.service.errors import ServiceError
 
 from .edit_args import target
 from .editing import target_inputs
+from .host import apply
 from .timeline_value import TimelineValue
 from .types import Timeline, category, choices, display, node_id
 
@@ -31,7 +32,8 @@ class StyleText(io.ComfyNode):
                         "in/out animations for a title made with Add Text. Font, size, colour and position stay.",
             inputs=[
                 Timeline.Input("timeline"),
-                io.Combo.Input("weight", options=choices(TextStyle.model_fields["weight"].annotation), default="bold"),
+                io.Combo.Input("weight", options=choices(TextStyle.model_fields["weight"].annotation),
+                               default="bold"),
                 io.Boolean.Input("italic", default=False),
                 io.Int.Input("stroke_width", default=0, min=0, max=100, tooltip="Outline in pixels; 0 = none."),
                 io.String.Input("stroke_color", default="#000000"),
@@ -71,13 +73,13 @@ class StyleText(io.ComfyNode):
             # An empty colour turns the shadow or the box off.
             "weight": weight, "italic": italic, "stroke_width": stroke_width, "stroke_color": stroke_color.strip(),
             "shadow_color": shadow_color.strip() or None, "shadow_offset_x": shadow_offset,
-            "shadow_offset_y": shadow_offset, "shadow_blur": shadow_blur, "box_color": box_color.strip() or None,
-            "box_padding": box_padding, "box_radius": box_radius, "letter_spacing": letter_spacing,
+            "shadow_offset_y": shadow_offset, "shadow_blur": shadow_blur,
+            "box_color": box_color.strip() or None, "box_padding": box_padding, "box_radius": box_radius, "letter_spacing": letter_spacing,
             "line_spacing": line_spacing, "max_width": max_width or None, "animation_in": animation_in,
             "animation_out": animation_out, "animation_duration": animation_duration, "opacity": opacity,
         }
-        result, _ = timeline.applied("set_property", {"element_id": element, "property": "style",
-                                                       "value": json.dumps(style)})
+        result, _ = apply(timeline, "set_property", {"element_id": element, "property": "style",
+                                                      "value": json.dumps(style)})
         return io.NodeOutput(result, element)
 
 
@@ -108,8 +110,8 @@ class FreezeFrameNode(io.ComfyNode):
         project = timeline.project
         element = target(project, element_id, track, at)
         frozen_id = lookup.unused_element_id(project, project.find_element(element)[0].id)
-        result, _ = timeline.applied("freeze_frame", {"element_id": element, "at": at, "duration": hold,
-                                                       "frozen_id": frozen_id})
+        result, _ = apply(timeline, "freeze_frame", {"element_id": element, "at": at, "duration": hold,
+                                                      "frozen_id": frozen_id})
         return io.NodeOutput(result, frozen_id)
 
 
@@ -136,8 +138,9 @@ class DetachAudioNode(io.ComfyNode):
         element = target(timeline.project, element_id, track, time)
         audio_track = audio_track.strip()  # empty: a new audio track
         sound_id = lookup.unused_element_id(timeline.project, audio_track) if audio_track else None
-        result, outcome = timeline.applied("detach_audio", {"element_id": element, "track_id": audio_track or None,
-                                                             "create_track": True, "sound_id": sound_id})
+        result, outcome = apply(timeline, "detach_audio", {"element_id": element,
+                                                            "track_id": audio_track or None,
+                                                            "create_track": True, "sound_id": sound_id})
         return io.NodeOutput(result, outcome.created["element_id"])
 
 
@@ -184,7 +187,7 @@ class TrackSettings(io.ComfyNode):
                            ducking_threshold_db=duck_threshold_db)
         if not changes:  # every setting kept: nothing to do, no undo step
             return io.NodeOutput(timeline)
-        result, _ = timeline.applied("update_track", {"track_id": track_id, **changes})
+        result, _ = apply(timeline, "update_track", {"track_id": track_id, **changes})
         return io.NodeOutput(result)
 
 

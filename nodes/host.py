@@ -8,12 +8,14 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from kijkocut.errors import RenderCancelled
 from kijkocut.paths import PathPolicy
-from kijkocut.service.actions import ActionContext
+from kijkocut.service.actions import ActionContext, ActionOutcome
 
 from .paths import FOLDER_TYPES, PathRefused, render_policy
+from .timeline_value import TimelineValue
 
 ProjectFolder = str  # "output" or "user"
 
@@ -51,9 +53,18 @@ def path_policy(project_dir: str | None, base: str = "input", *also: str | None)
 
 
 def action_context(project_dir: str | None, base: str = "input", *also: str | None) -> ActionContext:
-    """How a node's service action opens files: confined by `path_policy`, stored as real paths."""
-    return ActionContext(resolve_path=path_policy(project_dir, base, *also).confine,
-                         project_dir=Path(project_dir) if project_dir else None)
+    """How a node's service action opens files: confined by `path_policy` and stored as real paths; any other
+    file path the edit brings in (a title's font) is checked against the same folders."""
+    policy = path_policy(project_dir, base, *also)
+    return ActionContext(resolve_path=policy.confine, project_dir=Path(project_dir) if project_dir else None,
+                         policy=policy)
+
+
+def apply(timeline: TimelineValue, action: str, params: dict[str, Any], base: str = "input",
+          *also: str | None) -> tuple[TimelineValue, ActionOutcome]:
+    """A node's edit: the service action on a copy of the timeline (one undo step), its files confined to
+    ComfyUI's folders, relative names taken from the `base` folder."""
+    return timeline.applied(action, params, action_context(timeline.project_dir, base, *also))
 
 
 def intermediates_folder() -> str:

@@ -19,14 +19,15 @@ from kijkocut.service.errors import ServiceError
 from kijkocut.timebase import to_fraction, to_rate
 
 from .fingerprint import file_state
-from .host import action_context, folder, intermediates_folder
+from .host import apply, folder, intermediates_folder
 from .paths import PathRefused, confine_existing, media_extensions
 from .timeline_value import TimelineValue
 from .types import Media, Timeline, category, choices, display, node_id
 
 PLACE_MODES = choices(PlaceMode)
 FITS = choices(Fit)
-TRACK_KINDS = ["auto", *lookup.TRACKS_FOR["picture"], *lookup.TRACKS_FOR["audio"]]  # of a track made for the clip
+# The kind of a track made for the clip.
+TRACK_KINDS = ["auto", *lookup.TRACKS_FOR["picture"], *lookup.TRACKS_FOR["audio"]]
 
 
 def _annotated(name: str) -> tuple[str, str]:
@@ -98,15 +99,15 @@ def place_media(timeline: TimelineValue, ref: MediaRef, *, track: str, start: fl
         if duration <= 0:
             raise ServiceError(f"source_out ({source_out} s) must be after source_in ({source_in} s)")
     settings = project.settings
-    looks = {"transform": {"x": x * settings.width, "y": y * settings.height, "scale": scale, "rotation": rotation,
-                           "opacity": opacity, "fit": fit},
+    looks = {"transform": {"x": x * settings.width, "y": y * settings.height, "scale": scale,
+                           "rotation": rotation, "opacity": opacity, "fit": fit},
              "gain_db": gain_db, "audio_muted": mute_audio, "fade_in": fade_in, "fade_out": fade_out}
-    result, outcome = timeline.applied("add_clip", {
+    result, outcome = apply(timeline, "add_clip", {
         "path": ref.path, "media_id": ref.id, "track_id": track_id, "create_track": True,
         "track_kind": None if track_kind == "auto" else track_kind, "start": start, "source_in": source_in,
         "duration": None if duration is None else str(duration), "mode": mode,
         "element_id": lookup.unused_element_id(project, track_id) if track_id else None,
-        "properties": json.dumps(looks)}, action_context(timeline.project_dir))
+        "properties": json.dumps(looks)})
     return result, outcome.created["element_id"]
 
 

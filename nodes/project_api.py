@@ -1,9 +1,9 @@
 """The HTTP command API the timeline panel talks to, under /kijkocut/api/: projects, the project view, actions
 (or raw command JSON) applied against a base revision, undo/redo, the change feed since a revision, media import
-from ComfyUI's input and output folders, frame previews, and export jobs with progress and cancellation. A thin
-adapter over `kijkocut.service`: every request becomes a service call, every service error a 4xx with the
-service's message. No ComfyUI import here (`api_host.comfyui_project_api` wires it in), so it runs in tests on
-a plain aiohttp server."""
+from ComfyUI's input and output folders, frame previews, and export jobs with progress and cancellation. A
+thin adapter over `kijkocut.service`: every request becomes a service call, every service error a 4xx with the
+service's message. No ComfyUI import here (`api_host.comfyui_project_api` wires it in), so it runs in tests
+on a plain aiohttp server."""
 
 from __future__ import annotations
 
@@ -110,8 +110,8 @@ class ProjectApi:
     exports open nothing else); without it raw commands may bring in no path and there are no exports.
     `jobs` and `output_dir`: where exports are queued and written."""
 
-    def __init__(self, store: ProjectStore, resolve: PathResolver, render_frame: FrameRenderer | None = None, *,
-                 path_policy: PathPolicy | None = None, jobs: RenderQueue | None = None,
+    def __init__(self, store: ProjectStore, resolve: PathResolver, render_frame: FrameRenderer | None = None,
+                 *, path_policy: PathPolicy | None = None, jobs: RenderQueue | None = None,
                  output_dir: str | Path | None = None):
         self.store, self.resolve, self.render_frame = store, resolve, render_frame
         self.path_policy, self.jobs = path_policy, jobs
@@ -125,6 +125,8 @@ class ProjectApi:
             return await work(request)
         except ServiceError as exc:
             return _error(exc.status, str(exc))
+        except PathNotAllowedError as exc:  # a file outside the folders this server may open
+            return _error(403, str(exc))
         except KijkoCutError as exc:  # the engine refused the edit (overlap, locked track...): nothing changed
             return _error(422, str(exc))
         except ValidationError as exc:
@@ -157,7 +159,7 @@ class ProjectApi:
 
     def _ctx(self, project_id: str, folder_type: str) -> ActionContext:
         return ActionContext(resolve_path=lambda name: self.resolve(folder_type, name),
-                             project_dir=self.store.directory(project_id))
+                             project_dir=self.store.directory(project_id), policy=self.path_policy)
 
     def _route(self, handler: Callable[..., Awaitable[web.StreamResponse]]):
         async def route(request: web.Request) -> web.StreamResponse:
@@ -238,8 +240,8 @@ class ProjectApi:
 
         def check(path: ProjectPath) -> None:
             if self.path_policy is None:
-                raise PathForbidden(f"{path.where}: this server takes no file paths in commands; import media "
-                                    "with the import_media action")
+                raise PathForbidden(f"{path.where}: this server takes no file paths in commands; import "
+                                    "media with the import_media action")
             try:
                 confine_project_path(self.path_policy, path, base)
             except PathNotAllowedError as exc:
@@ -290,7 +292,7 @@ class ProjectApi:
         return web.Response(body=await asyncio.to_thread(_jpeg, rgb), content_type="image/jpeg",
                             headers={"X-Kijkocut-Revision": str(project.revision)})
 
-    # --- exports and jobs ------------------------------------------------------------------------------------
+    # --- exports and jobs --------------------------------------------------------------------------------
 
     def _queue(self) -> RenderQueue:
         if self.jobs is None:
@@ -362,7 +364,8 @@ def _container_from_name(options: ExportOptions, filename: str) -> ExportOptions
     if container is None:
         raise BadRequest(f"{filename!r}: KijkoCut writes {', '.join('.' + c for c in CONTAINERS)} files")
     if options.container is not None and options.container != container:
-        raise BadRequest(f"the file name asks for a {container} file but options.container is {options.container}")
+        raise BadRequest(f"the file name asks for a {container} file but options.container is "
+                         f"{options.container}")
     return options.model_copy(update={"container": container})
 
 

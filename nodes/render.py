@@ -158,8 +158,8 @@ class ExportTimeline(io.ComfyNode):
                         height: int, start: float, end: float, audio: bool, audio_codec: str = "preset",
                         loudness_lufs: float = 0.0) -> bool | str:
         try:
-            export_settings(None, export_options(preset, container, codec, crf, speed, width, height, start, end,
-                                                 audio, audio_codec, loudness_lufs))
+            export_settings(None, export_options(preset, container, codec, crf, speed, width, height, start,
+                                                 end, audio, audio_codec, loudness_lufs))
         except ServiceError as exc:
             return str(exc)
         return True
@@ -173,8 +173,9 @@ class ExportTimeline(io.ComfyNode):
         from kijkocut.render.export import export_project
         from kijkocut.render.frames import output_geometry
 
-        settings = export_settings(timeline.project, export_options(
-            preset, container, codec, crf, speed, width, height, start, end, audio, audio_codec, loudness_lufs))
+        chosen = export_options(preset, container, codec, crf, speed, width, height, start, end, audio,
+                                audio_codec, loudness_lufs)
+        settings = export_settings(timeline.project, chosen)
         first, last = _range(timeline, start, end)
         geometry = output_geometry(timeline.project, settings.width, settings.height)
         output_dir = folder_paths.get_output_directory()

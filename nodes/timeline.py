@@ -15,7 +15,7 @@ from kijkocut.timebase import frame_count
 
 from .describe import describe_project
 from .fingerprint import file_state, project_fingerprint
-from .host import action_context, folder, project_folder
+from .host import apply, folder, project_folder
 from .paths import PROJECT_EXTENSIONS, PathRefused, confine, confine_existing
 from .timeline_value import TimelineValue
 from .types import Timeline, category, display, node_id
@@ -247,8 +247,8 @@ class ConcatenateTimelines(io.ComfyNode):
     @classmethod
     def execute(cls, first: TimelineValue, second: TimelineValue, gap: float) -> io.NodeOutput:
         appended = project_to_json(second.with_absolute_media_paths())
-        result, _ = first.applied("append_project", {"project_json": appended, "gap": gap},
-                                  action_context(first.project_dir, "input", second.project_dir))
+        result, _ = apply(first, "append_project", {"project_json": appended, "gap": gap}, "input",
+                          second.project_dir)
         return io.NodeOutput(result)
 
 

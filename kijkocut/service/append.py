@@ -112,8 +112,8 @@ def append_project(project: Project, p: AppendProjectParams, ctx: ActionContext)
             update: dict = {"id": element_ids[element.id], "start": element.start + offset}
             if element.kind == "clip":
                 update["media_id"] = media_ids[element.media_id]
-            commands.append(AddElement(track_id=track_ids[track.id], element=element.model_copy(update=update),
-                                       mode="strict"))
+            moved = element.model_copy(update=update)
+            commands.append(AddElement(track_id=track_ids[track.id], element=moved, mode="strict"))
     for track in second.tracks:
         for transition in track.transitions:
             commands.append(AddTransition(

@@ -97,7 +97,8 @@ class UpdateTrackParams(Params):
     ducking_under_track_id: Id | None = Field(None, description="duck this track while that (voice) track "
                                                                 "is audible")
     ducking_amount_db: float = Field(-12.0, ge=-60, le=0)
-    ducking_threshold_db: float = Field(-40.0, ge=-90, le=0, description="voice level that starts the ducking")
+    ducking_threshold_db: float = Field(-40.0, ge=-90, le=0,
+                                        description="voice level that starts the ducking")
     ducking_off: bool = False
 
 
@@ -339,7 +340,10 @@ def split_at(project: Project, p: SplitAtParams, ctx: ActionContext) -> list[Com
     """Cut every element under a timeline time in two, on one track or across all unlocked tracks (a blade
     through the whole timeline)."""
     at = _time(project, p.at, "at")
-    tracks = [lookup.find_track(project, p.track_id)] if p.track_id else [t for t in project.tracks if not t.locked]
+    if p.track_id:
+        tracks = [lookup.find_track(project, p.track_id)]
+    else:
+        tracks = [track for track in project.tracks if not track.locked]
     targets = [e for track in tracks for e in track.elements if e.start < at < e.end]
     if not targets:
         where = f"track {p.track_id}" if p.track_id else "any unlocked track"

@@ -66,4 +66,4 @@ async def test_every_change_is_pushed_and_outside_files_are_refused(pack, comfy_
                                         params={"path": str(tmp_path / "secret.cube")})])
         refused = await client.get(f"{API}/projects/{pid}/frame", params={"t": "1", "width": "80"})
         text = await refused.text()
-        assert refused.status == 422 and "outside the allowed folders" in text and "canary" not in text
+        assert refused.status == 403 and "outside the allowed folders" in text and "canary" not in text

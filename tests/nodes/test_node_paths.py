@@ -42,27 +42,33 @@ def _with_font(mods, timeline, font: str):
                                         0.0, font).args[0]
 
 
-def _loaded_with_lut(mods, timeline, path: str):
-    """The timeline as a downloaded project file naming the LUT would arrive: through Timeline from JSON."""
-    doc = json.loads(mods.timeline.TimelineInfo.execute(timeline).args[4])
-    doc["tracks"][0]["elements"][0]["effects"] = [{"id": "fx", "kind": "lut", "params": {"path": path}}]
+def _loaded_naming(mods, timeline, where: str, path: str):
+    """The timeline as a downloaded project file naming a LUT or a font would arrive: through Timeline from
+    JSON (the nodes that edit refuse such a path at once)."""
+    titled = _with_font(mods, timeline, "")
+    doc = json.loads(mods.timeline.TimelineInfo.execute(titled).args[4])
+    clip, title = (track["elements"][0] for track in doc["tracks"])
+    if where == "lut":
+        clip["effects"] = [{"id": "fx", "kind": "lut", "params": {"path": path}}]
+    else:
+        title["style"]["font"] = path
     return mods.timeline.TimelineFromJSON.execute(json.dumps(doc)).args[0]
 
 
 @pytest.mark.parametrize("target", OUTSIDE)
-def test_apply_effect_refuses_a_lut_outside_comfyuis_folders(mods, input_media, target):
+@pytest.mark.parametrize("where", ["lut", "font"])
+def test_the_editing_nodes_refuse_files_outside_comfyuis_folders(mods, input_media, where, target):
     timeline = _clip_timeline(mods, input_media)
     with pytest.raises(PathNotAllowedError) as caught:
-        _with_lut(mods, timeline, target)
+        _with_lut(mods, timeline, target) if where == "lut" else _with_font(mods, timeline, target)
     assert repr(target) in str(caught.value) and "root:" not in str(caught.value)
-    assert timeline.project.element("V1_1").effects == []
+    assert timeline.project.element("V1_1").effects == [] and len(timeline.project.tracks) == 1
 
 
 @pytest.mark.parametrize("target", OUTSIDE)
 @pytest.mark.parametrize("where", ["lut", "font"])
 def test_render_and_export_refuse_files_outside_comfyuis_folders(mods, input_media, comfy, where, target):
-    timeline = _clip_timeline(mods, input_media)
-    timeline = _loaded_with_lut(mods, timeline, target) if where == "lut" else _with_font(mods, timeline, target)
+    timeline = _loaded_naming(mods, _clip_timeline(mods, input_media), where, target)
     with pytest.raises(PathNotAllowedError) as caught:
         mods.render.RenderTimeline.execute(timeline, 0.0, 0.0, 80, 0, 1, True)
     assert repr(target) in str(caught.value) and "root:" not in str(caught.value)

@@ -174,6 +174,21 @@ async def test_raw_commands_cannot_store_a_path_outside_the_folders(served, clie
         assert "TOP-SECRET-CANARY" not in text and store.get(pid).revision == 0 and store.get(pid).tracks == []
 
 
+@pytest.mark.parametrize(("action", "params"), [
+    ("add_text", {"text": "x", "start": 0, "duration": 1, "font": "/etc/passwd"}),
+    ("set_property", {"element_id": "title", "property": "style", "value": '{"font": "../secret.txt"}'}),
+    ("add_effect", {"element_id": "title", "kind": "lut", "params": {"path": "/proc/self/environ"}}),
+])
+async def test_actions_cannot_store_a_path_outside_the_folders(served, store, action, params):
+    pid = (await _json(await served.post(f"{API}/projects", json={}), 201))["id"]
+    await _json(await served.post(f"{API}/projects/{pid}/actions/add_text", json={"params": {
+        "text": "x", "start": 0, "duration": 1, "element_id": "title"}}))
+    response = await served.post(f"{API}/projects/{pid}/actions/{action}", json={"params": params})
+    text = await response.text()
+    assert response.status == 403, text
+    assert "TOP-SECRET-CANARY" not in text and store.get(pid).revision == 1
+
+
 async def test_raw_commands_may_name_a_file_inside_the_folders(served, store, folders):
     (folders["input"] / "grade.cube").write_text("LUT_1D_SIZE 2\n0 0 0\n1 1 1\n")
     pid = (await _json(await served.post(f"{API}/projects", json={}), 201))["id"]
