@@ -4,6 +4,7 @@ compared by PSNR and the mix by integrated loudness. What a format cannot carry 
 comparison for it is against the project without exactly that."""
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -39,19 +40,24 @@ def blue(tmp_path_factory):
 
 @pytest.fixture
 def project(engine_media, blue) -> Project:
+    return scenario(engine_media.red, blue, engine_media.small, engine_media.music)
+
+
+def scenario(red: Path, blue: Path, small: Path, music: Path) -> Project:
+    """Red (a 440 Hz tone) fades in and crossfades into blue (660 Hz), which fades out; a silent video sits
+    small, top right and translucent over them; music under it all at -6 dB, fading out."""
     editor = Editor(Project(name="Round trip", settings=ProjectSettings(width=160, height=90, frame_rate=RATE)))
-    for key, path in (("red", engine_media.red), ("blue", blue), ("logo", engine_media.logo),
-                      ("music", engine_media.music)):
+    for key, path in (("red", red), ("blue", blue), ("small", small), ("music", music)):
         editor.apply(AddMedia(media=import_media(path, media_id=key)))
-    for kind, track_id in (("video", "v1"), ("overlay", "pip"), ("audio", "a1")):
+    for kind, track_id in (("video", "v1"), ("overlay", "o1"), ("audio", "a1")):
         editor.apply(AddTrack(kind=kind, track_id=track_id, name=f"{kind} track"))
     editor.apply(AddElement(track_id="v1", element=ClipElement(
         id="a", media_id="red", start=0, duration=2, source_in=Fraction(1, 2), fade_in=Fraction(1, 2))))
     editor.apply(AddElement(track_id="v1", element=ClipElement(
         id="b", media_id="blue", start=2, duration=Fraction(3, 2), source_in=1, fade_out=Fraction(1, 3))))
     editor.apply(AddTransition(from_id="a", to_id="b", duration=Fraction(2, 5), alignment="center"))
-    editor.apply(AddElement(track_id="pip", element=ClipElement(
-        id="logo", media_id="logo", start=Fraction(1, 2), duration=2,
+    editor.apply(AddElement(track_id="o1", element=ClipElement(
+        id="pip", media_id="small", start=Fraction(1, 2), duration=2, source_in=Fraction(1, 3),
         transform=Transform(x=120, y=30, scale=0.4, opacity=0.7))))
     editor.apply(AddElement(track_id="a1", element=ClipElement(
         id="music", media_id="music", start=0, duration=3, gain_db=-6, fade_out=Fraction(1, 2))))
@@ -85,9 +91,9 @@ def assert_renders_alike(before: Project, after: Project) -> None:
 def test_the_scenario_shows_what_it_tests(project):
     """Each property under test changes the render: without it frames or loudness differ."""
     full_frame = project.model_copy(deep=True)
-    full_frame.element("logo").transform = Transform()
+    full_frame.element("pip").transform = Transform()
     opaque = project.model_copy(deep=True)
-    opaque.element("logo").transform.opacity = 1
+    opaque.element("pip").transform.opacity = 1
     no_fades = project.model_copy(deep=True)
     no_fades.element("a").fade_in = no_fades.element("b").fade_out = Fraction(0)
     no_crossfade = project.model_copy(deep=True)
@@ -111,9 +117,9 @@ def test_fcp_xml_round_trip_renders_the_same(project, tmp_path):
     assert (report.format, report.warnings) == ("FCP XML", [])  # the scenario is all FCP XML can say
     back = import_otio(report.path)
     assert_renders_alike(project, back)
-    (a, _), (logo,), (music,) = (elements(back, kind) for kind in ("video", "overlay", "audio"))
-    assert (logo.transform.x, logo.transform.y, logo.transform.opacity) == (120, 30, 0.7)
-    assert logo.transform.scale == pytest.approx(0.4)
+    (a, _), (pip,), (music,) = (elements(back, kind) for kind in ("video", "overlay", "audio"))
+    assert (pip.transform.x, pip.transform.y, pip.transform.opacity) == (120, 30, 0.7)
+    assert pip.transform.scale == pytest.approx(0.4)
     assert (music.gain_db, music.fade_out, a.fade_in) == (-6, Fraction(1, 2), Fraction(1, 2))
     (crossfade,) = back.tracks[0].transitions
     assert (crossfade.duration, crossfade.alignment, crossfade.audio) == (Fraction(2, 5), "center", True)
@@ -124,9 +130,9 @@ def test_fcp_xml_round_trip_renders_the_same(project, tmp_path):
 def test_edl_round_trip_renders_what_the_edl_keeps(project, tmp_path):
     report = export_timeline(project, tmp_path / "cut.edl")
     lost = {(w.element_id, w.property) for w in report.warnings}
-    assert lost == {(None, "settings"), ("pip", "track"), ("music", "gain_db")}
+    assert lost == {(None, "settings"), ("o1", "track"), ("music", "gain_db")}
     kept = project.model_copy(deep=True)  # the project as an EDL can say it
-    kept.tracks = [t for t in kept.tracks if t.id != "pip"]
+    kept.tracks = [t for t in kept.tracks if t.id != "o1"]
     kept.element("music").gain_db = 0
     back = import_otio(report.path, rate=RATE)
     assert_renders_alike(kept, back)

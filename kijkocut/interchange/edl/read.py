@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from kijkocut.interchange.timing import exact_rate, require_otio
-from kijkocut.model import Project
+from kijkocut.model import ClipElement, Project
 
 BLACK_REELS = ("BL", "BLACK")
 FADES = "kijkocut.edl"  # clip metadata: fade frames found here, applied by `adapt`
@@ -99,6 +99,7 @@ def _incoming_file_named(notes: list[str]) -> list[str]:
 def read_edl(text: str, *, rate: float = 24, **adapter_options: Any) -> Any:
     """An OTIO timeline from EDL text (`rate`: the frames per second the EDL counts; it does not say)."""
     otio = require_otio()
+    rate = float(exact_rate(rate))  # OTIO's timecode takes 29.97 only as 30000/1001
     prepared, fades = prepare(text)
     timeline = otio.adapters.read_from_string(prepared, adapter_name="cmx_3600", rate=rate, **adapter_options)
     _normalise(otio, timeline, fades, rate)
@@ -191,10 +192,13 @@ def _same_events(left: Any, right: Any) -> bool:
 
 
 def adapt(project: Project, sources: Mapping[str, Any], timeline: Any) -> Project:
-    """The imported project with the EDL's fades on the clips they belong to."""
+    """The imported project with the EDL's fades on the clips they belong to, and speeds to a thousandth (an
+    M2 line gives frames per second, a rounded decimal)."""
     result = project.model_copy(deep=True)
     for track in result.tracks:
         for element in track.elements:
+            if isinstance(element, ClipElement) and element.speed != 1:
+                element.speed = round(element.speed, 3)
             item = sources.get(element.id)
             found = dict(item.metadata.get(FADES, {})) if item is not None else {}
             if not found:

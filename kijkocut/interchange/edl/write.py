@@ -176,8 +176,9 @@ class _Writer:
         if element.freeze_frame:
             return [f"M2   {reel}\t\t000.0\t\t\t{timecode(body.source_in, self.fps)}", "* * FREEZE FRAME"]
         if element.speed != 1:
-            fps = element.speed * float(self.rate)
-            return [f"M2   {reel}\t\t{fps:05.1f}\t\t\t{timecode(body.source_in, self.fps)}"]
+            fps = element.speed * float(self.rate)  # one decimal as Avid writes it, more when it needs them
+            shown = f"{fps:05.1f}" if round(fps, 1) == fps else f"{fps:.3f}"
+            return [f"M2   {reel}\t\t{shown}\t\t\t{timecode(body.source_in, self.fps)}"]
         return []
 
 

@@ -30,25 +30,38 @@ def fade_keys(duration: int, fade_in: int, fade_out: int, value: float) -> list[
             for frame in sorted(corners)]
 
 
+def keyed_value(keys: list[Key], frame: float) -> float:
+    """The value keyframes give at a frame: linear between keys, held before the first and after the last."""
+    if frame <= keys[0].frame:
+        return keys[0].value
+    for current, following in zip(keys, keys[1:]):
+        if frame <= following.frame:
+            span = following.frame - current.frame
+            return following.value if span == 0 else \
+                current.value + (following.value - current.value) * (frame - current.frame) / span
+    return keys[-1].value
+
+
 def fades_from_keys(keys: list[Key], duration: int) -> tuple[int, int, float] | None:
-    """(fade-in frames, fade-out frames, value) when the keyframes are exactly such a ramp, else None."""
-    if len(keys) < 2:
+    """(fade-in frames, fade-out frames, value) when the keyframes draw exactly such a ramp (however many
+    keys they use for it), else None."""
+    if not keys:
         return None
     value = max(key.value for key in keys)
     if value <= 0:
         return None
-    first, last = keys[0], keys[-1]
-    fade_in = next((key.frame for key in keys if _close(key.value, value)), 0) if (
-        first.frame == 0 and _close(first.value, 0)) else 0
-    fade_out = duration - next((key.frame for key in reversed(keys) if _close(key.value, value)), duration) if (
-        last.frame == duration and _close(last.value, 0)) else 0
+    reaching = [key.frame for key in keys if _close(key.value, value) and 0 <= key.frame <= duration]
+    if not reaching:
+        return None
+    fade_in = reaching[0] if _close(keyed_value(keys, 0), 0) else 0
+    fade_out = duration - reaching[-1] if _close(keyed_value(keys, duration), 0) else 0
     if not fade_in and not fade_out:
         return None
-    expected = fade_keys(duration, fade_in, fade_out, value)
-    if len(expected) != len(keys) or any(
-            a.frame != b.frame or not _close(a.value, b.value) for a, b in zip(expected, keys)):
-        return None
-    return fade_in, fade_out, value
+    corners = {0, duration, fade_in, duration - fade_out} | {k.frame for k in keys if 0 <= k.frame <= duration}
+    if all(_close(keyed_value(keys, frame), value * float(_weight(Fraction(frame), duration, fade_in, fade_out)))
+           for frame in corners):
+        return fade_in, fade_out, value
+    return None
 
 
 def _close(a: float, b: float) -> bool:

@@ -34,7 +34,7 @@ def _fcp(item: Any) -> dict[str, Any]:
 def _effects(item: Any) -> dict[str, dict[str, Any]]:
     found = {}
     for effect in getattr(item, "effects", []):
-        described = _fcp(effect)
+        described = {**_fcp(effect), "name": effect.name}  # the adapter keeps the name apart
         effect_id = str(described.get("effectid") or effect.effect_name or effect.name)
         found[effect_id] = described
     return found
