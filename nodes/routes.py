@@ -10,6 +10,7 @@ import asyncio
 import io as bytes_io
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -173,9 +174,13 @@ def register_with_comfyui() -> bool:
         return False
     from .api_host import comfyui_project_api
 
-    api = comfyui_project_api(folder_paths.get_directory_by_type, folder_paths.get_user_directory(),
-                              server.send_sync)
-    for table in (MediaRoutes(folder_paths.get_directory_by_type).table(), api.table()):
+    tables = [MediaRoutes(folder_paths.get_directory_by_type).table()]
+    try:
+        tables.append(comfyui_project_api(folder_paths.get_directory_by_type, folder_paths.get_user_directory(),
+                                          server.send_sync).table())
+    except (OSError, sqlite3.Error, KijkoCutError) as exc:  # an unwritable folder must not cost the nodes
+        log.warning("KijkoCut: the panel's command API is disabled: %s", exc)
+    for table in tables:
         for route in table:
             server.routes.route(route.method, route.path)(route.handler)
     log.info("KijkoCut: routes registered under %s/", PREFIX)

@@ -67,3 +67,37 @@ async def test_every_change_is_pushed_and_outside_files_are_refused(pack, comfy_
         refused = await client.get(f"{API}/projects/{pid}/frame", params={"t": "1", "width": "80"})
         text = await refused.text()
         assert refused.status == 403 and "outside the allowed folders" in text and "canary" not in text
+
+
+def _fake_comfyui(monkeypatch, folders):
+    """ComfyUI's folder_paths and PromptServer as register_with_comfyui sees them."""
+    import sys
+    from types import SimpleNamespace
+
+    server = SimpleNamespace(routes=web.RouteTableDef(), send_sync=lambda event, data, sid=None: None)
+    monkeypatch.setitem(sys.modules, "server", SimpleNamespace(PromptServer=SimpleNamespace(instance=server)))
+    monkeypatch.setitem(sys.modules, "folder_paths", SimpleNamespace(
+        get_directory_by_type=lambda kind: str(folders[kind]) if kind in ("input", "output", "temp") else None,
+        get_user_directory=lambda: str(folders["user"])))
+    monkeypatch.delenv("KIJKOCUT_PROJECTS_DIR", raising=False)
+    monkeypatch.delenv("KIJKOCUT_DATA_DIR", raising=False)
+    return server
+
+
+def test_comfyui_serves_the_media_routes_and_the_command_api(pack, comfy_folders, monkeypatch):
+    server = _fake_comfyui(monkeypatch, comfy_folders)
+    assert pack("nodes.routes").register_with_comfyui()
+    paths = {route.path for route in server.routes}
+    assert {"/kijkocut/media/info", "/kijkocut/api/projects", "/kijkocut/api/projects/{project_id}/exports",
+            "/kijkocut/api/jobs/{job_id}/cancel"} <= paths
+    assert (comfy_folders["user"] / "kijkocut" / "jobs.sqlite3").is_file()
+
+
+def test_an_unwritable_projects_folder_costs_the_api_not_the_media_routes(pack, comfy_folders, monkeypatch,
+                                                                          caplog):
+    (comfy_folders["user"] / "kijkocut").write_text("a file where the folder would go")
+    server = _fake_comfyui(monkeypatch, comfy_folders)
+    assert pack("nodes.routes").register_with_comfyui()
+    paths = {route.path for route in server.routes}
+    assert "/kijkocut/media/info" in paths and not [p for p in paths if p.startswith("/kijkocut/api")]
+    assert "command API is disabled" in caplog.text
