@@ -1,4 +1,5 @@
-"""What the nodes need from the running ComfyUI: its folders, its progress bar and its interrupt flag.
+"""What the nodes need from the running ComfyUI: its folders (and node edits confined to them), its progress
+bar and its interrupt flag.
 
 ComfyUI modules are imported inside the functions, so the pure helpers of the pack import without a host."""
 
