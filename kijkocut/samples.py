@@ -12,6 +12,8 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw
 
+from kijkocut.render.colour import SWS_BT709, declare_bt709
+
 
 @lru_cache(maxsize=16)
 def _gradient(width: int, height: int, hue: int) -> np.ndarray:
@@ -48,6 +50,7 @@ def write_video(path: str | Path, *, seconds: float, width: int = 320, height: i
         video = container.add_stream(codec, rate=rate)
         video.width, video.height, video.pix_fmt = width, height, pixel_format
         video.options = dict(options or ({"preset": "ultrafast", "crf": "18"} if codec == "libx264" else {}))
+        declare_bt709(video.codec_context)
         if gop:
             video.codec_context.gop_size = gop
         audio = None
@@ -56,7 +59,7 @@ def write_video(path: str | Path, *, seconds: float, width: int = 320, height: i
             audio = container.add_stream(audio_codec, rate=sample_rate, layout="stereo")
         for index in range(frames):
             frame = av.VideoFrame.from_ndarray(pattern_frame(index, width, height, hue), format="rgb24")
-            container.mux(video.encode(frame.reformat(format=pixel_format)))
+            container.mux(video.encode(frame.reformat(format=pixel_format, dst_colorspace=SWS_BT709)))
         container.mux(video.encode(None))
         if audio is not None and tone_hz is not None:
             samples = tone(tone_hz, seconds, sample_rate, channels=2)

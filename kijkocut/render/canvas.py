@@ -1,6 +1,6 @@
 """A YUV 4:2:0 output frame that layers are blended into. Compositing in the encoder's own pixel format
-(BT.601, limited range, like FFmpeg's defaults) skips two full-frame colour conversions per frame, and blending
-touches only each layer's bounding box."""
+(BT.709, limited range: see `kijkocut.render.colour`) skips two full-frame colour conversions per frame, and
+blending touches only each layer's bounding box."""
 
 from __future__ import annotations
 
@@ -10,16 +10,10 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
+from kijkocut.render.colour import rgb_to_yuv709, tag_bt709
+
 # Rows blended per pass: a band's uint16 temporaries fit in the CPU cache (about 128 KiB of 8-bit pixels).
 BLEND_BAND_BYTES = 128 * 1024
-
-
-def rgb_to_yuv601(r: float, g: float, b: float) -> tuple[int, int, int]:
-    """8-bit RGB to limited-range BT.601 YCbCr (what swscale does by default)."""
-    y = 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255
-    u = 128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255
-    v = 128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255
-    return round(y), round(u), round(v)
 
 
 def plane_view(frame: av.VideoFrame, index: int, width: int, height: int) -> np.ndarray:
@@ -66,11 +60,11 @@ class Patch:
 class Canvas:
     def __init__(self, width: int, height: int, background: tuple[int, int, int]):
         self.width, self.height = width, height
-        self.frame = av.VideoFrame(width, height, "yuv420p")
+        self.frame = tag_bt709(av.VideoFrame(width, height, "yuv420p"))
         self.luma = plane_view(self.frame, 0, width, height)
         self.cb = plane_view(self.frame, 1, width // 2, height // 2)
         self.cr = plane_view(self.frame, 2, width // 2, height // 2)
-        y, u, v = rgb_to_yuv601(*background)
+        y, u, v = rgb_to_yuv709(*background)
         self.luma[:] = y
         self.cb[:] = u
         self.cr[:] = v
@@ -133,10 +127,11 @@ def _mix_into(region: np.ndarray, source: np.ndarray, weight: np.ndarray | int) 
 
 # --- RGB access for effects that need it: blend modes and adjustment layers ------------------------------
 
-_YUV_TO_RGB = np.array([[1.164383, 0.0, 1.596027], [1.164383, -0.391762, -0.812968], [1.164383, 2.017232, 0.0]],
+# BT.709, limited range
+_YUV_TO_RGB = np.array([[1.164384, 0.0, 1.792741], [1.164384, -0.213249, -0.532909], [1.164384, 2.112402, 0.0]],
                        np.float32)
-_RGB_TO_YUV = np.array([[0.256788, 0.504129, 0.097906], [-0.148223, -0.290993, 0.439216],
-                        [0.439216, -0.367788, -0.071427]], np.float32)
+_RGB_TO_YUV = np.array([[0.182586, 0.614231, 0.062007], [-0.100644, -0.338572, 0.439216],
+                        [0.439216, -0.398942, -0.040274]], np.float32)
 
 
 def _even_box(canvas: Canvas, left: int, top: int, width: int, height: int) -> tuple[int, int, int, int]:

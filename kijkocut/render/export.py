@@ -27,9 +27,12 @@ from kijkocut.media.freshness import check_media
 from kijkocut.model import Project
 from kijkocut.paths import PathPolicy, confined_project
 from kijkocut.render.audio_mix import AudioMixer, master_bus
-from kijkocut.render.frames import FrameRenderer, ProgressCallback, is_cancelled, output_geometry
+from kijkocut.render.colour import as_bt709, declare_bt709
+from kijkocut.render.frames import FrameRenderer, ProgressCallback, is_cancelled
+from kijkocut.render.framing import framing_warnings
 from kijkocut.render.output_target import check_output_target, protected_paths, write_failure
 from kijkocut.render.presets import AUDIO_ENCODERS, VIDEO_ENCODERS, ExportSettings
+from kijkocut.render.reframe import ReframeLayout, reframe_layout
 from kijkocut.timebase import frame_count
 from kijkocut.validate import check_project, check_render_range
 
@@ -52,7 +55,8 @@ class ExportResult:
     source_loudness_lufs: float | None = None  # the mix before loudness normalisation, when asked for
     audio_peak_db: float | None = None  # sample peak of the exported mix, dBFS
     audio_true_peak_db: float | None = None  # true peak of the exported mix (BS.1770 Annex 2), dBTP
-    warnings: list[str] = field(default_factory=list)  # e.g. media changed since import, rendered as it is now
+    # e.g. media changed since import, rendered as it is now; titles a crop cuts or a platform's buttons cover
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for people: what was written and, with audio, how loud it came out."""
@@ -76,6 +80,8 @@ def _open_video_stream(container, settings: ExportSettings, width: int, height: 
     stream = container.add_stream(encoder, rate=rate)
     stream.width, stream.height, stream.pix_fmt = width, height, pixel_format
     stream.time_base = 1 / rate
+    if settings.codec != "gif":
+        declare_bt709(stream.codec_context)
     options: dict[str, str] = {}
     if settings.codec in ("h264", "h265"):
         options["preset"] = settings.speed
@@ -118,6 +124,7 @@ def _open_audio_stream(container, settings: ExportSettings, project: Project):
 
 
 def _to_encoder_format(frame: av.VideoFrame, pixel_format: str) -> av.VideoFrame:
+    frame = as_bt709(frame)
     if frame.format.name == pixel_format:
         return frame
     if pixel_format == "pal8":
@@ -162,7 +169,8 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
                             else f"nothing to export between {float(start):.3f} s and {float(end):.3f} s")
     check_render_range(start, end, rate)
     total = frame_count(end - start, rate)
-    geometry = output_geometry(project, settings.width, settings.height, settings.reframe)
+    layout = reframe_layout(project, settings.width, settings.height, settings.reframe, settings.reframe_color)
+    warnings = media_check.warnings + framing_warnings(project, layout.mapping, settings.safe_area)
     with_audio = settings.audio and settings.container != "gif"
 
     sweep_stale_partials(output_path.parent, PARTIAL_NAME)
@@ -177,13 +185,13 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     try:
         options = {"movflags": "+faststart"} if settings.container in ("mp4", "mov") else {}
         with av.open(partial, "w", format=_muxer(settings), options=options) as container:
-            video = _open_video_stream(container, settings, geometry.width, geometry.height, rate)
+            video = _open_video_stream(container, settings, layout.width, layout.height, rate)
             audio = _open_audio_stream(container, settings, project) if with_audio else None
             pixel_format = VIDEO_ENCODERS[settings.codec][1]
             # The muxer may change the stream's time base once it writes the header; frames keep 1/rate.
             frame_time_base = 1 / rate
             worker = threading.Thread(target=_produce_frames, name="kijkocut-composite", daemon=True,
-                                      args=(project, geometry, project_dir, start, rate, total, frames_out,
+                                      args=(project, layout, project_dir, start, rate, total, frames_out,
                                             stop_worker))
             worker.start()
             mixer = AudioMixer(project, project_dir=project_dir) if audio is not None else None
@@ -234,8 +242,8 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     loudness = {} if master is None else {
         "loudness_lufs": master.meter.integrated(), "source_loudness_lufs": master.source_loudness,
         "audio_peak_db": master.meter.peak_db, "audio_true_peak_db": gain_to_db(master.true_peak.finish())}
-    return ExportResult(str(output_path), total, Fraction(total) / rate, geometry.width, geometry.height, rate,
-                        with_audio, time.monotonic() - began, **loudness, warnings=media_check.warnings)
+    return ExportResult(str(output_path), total, Fraction(total) / rate, layout.width, layout.height, rate,
+                        with_audio, time.monotonic() - began, **loudness, warnings=warnings)
 
 
 def _is_write_failure(exc: OSError, partial: str, output_path: Path) -> bool:
@@ -249,14 +257,14 @@ def _muxer(settings: ExportSettings) -> str:
     return {"mkv": "matroska", "mov": "mov", "mp4": "mp4", "webm": "webm", "gif": "gif"}[settings.container]
 
 
-def _produce_frames(project, geometry, project_dir, start, rate, total, frames_out: queue.Queue,
+def _produce_frames(project, layout: ReframeLayout, project_dir, start, rate, total, frames_out: queue.Queue,
                     stop: threading.Event) -> None:
     try:
-        with FrameRenderer(project, geometry, project_dir=project_dir) as renderer:
+        with FrameRenderer(project, layout.render, project_dir=project_dir) as renderer:
             for index in range(total):
                 if stop.is_set():
                     return
-                frame = renderer.render(start + Fraction(index) / rate)
+                frame = layout.finish(renderer.render(start + Fraction(index) / rate))
                 while not stop.is_set():
                     try:
                         frames_out.put(frame, timeout=0.2)

@@ -27,6 +27,7 @@ from kijkocut.paths import PathPolicy, confined_project
 from kijkocut.project_io import resolve_media_path
 from kijkocut.render.animate import element_at
 from kijkocut.render.canvas import Canvas, Patch, blend_rgba, read_rgb, write_rgb
+from kijkocut.render.colour import read_matrix
 from kijkocut.render.geometry import OutputGeometry, Reframe
 from kijkocut.render.layers import clip_patch, clip_rgba, frame_has_alpha, rgba_patch, rotate_rgba
 from kijkocut.render.text import rasterise, text_motion
@@ -320,7 +321,7 @@ def output_geometry(project: Project, width: int | None = None, height: int | No
 
 
 def frame_to_rgb(frame: av.VideoFrame) -> np.ndarray:
-    return frame.to_ndarray(format="rgb24")
+    return frame.to_ndarray(format="rgb24", src_colorspace=read_matrix(frame))
 
 
 def render_frame(project: Project, t: Fraction | float | str, *, width: int | None = None,

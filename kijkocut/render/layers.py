@@ -8,6 +8,7 @@ from PIL import Image
 
 from kijkocut.model import Transform
 from kijkocut.render.canvas import Patch
+from kijkocut.render.colour import SWS_BT709, is_bt709, read_matrix
 from kijkocut.render.geometry import OutputGeometry, Placement, even, even_floor, place
 
 _ALPHA_FORMATS = ("yuva", "rgba", "bgra", "argb", "abgr", "ya", "gbrap", "pal8")
@@ -59,10 +60,12 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     scaled_w, scaled_h = (full_h, full_w) if orientation in (90, 270) else (full_w, full_h)
     alpha = frame_has_alpha(frame)
     target_format = "yuva420p" if alpha else "yuv420p"
-    if frame.width == scaled_w and frame.height == scaled_h and frame.format.name == target_format:
+    if (frame.width == scaled_w and frame.height == scaled_h and frame.format.name == target_format
+            and is_bt709(frame)):
         scaled = frame
-    else:
-        scaled = frame.reformat(width=scaled_w, height=scaled_h, format=target_format)
+    else:  # RGB sources and other matrices become the canvas's BT.709
+        scaled = frame.reformat(width=scaled_w, height=scaled_h, format=target_format,
+                                src_colorspace=read_matrix(frame), dst_colorspace=SWS_BT709)
     left, top = even_floor(box.center_x - box.width / 2), even_floor(box.center_y - box.height / 2)
     if orientation == 0 and crop.is_identity:
         return Patch.from_frame(scaled, left, top)
@@ -94,7 +97,8 @@ def clip_rgba(frame: av.VideoFrame, transform: Transform, geometry: OutputGeomet
     crop = transform.crop
     full_w, full_h = max(1, round(box.width / keep_w)), max(1, round(box.height / keep_h))
     scaled_w, scaled_h = (full_h, full_w) if orientation in (90, 270) else (full_w, full_h)
-    rgba = frame.reformat(width=scaled_w, height=scaled_h, format="rgba").to_ndarray()
+    rgba = frame.reformat(width=scaled_w, height=scaled_h, format="rgba",
+                          src_colorspace=read_matrix(frame)).to_ndarray()
     if orientation:
         rgba = _rotate_planes([rgba], orientation)[0]
     cl, ct = round(crop.left * full_w), round(crop.top * full_h)
@@ -115,7 +119,7 @@ def rotate_rgba(rgba: np.ndarray, left: float, top: float, degrees: float) -> tu
 
 def rgba_patch(rgba: np.ndarray, left: float, top: float) -> Patch:
     """An RGBA image placed with its top-left at (left, top): padded so it lands on even coordinates without
-    moving, then converted to YUVA 4:2:0 by swscale (BT.601 limited, as the canvas)."""
+    moving, then converted to YUVA 4:2:0 by swscale (BT.709 limited, as the canvas)."""
     x, y = even_floor(left), even_floor(top)
     pad_left, pad_top = round(left) - x, round(top) - y
     height, width = rgba.shape[:2]
@@ -123,8 +127,10 @@ def rgba_patch(rgba: np.ndarray, left: float, top: float) -> Patch:
     opaque = not (pad_left or pad_top or pad_right or pad_bottom) and rgba[..., 3].min() == 255
     if opaque:  # no alpha plane: cheaper conversion and a plain copy when blended at full opacity
         rgb = np.ascontiguousarray(rgba[..., :3])
-        return Patch.from_frame(av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p"), x, y)
+        yuv = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p", dst_colorspace=SWS_BT709)
+        return Patch.from_frame(yuv, x, y)
     if pad_left or pad_top or pad_right or pad_bottom:
         rgba = np.pad(rgba, ((pad_top, pad_bottom), (pad_left, pad_right), (0, 0)))
-    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgba), format="rgba").reformat(format="yuva420p")
+    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgba), format="rgba").reformat(
+        format="yuva420p", dst_colorspace=SWS_BT709)
     return Patch.from_frame(frame, x, y)

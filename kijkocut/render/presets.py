@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kijkocut.model import parse_colour
+from kijkocut.render.geometry import ReframeMode
+from kijkocut.render.platforms import Platform
 from kijkocut.timebase import FrameRate, Time
 
 Container = Literal["mp4", "mov", "mkv", "webm", "gif"]
@@ -31,6 +34,8 @@ AUDIO_ENCODERS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 DEFAULT_AUDIO_CODEC = {"mp4": "aac", "mov": "aac", "mkv": "aac", "webm": "opus"}
 DEFAULT_CODEC = {"mp4": "h264", "mov": "h264", "mkv": "h264", "webm": "vp9", "gif": "gif"}
+# The names reframe had before the blurred fill: 'cover' cropped, 'contain' letterboxed.
+_REFRAME_ALIASES = {"cover": "crop", "contain": "fit_color"}
 
 
 class ExportSettings(BaseModel):
@@ -43,8 +48,14 @@ class ExportSettings(BaseModel):
     speed: SpeedPreset = "veryfast"
     width: int | None = Field(None, ge=16, le=8192, description="output size; None = canvas size")
     height: int | None = Field(None, ge=16, le=8192)
-    reframe: Literal["contain", "cover"] = Field("contain", description="when the output aspect differs: "
-                                                 "letterbox (contain) or crop (cover)")
+    reframe: ReframeMode = Field("fit_color", description=(
+        "when the output aspect differs from the canvas: crop (fill the frame, cutting the sides), fit_blur "
+        "(the whole picture over a blurred, darkened copy of itself) or fit_color (the whole picture on "
+        "reframe_color)"))
+    reframe_color: str | None = Field(None, description="'#rrggbb' around the picture with fit_color; "
+                                      "None = the project's background")
+    safe_area: Platform | None = Field(None, description="warn about titles and overlays under this "
+                                       "platform's on-screen buttons and captions")
     frame_rate: FrameRate | None = Field(None, description="None = project frame rate; 1..240 fps")
     start: Time | None = Field(None, description="range start on the timeline; None = 0")
     end: Time | None = Field(None, description="range end; None = end of the timeline")
@@ -58,6 +69,18 @@ class ExportSettings(BaseModel):
     limiter: bool = Field(True, description="true-peak limiter on the master, so the mix never clips")
     limiter_ceiling_db: float = Field(-1.0, ge=-20, le=0, description="limiter ceiling in dBTP (true peak)")
     threads: int = Field(0, ge=0, description="encoder threads; 0 = all cores")
+
+    @field_validator("reframe", mode="before")
+    @classmethod
+    def _old_reframe_names(cls, value: object) -> object:
+        return _REFRAME_ALIASES.get(value, value) if isinstance(value, str) else value
+
+    @field_validator("reframe_color")
+    @classmethod
+    def _colour(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_colour(value)
+        return value
 
     @model_validator(mode="after")
     def _compatible(self) -> ExportSettings:
@@ -87,10 +110,16 @@ PRESETS: dict[str, ExportSettings] = {
     "default": ExportSettings(),
     "youtube_1080p": ExportSettings(width=1920, height=1080, crf=18, speed="fast"),
     "youtube_4k": ExportSettings(width=3840, height=2160, crf=18, speed="fast"),
-    "tiktok": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
-    "reels": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
-    "shorts": ExportSettings(width=1080, height=1920, crf=20, reframe="cover"),
-    "instagram_square": ExportSettings(width=1080, height=1080, crf=20, reframe="cover"),
+    # Social presets: the whole picture on a blurred fill (crop cuts titles; it warns when asked for), at the
+    # platforms' loudness (-14 LUFS integrated, -1 dBTP true peak).
+    "tiktok": ExportSettings(width=1080, height=1920, crf=20, reframe="fit_blur", safe_area="tiktok",
+                             loudness_lufs=-14, limiter_ceiling_db=-1),
+    "reels": ExportSettings(width=1080, height=1920, crf=20, reframe="fit_blur", safe_area="reels",
+                            loudness_lufs=-14, limiter_ceiling_db=-1),
+    "shorts": ExportSettings(width=1080, height=1920, crf=20, reframe="fit_blur", safe_area="shorts",
+                             loudness_lufs=-14, limiter_ceiling_db=-1),
+    "instagram_square": ExportSettings(width=1080, height=1080, crf=20, reframe="fit_blur", loudness_lufs=-14,
+                                       limiter_ceiling_db=-1),
     "prores_master": ExportSettings(container="mov", video_codec="prores", crf=None, audio_codec="pcm"),
     "webm_vp9": ExportSettings(container="webm", video_codec="vp9", crf=32),
     "av1": ExportSettings(container="mkv", video_codec="av1", crf=35),

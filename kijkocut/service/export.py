@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError
 
 from kijkocut.model import Project
 from kijkocut.project_io import describe_validation_error
+from kijkocut.render.geometry import ReframeMode
 from kijkocut.render.presets import (
     AUDIO_ENCODERS,
     DEFAULT_AUDIO_CODEC,
@@ -50,6 +51,12 @@ class ExportOptions(Params):
     speed: SpeedPreset | None = Field(None, description="encoder speed preset")
     width: int | None = Field(None, ge=16, le=8192)
     height: int | None = Field(None, ge=16, le=8192)
+    reframe: ReframeMode | None = Field(None, description=(
+        "when the output's shape differs from the canvas: crop (fill, cutting the sides; warns about titles "
+        "it cuts), fit_blur (all of it over a blurred copy) or fit_color (all of it on reframe_color); omit "
+        "for the preset's"))
+    reframe_color: str | None = Field(None, max_length=9, description="'#rrggbb' around the picture with "
+                                      "fit_color; omit for the project's background")
     frame_rate: str | None = Field(None, max_length=20, description="e.g. 30 or 30000/1001")
     start: TimeArg | None = Field(None, description="range start; omit for the beginning")
     end: TimeArg | None = Field(None, description="range end; omit for the end of the timeline")
@@ -76,8 +83,8 @@ def export_settings(project: Project | None, options: ExportOptions) -> ExportSe
         fields["video_codec"] = _kept(fields["video_codec"], DEFAULT_CODEC.get(container), VIDEO_ENCODERS, container)
         fields["audio_codec"] = _kept(fields["audio_codec"], DEFAULT_AUDIO_CODEC.get(container), AUDIO_ENCODERS,
                                       container)
-    for name in ("video_codec", "audio_codec", "crf", "bitrate", "speed", "width", "height", "frame_rate",
-                 "loudness_lufs", "limiter_ceiling_db"):
+    for name in ("video_codec", "audio_codec", "crf", "bitrate", "speed", "width", "height", "reframe",
+                 "reframe_color", "frame_rate", "loudness_lufs", "limiter_ceiling_db"):
         value = getattr(options, name)
         if value is not None:
             fields[name] = value

@@ -105,7 +105,7 @@ def test_ntsc_rate_and_resolution_override(project, tmp_path):
 
 def test_vertical_preset_reframes(project, tmp_path):
     assert (PRESETS["tiktok"].width, PRESETS["tiktok"].height) == (1080, 1920)
-    settings = settings_for("tiktok", width=90, height=160, end=Fraction(1, 3))
+    settings = settings_for("tiktok", width=90, height=160, end=Fraction(1, 3), reframe="crop")
     export_project(project, tmp_path / "v.mp4", settings)
     info = _streams(tmp_path / "v.mp4")
     assert (info["width"], info["height"]) == (90, 160)
