@@ -35,11 +35,10 @@ class ActionTool:
     title: str
     hints: ToolAnnotations = field(default_factory=lambda: EDIT)
     note: str = ""  # what the description adds for an MCP client: the other tools to use
-    single_path: bool = False  # the action's `paths` list published as one `path`
 
 
 ACTION_TOOLS: tuple[ActionTool, ...] = (
-    ActionTool("media_import", "import_media", "Import media", EDIT_IDEMPOTENT, single_path=True,
+    ActionTool("media_import", "import_media", "Import media", EDIT_IDEMPOTENT,
                note="clip_add puts media on the timeline (or set add_to_timeline)."),
     ActionTool("track_add", "add_track", "Add track"),
     ActionTool("track_update", "update_track", "Change track", EDIT_IDEMPOTENT),
@@ -99,29 +98,16 @@ def register_action_tools(services: Services, register: Callable[[Callable[..., 
     for tool in action_tools(actions):
         declared = actions[tool.action]
         returns = ImportOutcome if tool.action == "import_media" else EditOutcome
-        parameters = model_parameters(declared.params, rename={"paths": "path"} if tool.single_path else None)
-        if tool.single_path:
-            parameters = [_single(p) for p in parameters]
+        parameters = model_parameters(declared.params)
         description = " ".join(filter(None, (declared.description, tool.note)))
         register(tool_function(tool.name, description, [PROJECT_ID, *parameters], returns, _body(services, tool, declared)),
                  tool.title, tool.hints)
 
 
-def _single(parameter: inspect.Parameter) -> inspect.Parameter:
-    """`path` published as one text value instead of the action's list (what media_import always took)."""
-    if parameter.name != "path":
-        return parameter
-    return parameter.replace(annotation=Annotated[str, Field(min_length=1, max_length=1000, description=(
-        "a media file, or a folder (every media file directly inside is imported)"))])
-
-
 def _body(services: Services, tool: ActionTool, declared: Action[Any]) -> Callable[..., EditOutcome | ImportOutcome]:
     def call(project_id: str, **arguments: Any) -> EditOutcome | ImportOutcome:
-        params = dict(arguments)
-        if tool.single_path:
-            params["paths"] = [params.pop("path")]
         # Checked here, so a refused value is named as the tool's parameter (no action name in front).
-        parsed = declared.params.model_validate(params)
+        parsed = declared.params.model_validate(arguments)
         outcome = run_action(services.projects, project_id, tool.action, parsed,
                              ctx=services.action_context(project_id), origin=ORIGIN)
         return outcome_view(tool, outcome, arguments, services.workspace)

@@ -63,11 +63,11 @@ def _is_text(info: FieldInfo) -> bool:
     return info.annotation is str and not any(isinstance(m, BeforeValidator) for m in info.metadata)
 
 
-def parameter(name: str, info: FieldInfo, *, description: str | None = None) -> inspect.Parameter:
+def parameter(name: str, info: FieldInfo) -> inspect.Parameter:
     """The keyword parameter publishing one field of a parameters model."""
     schema = _type_schema(info)
     # A type's own help (what a time may look like) follows the field's (what the time is for).
-    described = [text for text in (description or info.description, schema.pop("description", None)) if text]
+    described = [text for text in (info.description, schema.pop("description", None)) if text]
     annotation = Annotated[str if _is_text(info) else Any, WithJsonSchema(schema),
                            Field(description="; ".join(described) or None)]
     if info.is_required():
@@ -79,13 +79,9 @@ def parameter(name: str, info: FieldInfo, *, description: str | None = None) -> 
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
 
 
-def model_parameters(model: type[BaseModel], *, rename: dict[str, str] | None = None,
-                     skip: tuple[str, ...] = ()) -> list[inspect.Parameter]:
-    """A parameter per field of `model`, required ones first (the order of the published schema), under the
-    names in `rename` where given."""
-    rename = rename or {}
-    params = [parameter(rename.get(name, name), info) for name, info in model.model_fields.items()
-              if name not in skip]
+def model_parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
+    """A parameter per field of `model`, required ones first (the order of the published schema)."""
+    params = [parameter(name, info) for name, info in model.model_fields.items()]
     return sorted(params, key=lambda p: p.default is not inspect.Parameter.empty)
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from kijkocut.edit.commands import AddElement, AddMedia, Command
 from kijkocut.errors import KijkoCutError, MediaError, PathNotAllowedError
@@ -39,8 +39,10 @@ def media_files(folder: Path) -> list[Path]:
 
 
 class ImportMediaParams(Params):
-    paths: list[str] = Field(min_length=1, max_length=MAX_IMPORT, description=(
-        "media files or folders (every media file directly inside is imported)"))
+    path: str | None = Field(None, min_length=1, max_length=1000, description=(
+        "a media file, or a folder (every media file directly inside is imported)"))
+    paths: list[str] = Field(default_factory=list, max_length=MAX_IMPORT, description=(
+        "several media files or folders, imported in one step"))
     add_to_timeline: bool = Field(False, description="also append the media as clips, one after another (same "
                                                      "undo step)")
     track_id: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
@@ -48,9 +50,20 @@ class ImportMediaParams(Params):
                           "track for sound files), created if needed")
 
 
+    @model_validator(mode="after")
+    def _something_named(self) -> ImportMediaParams:
+        if not self.named:
+            raise ValueError("give path (a media file or a folder) or paths")
+        return self
+
+    @property
+    def named(self) -> list[str]:
+        return [self.path, *self.paths] if self.path else list(self.paths)
+
+
 def probe_paths(p: ImportMediaParams, ctx: ActionContext) -> Probed:
     probed = Probed()
-    for named in p.paths:
+    for named in p.named:
         target = ctx.path(named)
         for file in media_files(target) if target.is_dir() else [target]:
             shown = named if file == target else f"{named.rstrip('/')}/{file.name}"

@@ -212,19 +212,22 @@ async def _setup(client: Client, sweep: Sweep) -> dict[str, Any]:
 
 
 async def _sweep_schema_params(client: Client, sweep: Sweep, ids: dict[str, Any]) -> list[str]:
-    """Every string parameter of every tool whose name or description is path-like, attacked."""
+    """Every string (or list of strings) parameter of every tool whose name or description is path-like,
+    attacked."""
     found = []
     for tool in (await client.list_tools()).tools:
         schema = tool.input_schema
         for param, spec in schema.get("properties", {}).items():
             description = spec.get("description", "")
-            if spec.get("type") != "string" or "enum" in spec or not PATH_LIKE.search(f"{param} {description}"):
+            listed = spec.get("type") == "array" and spec.get("items", {}).get("type") == "string"
+            if (spec.get("type") != "string" and not listed) or "enum" in spec or \
+                    not PATH_LIKE.search(f"{param} {description}"):
                 continue
             where = f"{tool.name}.{param}"
             found.append(where)
             name = _target_name(param, description)
             for label, value in _attacks(sweep.workspace, sweep.outside, name).items():
-                arguments = {**_fill(schema, ids), param: value}
+                arguments = {**_fill(schema, ids), param: [value] if listed else value}
                 result = await sweep.call(client, f"{where} [{label}]", tool.name, arguments)
                 if result.is_error:
                     sweep.refused(where, label)
@@ -347,7 +350,8 @@ async def test_no_path_reads_or_sends_anything_outside_the_workspace(tmp_path, w
 
     # The sweep found the parameters (from the schemas) and really attacked them.
     assert len(params) >= MIN_PATH_PARAMS, params
-    for expected in ("media_import.path", "files_list.folder", "captions_import.path", "otio_import.path",
+    for expected in ("media_import.path", "media_import.paths", "clip_add.path", "files_list.folder",
+                     "captions_import.path", "otio_import.path",
                      "text_add.font", "export_start.file_name", "captions_export.file_name",
                      "otio_export.file_name"):
         assert expected in params, (expected, params)

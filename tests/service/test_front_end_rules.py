@@ -154,3 +154,13 @@ def test_reads_of_a_busy_project_wait_a_bounded_time_and_listing_does_not_wait(t
         release.set()
         holder.join(30)
     assert store.snapshot(project_id).name == "Busy"
+
+
+def test_import_takes_one_path_or_several(allowed):
+    ctx = policy_ctx(allowed)
+    project = Project()
+    one = apply_action(project, "import_media", {"path": "a.mp4"}, ctx).created["media_ids"]
+    both = apply_action(project, "import_media", {"path": "a.mp4", "paths": ["b.mp4"]}, ctx).created["media_ids"]
+    assert both[0] == one[0] and len(project.media) == 2
+    with pytest.raises(ServiceError, match="give path"):
+        apply_action(project, "import_media", {}, ctx)
