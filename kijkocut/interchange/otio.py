@@ -84,6 +84,8 @@ def export_timeline(project: Project, path: str | os.PathLike[str], *,
         elif adapter.has_feature("write_to_string"):
             timeline = fmt.timeline(project, project_dir=project_dir)
             written = otio.adapters.write_to_string(timeline, adapter_name=adapter.name, **adapter_options)
+            if fmt.finish is not None:
+                written = fmt.finish(written)
             atomic_write_bytes(path, written.encode("utf-8"))
         else:
             # Bundle formats (.otioz, .otiod) only write files: write beside the destination, then rename.

@@ -135,3 +135,22 @@ def test_a_file_from_another_editor(engine_media, tmp_path, caplog):
     # 160x90 at 50 % of its pixels in a 320x180 frame: a quarter of the frame, centred at (240, 45).
     assert (clip.transform.x, clip.transform.y, clip.transform.scale) == (240, 45, 0.25)
     assert "'Gaussian Blur' has no KijkoCut equivalent" in caplog.text
+
+
+def test_written_in_fcps_element_order(engine_media, tmp_path):
+    from xml.etree import ElementTree
+
+    editor = Editor(Project(settings=ProjectSettings(width=160, height=90, frame_rate=30)))
+    editor.apply(AddMedia(media=import_media(engine_media.red, media_id="red")))
+    editor.apply(AddTrack(kind="video", track_id="v1"))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(media_id="red", start=0, duration=1,
+                                                               fade_in=Fraction(1, 3), name="Red")))
+    text = export_timeline(editor.project, tmp_path / "cut.xml").path.read_text()
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n<xmeml version="4">')
+    clip = ElementTree.fromstring(text).find(".//video/track/clipitem")
+    tags = [child.tag for child in clip]
+    assert tags[:2] == ["name", "duration"] and tags.count("rate") == 1  # the adapter wrote it twice
+    assert tags.index("file") < tags.index("filter") and tags[-1] == "filter"
+    opacity = clip.find("filter/effect[effectid='opacity']/parameter")
+    assert [child.tag for child in opacity] == ["parameterid", "name", "valuemin", "valuemax", "value",
+                                                "keyframe", "keyframe", "keyframe"]
