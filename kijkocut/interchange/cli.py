@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -26,7 +27,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from kijkocut.project_io import save_project
     from kijkocut.timebase import to_rate
 
-    options = {"rate": float(to_rate(args.rate))} if args.rate else {}
+    options: dict[str, Any] = {"rate": float(to_rate(args.rate))} if args.rate else {}  # the adapter's
     project = import_otio(args.input, media_root=args.media_root,
                           missing_media="offline" if args.offline else "error", **options)
     save_project(project, args.output)

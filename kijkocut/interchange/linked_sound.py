@@ -63,7 +63,8 @@ def link_sound(project: Project, foreign: Set[str]) -> Project:
     pairs = _pairs(project, foreign)
     result = project.model_copy(deep=True)
     sound_of = {picture: audio for audio, picture in pairs.items()}
-    audio_elements = {e.id: e for t in result.tracks if t.kind == "audio" for e in t.elements}
+    audio_elements = {e.id: e for t in result.tracks if t.kind == "audio" for e in t.elements
+                      if isinstance(e, ClipElement)}
     audio_tracks = {e.id: t for t in result.tracks if t.kind == "audio" for e in t.elements}
     for track in result.tracks:
         if track.kind not in SOUND_FROM:

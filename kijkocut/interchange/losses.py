@@ -19,7 +19,7 @@ DEFAULT_MARKER_COLOUR = Marker.model_fields["color"].default
 def changed_properties(element: Element) -> dict[str, Any]:
     """Property path -> value for what differs from a new element of the same kind with the same timing:
     'transform.scale', 'keyframes.gain_db', 'effects', 'style.color', ..."""
-    required = {"start": element.start, "duration": element.duration}
+    required: dict[str, object] = {"start": element.start, "duration": element.duration}
     if isinstance(element, ClipElement):
         required["media_id"] = element.media_id
     elif isinstance(element, TextElement):
@@ -106,11 +106,11 @@ def frame_timing(fmt: str, project: Project, tracks: Iterable[Track]) -> list[In
                         f"{at_time(value)}, between frames at {_fps(rate)} fps; rounded to the nearest frame"))
         for element in track.elements:
             for name in ("start", "duration", "source_in"):
-                value = getattr(element, name, None)
-                if value is not None and off_grid(value, rate):
+                time = getattr(element, name, None)  # titles have no source_in
+                if time is not None and off_grid(time, rate):
                     warnings.append(InterchangeWarning(
                         format=fmt, subject=element_subject(element, track), element_id=element.id, property=name,
-                        message=f"{at_time(value)} is between frames at {_fps(rate)} fps; rounded to the "
+                        message=f"{at_time(time)} is between frames at {_fps(rate)} fps; rounded to the "
                                 "nearest frame"))
     return warnings
 

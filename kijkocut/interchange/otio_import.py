@@ -122,6 +122,7 @@ def target_url_changed(stored_path: str, target_url: str) -> bool:
 
 def _offline(path: Path, kind: str, reference: Any, clip: Any) -> MediaRef:
     available = reference.available_range
+    duration: Fraction | None
     if available is not None:
         duration = from_rational(available.duration)
     else:
