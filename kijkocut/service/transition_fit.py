@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from kijkocut.model import ClipElement, Project, TextElement, Transition, TransitionHandles
+from kijkocut.model import AdjustmentElement, ClipElement, Project, TextElement, Transition, TransitionHandles
 from kijkocut.service.errors import ServiceError
 from kijkocut.validate import media_shortfall
 
 Fit = Literal["auto", "media", "overlap", "hold"]
+Side = ClipElement | TextElement | AdjustmentElement  # an element on either side of the cut
 FIT_HELP = ("what the transition shows past the clips' edges: 'media' (the media there, which must exist), "
             "'overlap' (trim both clips so they gain that media; later elements of the track move left and it "
             "gets the transition's length shorter), 'hold' (the media while it lasts, then the edge frame held "
@@ -39,14 +40,14 @@ class FitPlan:
         return self.trim_incoming + self.trim_outgoing
 
 
-def plan_fit(project: Project, left, right, wanted: Transition, fit: Fit,
+def plan_fit(project: Project, left: Side, right: Side, wanted: Transition, fit: Fit,
              current: Transition | None = None) -> FitPlan:
     """How `wanted`, a transition from `left` to `right`, fits their cut. `current` is the transition being
     changed: a holding one keeps holding under "auto", and an overlap trims only what the change adds to the
     media it already reaches. Raises a ServiceError naming the options when the chosen fit cannot work."""
     if project.find_element(left.id)[0] is not project.find_element(right.id)[0]:
-        raise ServiceError(f"{left.id} and {right.id} are on different tracks: a transition blends two clips that "
-                           f"meet at a cut on one track")
+        raise ServiceError(f"{left.id} and {right.id} are on different tracks: a transition blends two clips "
+                           f"that meet at a cut on one track")
     if left.end != right.start:
         raise ServiceError(f"{left.id} ends at {float(left.end):.3f} s but {right.id} starts at "
                            f"{float(right.start):.3f} s: a transition needs two clips that meet at a cut")
@@ -70,7 +71,7 @@ def plan_fit(project: Project, left, right, wanted: Transition, fit: Fit,
     raise ServiceError(_not_enough_media(project, left, right, wanted, trims, overlap_problem, names))
 
 
-def _media_reaches(project: Project, left, right, wanted: Transition) -> bool:
+def _media_reaches(project: Project, left: Side, right: Side, wanted: Transition) -> bool:
     begin, finish = wanted.span(left.end)
     return all(media_shortfall(project, element, begin, finish) == (0, 0) for element in (left, right))
 
@@ -85,7 +86,8 @@ def _overlap_trims(wanted: Transition, current: Transition | None) -> tuple[Frac
     return max(Fraction(0), need_before - had_before), max(Fraction(0), need_after - had_after)
 
 
-def _reach_problem(project: Project, left, right, wanted: Transition, names: tuple[str, str]) -> str | None:
+def _reach_problem(project: Project, left: Side, right: Side, wanted: Transition,
+                   names: tuple[str, str]) -> str | None:
     """A transition covers part of each clip's own range; it cannot reach past the clips' far edges."""
     need_before, need_after = wanted.needs()
     too_short = [(name, element.duration, need) for name, element, need in
@@ -98,7 +100,7 @@ def _reach_problem(project: Project, left, right, wanted: Transition, names: tup
             f"which is {_secs(length)} s long; use a transition of at most {_secs(longest)} s")
 
 
-def _overlap_problem(left, right, wanted: Transition, trims: tuple[Fraction, Fraction],
+def _overlap_problem(left: Side, right: Side, wanted: Transition, trims: tuple[Fraction, Fraction],
                      names: tuple[str, str]) -> str | None:
     """After the overlap each clip keeps something and still spans its part of the transition."""
     trim_in, trim_out = trims
@@ -113,7 +115,8 @@ def _overlap_problem(left, right, wanted: Transition, trims: tuple[Fraction, Fra
     return None
 
 
-def _longest_overlap(project: Project, left, right, wanted: Transition, current: Transition | None) -> Fraction:
+def _longest_overlap(project: Project, left: Side, right: Side, wanted: Transition,
+                     current: Transition | None) -> Fraction:
     """The longest transition on the frame grid an overlap can make (0 when none): each clip must keep what the
     transition covers of it after giving up its neighbour's handle."""
     step = 1 / project.settings.frame_rate
@@ -127,8 +130,8 @@ def _longest_overlap(project: Project, left, right, wanted: Transition, current:
     return max(Fraction(0), length)
 
 
-def _not_enough_media(project: Project, left, right, wanted: Transition, trims: tuple[Fraction, Fraction],
-                      overlap_problem: str | None, names: tuple[str, str]) -> str:
+def _not_enough_media(project: Project, left: Side, right: Side, wanted: Transition,
+                      trims: tuple[Fraction, Fraction], overlap_problem: str | None, names: tuple[str, str]) -> str:
     need_before, need_after = wanted.needs()
     room_before, room_after = _room(project, right)[0], _room(project, left)[1]
     rooms = []
@@ -166,13 +169,13 @@ def _longest(project: Project, wanted: Transition, lengths: tuple[Fraction, Frac
     return Fraction(int(min(limits) * rate), 1) / rate
 
 
-def _room(project: Project, element) -> tuple[Fraction | None, Fraction | None]:
+def _room(project: Project, element: Side) -> tuple[Fraction | None, Fraction | None]:
     if not isinstance(element, ClipElement) or element.media_id not in project.media:
         return None, None
     return element.handle_room(project.media[element.media_id].info.duration)
 
 
-def _names(project: Project, left, right) -> tuple[str, str]:
+def _names(project: Project, left: Side, right: Side) -> tuple[str, str]:
     """How messages name the two clips: their names (the file's, for clips), with ids when those are alike."""
     names = (_name(project, left), _name(project, right))
     if names[0] == names[1]:
@@ -180,7 +183,7 @@ def _names(project: Project, left, right) -> tuple[str, str]:
     return names
 
 
-def _name(project: Project, element) -> str:
+def _name(project: Project, element: Side) -> str:
     if element.name:
         return element.name
     if isinstance(element, ClipElement) and element.media_id in project.media:
