@@ -11,7 +11,8 @@ if not any(adapter.name == "fcp_xml" for adapter in otio.plugins.ActiveManifest(
 
 from kijkocut.edit import Editor  # noqa: E402
 from kijkocut.edit.commands import AddElement, AddMedia, AddTrack  # noqa: E402
-from kijkocut.interchange.fcp_xml.fades import fade_keys, fades_from_keys, keyed_value  # noqa: E402
+from kijkocut.interchange.fcp_xml.curves import keyed_value  # noqa: E402
+from kijkocut.interchange.fcp_xml.fades import fade_keys, fades_from_keys  # noqa: E402
 from kijkocut.interchange.fcp_xml.filters import Key  # noqa: E402
 from kijkocut.interchange.fcp_xml.motion import from_basic_motion, to_basic_motion  # noqa: E402
 from kijkocut.interchange.otio import export_timeline, import_otio  # noqa: E402
@@ -154,3 +155,44 @@ def test_written_in_fcps_element_order(engine_media, tmp_path):
     opacity = clip.find("filter/effect[effectid='opacity']/parameter")
     assert [child.tag for child in opacity] == ["parameterid", "name", "valuemin", "valuemax", "value",
                                                 "keyframe", "keyframe", "keyframe"]
+
+
+def test_animations_round_trip_frame_by_frame(engine_media, tmp_path):
+    """Eased scale, a moving position with a crop and a rotation, opacity keyframes under a fade, a gain
+    ramp in dB and a pan sweep: FCP keyframes that give every frame KijkoCut's value, and back."""
+    from kijkocut.animation import Keyframe
+    from kijkocut.edit.commands import SetKeyframes
+
+    from .test_round_trip_renders import loudness
+
+    editor = Editor(Project(settings=ProjectSettings(width=160, height=90, frame_rate=30)))
+    for key, path in (("red", engine_media.red), ("small", engine_media.small)):
+        editor.apply(AddMedia(media=import_media(path, media_id=key)))
+    for kind, track_id in (("video", "v1"), ("overlay", "o1")):
+        editor.apply(AddTrack(kind=kind, track_id=track_id))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(id="base", media_id="red", start=0, duration=2)))
+    editor.apply(AddElement(track_id="o1", element=ClipElement(
+        id="pip", media_id="small", start=0, duration=2, fade_in=Fraction(1, 3),
+        transform=Transform(rotation=20, crop=Crop(left=0.25)))))
+    animations = {
+        "pip": {"transform.scale": [Keyframe(time=0, value=0.3, interpolation="ease_out"),
+                                    Keyframe(time=Fraction(3, 2), value=0.9)],
+                "transform.x": [Keyframe(time=0, value=30), Keyframe(time=2, value=130)],
+                "transform.opacity": [Keyframe(time=0, value=1), Keyframe(time=1, value=0.4, interpolation="hold"),
+                                      Keyframe(time=Fraction(3, 2), value=0.8)]},
+        "base": {"gain_db": [Keyframe(time=0, value=-20), Keyframe(time=2, value=0)],
+                 "pan": [Keyframe(time=0, value=-1), Keyframe(time=2, value=1)]},
+    }
+    for element_id, paths in animations.items():
+        for path, keys in paths.items():
+            editor.apply(SetKeyframes(element_id=element_id, property=path, keyframes=keys))
+    project = editor.project
+    report = export_timeline(project, tmp_path / "cut.xml")
+    assert report.warnings == []
+    back = import_otio(report.path)
+    for frame in (0, 4, 9, 17, 29, 31, 40, 46, 59):
+        t = Fraction(frame, 30)
+        assert psnr(render_frame(back, t), render_frame(project, t)) >= SAME_PICTURE_DB, frame
+    assert loudness(back) == pytest.approx(loudness(project), abs=0.1)
+    pip = back.tracks[1].elements[0]
+    assert {"transform.scale", "transform.x", "transform.opacity"} <= pip.keyframes.keys()

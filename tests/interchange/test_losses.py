@@ -56,9 +56,10 @@ def test_fcp_xml_warns_about_what_it_cannot_write_and_nothing_else(make_ref):
     editor.apply(AddElement(track_id="v1", element=kept))
     editor.apply(AddElement(track_id="v1", element=ClipElement(
         id="lost", media_id="cam", start=1, duration=1, speed=2, reverse=True,
-        effects=[Effect(kind="sepia"), Effect(kind="invert")], transform=Transform(fit="stretch"))))
-    editor.apply(SetKeyframes(element_id="lost", property="transform.scale",
-                              keyframes=[Keyframe(time=0, value=1), Keyframe(time=1, value=2)]))
+        effects=[Effect(kind="sepia", id="sep"), Effect(kind="invert")], transform=Transform(fit="stretch"))))
+    for path in ("transform.scale", "effects.sep.amount"):  # FCP XML keys the first, not the second
+        editor.apply(SetKeyframes(element_id="lost", property=path,
+                                  keyframes=[Keyframe(time=0, value=1), Keyframe(time=1, value=0.5)]))
     editor.apply(AddTransition(from_id="kept", to_id="lost", duration=Fraction(2, 5), kind="wipe_left",
                                handles="hold", transition_id="wipe"))
     editor.apply(AddElement(track_id="o1", element=ClipElement(id="frozen", media_id="cam", start=0,
@@ -76,7 +77,7 @@ def test_fcp_xml_warns_about_what_it_cannot_write_and_nothing_else(make_ref):
     editor.apply(AddMarker(time=1, name="green", color="#00ff00", marker_id="green"))
     assert _lost(fcp_losses(editor.project)) == {
         (None, "settings.background"),
-        ("lost", "speed"), ("lost", "reverse"), ("lost", "effects"), ("lost", "keyframes.transform.scale"),
+        ("lost", "speed"), ("lost", "reverse"), ("lost", "effects"), ("lost", "keyframes.effects.sep.amount"),
         ("lost", "transform.fit"), ("frozen", "freeze_frame"), ("title", "style"), ("adj", "kind"),
         ("wipe", "kind"), ("wipe", "handles"), ("a1", "solo"), ("a1", "ducking"), ("green", "color"),
         ("song", "start"),  # 1/7 s is between frames at 30 fps

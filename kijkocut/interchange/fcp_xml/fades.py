@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from kijkocut.interchange.fcp_xml.curves import keyed_value
 from kijkocut.interchange.fcp_xml.filters import Key
 
 
-def _weight(frame: Fraction, duration: int, fade_in: int, fade_out: int) -> Fraction:
+def fade_weight(frame: Fraction, duration: int, fade_in: int, fade_out: int) -> Fraction:
     weight = Fraction(1)
     if fade_in:
         weight = min(weight, max(Fraction(0), frame / fade_in))
@@ -26,20 +27,8 @@ def fade_keys(duration: int, fade_in: int, fade_out: int, value: float) -> list[
                Fraction(max(0, duration - fade_out))}
     if fade_in and fade_out and fade_in + fade_out > duration:  # the ramps cross before reaching the value
         corners.add(Fraction(duration * fade_in, fade_in + fade_out))
-    return [Key(round(frame), float(_weight(frame, duration, fade_in, fade_out)) * value)
+    return [Key(round(frame), float(fade_weight(frame, duration, fade_in, fade_out)) * value)
             for frame in sorted(corners)]
-
-
-def keyed_value(keys: list[Key], frame: float) -> float:
-    """The value keyframes give at a frame: linear between keys, held before the first and after the last."""
-    if frame <= keys[0].frame:
-        return keys[0].value
-    for current, following in zip(keys, keys[1:]):
-        if frame <= following.frame:
-            span = following.frame - current.frame
-            return following.value if span == 0 else \
-                current.value + (following.value - current.value) * (frame - current.frame) / span
-    return keys[-1].value
 
 
 def fades_from_keys(keys: list[Key], duration: int) -> tuple[int, int, float] | None:
@@ -58,7 +47,7 @@ def fades_from_keys(keys: list[Key], duration: int) -> tuple[int, int, float] | 
     if not fade_in and not fade_out:
         return None
     corners = {0, duration, fade_in, duration - fade_out} | {k.frame for k in keys if 0 <= k.frame <= duration}
-    if all(_close(keyed_value(keys, frame), value * float(_weight(Fraction(frame), duration, fade_in, fade_out)))
+    if all(_close(keyed_value(keys, frame), value * float(fade_weight(Fraction(frame), duration, fade_in, fade_out)))
            for frame in corners):
         return fade_in, fade_out, value
     return None

@@ -26,25 +26,34 @@ BLEND_MODES = {"normal", "add", "multiply", "screen", "overlay", "darken", "ligh
 LEVEL_MAX = 3.98109  # +12 dB, FCP 7's Audio Levels ceiling
 
 
+Point = float | tuple[float, float]  # a parameter's value: a number, or (horiz, vert) for Center
+
+
 @dataclass(frozen=True)
 class Key:
     """One keyframe: frames from the clip's start and the value there."""
 
     frame: int
-    value: float
+    value: Point
 
 
 def _number(value: float) -> str:
     return f"{value:.9g}"
 
 
-def _parameter(parameter_id: str, name: str, value: Any, minimum: float | None = None,
+def _value(value: Point) -> Any:
+    if isinstance(value, tuple):
+        return {"horiz": _number(value[0]), "vert": _number(value[1])}
+    return _number(value)
+
+
+def _parameter(parameter_id: str, name: str, value: Point, minimum: float | None = None,
                maximum: float | None = None, keys: Iterable[Key] = (), in_frame: int = 0) -> dict[str, Any]:
     parameter: dict[str, Any] = {"parameterid": parameter_id, "name": name}
     if minimum is not None:
         parameter.update(valuemin=_number(minimum), valuemax=_number(maximum or 0))
-    parameter["value"] = value if isinstance(value, dict) else _number(value)
-    keyframes = [{"when": str(in_frame + key.frame), "value": _number(key.value)} for key in keys]
+    parameter["value"] = _value(value)
+    keyframes = [{"when": str(in_frame + key.frame), "value": _value(key.value)} for key in keys]
     if keyframes:
         parameter["keyframe"] = keyframes
     return parameter
@@ -55,19 +64,26 @@ def _filter(name: str, effect_id: str, category: str, kind: str, media: str, par
                        "mediatype": media, "parameter": parameters}}
 
 
-def basic_motion(motion: BasicMotion) -> dict:
+CROP_SIDES = ("left", "right", "top", "bottom")
+Animation = dict[str, list[Key]]  # parameter id -> its keyframes (an animated parameter only)
+
+
+def basic_motion(motion: BasicMotion, keys: Animation | None = None, in_frame: int = 0) -> dict:
+    keys = keys or {}
     return _filter("Basic Motion", "basic", "motion", "motion", "video", [
-        _parameter("scale", "Scale", motion.scale, 0, 1000),
-        _parameter("rotation", "Rotation", motion.rotation, -8640, 8640),
-        _parameter("center", "Center", {"horiz": _number(motion.center_h), "vert": _number(motion.center_v)}),
-        _parameter("centerOffset", "Anchor Point", {"horiz": "0", "vert": "0"}),
+        _parameter("scale", "Scale", motion.scale, 0, 1000, keys.get("scale", ()), in_frame),
+        _parameter("rotation", "Rotation", motion.rotation, -8640, 8640, keys.get("rotation", ()), in_frame),
+        _parameter("center", "Center", (motion.center_h, motion.center_v), keys=keys.get("center", ()),
+                   in_frame=in_frame),
+        _parameter("centerOffset", "Anchor Point", (0.0, 0.0)),
     ])
 
 
-def crop(motion: BasicMotion) -> dict:
+def crop(motion: BasicMotion, keys: Animation | None = None, in_frame: int = 0) -> dict:
+    keys = keys or {}
     return _filter("Crop", "crop", "motion", "motion", "video", [
-        _parameter(side, side.capitalize(), getattr(motion, f"crop_{side}"), 0, 100)
-        for side in ("left", "right", "top", "bottom")])
+        _parameter(side, side.capitalize(), getattr(motion, f"crop_{side}"), 0, 100, keys.get(side, ()), in_frame)
+        for side in CROP_SIDES])
 
 
 def opacity(percent: float, keys: list[Key], in_frame: int) -> dict:
@@ -80,9 +96,9 @@ def audio_levels(level: float, keys: list[Key], in_frame: int) -> dict:
                    [_parameter("level", "Level", level, 0, LEVEL_MAX, keys, in_frame)])
 
 
-def audio_pan(pan: float) -> dict:
+def audio_pan(pan: float, keys: list[Key] | None = None, in_frame: int = 0) -> dict:
     return _filter("Audio Pan", "audiopan", "audiopan", "audiopan", "audio",
-                   [_parameter("pan", "Pan", pan, -1, 1)])
+                   [_parameter("pan", "Pan", pan, -1, 1, keys or (), in_frame)])
 
 
 def transition_effect(kind: str) -> dict:
@@ -149,7 +165,9 @@ def keys(parameter: dict | None, in_frame: int) -> list[Key]:
     found = []
     for keyframe in as_list(parameter.get("keyframe") if parameter else None):
         try:
-            found.append(Key(int(float(keyframe["when"])) - in_frame, float(keyframe["value"])))
+            value = keyframe["value"]
+            point = (float(value["horiz"]), float(value["vert"])) if isinstance(value, dict) else float(value)
+            found.append(Key(int(float(keyframe["when"])) - in_frame, point))
         except (KeyError, TypeError, ValueError):
             continue
     return sorted(found, key=lambda key: key.frame)

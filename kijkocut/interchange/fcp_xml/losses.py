@@ -21,9 +21,10 @@ FORMAT = "FCP XML"
 CLIP_KEEPS = frozenset({"name", "source_in", "fade_in", "fade_out", "transform.x", "transform.y",
                         "transform.scale", "transform.rotation", "transform.opacity", "transform.fit",
                         "transform.crop.", "gain_db", "pan", "audio_muted", "blend_mode", "frame_sampling",
-                        "preserve_pitch"})  # preserve_pitch only matters with a speed, which is warned about
+                        "preserve_pitch",  # only matters with a speed, which is warned about
+                        "keyframes.transform.", "keyframes.gain_db", "keyframes.pan"})
 TEXT_KEEPS = frozenset({"name", "fade_in", "fade_out"})
-UNHEARD_OR_UNSEEN = {"audio": ("transform.", "blend_mode", "frame_sampling")}  # not rendered there: no loss
+UNHEARD_OR_UNSEEN = {"audio": ("transform.", "keyframes.transform.", "blend_mode", "frame_sampling")}
 WHY = {
     "speed": "retiming is not written; the clip plays at normal speed",
     "reverse": "retiming is not written; the clip plays forwards",
@@ -91,11 +92,12 @@ def _element(element: Element, track: Track) -> list[InterchangeWarning]:
         if path == "effects":
             found += [warning("effects", f"{effect.kind} is not written (no FCP 7 filter for it here)")
                       for effect in element.effects]
+        elif isinstance(element, TextElement) and path.removeprefix("keyframes.").startswith("style."):
+            style.append(path.removeprefix("keyframes.").removeprefix("style.") +
+                         (" animation" if path.startswith("keyframes.") else ""))
         elif path.startswith("keyframes."):
             animated = path.removeprefix("keyframes.")
             found.append(warning(path, f"the animation of {animated} is not written; it keeps its set value"))
-        elif path.startswith("style.") and isinstance(element, TextElement):
-            style.append(path.removeprefix("style."))
         elif path == "transform.fit":
             continue
         else:

@@ -1,6 +1,7 @@
 """FCP 7 XML -> what KijkoCut makes of it, after OTIO's adapter has read the cuts: the sequence's frame size,
 Basic Motion, Crop and Opacity as the transform (opacity ramps from and to 0 as fades), composite modes, frame
-blending, Audio Levels and Audio Pan as gain and pan (level ramps as fades), transition kinds by name, text
+blending, Audio Levels and Audio Pan as gain and pan (level ramps as fades), their keyframes as KijkoCut keyframes
+that give the same value at every frame, transition kinds by name, text
 generators' words, and tracks turned off or locked. Other filters have no KijkoCut equivalent: they are logged
 and left out."""
 
@@ -9,12 +10,15 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 from kijkocut.animation import Keyframe
 from kijkocut.interchange.fcp_xml import filters
+from kijkocut.interchange.fcp_xml.curves import constant, corners, keyed_value
 from kijkocut.interchange.fcp_xml.fades import fades_from_keys
+from kijkocut.interchange.fcp_xml.filters import Key
 from kijkocut.interchange.fcp_xml.motion import BasicMotion, from_basic_motion
 from kijkocut.interchange.fcp_xml.write import FCP
 from kijkocut.interchange.otio_export import KEY
@@ -109,18 +113,22 @@ class _Reader:
     def _picture(self, element: ClipElement, item: Any, effects: dict[str, dict]) -> None:
         settings = self.project.settings
         media = self.project.media[element.media_id]
+        source = (media.info.width or settings.width, media.info.height or settings.height)
         motion = filters.parameters(effects.get("basic", {}))
         cropped = filters.parameters(effects.get("crop", {}))
         centre_h, centre_v = filters.point(motion.get("center"))
         basic = BasicMotion(
             scale=filters.number(motion.get("scale"), 100), rotation=filters.number(motion.get("rotation"), 0),
             center_h=centre_h, center_v=centre_v,
-            **{f"crop_{side}": min(99.0, max(0.0, filters.number(cropped.get(side), 0)))
-               for side in ("left", "right", "top", "bottom")})
+            **{f"crop_{side}": _crop(filters.number(cropped.get(side), 0)) for side in filters.CROP_SIDES})
         opacity = self._faded(element, effects.get("opacity"), "opacity", "transform.opacity", 100)
-        element.transform = from_basic_motion(
-            basic, min(1.0, max(0.0, opacity / 100)), media.info.width or settings.width,
-            media.info.height or settings.height, settings.width, settings.height)
+        opacity = min(1.0, max(0.0, opacity / 100))
+        element.transform = from_basic_motion(basic, opacity, *source, settings.width, settings.height)
+        in_frame = self._frames(element.source_in)
+        animated = {name: found for name, parameter in (*motion.items(), *cropped.items())
+                    if (found := filters.keys(parameter, in_frame))}
+        if animated.keys() & {"scale", "rotation", "center", *filters.CROP_SIDES}:
+            self._animated_motion(element, basic, animated, opacity, source)
         described = _fcp(item)
         mode = str(described.get("compositemode", "normal")).lower()
         if mode in filters.BLEND_MODES:
@@ -128,11 +136,45 @@ class _Reader:
         if str(described.get("@frameBlend", "FALSE")).upper() == "TRUE":
             element.frame_sampling = "blend"
 
+    def _animated_motion(self, element: ClipElement, basic: BasicMotion, animated: dict[str, list[Key]],
+                         opacity: float, source: tuple[int, int]) -> None:
+        """Keyframes of the transform that draw, frame by frame, what FCP's animated motion draws."""
+        settings = self.project.settings
+        transforms = []
+        for frame in range(self._frames(element.duration) + 1):
+            values = {name: keyed_value(keys, frame) for name, keys in animated.items()}
+            centre = values.get("center", (basic.center_h, basic.center_v))
+            assert isinstance(centre, tuple)
+            at_frame = replace(
+                basic, scale=float(values.get("scale", basic.scale)),  # type: ignore[arg-type]
+                rotation=float(values.get("rotation", basic.rotation)),  # type: ignore[arg-type]
+                center_h=centre[0], center_v=centre[1],
+                **{f"crop_{side}": _crop(float(values[side]))  # type: ignore[arg-type]
+                   for side in filters.CROP_SIDES if side in values})
+            transforms.append(from_basic_motion(at_frame, opacity, *source, settings.width, settings.height))
+        series = {"x": [settings.width / 2 if t.x is None else t.x for t in transforms],
+                  "y": [settings.height / 2 if t.y is None else t.y for t in transforms],
+                  "scale": [t.scale for t in transforms], "rotation": [t.rotation for t in transforms],
+                  **{f"crop.{side}": [getattr(t.crop, side) for t in transforms] for side in filters.CROP_SIDES}}
+        for name, values in series.items():
+            if not constant(values):
+                element.keyframes[f"transform.{name}"] = self._keyframes(values)  # type: ignore[arg-type]
+
+    def _keyframes(self, values: list[float]) -> list[Keyframe]:
+        return [Keyframe(time=self._seconds(key.frame), value=float(key.value))  # type: ignore[arg-type]
+                for key in corners(values)]
+
     def _sound(self, element: ClipElement, effects: dict[str, dict]) -> None:
         level = self._faded(element, effects.get("audiolevels"), "level", "gain_db", 1.0)
         element.gain_db = _decibels(level)
         pan = filters.parameters(effects.get("audiopan", {})).get("pan")
         element.pan = min(1.0, max(-1.0, filters.number(pan, 0)))
+        keys = filters.keys(pan, self._frames(element.source_in))
+        if keys:
+            values = [min(1.0, max(-1.0, float(keyed_value(keys, frame))))  # type: ignore[arg-type]
+                      for frame in range(self._frames(element.duration) + 1)]
+            if not constant(values):
+                element.keyframes["pan"] = self._keyframes(values)
 
     def _text(self, element: TextElement, item: Any, effects: dict[str, dict]) -> None:
         generator = _fcp(item.media_reference)
@@ -144,22 +186,28 @@ class _Reader:
     def _faded(self, element: Element, effect: dict | None, parameter_id: str, animated: str | None,
                default: float) -> float:
         """The parameter's value; a ramp from and to 0 becomes the element's fades, other keyframes its
-        animation (of `animated`, converted as that property counts)."""
+        animation (of `animated`, converted as that property counts), frame-exact."""
         parameter = filters.parameters(effect or {}).get(parameter_id)
         value = filters.number(parameter, default)
         keys = filters.keys(parameter, self._frames(getattr(element, "source_in", Fraction(0))))
         if not keys:
             return value
-        fades = fades_from_keys(keys, self._frames(element.duration))
+        duration = self._frames(element.duration)
+        fades = fades_from_keys(keys, duration)
         if fades is not None:
             fade_in, fade_out, value = fades
             element.fade_in, element.fade_out = self._seconds(fade_in), self._seconds(fade_out)
             return value
         if animated is not None:
             convert = _decibels if animated == "gain_db" else (lambda v: min(1.0, max(0.0, v / 100)))
-            element.keyframes[animated] = [Keyframe(time=self._seconds(max(0, key.frame)), value=convert(key.value))
-                                           for key in keys]
+            values = [convert(float(keyed_value(keys, frame))) for frame in range(duration + 1)]  # type: ignore
+            if not constant(values):
+                element.keyframes[animated] = self._keyframes(values)
         return value
+
+
+def _crop(percent: float) -> float:
+    return min(99.0, max(0.0, percent))
 
 
 def _decibels(level: float) -> float:

@@ -2,7 +2,8 @@
 
 The adapter writes an item's metadata["fcp_xml"] as XML under the item, so that is where KijkoCut puts Basic
 Motion, Crop and Opacity filters (fades as opacity keyframes), composite modes and frame blending on video
-clipitems; Audio Levels (gain, fades as level keyframes) and Audio Pan on audio clipitems; transition effects
+clipitems; Audio Levels (gain, fades as level keyframes) and Audio Pan on audio clipitems; animations of
+these as keyframes that give KijkoCut's value at every frame (`curves`); transition effects
 and alignment; track enabled/locked; the sequence's frame size; each file's picture size and sound. In FCP a
 clip on a video track is silent: the sound of KijkoCut's video and overlay clips goes on audio tracks of its
 own, one per picture track, with the picture's transitions as audio cross fades. Adjustment layers have no FCP 7
@@ -17,13 +18,15 @@ from types import ModuleType
 from typing import Any
 
 from kijkocut.interchange.fcp_xml import filters
-from kijkocut.interchange.fcp_xml.fades import fade_keys
+from kijkocut.interchange.fcp_xml.curves import constant, corners
+from kijkocut.interchange.fcp_xml.fades import fade_keys, fade_weight
 from kijkocut.interchange.fcp_xml.motion import to_basic_motion
 from kijkocut.interchange.linked_sound import SOUND_FROM, sounds
 from kijkocut.interchange.otio_export import KEY, to_otio
 from kijkocut.interchange.timing import require_otio, to_range
 from kijkocut.model import ClipElement, Element, MediaRef, Project, ProjectSettings, TextElement, Track
 from kijkocut.project_io import resolve_media_path
+from kijkocut.render.animate import element_at
 
 FCP = "fcp_xml"  # the adapter's metadata namespace
 TEXT_EFFECT = "Text"  # FCP 7's text generator
@@ -114,24 +117,64 @@ class _Writer:
         media = self.project.media[element.media_id]
         settings = self.project.settings
         width, height = media.info.width or settings.width, media.info.height or settings.height
-        motion = to_basic_motion(element.transform, width, height, settings.width, settings.height)
-        found = [filters.basic_motion(motion)]
-        if motion.crops:
-            found.append(filters.crop(motion))
-        opacity = element.transform.opacity * 100
-        keys = self._fade_keys(element, opacity)
-        if keys or opacity != 100:
-            found.append(filters.opacity(opacity, keys, self._frames(element.source_in)))
+        in_frame = self._frames(element.source_in)
+        if any(path.startswith("transform.") for path in element.keyframes):
+            found = self._animated_picture(element, width, height, in_frame)
+        else:
+            motion = to_basic_motion(element.transform, width, height, settings.width, settings.height)
+            found = [filters.basic_motion(motion)] + ([filters.crop(motion)] if motion.crops else [])
+            opacity = element.transform.opacity * 100
+            keys = self._fade_keys(element, opacity)
+            if keys or opacity != 100:
+                found.append(filters.opacity(opacity, keys, in_frame))
         metadata: dict[str, Any] = {"@frameBlend": "TRUE" if element.frame_sampling == "blend" else "FALSE",
                                     "filter": found}
         if element.blend_mode != "normal":
             metadata["compositemode"] = element.blend_mode
         return metadata
 
+    def _every_frame(self, element: ClipElement) -> list[ClipElement]:
+        """The element as it is at each frame from its start to its end (both included)."""
+        return [element_at(element, element.start + Fraction(frame) / self.rate)
+                for frame in range(self._frames(element.duration) + 1)]
+
+    def _weights(self, element: Element) -> list[float]:
+        duration = self._frames(element.duration)
+        fade_in, fade_out = self._frames(element.fade_in), self._frames(element.fade_out)
+        return [float(fade_weight(Fraction(frame), duration, fade_in, fade_out)) for frame in range(duration + 1)]
+
+    def _animated_picture(self, element: ClipElement, width: int, height: int, in_frame: int) -> list[dict]:
+        settings = self.project.settings
+        states = [state.transform for state in self._every_frame(element)]
+        motions = [to_basic_motion(t, width, height, settings.width, settings.height) for t in states]
+        series: dict[str, list[filters.Point]] = {
+            "scale": [m.scale for m in motions], "rotation": [m.rotation for m in motions],
+            "center": [(m.center_h, m.center_v) for m in motions],
+            **{side: [getattr(m, f"crop_{side}") for m in motions] for side in filters.CROP_SIDES}}
+        keys = {name: corners(values) for name, values in series.items() if not constant(values)}
+        found = [filters.basic_motion(motions[0], keys, in_frame)]
+        if any(m.crops for m in motions):
+            found.append(filters.crop(motions[0], keys, in_frame))
+        opacity = [t.opacity * 100 * weight for t, weight in zip(states, self._weights(element))]
+        if not constant(opacity) or opacity[0] != 100:
+            found.append(filters.opacity(states[0].opacity * 100, [] if constant(opacity) else corners(opacity),
+                                         in_frame))
+        return found
+
     def _sound(self, element: ClipElement) -> dict[str, Any]:
+        in_frame = self._frames(element.source_in)
         level = 10 ** (element.gain_db / 20)
-        found = [filters.audio_levels(level, self._fade_keys(element, level), self._frames(element.source_in))]
-        if element.pan:
+        if "gain_db" in element.keyframes:
+            levels = [10 ** (state.gain_db / 20) * weight
+                      for state, weight in zip(self._every_frame(element), self._weights(element))]
+            level_keys = [] if constant(levels) else corners(levels)
+        else:
+            level_keys = self._fade_keys(element, level)
+        found = [filters.audio_levels(level, level_keys, in_frame)]
+        if "pan" in element.keyframes:
+            pans = [state.pan for state in self._every_frame(element)]
+            found.append(filters.audio_pan(element.pan, [] if constant(pans) else corners(pans), in_frame))
+        elif element.pan:
             found.append(filters.audio_pan(element.pan))
         return {"sourcetrack": {"mediatype": "audio", "trackindex": "1"}, "filter": found}
 
