@@ -222,9 +222,12 @@ def _style_fields() -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for name, info in TextStyle.model_fields.items():
         # The field's constraints (a size's range) come along, so every front end publishes them.
-        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        constrained = (info.annotation, *info.metadata)  # a tuple apart: mypy reads X[(a, *b)] as 3.11 syntax
+        annotation = Annotated[constrained] if info.metadata else info.annotation
         if name == "animation_duration":
             annotation = TimeArg
+        if annotation is None:
+            raise TypeError(f"TextStyle.{name} has no type")
         fields[name] = (annotation | None, Field(None, description=info.description or name.replace("_", " ")))
     return fields
 
