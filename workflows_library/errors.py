@@ -10,9 +10,11 @@ class WorkflowLibraryError(Exception):
 
 
 class UnknownWorkflowError(WorkflowLibraryError, KeyError):
-    def __init__(self, workflow_id: str, suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self, workflow_id: str, suggestions: list[str] | None = None, reason: str | None = None
+    ) -> None:
         hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
-        super().__init__(f"unknown workflow {workflow_id!r}{hint}")
+        super().__init__(f"unknown workflow {workflow_id!r}" + (f": {reason}" if reason else hint))
         self.workflow_id = workflow_id
 
     def __str__(self) -> str:  # KeyError would repr() the message

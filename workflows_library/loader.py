@@ -69,6 +69,9 @@ class Library:
     _workflows: dict[str, ApiWorkflow] = field(default_factory=dict, repr=False)
     _loaders: dict[str, Callable[[], ApiWorkflow]] = field(default_factory=dict, repr=False)
     _node_types: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    # Ids workflows had before (ComfyUI renames and removes templates between versions, see templates.py):
+    # old id -> (id now, None for the same workflow renamed, or why it is another one, for a removed one).
+    _aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
 
     def add(
         self,
@@ -87,16 +90,25 @@ class Library:
         if node_types is not None:
             self._node_types[card.id] = sorted(set(node_types))
 
+    def add_alias(self, old_id: str, workflow_id: str, reason: str | None = None) -> None:
+        """`old_id` finds `workflow_id`; with a reason, only names it (a different workflow: never run)."""
+        self._aliases.setdefault(old_id, (workflow_id, reason))
+
     def card(self, workflow_id: str) -> WorkflowCard:
         try:
             return self.cards[workflow_id]
         except KeyError:
+            target, reason = self._aliases.get(workflow_id, ("", None))
+            if target in self.cards:
+                if reason is None:
+                    return self.cards[target]
+                raise UnknownWorkflowError(workflow_id, [target], reason) from None
             close = difflib.get_close_matches(workflow_id, list(self.cards), n=3, cutoff=0.5)
             raise UnknownWorkflowError(workflow_id, close) from None
 
     def workflow(self, workflow_id: str) -> ApiWorkflow:
         """The API-format workflow; template workflows are converted on first access."""
-        self.card(workflow_id)
+        workflow_id = self.card(workflow_id).id
         if workflow_id not in self._workflows:
             loader = self._loaders.get(workflow_id)
             if loader is None:
@@ -106,6 +118,8 @@ class Library:
 
     def node_types(self, workflow_id: str) -> list[str]:
         """Node types the workflow uses (known without converting templates)."""
+        if workflow_id not in self._node_types:
+            workflow_id = self.card(workflow_id).id
         if workflow_id not in self._node_types:
             self._node_types[workflow_id] = sorted(
                 {n["class_type"] for n in self.workflow(workflow_id).values()}
@@ -126,6 +140,8 @@ class Library:
                 other._loaders.get(card.id),
                 other._node_types.get(card.id),
             )
+        for old_id, (workflow_id, reason) in other._aliases.items():
+            self.add_alias(old_id, workflow_id, reason)
 
 
 def load_library(directories: Iterable[Path] | None = None) -> Library:

@@ -1,5 +1,6 @@
 """Indexes ComfyUI's official workflow templates (the `comfyui-workflow-templates` packages every ComfyUI
-install has) as cards, without copying them: workflows are read, and converted, only when asked for."""
+install has) as cards, without copying them: workflows are read, and converted, only when asked for. Card
+ids stay the same across package versions (see template_ids.py)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,31 @@ from workflows_library.cards import (
     OutputSpec,
     Task,
     WorkflowCard,
-    slugify,
 )
 from workflows_library.convert import ui_node_types, ui_to_api
 from workflows_library.errors import CardError
 from workflows_library.loader import Library
 from workflows_library.object_info import NodeDef
+from workflows_library.template_ids import (
+    TemplateIds,
+    add_aliases,
+    current_name,
+    template_id,
+    template_ids,
+)
 
-TEMPLATE_PREFIX = "tpl_"
 GB = 1024**3
+# Where each release line keeps its templates: the index and every workflow in `-json` (0.11 on); the
+# index in `-media-other` and the workflows spread over the media bundles (0.4 to 0.10); all of it in the
+# package itself (up to 0.3).
+_TEMPLATE_PACKAGES = (
+    "comfyui_workflow_templates_json",
+    "comfyui_workflow_templates_media_other",
+    "comfyui_workflow_templates_media_image",
+    "comfyui_workflow_templates_media_video",
+    "comfyui_workflow_templates_media_api",
+    "comfyui_workflow_templates",
+)
 
 _TASK_BY_TAG = {
     "text to video": Task.text_to_video,
@@ -56,16 +73,23 @@ _TASK_BY_TAG = {
 _LOADER_FIELD = {"LoadImage": "image", "LoadVideo": "file", "LoadAudio": "audio"}
 
 
-def templates_dir() -> Path | None:
-    """The folder holding `index.json` and the template workflows, or None when not installed."""
-    for package in ("comfyui_workflow_templates_json", "comfyui_workflow_templates"):
+def template_folders() -> list[Path]:
+    """The installed folders of template workflows, the one holding `index.json` first; [] without it."""
+    folders: list[Path] = []
+    for package in _TEMPLATE_PACKAGES:
         spec = util.find_spec(package)
-        if spec and spec.submodule_search_locations:
-            for location in spec.submodule_search_locations:
-                candidate = Path(location) / "templates"
-                if (candidate / "index.json").is_file():
-                    return candidate
-    return None
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            candidate = Path(location) / "templates"
+            if candidate.is_dir() and candidate not in folders:
+                folders.append(candidate)
+    indexed = [folder for folder in folders if (folder / "index.json").is_file()]
+    return [indexed[0], *(f for f in folders if f != indexed[0])] if indexed else []
+
+
+def templates_dir() -> Path | None:
+    """The folder holding `index.json`, or None when no templates are installed."""
+    folders = template_folders()
+    return folders[0] if folders else None
 
 
 def _tasks(tags: list[str], media_type: str) -> list[Task]:
@@ -101,7 +125,9 @@ def _models(ui: dict[str, Any]) -> list[ModelRequirement]:
     return list(seen.values())
 
 
-def template_card(entry: dict[str, Any], section: str, ui: dict[str, Any]) -> WorkflowCard:
+def template_card(
+    entry: dict[str, Any], section: str, ui: dict[str, Any], card_id: str | None = None
+) -> WorkflowCard:
     tags = list(entry.get("tags") or []) + list(entry.get("models") or [])
     tasks = _tasks(tags, entry.get("mediaType", ""))
     io = entry.get("io") or {}
@@ -132,7 +158,7 @@ def template_card(entry: dict[str, Any], section: str, ui: dict[str, Any]) -> Wo
     ]
     vram = entry.get("vram")
     return WorkflowCard(
-        id=TEMPLATE_PREFIX + slugify(entry["name"]).replace("-", "_"),
+        id=card_id or template_id(entry["name"]),
         title=entry.get("title") or entry["name"],
         description=entry.get("description") or entry.get("title") or entry["name"],
         category=_category(section, tasks),
@@ -152,37 +178,57 @@ def is_cloud_template(entry: dict[str, Any]) -> bool:
     return entry["name"].startswith("api_") or entry.get("openSource") is False
 
 
+def _workflow_file(folders: list[Path], name: str) -> Path | None:
+    for folder in folders:
+        candidate = folder / f"{name}.json"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_templates(
     directory: Path | None = None,
     object_info: Callable[[], dict[str, NodeDef] | None] = lambda: None,
     include_cloud: bool = False,
+    ids: TemplateIds | None = None,
 ) -> Library:
-    """Cards for every local template; each converts to API format on demand with `object_info()`."""
-    directory = directory or templates_dir()
+    """Cards for every local template, under ids that do not change with the package version; each
+    converts to API format on demand with `object_info()`. `directory`: one folder with `index.json`
+    and the workflows, instead of the installed packages."""
+    folders = [directory] if directory else template_folders()
     library = Library()
-    if directory is None:
+    if not folders:
         return library
-    index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
-    for section in index:
-        for entry in section.get("templates", []):
-            path = directory / f"{entry['name']}.json"
-            if (is_cloud_template(entry) and not include_cloud) or not path.is_file():
-                continue
-            try:
-                ui = json.loads(path.read_text(encoding="utf-8"))
-                card = template_card(entry, section.get("title", ""), ui)
-            except (ValueError, ValidationError, KeyError):
-                continue  # one malformed template must not hide the others
-            if card.id in library.cards:
-                continue
+    ids = ids or template_ids()
+    index = json.loads((folders[0] / "index.json").read_text(encoding="utf-8"))
+    entries = [(section, entry) for section in index for entry in section.get("templates", [])]
+    installed = {entry["name"] for _, entry in entries}
+    media_types: dict[str, str] = {}
+    for section, entry in entries:
+        if is_cloud_template(entry) and not include_cloud:
+            continue
+        path = _workflow_file(folders, entry["name"])
+        if path is None:
+            continue
+        card_id = template_id(current_name(entry["name"], ids, installed))
+        try:
+            ui = json.loads(path.read_text(encoding="utf-8"))
+            card = template_card(entry, section.get("title", ""), ui, card_id)
+        except (ValueError, ValidationError, KeyError):
+            continue  # one malformed template must not hide the others
+        if card.id in library.cards:
+            continue
 
-            def convert(ui: dict[str, Any] = ui, name: str = entry["name"]) -> dict[str, Any]:
-                nodes = object_info()
-                if nodes is None:
-                    raise CardError(
-                        f"template {name!r} is in UI format; converting it needs a server's /object_info"
-                    )
-                return ui_to_api(ui, nodes)
+        def convert(ui: dict[str, Any] = ui, name: str = entry["name"]) -> dict[str, Any]:
+            nodes = object_info()
+            if nodes is None:
+                raise CardError(
+                    f"template {name!r} is in UI format; converting it needs a server's /object_info"
+                )
+            return ui_to_api(ui, nodes)
 
-            library.add(card, loader=convert, node_types=ui_node_types(ui))
+        library.add(card, loader=convert, node_types=ui_node_types(ui))
+        media_types[card.id] = entry.get("mediaType", "")
+    cloud = set() if include_cloud else {name for name in ids.removed if is_cloud_template({"name": name})}
+    add_aliases(library, media_types, ids, skip=cloud)
     return library

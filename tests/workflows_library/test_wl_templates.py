@@ -127,5 +127,5 @@ def test_template_without_object_info_says_so():
 def test_missing_package_degrades_to_an_empty_index(monkeypatch):
     import workflows_library.templates as module
 
-    monkeypatch.setattr(module, "templates_dir", lambda: None)
+    monkeypatch.setattr(module, "template_folders", lambda: [])
     assert len(module.load_templates()) == 0
