@@ -13,7 +13,7 @@ from kijkocut.interchange.edl import losses as edl_losses
 from kijkocut.interchange.edl.read import adapt as edl_adapt
 from kijkocut.interchange.edl.write import write_edl
 from kijkocut.interchange.fcp_xml import losses as fcp_losses
-from kijkocut.interchange.fcp_xml.order import in_fcp_order
+from kijkocut.interchange.fcp_xml.order import finish as fcp_finish
 from kijkocut.interchange.fcp_xml.read import adapt as fcp_adapt
 from kijkocut.interchange.fcp_xml.write import fcp_timeline
 from kijkocut.interchange.otio_export import to_otio
@@ -41,7 +41,7 @@ def _keeps_everything(project: Project) -> list[InterchangeWarning]:
 NATIVE = Format("OpenTimelineIO", _keeps_everything)
 FORMATS = {
     "otio_json": NATIVE, "otioz": NATIVE, "otiod": NATIVE,
-    "fcp_xml": Format("FCP XML", fcp_losses.losses, timeline=fcp_timeline, finish=in_fcp_order, adapt=fcp_adapt),
+    "fcp_xml": Format("FCP XML", fcp_losses.losses, timeline=fcp_timeline, finish=fcp_finish, adapt=fcp_adapt),
     "cmx_3600": Format("EDL", edl_losses.losses, text=write_edl, adapt=edl_adapt),
 }
 

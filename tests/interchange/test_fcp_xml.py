@@ -196,3 +196,30 @@ def test_animations_round_trip_frame_by_frame(engine_media, tmp_path):
     assert loudness(back) == pytest.approx(loudness(project), abs=0.1)
     pip = back.tracks[1].elements[0]
     assert {"transform.scale", "transform.x", "transform.opacity"} <= pip.keyframes.keys()
+
+
+def test_speed_and_reverse_as_time_remap(engine_media, tmp_path):
+    from xml.etree import ElementTree
+
+    from .test_round_trip_renders import loudness
+
+    editor = Editor(Project(settings=ProjectSettings(width=160, height=90, frame_rate=30)))
+    editor.apply(AddMedia(media=import_media(engine_media.red, media_id="red")))
+    editor.apply(AddTrack(kind="video", track_id="v1"))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(media_id="red", start=0, duration=1, speed=2,
+                                                               source_in=Fraction(1, 2))))
+    editor.apply(AddElement(track_id="v1", element=ClipElement(media_id="red", start=1, duration=1, speed=0.5,
+                                                               reverse=True, source_in=1)))
+    project = editor.project
+    report = export_timeline(project, tmp_path / "cut.xml")
+    assert report.warnings == []
+    clips = ElementTree.parse(report.path).getroot().findall(".//video/track/clipitem")
+    assert [(c.findtext("in"), c.findtext("out")) for c in clips] == [("15", "75"), ("30", "45")]  # media frames
+    back = import_otio(report.path)
+    (track,) = back.tracks
+    assert [(e.start, e.duration, e.source_in, e.speed, e.reverse, e.audio_muted) for e in track.elements] == [
+        (0, 1, Fraction(1, 2), 2, False, False), (1, 1, 1, 0.5, True, False)]
+    for frame in (5, 25, 35, 55):
+        assert psnr(render_frame(back, Fraction(frame, 30)), render_frame(project, Fraction(frame, 30))) >= \
+            SAME_PICTURE_DB
+    assert loudness(back) == pytest.approx(loudness(project), abs=0.1)

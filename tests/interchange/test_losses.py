@@ -77,7 +77,7 @@ def test_fcp_xml_warns_about_what_it_cannot_write_and_nothing_else(make_ref):
     editor.apply(AddMarker(time=1, name="green", color="#00ff00", marker_id="green"))
     assert _lost(fcp_losses(editor.project)) == {
         (None, "settings.background"),
-        ("lost", "speed"), ("lost", "reverse"), ("lost", "effects"), ("lost", "keyframes.effects.sep.amount"),
+        ("lost", "effects"), ("lost", "keyframes.effects.sep.amount"),
         ("lost", "transform.fit"), ("frozen", "freeze_frame"), ("title", "style"), ("adj", "kind"),
         ("wipe", "kind"), ("wipe", "handles"), ("a1", "solo"), ("a1", "ducking"), ("green", "color"),
         ("song", "start"),  # 1/7 s is between frames at 30 fps

@@ -101,6 +101,16 @@ def audio_pan(pan: float, keys: list[Key] | None = None, in_frame: int = 0) -> d
                    [_parameter("pan", "Pan", pan, -1, 1, keys or (), in_frame)])
 
 
+def time_remap(speed: float, reverse: bool) -> dict:
+    """A constant speed change (percent), forwards or backwards."""
+    return _filter("Time Remap", "timeremap", "motion", "motion", "video", [
+        {"parameterid": "variablespeed", "name": "variablespeed", "valuemin": "0", "valuemax": "1", "value": "0"},
+        _parameter("speed", "speed", speed * 100, -100000, 100000),
+        {"parameterid": "reverse", "name": "reverse", "value": "TRUE" if reverse else "FALSE"},
+        {"parameterid": "frameblending", "name": "frameblending", "value": "FALSE"},
+    ])
+
+
 def transition_effect(kind: str) -> dict:
     name, effect_id, category, colour = TRANSITIONS.get(kind, TRANSITIONS["crossfade"])
     effect: dict[str, Any] = {"name": name, "effectid": effect_id, "effectcategory": category,

@@ -21,15 +21,11 @@ FORMAT = "FCP XML"
 CLIP_KEEPS = frozenset({"name", "source_in", "fade_in", "fade_out", "transform.x", "transform.y",
                         "transform.scale", "transform.rotation", "transform.opacity", "transform.fit",
                         "transform.crop.", "gain_db", "pan", "audio_muted", "blend_mode", "frame_sampling",
-                        "preserve_pitch",  # only matters with a speed, which is warned about
+                        "speed", "reverse", "preserve_pitch",
                         "keyframes.transform.", "keyframes.gain_db", "keyframes.pan"})
 TEXT_KEEPS = frozenset({"name", "fade_in", "fade_out"})
 UNHEARD_OR_UNSEEN = {"audio": ("transform.", "keyframes.transform.", "blend_mode", "frame_sampling")}
-WHY = {
-    "speed": "retiming is not written; the clip plays at normal speed",
-    "reverse": "retiming is not written; the clip plays forwards",
-    "freeze_frame": "retiming is not written; the clip plays instead of holding its first frame",
-}
+WHY = {"freeze_frame": "FCP 7 XML has no held frame on a clip; the clip plays instead"}
 
 
 def losses(project: Project) -> list[InterchangeWarning]:

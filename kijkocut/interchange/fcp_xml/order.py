@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from kijkocut.interchange.fcp_xml.retime import retime
+
 ORDER = {
     "sequence": ("name", "duration", "rate", "timecode", "in", "out", "media", "marker"),
     "track": ("clipitem", "generatoritem", "transitionitem", "enabled", "locked"),
@@ -35,8 +37,14 @@ def _same(a: ElementTree.Element, b: ElementTree.Element) -> bool:
     return ElementTree.tostring(a) == ElementTree.tostring(b)
 
 
-def in_fcp_order(xml: str) -> str:
+def finish(xml: str) -> str:
+    """What the adapter wrote, with retimed clips' out points (`retime`) and in FCP's element order."""
     root = ElementTree.fromstring(xml)
+    retime(root)
+    return in_fcp_order(root)
+
+
+def in_fcp_order(root: ElementTree.Element) -> str:
     for element in root.iter():
         if element.tag in ORDER and len(element):
             children = sorted(element, key=lambda child: _rank(element.tag, child.tag))  # stable

@@ -1,7 +1,7 @@
 """FCP 7 XML -> what KijkoCut makes of it, after OTIO's adapter has read the cuts: the sequence's frame size,
 Basic Motion, Crop and Opacity as the transform (opacity ramps from and to 0 as fades), composite modes, frame
 blending, Audio Levels and Audio Pan as gain and pan (level ramps as fades), their keyframes as KijkoCut keyframes
-that give the same value at every frame, transition kinds by name, text
+that give the same value at every frame, Time Remap as speed and reverse, transition kinds by name, text
 generators' words, and tracks turned off or locked. Other filters have no KijkoCut equivalent: they are logged
 and left out."""
 
@@ -26,7 +26,8 @@ from kijkocut.interchange.timing import plain
 from kijkocut.model import ClipElement, Element, Project, TextElement, Track
 
 log = logging.getLogger(__name__)
-KNOWN_FILTERS = {"basic", "crop", "opacity", "audiolevels", "audiopan"}
+KNOWN_FILTERS = {"basic", "crop", "opacity", "audiolevels", "audiopan", "timeremap"}
+MIN_SPEED, MAX_SPEED = 0.1, 10.0
 MIN_GAIN_DB, MAX_GAIN_DB = -96.0, 24.0
 
 
@@ -105,6 +106,7 @@ class _Reader:
         if isinstance(element, TextElement):
             self._text(element, item, effects)
         elif isinstance(element, ClipElement):
+            _retime(element, effects.get("timeremap"))
             if track.kind == "audio":
                 self._sound(element, effects)
             else:
@@ -204,6 +206,22 @@ class _Reader:
             if not constant(values):
                 element.keyframes[animated] = self._keyframes(values)
         return value
+
+
+def _retime(element: ClipElement, effect: dict | None) -> None:
+    if effect is None:
+        return
+    parameters = filters.parameters(effect)
+    if filters.number(parameters.get("variablespeed"), 0):
+        log.warning("%s: variable speed (time remapping) has no KijkoCut equivalent; the clip plays at its "
+                    "constant speed", element.name)
+    speed = filters.number(parameters.get("speed"), 100) / 100
+    reverse = str(parameters.get("reverse", {}).get("value", "FALSE")).upper() == "TRUE"
+    if speed == 0:
+        element.freeze_frame = True
+        return
+    element.speed = min(MAX_SPEED, max(MIN_SPEED, round(abs(speed), 6)))
+    element.reverse = reverse != (speed < 0)
 
 
 def _crop(percent: float) -> float:

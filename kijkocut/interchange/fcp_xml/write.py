@@ -3,7 +3,7 @@
 The adapter writes an item's metadata["fcp_xml"] as XML under the item, so that is where KijkoCut puts Basic
 Motion, Crop and Opacity filters (fades as opacity keyframes), composite modes and frame blending on video
 clipitems; Audio Levels (gain, fades as level keyframes) and Audio Pan on audio clipitems; animations of
-these as keyframes that give KijkoCut's value at every frame (`curves`); transition effects
+these as keyframes that give KijkoCut's value at every frame (`curves`); speed and reverse as Time Remap; transition effects
 and alignment; track enabled/locked; the sequence's frame size; each file's picture size and sound. In FCP a
 clip on a video track is silent: the sound of KijkoCut's video and overlay clips goes on audio tracks of its
 own, one per picture track, with the picture's transitions as audio cross fades. Adjustment layers have no FCP 7
@@ -128,7 +128,7 @@ class _Writer:
             if keys or opacity != 100:
                 found.append(filters.opacity(opacity, keys, in_frame))
         metadata: dict[str, Any] = {"@frameBlend": "TRUE" if element.frame_sampling == "blend" else "FALSE",
-                                    "filter": found}
+                                    "filter": found + _retimed(element)}
         if element.blend_mode != "normal":
             metadata["compositemode"] = element.blend_mode
         return metadata
@@ -176,7 +176,7 @@ class _Writer:
             found.append(filters.audio_pan(element.pan, [] if constant(pans) else corners(pans), in_frame))
         elif element.pan:
             found.append(filters.audio_pan(element.pan))
-        return {"sourcetrack": {"mediatype": "audio", "trackindex": "1"}, "filter": found}
+        return {"sourcetrack": {"mediatype": "audio", "trackindex": "1"}, "filter": found + _retimed(element)}
 
     def _fade_keys(self, element: Element, value: float) -> list[filters.Key]:
         return fade_keys(self._frames(element.duration), self._frames(element.fade_in),
@@ -231,6 +231,13 @@ class _Writer:
                 result.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(
                     duration=item.duration())))
         return result
+
+
+def _retimed(element: ClipElement) -> list[dict]:
+    # The source span (`out`) the adapter writes at normal speed is stretched to the speed by `retime`.
+    if element.speed == 1 and not element.reverse:
+        return []
+    return [filters.time_remap(element.speed, element.reverse)]
 
 
 def _file_media(media: MediaRef, settings: ProjectSettings) -> dict[str, Any]:
