@@ -80,6 +80,11 @@ async def test_import_finished_job_outputs(server, services, workspace_dir):
         view = data(await client.call_tool("project_describe", {"project_id": pid}))
         clip = view["tracks"][0]["elements"][0]
         assert (clip["media_id"], clip["start"], clip["end"]) == (imported["imported"][0]["id"], 0, 1)
+        # The media, the track and the clip are one undo step.
+        assert imported["revision"] == view["revision"] == 1
+        data(await client.call_tool("project_undo", {"project_id": pid}))
+        undone = data(await client.call_tool("project_describe", {"project_id": pid}))
+        assert undone["tracks"] == [] and undone["media"] == []
 
         listed = data(await client.call_tool("job_list", {}))
         assert [j["job_id"] for j in listed["jobs"]] == [job_id]
