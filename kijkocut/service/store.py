@@ -26,7 +26,7 @@ from kijkocut.edit.commands import Batch, Command, RenameProject
 from kijkocut.edit.editor import EditResult
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings, new_id
-from kijkocut.project_io import atomic_write_bytes, load_project
+from kijkocut.project_io import atomic_write_bytes, load_project, project_file_bytes
 from kijkocut.service.errors import BusyError, ConflictError, NotFoundError, ServiceError
 from kijkocut.service.feed import ChangeEvent, ChangeFeed
 
@@ -198,10 +198,8 @@ class ProjectStore:
 
     def _save(self, project: Project) -> None:
         path = self.file(project.id)
-        # pydantic's Rust serializer: json.dumps with indent falls back to the pure-Python encoder, which
-        # dominated the cost of every edit on a long history.
-        try:
-            atomic_write_bytes(path, project.model_dump_json(by_alias=True, indent=2).encode("utf-8"))
+        try:  # refuses a file too big to load again: the old file stays
+            atomic_write_bytes(path, project_file_bytes(project))
         except BaseException:
             self._cache.pop(project.id, None)  # the edit applied in memory only: re-read the file next time
             raise

@@ -178,3 +178,18 @@ async def test_reading_the_caption_file_does_not_hold_the_project(services, work
     (added, seen), view = await import_while(server, workspace_dir, gate, edit_and_read)
     assert added["revision"] == 2 and seen["revision"] == 2 and element_count(seen) == 2
     assert element_count(view) == 2 + 3000 and view["revision"] == 3
+
+
+async def test_a_save_too_big_to_load_again_keeps_the_file_and_drops_the_edit(server, workspace_dir, monkeypatch):
+    async with Client(server) as client:
+        project_id = await new_project(client)
+        await add_title(client, project_id)
+        saved = workspace_dir / "projects" / project_id / "project.json"
+        before = saved.read_bytes()
+        monkeypatch.setattr(limits, "MAX_PROJECT_BYTES", len(before) + 200)
+        text = error_text(await client.call_tool("text_add", {"project_id": project_id, "text": "x" * 1000,
+                                                              "start": 2, "duration": 1}))
+        assert "so it was not saved" in text
+        assert saved.read_bytes() == before
+        view = data(await client.call_tool("project_describe", {"project_id": project_id}))
+        assert view["revision"] == 1 and len(view["tracks"][0]["elements"]) == 1  # the edit is gone, not cached
