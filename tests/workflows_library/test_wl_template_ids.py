@@ -170,4 +170,4 @@ def test_live_ids_resolve_on_the_installed_version():
         with pytest.raises(UnknownWorkflowError, match="the closest match is 'tpl_"):
             library.card(template_id(name))
         answered += 1
-    assert answered >= 50
+    assert answered, "no removed template to answer for"
