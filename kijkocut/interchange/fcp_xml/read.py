@@ -158,9 +158,9 @@ class _Reader:
                   "y": [settings.height / 2 if t.y is None else t.y for t in transforms],
                   "scale": [t.scale for t in transforms], "rotation": [t.rotation for t in transforms],
                   **{f"crop.{side}": [getattr(t.crop, side) for t in transforms] for side in filters.CROP_SIDES}}
-        for name, values in series.items():
-            if not constant(values):
-                element.keyframes[f"transform.{name}"] = self._keyframes(values)  # type: ignore[arg-type]
+        for name, frames in series.items():
+            if not constant(frames):
+                element.keyframes[f"transform.{name}"] = self._keyframes(frames)
 
     def _keyframes(self, values: list[float]) -> list[Keyframe]:
         return [Keyframe(time=self._seconds(key.frame), value=float(key.value))  # type: ignore[arg-type]
