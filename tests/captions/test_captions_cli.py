@@ -35,3 +35,23 @@ def test_import_restyle_export(tmp_path, capsys):
         run("captions", "export", str(project_path), str(tmp_path / "x.srt"), "--track", "Nope")
     with pytest.raises(KijkoCutError, match="--style: not valid JSON"):
         run("captions", "restyle", str(project_path), "--style", "{size")
+
+
+def test_cli_caption_edits_go_through_the_service_store(tmp_path, capsys):
+    """Each command is one undo step with a revision, refuses a subtitle file outside the allowed folders, and
+    leaves the project as it was when it fails."""
+    project_path = tmp_path / "p.json"
+    save_project(Project(settings=ProjectSettings(width=640, height=360)), project_path)
+    subs = tmp_path / "in.srt"
+    subs.write_text("1\n00:00:00,000 --> 00:00:01,000\nOne\n\n2\n00:00:01,000 --> 00:00:02,000\nTwo\n")
+    run("captions", "import", str(project_path), str(subs))
+    run("captions", "restyle", str(project_path), "--style", '{"size": 30}')
+    project = load_project(project_path)
+    assert project.revision == 2 and [e.label for e in project.history.done] == ["Import 2 captions",
+                                                                                "Restyle captions"]
+    before = project_path.read_bytes()
+    with pytest.raises(KijkoCutError, match="outside"):
+        run("captions", "import", str(project_path), "/etc/passwd")
+    with pytest.raises(KijkoCutError, match="size"):
+        run("captions", "restyle", str(project_path), "--style", '{"size": -3}')
+    assert project_path.read_bytes() == before
