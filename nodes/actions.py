@@ -14,7 +14,7 @@ from kijkocut.service.errors import ServiceError
 from .edit_args import REF_NAME, REFS_HELP, bind_refs, has_refs, params_object
 from .host import apply
 from .timeline_value import TimelineValue
-from .types import Timeline, category, display, node_id
+from .types import Timeline, category, described, node_id, timeline_input
 
 FOLDERS = ["input", "output"]  # where file names in an action's parameters are looked up
 DEFAULT_ACTION = "add_clip"
@@ -45,14 +45,16 @@ class ApplyAction(io.ComfyNode):
         names = sorted(all_actions())
         return io.Schema(
             node_id=node_id("ApplyAction"),
-            display_name=display("Apply Action"),
+            display_name="Apply Action",
             category=category("edit"),
-            description="Apply any KijkoCut action (the ones the timeline panel, the HTTP API and the MCP "
+            **described("Apply any KijkoCut action (the ones the timeline panel, the HTTP API and the MCP "
                         "tools offer) to the timeline as one undo step. Times accept seconds, timecode and "
-                        "frames and land on the frame grid.",
+                        "frames and land on the frame grid.", "run action", "any edit", "edit command",
+                        "scripted edit"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.Combo.Input("action", options=names, default=DEFAULT_ACTION),
+                timeline_input(),
+                io.Combo.Input("action", options=names, default=DEFAULT_ACTION,
+                               tooltip="The action to apply; its parameters are listed under params_json."),
                 io.String.Input("params_json", default="{}", multiline=True,
                                 tooltip="The action's parameters as a JSON object. " + REFS_HELP + "\n"
                                         + action_help()),
@@ -95,13 +97,15 @@ class UndoRedo(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("UndoRedo"),
-            display_name=display("Undo / Redo"),
+            display_name="Undo / Redo",
             category=category("edit"),
-            description="Take back the last steps of the timeline's history, or redo steps taken back.",
+            **described("Take back the last steps of the timeline's history, or redo steps taken back.",
+                        "undo", "redo", "history", "revert edit"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.Combo.Input("step", options=["undo", "redo"], default="undo"),
-                io.Int.Input("times", default=1, min=1, max=1000),
+                timeline_input(),
+                io.Combo.Input("step", options=["undo", "redo"], default="undo",
+                               tooltip="undo takes edits back; redo puts back edits an undo took."),
+                io.Int.Input("times", default=1, min=1, max=1000, tooltip="How many steps."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )

@@ -12,7 +12,7 @@ from .edit_args import keyframes, target
 from .editing import target_inputs
 from .host import apply
 from .timeline_value import TimelineValue
-from .types import Timeline, category, choices, display, node_id
+from .types import Timeline, category, choices, described, node_id, timeline_input
 
 KEYFRAMES_EXAMPLE = '[{"time": 0, "value": 1}, {"time": 2, "value": 1.5, "interpolation": "ease_in_out"}]'
 PRESETS = choices(AnimationPresetParams.model_fields["preset"].annotation)
@@ -24,12 +24,13 @@ class Keyframes(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("Keyframes"),
-            display_name=display("Keyframes"),
+            display_name="Keyframes",
             category=category("animate"),
-            description="Animate one property of an element (replacing its keyframes; an empty list removes "
-                        "the animation).",
+            **described("Animate one property of an element (replacing its keyframes; an empty list removes "
+                        "the animation).", "keyframe animation", "animate property", "motion", "zoom over time",
+                        "volume automation"),
             inputs=[
-                Timeline.Input("timeline"),
+                timeline_input(),
                 io.String.Input("property", default="transform.scale",
                                 tooltip="transform.x/y/scale/rotation/opacity, transform.crop.*, gain_db, pan "
                                         "(clips); style.size/x/y/opacity/letter_spacing (text); "
@@ -67,13 +68,15 @@ class AnimationPreset(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("AnimationPreset"),
-            display_name=display("Animation Preset"),
+            display_name="Animation Preset",
             category=category("animate"),
-            description="Ready-made motion: Ken Burns (slow zoom and pan over a clip or still), pop-in, "
-                        "slide-in or fade in/out.",
+            **described("Ready-made motion: Ken Burns (slow zoom and pan over a clip or still), pop-in, "
+                        "slide-in or fade in/out.", "ken burns", "zoom and pan", "slide in", "pop in",
+                        "fade in"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.Combo.Input("preset", options=PRESETS, default="ken_burns"),
+                timeline_input(),
+                io.Combo.Input("preset", options=PRESETS, default="ken_burns",
+                               tooltip="The motion to apply to the element."),
                 io.Combo.Input("direction", options=DIRECTIONS, default="left",
                                tooltip="Ken Burns pan direction, or the side slide-in enters from."),
                 io.Float.Input("zoom", default=1.2, min=1.0, max=4.0, step=0.01,
@@ -100,15 +103,16 @@ class SetSpeedNode(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("SetSpeed"),
-            display_name=display("Set Speed"),
+            display_name="Set Speed",
             category=category("animate"),
-            description="Play a clip faster, slower or backwards. It keeps its media, so it gets shorter or "
-                        "longer on the timeline.",
+            **described("Play a clip faster, slower or backwards. It keeps its media, so it gets shorter or "
+                        "longer on the timeline.", "slow motion", "speed up", "reverse clip", "time stretch",
+                        "fast forward"),
             inputs=[
-                Timeline.Input("timeline"),
+                timeline_input(),
                 io.Float.Input("speed", default=0.5, min=0.1, max=10.0, step=0.05,
                                tooltip="0.5 = half speed (slow motion), 2 = double."),
-                io.Boolean.Input("reverse", default=False),
+                io.Boolean.Input("reverse", default=False, tooltip="Play the clip backwards."),
                 io.Boolean.Input("preserve_pitch", default=True, tooltip="Time-stretch the sound instead of "
                                                                          "changing its pitch."),
                 io.Boolean.Input("ripple", default=True, tooltip="Move later elements on the track with the "

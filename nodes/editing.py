@@ -15,7 +15,7 @@ from kijkocut.service.times import parse_time
 from .edit_args import TARGET_HELP, effect_help, params_object, target
 from .host import apply
 from .timeline_value import TimelineValue
-from .types import Timeline, category, choices, display, node_id
+from .types import Timeline, category, choices, described, node_id, timeline_input
 
 PLACE_MODES = choices(PlaceMode)
 
@@ -33,26 +33,35 @@ class AddText(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("AddText"),
-            display_name=display("Add Text"),
+            display_name="Add Text",
             category=category("edit"),
-            description="A title or caption on a text track (created when missing).",
+            **described("A title or caption on a text track (created when missing). Style Title adds an "
+                        "outline, a box or an animation.", "title", "caption", "subtitle", "text overlay",
+                        "lower third"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.String.Input("text", multiline=True, default="Title"),
-                io.String.Input("track", default="T1"),
-                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01),
-                io.Float.Input("duration", default=3.0, min=0.01, max=86400.0, step=0.01),
+                timeline_input(),
+                io.String.Input("text", multiline=True, default="Title", tooltip="The words to show; new lines "
+                                                                                 "start new lines."),
+                io.String.Input("track", default="T1", tooltip="Text track id; created when missing."),
+                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="Timeline seconds where the text appears."),
+                io.Float.Input("duration", default=3.0, min=0.01, max=86400.0, step=0.01,
+                               tooltip="Seconds the text stays on screen."),
                 io.Int.Input("size", default=64, min=4, max=1000, tooltip="Pixels at canvas resolution."),
-                io.String.Input("color", default="#ffffff"),
+                io.String.Input("color", default="#ffffff", tooltip="Text colour, '#rrggbb' (or #rrggbbaa)."),
                 io.Float.Input("x", default=0.5, min=0.0, max=1.0, step=0.01, tooltip="Centre, fraction of width."),
                 io.Float.Input("y", default=0.5, min=0.0, max=1.0, step=0.01, tooltip="Centre, fraction of height."),
                 io.Combo.Input("align", options=choices(TextStyle.model_fields["align"].annotation),
-                               default="center"),
-                io.Float.Input("fade_in", default=0.0, min=0.0, max=60.0, step=0.01),
-                io.Float.Input("fade_out", default=0.0, min=0.0, max=60.0, step=0.01),
+                               default="center", tooltip="How lines of several lines line up."),
+                io.Float.Input("fade_in", default=0.0, min=0.0, max=60.0, step=0.01,
+                               tooltip="Seconds of fade from transparent; 0 = appears at once."),
+                io.Float.Input("fade_out", default=0.0, min=0.0, max=60.0, step=0.01,
+                               tooltip="Seconds of fade to transparent at the end; 0 = disappears at once."),
                 io.String.Input("font", default="", optional=True,
                                 tooltip="Font file path or family name; empty = the bundled default."),
-                io.Combo.Input("mode", options=PLACE_MODES, default="overwrite", optional=True),
+                io.Combo.Input("mode", options=PLACE_MODES, default="overwrite", optional=True,
+                               tooltip="overwrite what is there, insert (push later elements right) or strict "
+                                       "(refuse when something is there)."),
             ],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="element_id")],
         )
@@ -78,20 +87,26 @@ class AddTransitionNode(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("AddTransition"),
-            display_name=display("Add Transition"),
+            display_name="Add Transition",
             category=category("edit"),
-            description="Blend two clips that meet at a cut: by element ids, or the cut on `track` nearest to "
-                        "`cut_at` (within a frame).",
+            **described("Blend two clips that meet at a cut: by element ids, or the cut on `track` nearest to "
+                        "`cut_at` (within a frame).", "crossfade", "dissolve", "wipe", "fade between clips",
+                        "transition effect"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.String.Input("track", default="V1"),
-                io.Float.Input("cut_at", default=0.0, min=0.0, max=86400.0, step=0.01),
-                io.Combo.Input("kind", options=list(TRANSITION_KINDS), default="crossfade"),
-                io.Float.Input("duration", default=1.0, min=0.01, max=60.0, step=0.01),
+                timeline_input(),
+                io.String.Input("track", default="V1", tooltip="The track whose cut gets the transition."),
+                io.Float.Input("cut_at", default=0.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="Timeline seconds of the cut (where one clip ends and the next starts)."),
+                io.Combo.Input("kind", options=list(TRANSITION_KINDS), default="crossfade",
+                               tooltip="How the pictures blend: crossfade, dip to black, wipes, pushes, iris..."),
+                io.Float.Input("duration", default=1.0, min=0.01, max=60.0, step=0.01,
+                               tooltip="Seconds; the clips need that much media beyond the cut (handles)."),
                 io.Combo.Input("alignment", options=choices(Alignment), default="center",
                                tooltip="Where the transition sits: centred on, ending at or starting at the cut."),
-                io.String.Input("from_element", default="", optional=True),
-                io.String.Input("to_element", default="", optional=True),
+                io.String.Input("from_element", default="", optional=True,
+                                tooltip="Id of the outgoing clip; empty = found from track and cut_at."),
+                io.String.Input("to_element", default="", optional=True,
+                                tooltip="Id of the incoming clip; empty = found from track and cut_at."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
@@ -119,13 +134,14 @@ class SplitAt(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("SplitAt"),
-            display_name=display("Split at Time"),
+            display_name="Split at Time",
             category=category("edit"),
-            description="Cut every element under the playhead in two (on one track, or on all tracks when "
-                        "track is empty).",
+            **described("Cut every element under the playhead in two (on one track, or on all tracks when "
+                        "track is empty).", "cut clip", "razor", "blade", "split clip"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.Float.Input("time", default=1.0, min=0.0, max=86400.0, step=0.01),
+                timeline_input(),
+                io.Float.Input("time", default=1.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="Timeline seconds of the cut."),
                 io.String.Input("track", default="", tooltip="Empty = every track."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
@@ -142,19 +158,22 @@ class TrimAt(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("TrimAt"),
-            display_name=display("Trim"),
+            display_name="Trim",
             category=category("edit"),
-            description="Move the start or end edge of an element (the one on `track` at `time`, or by id).",
+            **described("Move the start or end edge of an element (the one on `track` at `time`, or by id).",
+                        "trim clip", "shorten clip", "cut end", "change in point"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.String.Input("track", default="V1"),
+                timeline_input(),
+                io.String.Input("track", default="V1", tooltip="Track of the element; used when element_id is "
+                                                               "empty."),
                 io.Float.Input("time", default=0.0, min=0.0, max=86400.0, step=0.01,
                                tooltip="Any time inside the element to trim."),
                 io.Combo.Input("edge", options=choices(TrimParams.model_fields["edge"].annotation),
-                               default="end"),
+                               default="end", tooltip="Which edge moves: the element's start or its end."),
                 io.Float.Input("to", default=1.0, min=0.0, max=86400.0, step=0.01,
                                tooltip="New timeline time of that edge."),
-                io.String.Input("element_id", default="", optional=True),
+                io.String.Input("element_id", default="", optional=True,
+                                tooltip="The element to trim; empty = the one on `track` at `time`."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
@@ -172,15 +191,19 @@ class RippleDeleteAt(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("RippleDeleteAt"),
-            display_name=display("Ripple Delete"),
+            display_name="Ripple Delete",
             category=category("edit"),
-            description="Remove an element and pull what follows left to close the gap.",
+            **described("Remove an element and pull what follows left to close the gap.", "delete clip",
+                        "remove clip", "close gap", "ripple edit"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.String.Input("track", default="V1"),
-                io.Float.Input("time", default=0.0, min=0.0, max=86400.0, step=0.01),
+                timeline_input(),
+                io.String.Input("track", default="V1", tooltip="Track of the element; used when element_id is "
+                                                               "empty."),
+                io.Float.Input("time", default=0.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="Any timeline second inside the element to delete."),
                 io.Boolean.Input("all_tracks", default=False, tooltip="Close the gap on every track."),
-                io.String.Input("element_id", default="", optional=True),
+                io.String.Input("element_id", default="", optional=True,
+                                tooltip="The element to delete; empty = the one on `track` at `time`."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
@@ -199,13 +222,15 @@ class ApplyEffect(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("ApplyEffect"),
-            display_name=display("Apply Effect"),
+            display_name="Apply Effect",
             category=category("edit"),
-            description="Add an effect (colour, blur, key, LUT...) on top of an element's effect stack. On an "
-                        "adjustment layer it changes everything beneath.",
+            **described("Add an effect (colour, blur, key, LUT...) on top of an element's effect stack. On an "
+                        "adjustment layer it changes everything beneath.", "filter", "color grade", "blur",
+                        "chroma key", "LUT", "video effect"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.Combo.Input("effect", options=list(EFFECTS), default="brightness"),
+                timeline_input(),
+                io.Combo.Input("effect", options=list(EFFECTS), default="brightness",
+                               tooltip="The effect; its parameters are listed under params_json."),
                 io.String.Input("params_json", default="{}", multiline=True,
                                 tooltip="Parameters as a JSON object; omitted ones keep their defaults.\n"
                                         + effect_help()),

@@ -19,6 +19,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "finishing": (),
     "actions": (),
     "media": ("av", "numpy", "PIL"),
+    "sample_media": ("av", "numpy", "PIL"),
     "render": ("av", "numpy", "PIL"),
 }
 

@@ -15,7 +15,7 @@ from .edit_args import target
 from .editing import target_inputs
 from .host import apply
 from .timeline_value import TimelineValue
-from .types import Timeline, category, choices, display, node_id
+from .types import Timeline, category, choices, described, node_id, timeline_input
 
 TEXT_ANIMATIONS = choices(TextAnimationKind)
 SWITCH = ["keep", "on", "off"]  # a track setting left alone, switched on or switched off
@@ -26,34 +26,43 @@ class StyleText(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("StyleText"),
-            display_name=display("Style Title"),
+            display_name="Style Title",
             category=category("edit"),
-            description="Bold or italic type, an outline, a drop shadow, a background box, spacing, wrapping and "
-                        "in/out animations for a title made with Add Text. Font, size, colour and position stay.",
+            **described("Bold or italic type, an outline, a drop shadow, a background box, spacing, wrapping "
+                        "and in/out animations for a title made with Add Text. Font, size, colour and position "
+                        "stay.", "text style", "outline", "drop shadow", "title animation", "font weight"),
             inputs=[
-                Timeline.Input("timeline"),
+                timeline_input(),
                 io.Combo.Input("weight", options=choices(TextStyle.model_fields["weight"].annotation),
-                               default="bold"),
-                io.Boolean.Input("italic", default=False),
+                               default="bold", tooltip="Thickness of the letters."),
+                io.Boolean.Input("italic", default=False, tooltip="Slanted letters."),
                 io.Int.Input("stroke_width", default=0, min=0, max=100, tooltip="Outline in pixels; 0 = none."),
-                io.String.Input("stroke_color", default="#000000"),
+                io.String.Input("stroke_color", default="#000000", tooltip="Outline colour, '#rrggbb'."),
                 io.String.Input("shadow_color", default="#000000b0",
                                 tooltip="Drop shadow colour (#rrggbbaa for translucent); empty = no shadow."),
                 io.Float.Input("shadow_offset", default=4.0, min=-200.0, max=200.0, step=0.5,
                                tooltip="Pixels right and down."),
-                io.Float.Input("shadow_blur", default=4.0, min=0.0, max=100.0, step=0.5),
+                io.Float.Input("shadow_blur", default=4.0, min=0.0, max=100.0, step=0.5,
+                               tooltip="Softness of the shadow in pixels; 0 = a hard edge."),
                 io.String.Input("box_color", default="", tooltip="Background box colour; empty = no box."),
-                io.Int.Input("box_padding", default=16, min=0, max=500),
+                io.Int.Input("box_padding", default=16, min=0, max=500,
+                             tooltip="Pixels of box around the text (with a box_color)."),
                 io.Int.Input("box_radius", default=8, min=0, max=500, tooltip="Corner radius in pixels."),
-                io.Float.Input("letter_spacing", default=0.0, min=-50.0, max=200.0, step=0.5),
+                io.Float.Input("letter_spacing", default=0.0, min=-50.0, max=200.0, step=0.5,
+                               tooltip="Extra pixels between letters; negative = tighter."),
                 io.Float.Input("line_spacing", default=1.2, min=0.5, max=5.0, step=0.05,
                                tooltip="Line height as a multiple of the font size."),
                 io.Int.Input("max_width", default=0, min=0, max=16384,
                              tooltip="Wrap lines at this many canvas pixels; 0 = no wrapping."),
-                io.Combo.Input("animation_in", options=TEXT_ANIMATIONS, default="none"),
-                io.Combo.Input("animation_out", options=TEXT_ANIMATIONS, default="none"),
-                io.Float.Input("animation_duration", default=0.5, min=0.01, max=60.0, step=0.01),
-                io.Float.Input("opacity", default=1.0, min=0.0, max=1.0, step=0.01),
+                io.Combo.Input("animation_in", options=TEXT_ANIMATIONS, default="none",
+                               tooltip="How the title arrives; none = it simply appears (or fades, see Add "
+                                       "Text's fade_in)."),
+                io.Combo.Input("animation_out", options=TEXT_ANIMATIONS, default="none",
+                               tooltip="How the title leaves; none = it simply ends."),
+                io.Float.Input("animation_duration", default=0.5, min=0.01, max=60.0, step=0.01,
+                               tooltip="Seconds each of the in and out animations takes."),
+                io.Float.Input("opacity", default=1.0, min=0.0, max=1.0, step=0.01,
+                               tooltip="1 = solid, 0 = invisible."),
                 *target_inputs(),
             ],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="element_id")],
@@ -88,18 +97,20 @@ class FreezeFrameNode(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("FreezeFrame"),
-            display_name=display("Freeze Frame"),
+            display_name="Freeze Frame",
             category=category("edit"),
-            description="Hold the frame a clip shows at `at` for a while; the rest of the clip (and what follows "
-                        "on its track) moves later.",
+            **described("Hold the frame a clip shows at `at` for a while; the rest of the clip (and what "
+                        "follows on its track) moves later.", "hold frame", "still frame", "pause video",
+                        "frame hold"),
             inputs=[
-                Timeline.Input("timeline"),
+                timeline_input(),
                 io.Float.Input("at", default=1.0, min=0.0, max=86400.0, step=0.01,
                                tooltip="Timeline seconds inside the clip."),
                 io.Float.Input("hold", default=2.0, min=0.01, max=3600.0, step=0.01, tooltip="Seconds to hold."),
                 io.String.Input("element_id", default="", tooltip="Empty = the clip on `track` at `at`; "
                                                                   "'last' = the element added last."),
-                io.String.Input("track", default="V1", optional=True),
+                io.String.Input("track", default="V1", optional=True,
+                                tooltip="Track of the clip; used when element_id is empty."),
             ],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="frozen_id")],
         )
@@ -120,13 +131,15 @@ class DetachAudioNode(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("DetachAudio"),
-            display_name=display("Detach Audio"),
+            display_name="Detach Audio",
             category=category("audio"),
-            description="Move a video clip's sound to its own clip on an audio track (created when missing) so it "
-                        "can be trimmed, faded or ducked on its own; the video clip is muted.",
+            **described("Move a video clip's sound to its own clip on an audio track (created when missing) so "
+                        "it can be trimmed, faded or ducked on its own; the video clip is muted.", "split audio",
+                        "separate sound", "unlink audio", "extract audio"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.String.Input("audio_track", default="A1"),
+                timeline_input(),
+                io.String.Input("audio_track", default="A1",
+                                tooltip="Audio track for the sound; created when missing; empty = a new one."),
                 *target_inputs(),
             ],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="sound_id")],
@@ -149,14 +162,15 @@ class TrackSettings(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("TrackSettings"),
-            display_name=display("Track Settings"),
+            display_name="Track Settings",
             category=category("audio"),
-            description="Mute, solo, hide or lock a track, and make music duck under a voice track. 'keep' leaves "
-                        "a setting as it is.",
+            **described("Mute, solo, hide or lock a track, and make music duck under a voice track. 'keep' "
+                        "leaves a setting as it is.", "mute track", "solo track", "ducking", "lower music",
+                        "lock track", "hide track"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.String.Input("track", default="A1"),
-                io.Combo.Input("muted", options=SWITCH, default="keep"),
+                timeline_input(),
+                io.String.Input("track", default="A1", tooltip="The track to change, by id (e.g. V1, A1, T1)."),
+                io.Combo.Input("muted", options=SWITCH, default="keep", tooltip="Silence the track."),
                 io.Combo.Input("solo", options=SWITCH, default="keep", tooltip="When any track is solo, only "
                                                                                "solo tracks are heard."),
                 io.Combo.Input("hidden", options=SWITCH, default="keep", tooltip="Leave it out of the picture."),
@@ -164,7 +178,8 @@ class TrackSettings(io.ComfyNode):
                 io.String.Input("duck_under", default="", optional=True,
                                 tooltip="A voice track id: lower this track while that one is audible. "
                                         "'none' stops ducking; empty keeps what is set."),
-                io.Float.Input("duck_amount_db", default=-12.0, min=-60.0, max=0.0, step=0.5, optional=True),
+                io.Float.Input("duck_amount_db", default=-12.0, min=-60.0, max=0.0, step=0.5, optional=True,
+                               tooltip="How much quieter this track gets under the voice, in dB."),
                 io.Float.Input("duck_threshold_db", default=-40.0, min=-90.0, max=0.0, step=0.5, optional=True,
                                tooltip="Voice level that starts the ducking."),
             ],

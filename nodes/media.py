@@ -22,7 +22,7 @@ from .fingerprint import file_state
 from .host import apply, folder, intermediates_folder
 from .paths import PathRefused, confine_existing, media_extensions
 from .timeline_value import TimelineValue
-from .types import Media, Timeline, category, choices, display, node_id
+from .types import MEDIA_HELP, Media, Timeline, category, choices, described, node_id, timeline_input
 
 PLACE_MODES = choices(PlaceMode)
 FITS = choices(Fit)
@@ -58,28 +58,38 @@ def placement_inputs(*, visual: bool, default_track: str) -> list[io.Input]:
     inputs: list[io.Input] = [
         io.String.Input("track", default=default_track, tooltip="Track id; created when missing."),
         io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01, tooltip="Timeline seconds."),
-        io.Float.Input("source_in", default=0.0, min=0.0, max=86400.0, step=0.01, optional=True),
+        io.Float.Input("source_in", default=0.0, min=0.0, max=86400.0, step=0.01, optional=True,
+                       tooltip="Seconds into the media where the clip begins."),
         io.Float.Input("source_out", default=0.0, min=0.0, max=86400.0, step=0.01, optional=True,
                        tooltip="0 = to the end of the media (stills: 5 s)."),
         io.Combo.Input("mode", options=PLACE_MODES, default="overwrite", optional=True,
                        tooltip="overwrite what is there, insert (push later clips right) or strict."),
-        io.Float.Input("fade_in", default=0.0, min=0.0, max=60.0, step=0.01, optional=True),
-        io.Float.Input("fade_out", default=0.0, min=0.0, max=60.0, step=0.01, optional=True),
-        io.Float.Input("gain_db", default=0.0, min=-96.0, max=24.0, step=0.1, optional=True),
+        io.Float.Input("fade_in", default=0.0, min=0.0, max=60.0, step=0.01, optional=True,
+                       tooltip="Seconds of fade in (picture from transparent, sound from silence); 0 = none."),
+        io.Float.Input("fade_out", default=0.0, min=0.0, max=60.0, step=0.01, optional=True,
+                       tooltip="Seconds of fade out at the clip's end; 0 = none."),
+        io.Float.Input("gain_db", default=0.0, min=-96.0, max=24.0, step=0.1, optional=True,
+                       tooltip="Volume change in dB: -6 = about half as loud, 0 = unchanged."),
     ]
     if visual:
         inputs += [
             io.Combo.Input("track_kind", options=TRACK_KINDS, default="auto", optional=True,
                            tooltip="Kind of a newly created track; auto = video, or audio for sound files."),
-            io.Combo.Input("fit", options=FITS, default="contain", optional=True),
-            io.Float.Input("scale", default=1.0, min=0.01, max=100.0, step=0.01, optional=True),
+            io.Combo.Input("fit", options=FITS, default="contain", optional=True,
+                           tooltip="How a picture of another shape fills the canvas: contain (whole picture, "
+                                   "bars), cover (fills, crops), stretch, or none (pixel size)."),
+            io.Float.Input("scale", default=1.0, min=0.01, max=100.0, step=0.01, optional=True,
+                           tooltip="Size after fitting: 1 = as fitted, 0.5 = half (picture in picture)."),
             io.Float.Input("x", default=0.5, min=-1.0, max=2.0, step=0.01, optional=True,
                            tooltip="Centre, fraction of canvas width."),
             io.Float.Input("y", default=0.5, min=-1.0, max=2.0, step=0.01, optional=True,
                            tooltip="Centre, fraction of canvas height."),
-            io.Float.Input("rotation", default=0.0, min=-360.0, max=360.0, step=0.1, optional=True),
-            io.Float.Input("opacity", default=1.0, min=0.0, max=1.0, step=0.01, optional=True),
-            io.Boolean.Input("mute_audio", default=False, optional=True),
+            io.Float.Input("rotation", default=0.0, min=-360.0, max=360.0, step=0.1, optional=True,
+                           tooltip="Degrees clockwise."),
+            io.Float.Input("opacity", default=1.0, min=0.0, max=1.0, step=0.01, optional=True,
+                           tooltip="1 = solid, 0 = invisible."),
+            io.Boolean.Input("mute_audio", default=False, optional=True,
+                             tooltip="Silence the clip's own sound (a video's soundtrack)."),
         ]
     return inputs
 
@@ -120,10 +130,12 @@ class LoadMedia(io.ComfyNode):
                        if os.path.isfile(os.path.join(input_dir, f)) and os.path.splitext(f)[1].lower() in extensions)
         return io.Schema(
             node_id=node_id("LoadMedia"),
-            display_name=display("Load Media"),
+            display_name="Load Media",
             category=category("media"),
-            description="A video, audio or image file from ComfyUI's input folder, probed and ready to place.",
-            inputs=[io.Combo.Input("file", options=files, upload=io.UploadType.video)],
+            **described("A video, audio or image file from ComfyUI's input folder, probed and ready to place.",
+                        "load video", "import media", "open file", "load audio", "load image", "upload"),
+            inputs=[io.Combo.Input("file", options=files, upload=io.UploadType.video,
+                                   tooltip="A file in ComfyUI's input folder; upload one with the button.")],
             outputs=[
                 Media.Output(display_name="media"),
                 io.Float.Output(display_name="duration"),
@@ -158,10 +170,11 @@ class AddClip(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("AddClip"),
-            display_name=display("Add Clip"),
+            display_name="Add Clip",
             category=category("media"),
-            description="Place loaded media on a track: where, which part of the source, and how it sits.",
-            inputs=[Timeline.Input("timeline"), Media.Input("media"),
+            **described("Place loaded media on a track: where, which part of the source, and how it sits.",
+                        "add video to timeline", "place clip", "insert clip", "add media"),
+            inputs=[timeline_input(), Media.Input("media", tooltip=MEDIA_HELP),
                     *placement_inputs(visual=True, default_track="V1")],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="element_id")],
         )
@@ -203,13 +216,15 @@ class AddImages(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("AddImages"),
-            display_name=display("Add IMAGE Batch as Clip"),
+            display_name="Add Images as Clip",
             category=category("media"),
-            description="Generated frames become a clip: written once to a lossless file in "
+            **described("Generated frames (an IMAGE batch) become a clip: written once to a lossless file in "
                         "output/kijkocut/intermediates (named by content), then referenced by the timeline.",
-            inputs=[Timeline.Input("timeline"), io.Image.Input("images"),
-                    io.Float.Input("fps", default=24.0, min=0.01, max=1000.0, step=0.01),
-                    io.Audio.Input("audio", optional=True),
+                        "images to video", "frames to clip", "image sequence", "image batch"),
+            inputs=[timeline_input(), io.Image.Input("images", tooltip="An IMAGE batch: one frame per image."),
+                    io.Float.Input("fps", default=24.0, min=0.01, max=1000.0, step=0.01,
+                                   tooltip="Frames per second of the batch (29.97 means 30000/1001)."),
+                    io.Audio.Input("audio", optional=True, tooltip="Sound to keep with the frames."),
                     *placement_inputs(visual=True, default_track="V1")],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="element_id")],
         )
@@ -229,11 +244,12 @@ class AddVideo(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("AddVideo"),
-            display_name=display("Add VIDEO as Clip"),
+            display_name="Add Video as Clip",
             category=category("media"),
-            description="A core VIDEO (from Load Video, Create Video, ...) as a clip. Video files are referenced "
-                        "in place; videos made of tensors are written to a lossless intermediate first.",
-            inputs=[Timeline.Input("timeline"), io.Video.Input("video"),
+            **described("A core VIDEO (from Load Video, Create Video, ...) as a clip. Video files are "
+                        "referenced in place; videos made of tensors are written to a lossless intermediate "
+                        "first.", "video to timeline", "add video", "VIDEO input"),
+            inputs=[timeline_input(), io.Video.Input("video", tooltip="A VIDEO from a core or generation node."),
                     *placement_inputs(visual=True, default_track="V1")],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="element_id")],
         )
@@ -259,11 +275,12 @@ class AddAudio(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("AddAudio"),
-            display_name=display("Add AUDIO as Clip"),
+            display_name="Add Audio as Clip",
             category=category("media"),
-            description="A core AUDIO (music, speech, generated sound) as a clip on an audio track, written to a "
-                        "float WAV in output/kijkocut/intermediates first.",
-            inputs=[Timeline.Input("timeline"), io.Audio.Input("audio"),
+            **described("A core AUDIO (music, speech, generated sound) as a clip on an audio track, written to "
+                        "a float WAV in output/kijkocut/intermediates first.", "add music", "add sound",
+                        "soundtrack", "voice over", "AUDIO input"),
+            inputs=[timeline_input(), io.Audio.Input("audio", tooltip="An AUDIO from a core or generation node."),
                     *placement_inputs(visual=False, default_track="A1")],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="element_id")],
         )

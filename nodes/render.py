@@ -25,7 +25,7 @@ from kijkocut.timebase import frame_count
 from .host import interrupted, interruptible, path_policy, progress_callback
 from .memory import RenderPlan, check_fits
 from .timeline_value import TimelineValue
-from .types import Timeline, category, display, node_id
+from .types import category, described, node_id, timeline_input
 
 KEEP = "preset"  # a choice left to the preset
 
@@ -41,19 +41,24 @@ class RenderTimeline(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("RenderTimeline"),
-            display_name=display("Render Timeline"),
+            display_name="Render Timeline",
             category=category("render"),
-            description="Render the timeline (or a range of it) to an IMAGE batch and its AUDIO mix. The batch "
-                        "lives in RAM: its size is checked first; use Export Timeline for long videos.",
+            **described("Render the timeline (or a range of it) to an IMAGE batch and its AUDIO mix, for other "
+                        "nodes. The batch lives in RAM: its size is checked first; use Export Video for long "
+                        "videos.", "timeline to images", "render frames", "IMAGE batch", "preview frames"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01),
+                timeline_input(tooltip="The timeline to render."),
+                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="Timeline seconds of the first frame; 0 = the beginning."),
                 io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01,
-                               tooltip="0 = the end of the timeline."),
-                io.Int.Input("width", default=0, min=0, max=8192, step=2, tooltip="0 = canvas (or keep aspect)."),
-                io.Int.Input("height", default=0, min=0, max=8192, step=2),
-                io.Int.Input("every_nth", default=1, min=1, max=1000, tooltip="Keep every n-th frame."),
-                io.Boolean.Input("audio", default=True),
+                               tooltip="Timeline seconds where rendering stops; 0 = the end of the timeline."),
+                io.Int.Input("width", default=0, min=0, max=8192, step=2,
+                             tooltip="Frame width; 0 = the canvas's (or, with a height, keep the aspect)."),
+                io.Int.Input("height", default=0, min=0, max=8192, step=2,
+                             tooltip="Frame height; 0 = the canvas's (or, with a width, keep the aspect)."),
+                io.Int.Input("every_nth", default=1, min=1, max=1000,
+                             tooltip="Keep every n-th frame; 1 = every frame."),
+                io.Boolean.Input("audio", default=True, tooltip="Also mix the sound (else the AUDIO is empty)."),
             ],
             outputs=[
                 io.Image.Output(display_name="images"),
@@ -118,28 +123,54 @@ def export_options(preset: str, container: str, codec: str, crf: int, speed: str
         raise ServiceError(describe_validation_error(exc)) from None
 
 
+class VideoWithSummary(ui.PreviewVideo):
+    """The exported video's preview plus its summary (size, loudness, true peak) as the node's text, which
+    the pack's web extension shows on the node."""
+
+    def __init__(self, results: list[ui.SavedResult], summary: str):
+        super().__init__(results)
+        self.summary = summary
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), **ui.PreviewText(self.summary).as_dict()}
+
+
 class ExportTimeline(io.ComfyNode):
     @classmethod
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("ExportTimeline"),
-            display_name=display("Export Timeline"),
+            display_name="Export Video",
             category=category("render"),
-            description="Encode the timeline to a video file in the output folder (streamed: any length), show it "
-                        "in the node and pass it on as a VIDEO.",
+            **described("Encode the timeline to a video file in the output folder (streamed: any length), show "
+                        "it in the node with its measured loudness and true peak, and pass it on as a VIDEO.",
+                        "export video", "save video", "render video", "export timeline", "save mp4", "encode"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.String.Input("filename_prefix", default="kijkocut/KijkoCut"),
-                io.Combo.Input("preset", options=list(PRESET_NAMES), default="default"),
-                io.Combo.Input("container", options=[KEEP, *CONTAINERS], default=KEEP),
-                io.Combo.Input("codec", options=[KEEP, *VIDEO_CODECS], default=KEEP),
+                timeline_input(tooltip="The timeline to export."),
+                io.String.Input("filename_prefix", default="kijkocut/KijkoCut",
+                                tooltip="Folder and name in ComfyUI's output folder; a counter and the "
+                                        "extension are added."),
+                io.Combo.Input("preset", options=list(PRESET_NAMES), default="default",
+                               tooltip="Container, codec, size, quality and loudness for a purpose (YouTube, "
+                                       "TikTok/Reels/Shorts, ProRes master, GIF...); the choices below override it."),
+                io.Combo.Input("container", options=[KEEP, *CONTAINERS], default=KEEP,
+                               tooltip="File format; preset = the preset's."),
+                io.Combo.Input("codec", options=[KEEP, *VIDEO_CODECS], default=KEEP,
+                               tooltip="Video codec; preset = the preset's."),
                 io.Int.Input("crf", default=-1, min=-1, max=63, tooltip="Quality (lower is better); -1 = preset."),
-                io.Combo.Input("speed", options=[KEEP, *SPEEDS], default=KEEP),
-                io.Int.Input("width", default=0, min=0, max=8192, step=2, tooltip="0 = preset or canvas."),
-                io.Int.Input("height", default=0, min=0, max=8192, step=2),
-                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01),
-                io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01, tooltip="0 = the end."),
-                io.Boolean.Input("audio", default=True),
+                io.Combo.Input("speed", options=[KEEP, *SPEEDS], default=KEEP,
+                               tooltip="Encoder speed: faster makes bigger files; preset = the preset's."),
+                io.Int.Input("width", default=0, min=0, max=8192, step=2,
+                             tooltip="Output width; 0 = the preset's, else the canvas's (with only a height: keep "
+                                     "the aspect)."),
+                io.Int.Input("height", default=0, min=0, max=8192, step=2,
+                             tooltip="Output height; 0 = the preset's, else the canvas's (with only a width: keep "
+                                     "the aspect)."),
+                io.Float.Input("start", default=0.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="Timeline seconds where the export begins; 0 = the beginning."),
+                io.Float.Input("end", default=0.0, min=0.0, max=86400.0, step=0.01,
+                               tooltip="Timeline seconds where the export ends; 0 = the end of the timeline."),
+                io.Boolean.Input("audio", default=True, tooltip="Include the sound track."),
                 # Optional, so workflows saved before these inputs existed still validate.
                 io.Combo.Input("audio_codec", options=[KEEP, *AUDIO_CODECS], default=KEEP,
                                optional=True,
@@ -189,8 +220,9 @@ class ExportTimeline(io.ComfyNode):
             result = export_project(timeline.project, path, settings, project_dir=timeline.project_dir,
                                     progress=progress_callback(total), cancel=interrupted, create_folders=True,
                                     path_policy=path_policy(timeline.project_dir))
-        return io.NodeOutput(InputImpl.VideoFromFile(path), path, result.summary(),
-                             ui=ui.PreviewVideo([ui.SavedResult(file, subfolder, io.FolderType.output)]))
+        summary = result.summary()
+        return io.NodeOutput(InputImpl.VideoFromFile(path), path, summary,
+                             ui=VideoWithSummary([ui.SavedResult(file, subfolder, io.FolderType.output)], summary))
 
 
 NODES: list[type[io.ComfyNode]] = [RenderTimeline, ExportTimeline]

@@ -18,10 +18,11 @@ from .fingerprint import file_state, project_fingerprint
 from .host import apply, folder, project_folder
 from .paths import PROJECT_EXTENSIONS, PathRefused, confine, confine_existing
 from .timeline_value import TimelineValue
-from .types import Timeline, category, display, node_id
+from .types import Timeline, category, described, node_id, timeline_input
 
+CUSTOM = "custom"
 CANVAS_PRESETS: dict[str, tuple[int, int] | None] = {
-    "custom": None,
+    CUSTOM: None,
     "1920x1080 (landscape HD)": (1920, 1080),
     "1280x720 (landscape 720p)": (1280, 720),
     "3840x2160 (landscape 4K)": (3840, 2160),
@@ -50,19 +51,27 @@ class NewTimeline(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("NewTimeline"),
-            display_name=display("New Timeline"),
+            display_name="New Timeline",
             category=category("timeline"),
-            description="An empty timeline with a canvas size, frame rate, sample rate and background colour.",
+            **described("An empty timeline with a canvas size, frame rate, sample rate and background colour.",
+                        "new project", "create timeline", "video editor", "canvas size", "sequence"),
             inputs=[
                 io.Combo.Input("canvas", options=list(CANVAS_PRESETS), default="1920x1080 (landscape HD)",
-                               tooltip="Canvas size preset; 'custom' uses width and height."),
-                io.Int.Input("width", default=1920, min=16, max=8192, step=2),
-                io.Int.Input("height", default=1080, min=16, max=8192, step=2),
+                               tooltip="Canvas size. A preset sets width and height itself; choose 'custom' to "
+                                       "use the width and height below."),
+                io.Int.Input("width", default=1920, min=16, max=8192, step=2,
+                             tooltip=f"Canvas width in pixels, used only when canvas is '{CUSTOM}' (the node "
+                                     "shows the preset's width otherwise)."),
+                io.Int.Input("height", default=1080, min=16, max=8192, step=2,
+                             tooltip=f"Canvas height in pixels, used only when canvas is '{CUSTOM}' (the node "
+                                     "shows the preset's height otherwise)."),
                 io.String.Input("frame_rate", default="30",
                                 tooltip="Exact rate: '30', '25', '24000/1001' or '29.97'."),
-                io.Combo.Input("sample_rate", options=[48000, 44100], default=48000),
+                io.Combo.Input("sample_rate", options=[48000, 44100], default=48000,
+                               tooltip="Audio samples per second of the mix (48000 for video)."),
                 io.String.Input("background", default="#000000", tooltip="'#rrggbb' colour behind all tracks."),
-                io.String.Input("name", default="Untitled"),
+                io.String.Input("name", default="Untitled", tooltip="The project's name (shown by Timeline Info "
+                                                                    "and the timeline panel)."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
@@ -99,11 +108,13 @@ class LoadTimeline(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("LoadTimeline"),
-            display_name=display("Load Timeline"),
+            display_name="Load Timeline",
             category=category("timeline"),
-            description="Load a KijkoCut project JSON from ComfyUI's output folder or your user data folder.",
+            **described("Load a KijkoCut project JSON from ComfyUI's output folder or your user data folder.",
+                        "open project", "load project", "import timeline"),
             inputs=[
-                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output"),
+                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output",
+                               tooltip="ComfyUI's output folder, or your user data folder (user/default)."),
                 io.String.Input("filename", default="kijkocut/timeline.json",
                                 tooltip="Path inside the folder; relative media paths resolve next to it."),
             ],
@@ -135,13 +146,16 @@ class SaveTimeline(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("SaveTimeline"),
-            display_name=display("Save Timeline"),
+            display_name="Save Timeline",
             category=category("timeline"),
-            description="Save the timeline as project JSON (written atomically; an existing file is replaced).",
+            **described("Save the timeline as project JSON (written atomically; an existing file is replaced).",
+                        "save project", "write project json", "store timeline"),
             inputs=[
-                Timeline.Input("timeline"),
-                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output"),
-                io.String.Input("filename", default="kijkocut/timeline.json"),
+                timeline_input(tooltip="The timeline to save."),
+                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output",
+                               tooltip="ComfyUI's output folder, or your user data folder (user/default)."),
+                io.String.Input("filename", default="kijkocut/timeline.json",
+                                tooltip="Path inside the folder, ending in .json; an existing file is replaced."),
             ],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="path")],
             is_output_node=True,
@@ -171,11 +185,14 @@ class TimelineFromJSON(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("TimelineFromJSON"),
-            display_name=display("Timeline from JSON"),
+            display_name="Timeline from JSON",
             category=category("timeline"),
-            description="A timeline from project JSON text (what the timeline panel edits). Relative media "
-                        "paths resolve inside ComfyUI's input folder.",
-            inputs=[io.String.Input("project_json", multiline=True, default="")],
+            **described("A timeline from project JSON text (what the timeline panel edits). Relative media "
+                        "paths resolve inside ComfyUI's input folder.", "project json", "paste project",
+                        "timeline text"),
+            inputs=[io.String.Input("project_json", multiline=True, default="",
+                                    tooltip="A KijkoCut project as JSON (Timeline Info's project_json, or a "
+                                            "saved .json file's text).")],
             outputs=[Timeline.Output(display_name="timeline")],
         )
 
@@ -205,10 +222,11 @@ class TimelineInfo(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("TimelineInfo"),
-            display_name=display("Timeline Info"),
+            display_name="Timeline Info",
             category=category("timeline"),
-            description="Duration, tracks and elements of a timeline as text, plus its project JSON.",
-            inputs=[Timeline.Input("timeline")],
+            **described("Duration, tracks and elements of a timeline as text, plus its project JSON.",
+                        "describe timeline", "duration", "show project", "debug timeline"),
+            inputs=[timeline_input(tooltip="The timeline to describe.")],
             outputs=[
                 io.String.Output(display_name="info"),
                 io.Float.Output(display_name="duration"),
@@ -233,13 +251,15 @@ class ConcatenateTimelines(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id=node_id("ConcatenateTimelines"),
-            display_name=display("Concatenate Timelines"),
+            display_name="Concatenate Timelines",
             category=category("timeline"),
-            description="Append the second timeline after the first (canvas and frame rate of the first).",
+            **described("Append the second timeline after the first (canvas and frame rate of the first).",
+                        "join videos", "append timeline", "merge timelines", "combine"),
             inputs=[
-                Timeline.Input("first"),
-                Timeline.Input("second"),
-                io.Float.Input("gap", default=0.0, min=0.0, max=3600.0, step=0.01, tooltip="Seconds between."),
+                timeline_input("first", "The timeline that plays first; its canvas and frame rate are kept."),
+                timeline_input("second", "The timeline appended after the first."),
+                io.Float.Input("gap", default=0.0, min=0.0, max=3600.0, step=0.01,
+                               tooltip="Seconds of nothing between the two; 0 = back to back."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )

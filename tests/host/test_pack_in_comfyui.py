@@ -20,6 +20,7 @@ NODE_IDS = {
     "AddText", "AddTransition", "SplitAt", "TrimAt", "RippleDeleteAt", "ApplyEffect", "LoadMedia", "AddClip",
     "AddImages", "AddVideo", "AddAudio", "RenderTimeline", "ExportTimeline", "Keyframes", "AnimationPreset",
     "SetSpeed", "StyleText", "FreezeFrame", "DetachAudio", "TrackSettings", "ApplyAction", "UndoRedo",
+    "SampleMedia",
 }
 
 
@@ -65,7 +66,7 @@ def test_object_info_lists_every_node_with_its_inputs(object_info):
     load_media = object_info["KijkoCut.LoadMedia"]["input"]["required"]["file"]
     assert load_media[1].get("video_upload") is True
     assert object_info["KijkoCut.RenderTimeline"]["output"] == ["IMAGE", "AUDIO", "FLOAT"]
-    assert object_info["KijkoCut.NewTimeline"]["display_name"] == "KijkoCut ▸ New Timeline"
+    assert object_info["KijkoCut.NewTimeline"]["display_name"] == "New Timeline"
     assert {"crossfade", "wipe_left", "push_up", "iris", "blur_dissolve"} <= set(
         combo_options(object_info["KijkoCut.AddTransition"], "kind"))
     assert "gaussian_blur" in combo_options(object_info["KijkoCut.ApplyEffect"], "effect")

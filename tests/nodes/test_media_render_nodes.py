@@ -148,7 +148,10 @@ def test_export_writes_a_playable_file_with_progress(mods, input_media, comfy, m
     video, path, summary = output.args
     assert summary.startswith("60 frames, 2.0 s, 160x90; audio ")
     assert path.startswith(str(comfy.output / "kijkocut")) and path.endswith("_00001_.mp4")
-    assert output.ui.as_dict()["images"][0]["filename"] == os.path.basename(path)
+    shown = output.ui.as_dict()
+    assert shown["images"][0]["filename"] == os.path.basename(path)
+    # The node shows what it measured, not only its summary output.
+    assert shown["text"] == (summary,) and re.search(r"-?\d+\.\d LUFS, true peak -?\d+\.\d dBTP", summary)
     assert video.get_dimensions() == (160, 90)
     with av.open(path) as container:
         assert container.streams.video[0].frames == 60 and container.streams.audio
