@@ -1,9 +1,11 @@
-"""Deterministic synthetic media for the demo, the tests and the benchmarks: moving test patterns with a frame
-counter, tones and chords, a speech-like voice and still images. No network, no external tools."""
+"""Deterministic synthetic media for the tests and the benchmarks: moving test patterns with a frame counter,
+tones and chords, a speech-like voice and still images, and the writers the demo's designed media use
+(`kijkocut.demo_media`). No network, no external tools."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +66,22 @@ def write_video(path: str | Path, *, seconds: float, width: int = 320, height: i
         if audio is not None and tone_hz is not None:
             samples = tone(tone_hz, seconds, sample_rate, channels=2)
             _encode_audio(container, audio, samples, sample_rate)
+    return path
+
+
+def write_clip(path: str | Path, frames: Iterable[np.ndarray], *, width: int, height: int,
+               rate: Fraction | int = 30, crf: int = 18) -> Path:
+    """An H.264 MP4 of RGB frames (height, width, 3) uint8, BT.709 and tagged so."""
+    path = Path(path)
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=Fraction(rate))
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"preset": "ultrafast", "crf": str(crf)}
+        declare_bt709(video.codec_context)
+        for rgb in frames:
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+            container.mux(video.encode(frame.reformat(format="yuv420p", dst_colorspace=SWS_BT709)))
+        container.mux(video.encode(None))
     return path
 
 

@@ -16,7 +16,7 @@ class Subcommand:
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("demo", "generate sample media, build a demo timeline and export an MP4", "kijkocut.cli.demo"),
+    Subcommand("demo", "make sample media, build a demo timeline, export it 16:9 and 9:16", "kijkocut.cli.demo"),
     Subcommand("render", "export a project to a video", "kijkocut.cli.render"),
     Subcommand("probe", "print what a media file contains, as JSON", "kijkocut.cli.probe"),
     Subcommand("project", "create, list, show, rename, duplicate and delete projects", "kijkocut.cli.projects"),

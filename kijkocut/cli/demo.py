@@ -11,9 +11,10 @@ from kijkocut.cli.progress import ProgressBar
 def run(args: argparse.Namespace) -> int:
     from kijkocut.demo import run_demo
 
-    result, project_path = run_demo(args.output, progress=ProgressBar("demo"))
-    print(f"exported {result.path} ({result.summary()}) in {result.seconds:.1f} s")
-    print(f"project: {project_path}")
+    result = run_demo(args.output, progress=ProgressBar("demo"))
+    for export in (result.wide, result.vertical):
+        print(f"exported {export.path} ({export.summary()}) in {export.seconds:.1f} s")
+    print(f"project: {result.project_path}")
     return 0
 
 

@@ -23,16 +23,17 @@ def demo_output(tmp_path_factory):
 def test_demo_exports_a_complete_video(demo_output):
     folder, completed = demo_output
     assert f"exported {folder / 'demo.mp4'}" in completed.stdout
+    assert f"exported {folder / 'demo_vertical.mp4'}" in completed.stdout
     with av.open(str(folder / "demo.mp4")) as container:
         video, audio = container.streams.video[0], container.streams.audio[0]
-        assert (video.codec_context.width, video.codec_context.height) == (640, 360)
+        assert (video.codec_context.width, video.codec_context.height) == (960, 540)
         frames = sum(1 for _ in container.decode(video=0))
     assert frames == 450  # 15 s at 30 fps
     assert audio.codec_context.name == "aac"
     project = json.loads((folder / "demo_project.json").read_text())
     kinds = [t["kind"] for t in project["tracks"]]
-    assert kinds == ["video", "overlay", "text", "audio", "audio"]
-    assert len(project["tracks"][0]["transitions"]) == 2
+    assert kinds == ["video", "overlay", "text", "text", "audio", "audio"]
+    assert len(project["tracks"][0]["transitions"]) == 3
 
 
 def test_render_a_saved_project(demo_output, tmp_path, capsys):
@@ -49,9 +50,9 @@ def test_render_a_saved_project(demo_output, tmp_path, capsys):
 
 def test_probe_prints_json(demo_output, capsys):
     folder, _ = demo_output
-    assert main(["probe", str(folder / "media" / "voice.mp3")]) == 0
+    assert main(["probe", str(folder / "media" / "music.wav")]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["kind"] == "audio" and info["audio"]["sample_rate"] == 44100
+    assert info["kind"] == "audio" and info["audio"]["sample_rate"] == 48000
 
 
 def test_errors_are_one_clear_line(tmp_path, capsys):
