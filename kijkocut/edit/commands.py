@@ -179,6 +179,21 @@ class RemoveMedia(Command):
         return []
 
 
+class RelinkMedia(Command):
+    """Point a media reference at the file that now holds its media (moved, renamed or on another disk); the
+    elements using it keep their places. The new reference keeps the id."""
+
+    op: Literal["relink_media"] = "relink_media"
+    media: MediaRef
+    label_template: ClassVar[str] = "Relink media"
+
+    def run(self, project: Project) -> list[str]:
+        if self.media.id not in project.media:
+            raise EditError(f"unknown media {self.media.id!r}")
+        project.media[self.media.id] = self.media
+        return []
+
+
 # --- elements -------------------------------------------------------------------------------------------
 
 
@@ -773,13 +788,15 @@ def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 _ELEMENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Element)
 
 COMMAND_TYPES: tuple[type[Command], ...] = (
-    AddTrack, RemoveTrack, UpdateTrack, MoveTrack, AddMedia, RemoveMedia, AddElement, AddElements, RemoveElement,
+    AddTrack, RemoveTrack, UpdateTrack, MoveTrack, AddMedia, RemoveMedia, RelinkMedia, AddElement, AddElements,
+    RemoveElement,
     RippleDelete, MoveElement, Split, Trim, Slip, SetProperties, AddTransition, RemoveTransition, AddMarker,
     RemoveMarker, UpdateSettings, RenameProject, AddEffect, UpdateEffect, RemoveEffect, SetKeyframes,
     ApplyAnimationPreset, SetSpeed, FreezeFrame, DetachAudio, UpdateTransition, OverlapCut, Batch,
 )
 AnyCommand = Annotated[
-    AddTrack | RemoveTrack | UpdateTrack | MoveTrack | AddMedia | RemoveMedia | AddElement | AddElements
+    AddTrack | RemoveTrack | UpdateTrack | MoveTrack | AddMedia | RemoveMedia | RelinkMedia | AddElement
+    | AddElements
     | RemoveElement | RippleDelete | MoveElement | Split | Trim | Slip | SetProperties | AddTransition | RemoveTransition
     | AddMarker | RemoveMarker | UpdateSettings | RenameProject | AddEffect | UpdateEffect | RemoveEffect
     | SetKeyframes | ApplyAnimationPreset | SetSpeed | FreezeFrame | DetachAudio | UpdateTransition | OverlapCut

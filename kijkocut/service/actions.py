@@ -148,7 +148,7 @@ def all_actions() -> dict[str, Action[Any]]:
 
 def _load_declarations() -> None:
     # The declaring modules register themselves on import; imported here so any caller sees all of them.
-    from kijkocut.service import append, captions, editing, effects, media  # noqa: F401
+    from kijkocut.service import append, captions, editing, effects, media, relink  # noqa: F401
 
 
 @dataclass
