@@ -25,7 +25,7 @@ from kijkocut.paths import PathPolicy, ProjectPath, confine_project_path
 from kijkocut.project_io import describe_validation_error, project_to_dict
 from kijkocut.service.actions import ActionContext, all_actions, run_action
 from kijkocut.service.commands import run_commands
-from kijkocut.service.errors import ConflictError, ServiceError
+from kijkocut.service.errors import ConflictError, NotFoundError, ServiceError
 from kijkocut.service.export import CONTAINERS, ExportOptions, container_for_suffix, export_settings
 from kijkocut.service.jobs import Progress, RenderJob, RenderQueue
 from kijkocut.service.store import ProjectStore
@@ -69,7 +69,7 @@ class ExportRequest(BaseModel):
 def folder_resolver(folder_for: Callable[[str], str | None]) -> PathResolver:
     """Names inside ComfyUI's input, output or temp folder (`folder_for` is folder_paths.get_directory_by_type),
     confined like every other file the pack opens."""
-    from .paths import FOLDER_TYPES, PathRefused, confine_existing
+    from .paths import FOLDER_TYPES, PathRefused, confine
 
     def resolve(folder_type: str, name: str) -> Path:
         if folder_type not in FOLDER_TYPES:
@@ -80,12 +80,13 @@ def folder_resolver(folder_for: Callable[[str], str | None]) -> PathResolver:
         try:
             if Path(name).is_absolute():  # a file the service found in a folder it confined before
                 name = str(Path(name).relative_to(Path(base).resolve()))
-            return confine_existing(base, name)
+            path = confine(base, name)  # a file or a subfolder (imports and relinks search folders)
         except (PathRefused, ValueError) as exc:
             raise PathForbidden(str(exc) if isinstance(exc, PathRefused) else
                                 f"{name!r} is outside the {folder_type} folder") from None
-        except FileNotFoundError as exc:
-            raise ServiceError(str(exc)) from None
+        if not path.exists():
+            raise NotFoundError(f"no file or folder {name!r} in the {folder_type} folder")
+        return path
     return resolve
 
 

@@ -274,3 +274,19 @@ async def test_jobs_without_a_queue_or_unknown_are_4xx(served, client):
     assert (await client.get(f"{API}/jobs/job-x")).status == 400  # this server has no exports
     missing = await served.get(f"{API}/jobs/job-0123456789ab")
     assert missing.status == 404 and "unknown job" in (await missing.json())["error"]
+
+
+async def test_a_folder_of_the_input_folder_imports_and_relinks(client, folders, store):
+    (folders["input"] / "shoot").mkdir()
+    shutil.copy(folders["input"] / "red.mp4", folders["input"] / "shoot" / "red.mp4")
+    pid = (await _json(await client.post(f"{API}/projects", json={}), 201))["id"]
+    imported = await _json(await client.post(f"{API}/projects/{pid}/actions/import_media",
+                                             json={"params": {"paths": ["shoot"]}}))
+    media_id = imported["created"]["media_ids"][0]
+    (folders["input"] / "moved").mkdir()
+    shutil.move(folders["input"] / "shoot" / "red.mp4", folders["input"] / "moved" / "red.mp4")
+    relinked = await _json(await client.post(f"{API}/projects/{pid}/actions/relink_media",
+                                             json={"params": {"folder": "moved"}}))
+    assert relinked["created"]["relinked"] == {media_id: str((folders["input"] / "moved" / "red.mp4").resolve())}
+    missing = await client.post(f"{API}/projects/{pid}/actions/import_media", json={"params": {"paths": ["nope"]}})
+    assert missing.status == 404 and "no file or folder 'nope'" in (await missing.json())["error"]
