@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from kijkocut.edit.commands import RelinkMedia
+from kijkocut.edit.commands import Command, RelinkMedia
 from kijkocut.errors import KijkoCutError
 from kijkocut.media.probe import MEDIA_EXTENSIONS, content_hash
 from kijkocut.model import MediaRef, Project
@@ -93,7 +93,9 @@ def relink_media(project: Project, p: RelinkMediaParams, ctx: ActionContext) -> 
     at the files found; files whose name matches but whose content differs are reported, not linked."""
     index: FolderIndex = ctx.prepared
     wanted = p.media_ids if p.media_ids is not None else _missing(project, ctx)
-    commands, relinked, not_found = [], {}, {}
+    commands: list[Command] = []
+    relinked: dict[str, str] = {}
+    not_found: dict[str, str] = {}
     for media_id in wanted:
         media = lookup.media(project, media_id)
         named = index.by_name.get(Path(media.path).name.lower(), [])
