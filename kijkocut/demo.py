@@ -162,10 +162,11 @@ def run_demo(out_dir: str | Path, *, progress: ProgressCallback | None = None) -
     project_path = out_dir / "demo_project.json"
     save_project(project, project_path)
     frames = SECONDS * 30
-    wide = export_project(project, out_dir / "demo.mp4", ExportSettings(crf=22, loudness_lufs=-16),
+    # x264's superfast preset: a quarter less time than veryfast for smooth, drawn pictures at this quality.
+    wide = export_project(project, out_dir / "demo.mp4", ExportSettings(crf=22, speed="superfast", loudness_lufs=-16),
                           progress=_part_of(progress, 0, 2 * frames))
     vertical = export_project(project, out_dir / "demo_vertical.mp4",
-                              settings_for("shorts", width=VERTICAL[0], height=VERTICAL[1], crf=23),
+                              settings_for("shorts", width=VERTICAL[0], height=VERTICAL[1], crf=23, speed="superfast"),
                               progress=_part_of(progress, frames, 2 * frames))
     return DemoResult(wide, vertical, project_path)
 
