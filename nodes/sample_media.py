@@ -116,9 +116,11 @@ class SampleMedia(io.ComfyNode):
 
     @classmethod
     def fingerprint_inputs(cls, kind: str, seconds: float, width: int, height: int, hue: int) -> object:
-        # A sample deleted from the output folder is made again instead of served from the cache.
+        # The file is made here, before ComfyUI compares fingerprints: the first run's fingerprint is then the
+        # file's state and an unchanged graph queued again is served from the cache; a sample deleted since
+        # is made again, and its new state runs the nodes below again.
         try:
-            return file_state(samples_folder() / sample_file_name(kind, seconds, width, height, hue))
+            return file_state(make_sample(samples_folder(), kind, seconds, width, height, hue))
         except ValueError:
             return None  # validate_inputs names the problem
 

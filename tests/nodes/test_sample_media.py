@@ -36,14 +36,18 @@ def test_each_kind_is_made_offline_and_probed(sample_media, comfy):
 
 def test_a_sample_is_written_once_and_made_again_when_deleted(sample_media, comfy):
     node = sample_media.SampleMedia
-    first = node.execute("clip", 1.0, 64, 36, 30).args[0]
-    written = os.stat(first.path).st_mtime_ns
+    # ComfyUI asks for the fingerprint before running the node: it is the state of the file, made then, so
+    # the first run and an unchanged second run have the same one (the second is served from the cache).
     fingerprint = node.fingerprint_inputs("clip", 1.0, 64, 36, 30)
-    assert node.execute("clip", 1.0, 64, 36, 30).args[0].path == first.path
-    assert os.stat(first.path).st_mtime_ns == written and first.id == node.execute("clip", 1.0, 64, 36, 30).args[0].id
+    first = node.execute("clip", 1.0, 64, 36, 30).args[0]
+    assert node.fingerprint_inputs("clip", 1.0, 64, 36, 30) == fingerprint is not None
+    written = os.stat(first.path).st_mtime_ns
+    again = node.execute("clip", 1.0, 64, 36, 30).args[0]
+    assert again.path == first.path and again.id == first.id and os.stat(first.path).st_mtime_ns == written
     os.unlink(first.path)
-    assert node.fingerprint_inputs("clip", 1.0, 64, 36, 30) != fingerprint  # ComfyUI runs the node again
-    assert os.path.isfile(node.execute("clip", 1.0, 64, 36, 30).args[0].path)
+    assert node.fingerprint_inputs("clip", 1.0, 64, 36, 30) != fingerprint  # made again: the nodes below rerun
+    assert os.path.isfile(first.path)
+    assert node.fingerprint_inputs("film", 1.0, 64, 36, 30) is None  # validate_inputs names the problem
 
 
 def test_music_and_voice_ignore_the_picture_inputs(sample_media):
