@@ -170,7 +170,8 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     check_render_range(start, end, rate)
     total = frame_count(end - start, rate)
     layout = reframe_layout(project, settings.width, settings.height, settings.reframe, settings.reframe_color)
-    warnings = media_check.warnings + framing_warnings(project, layout.mapping, settings.safe_area)
+    warnings = media_check.warnings + framing_warnings(project, layout.mapping, settings.safe_area, start=start,
+                                                       end=end)
     with_audio = settings.audio and settings.container != "gif"
 
     sweep_stale_partials(output_path.parent, PARTIAL_NAME)

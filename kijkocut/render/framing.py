@@ -29,9 +29,10 @@ class Zone:
     box: Box
 
 
-def framing_warnings(project: Project, geometry: OutputGeometry, platform: str | None = None) -> list[str]:
+def framing_warnings(project: Project, geometry: OutputGeometry, platform: str | None = None, *,
+                     start: Fraction | None = None, end: Fraction | None = None) -> list[str]:
     """One warning per problem, naming the titles and overlays that the reframe cuts (more than the canvas
-    itself does) and those under `platform`'s interface."""
+    itself does) and those under `platform`'s interface, while they are on screen in [start, end)."""
     visible = Box(0, 0, geometry.width, geometry.height).intersect(geometry.canvas_box)
     canvas = Box(0, 0, geometry.canvas_width, geometry.canvas_height)
     zones = _ui_zones(platform, geometry.width, geometry.height)
@@ -39,7 +40,7 @@ def framing_warnings(project: Project, geometry: OutputGeometry, platform: str |
     covered: dict[str, list[str]] = {zone.name: [] for zone in zones}
     for element in _framed_elements(project):
         worst_cut, under = 0.0, set()
-        for box in _boxes(project, element, canvas):
+        for box in _boxes(project, element, canvas, start, end):
             shown = geometry.box_to_output(box)
             on_canvas = box.overlap(canvas) / box.area
             worst_cut = max(worst_cut, on_canvas - shown.overlap(visible) / shown.area)
@@ -83,30 +84,35 @@ def _framed_elements(project: Project) -> Iterator[ClipElement | TextElement]:
             if isinstance(element, TextElement):
                 yield element
             elif isinstance(element, ClipElement) and _picture_size(project, element) is not None:
-                boxes = list(_boxes(project, element, canvas))
+                boxes = list(_boxes(project, element, canvas, None, None))
                 if boxes and max(box.overlap(canvas) for box in boxes) < OVERLAY_COVER * canvas.area:
                     yield element
 
 
-def _boxes(project: Project, element: ClipElement | TextElement, canvas: Box) -> Iterator[Box]:
-    """The element's box on the canvas at each moment checked."""
-    for t in _moments(element):
+def _boxes(project: Project, element: ClipElement | TextElement, canvas: Box, start: Fraction | None,
+           end: Fraction | None) -> Iterator[Box]:
+    """The element's box on the canvas at each moment checked inside [start, end)."""
+    for t in _moments(element, element.start if start is None else start, element.end if end is None else end):
         box = _text_box(element, t, canvas) if isinstance(element, TextElement) else _clip_box(project, element, t)
         if box is not None and box.area > 0:
             yield box
 
 
-def _moments(element: ClipElement | TextElement) -> list[Fraction]:
-    """Times while the element is fully in: past its fade and in-animation, before its fade and
-    out-animation; its keyframes in that window too."""
+def _moments(element: ClipElement | TextElement, start: Fraction, end: Fraction) -> list[Fraction]:
+    """Times in [start, end) while the element is fully in: past its fade and in-animation, before its fade
+    and out-animation; its keyframes in that window too. None at all when it is not on screen then."""
+    shown_from, shown_to = max(start, element.start), min(end, element.end)
+    if shown_to <= shown_from:
+        return []
     lead, tail = element.fade_in, element.fade_out
     if isinstance(element, TextElement):
         style = element.style
         lead = max(lead, style.animation_duration if style.animation_in != "none" else Fraction(0))
         tail = max(tail, style.animation_duration if style.animation_out != "none" else Fraction(0))
-    first, last = element.start + lead, element.end - tail - Fraction(1, 1000)
+    first = max(shown_from, element.start + lead)
+    last = min(shown_to, element.end - tail) - Fraction(1, 1000)
     if last <= first:
-        return [element.start + element.duration / 2]
+        return [(shown_from + shown_to) / 2]
     moments = {first + (last - first) * Fraction(i, SAMPLES - 1) for i in range(SAMPLES)}
     moments |= {element.start + key.time for keys in element.keyframes.values() for key in keys
                 if first <= element.start + key.time <= last}

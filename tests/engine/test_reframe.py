@@ -47,7 +47,7 @@ def media(tmp_path_factory):
 
 
 def _project(media, *, width=WIDTH, height=HEIGHT, title: TextStyle | None = None, logo: Transform | None = None,
-             music=False) -> Project:
+             music=False, title_start=0) -> Project:
     project = Project(settings=ProjectSettings(width=width, height=height, frame_rate=30))
     editor = Editor(project)
     editor.apply(AddMedia(media=import_media(media["picture"], media_id="picture")))
@@ -61,8 +61,8 @@ def _project(media, *, width=WIDTH, height=HEIGHT, title: TextStyle | None = Non
                                                                     duration=3, transform=logo)))
     if title is not None:
         editor.apply(AddTrack(kind="text", track_id="t1"))
-        editor.apply(AddElement(track_id="t1", element=TextElement(id="title", text="Summer 2024", start=0,
-                                                                    duration=3, style=title)))
+        editor.apply(AddElement(track_id="t1", element=TextElement(id="title", text="Summer 2024", start=title_start,
+                                                                    duration=3 - title_start, style=title)))
     if music:
         editor.apply(AddMedia(media=import_media(media["music"], media_id="music")))
         editor.apply(AddTrack(kind="audio", track_id="a1"))
@@ -102,6 +102,16 @@ def test_crop_names_the_title_and_overlay_it_cuts(media, tmp_path):
     whole = render_frame(project, 0)  # the canvas as it is: the title in full
     # The cover scale is 640/360: the crop shows canvas x 218..422, so it keeps little of the title's yellow.
     assert _yellow(frame).sum() < 0.3 * _yellow(whole).sum() * (OUT_H / HEIGHT) ** 2
+
+
+def test_only_what_the_exported_range_shows_is_reported(media, tmp_path):
+    project = _project(media, title=EDGE_TITLE, title_start=2)
+    before = export_project(project, tmp_path / "a.mp4", settings_for("tiktok", width=OUT_W, height=OUT_H,
+                                                                      reframe="crop", end=1))
+    assert before.warnings == []
+    during = export_project(project, tmp_path / "b.mp4", settings_for("tiktok", width=OUT_W, height=OUT_H,
+                                                                      reframe="crop", start=Fraction(5, 2), end=3))
+    assert any('title "Summer 2024"' in w and "crop cuts" in w for w in during.warnings)
 
 
 def test_fit_blur_keeps_the_whole_picture_over_a_blurred_copy(media, tmp_path):
