@@ -22,7 +22,7 @@ from mcp_server.tool_params import model_parameters, tool_function
 from mcp_server.views import edit_outcome, media_view
 from mcp_server.workspace import Workspace
 
-ProjectId = Annotated[str, Field(min_length=1, max_length=64, description="project id, e.g. 'prj_0123456789'")]
+ProjectId = Annotated[str, Field(min_length=1, max_length=64, description="project id from project_list")]
 PROJECT_ID = inspect.Parameter("project_id", inspect.Parameter.KEYWORD_ONLY, annotation=ProjectId)
 # Ids a call names that its answer repeats (effect_update answers with the effect it changed).
 ECHOED_IDS = ("effect_id", "transition_id")

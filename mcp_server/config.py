@@ -13,6 +13,7 @@ Precedence (lowest first): built-in defaults, the config file, the environment. 
 | KIJKOCUT_MCP_ALLOWED_HOSTS   | allowed_hosts         | extra Host headers accepted over HTTP (comma list)  |
 | COMFYUI_URLS / COMFYUI_URL   | comfyui_urls          | ComfyUI servers for workflow tools (comma list)     |
 | COMFYUI_TOKEN                | comfyui_token         | bearer token sent to those servers                  |
+| KIJKOCUT_MCP_TOOLS           | tool_groups           | tool groups to offer: editing, workflows (comma)    |
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,6 +32,9 @@ from kijkocut.project_io import describe_validation_error
 from workflows_library.config import default_data_dir
 
 APP_NAME = "kijkocut"
+# editing: projects, media, the timeline, renders and their jobs; workflows: ComfyUI generation workflows.
+ToolGroup = Literal["editing", "workflows"]
+TOOL_GROUPS: tuple[ToolGroup, ...] = ("editing", "workflows")
 
 
 class ConfigError(ValueError):
@@ -50,6 +55,8 @@ class ServerConfig(BaseModel):
     allowed_hosts: list[str] = Field(default_factory=list, description="extra host[:port] values for HTTP")
     comfyui_urls: list[str] = Field(default_factory=list)
     comfyui_token: str | None = None
+    # A client that only edits (or only generates) is sent the schemas of those tools alone.
+    tool_groups: list[ToolGroup] = Field(default_factory=lambda: list(TOOL_GROUPS), min_length=1)
 
     @property
     def projects_folder(self) -> Path:
@@ -99,6 +106,8 @@ def load_config(env: Mapping[str, str] | None = None, config_path: Path | None =
         doc["comfyui_urls"] = _split(value, ",")
     if value := env.get("COMFYUI_TOKEN"):
         doc["comfyui_token"] = value
+    if value := env.get("KIJKOCUT_MCP_TOOLS"):
+        doc["tool_groups"] = _split(value, ",")
     try:
         config = ServerConfig.model_validate(doc)
     except ValidationError as exc:

@@ -36,6 +36,7 @@ from mcp_server.action_tools import PROJECT_ID, ActionTool, ProjectId, outcome_v
 from mcp_server.catalogue import catalogue
 from mcp_server.errors import ServiceError
 from mcp_server.hints import EDIT, EDIT_IDEMPOTENT, READ_ONLY, REPLACE
+from mcp_server.published import compact_schema, described_inputs, short_text, summary, without_properties
 from mcp_server.schemas import (
     EditOutcome,
     EffectCatalogue,
@@ -81,6 +82,10 @@ JobId = Annotated[str, Field(min_length=1, max_length=80)]
 OptTime = Annotated[TimeArg | None, WithJsonSchema({"type": "string", "description": TIME_HELP})]
 OptName = Annotated[str | None, Field(max_length=120), WithJsonSchema({"type": "string"})]
 OptId = Annotated[str | None, Field(max_length=64), WithJsonSchema({"type": "string"})]
+WORKFLOW_TOOLS = frozenset({"workflow_search", "workflow_card", "workflow_validate", "workflow_run",
+                            "job_outputs_import"})
+# Results whose nested views are spelled out in the output schema; other results publish them as objects.
+FULLY_TYPED_OUTPUTS = frozenset({"project_describe"})
 IMPORT = ActionTool("job_outputs_import", "import_media", "Import job outputs")
 WaitSeconds = Annotated[float, Field(ge=0, le=MAX_WAIT_SECONDS,
                                      description=f"how long to wait for the job (max {MAX_WAIT_SECONDS} s); "
@@ -103,6 +108,11 @@ def _explained(exc: Exception) -> ToolError:
     return ToolError(str(exc))
 
 
+def _as_result(value: Any) -> Any:
+    """A model answer as a structured result with a short text summary (the SDK would repeat its JSON)."""
+    return structured(value) if isinstance(value, BaseModel) and not isinstance(value, CallToolResult) else value
+
+
 def tool_errors(fn: F) -> F:
     """Turn anticipated failures into tool errors the model reads (the SDK would hide them as crashes)."""
     if inspect.iscoroutinefunction(fn):
@@ -110,7 +120,7 @@ def tool_errors(fn: F) -> F:
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
             check_nesting(kwargs)
             try:
-                return await fn(*args, **kwargs)
+                return _as_result(await fn(*args, **kwargs))
             except EXPECTED_ERRORS as exc:
                 raise _explained(exc) from exc
         return async_wrapper  # type: ignore[return-value]
@@ -119,17 +129,47 @@ def tool_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         check_nesting(kwargs)
         try:
-            return fn(*args, **kwargs)
+            return _as_result(fn(*args, **kwargs))
         except EXPECTED_ERRORS as exc:
             raise _explained(exc) from exc
     return wrapper  # type: ignore[return-value]
 
 
+def tool_groups(tool_name: str) -> set[str]:
+    """The configuration's tool groups a tool belongs to: the jobs tools serve both renders and workflows."""
+    if tool_name in WORKFLOW_TOOLS:
+        return {"workflows"}
+    return {"editing", "workflows"} if tool_name.startswith("job_") else {"editing"}
+
+
+def foreign_ids(tool_name: str) -> set[str]:
+    """The created-id fields of an edit's answer that `tool_name` never fills: effect, transition and marker
+    tools name their own object, every other edit the element it created."""
+    own = {"effect_id": "effect_", "transition_id": "transition_", "marker_id": "marker_"}
+    mine = {field for field, prefix in own.items() if tool_name.startswith(prefix)}
+    return set(own) - mine if not mine else {"element_id", *own} - mine
+
+
+def publish_compactly(server: MCPServer, name: str) -> None:
+    """The registered tool's schemas as `published` shapes them (the SDK offers no hook, so the tool's
+    metadata is set after registration; its output model still checks every result)."""
+    registered = server._tool_manager.get_tool(name)
+    assert registered is not None
+    registered.parameters = described_inputs(compact_schema(registered.parameters, output=False))
+    metadata = registered.fn_metadata
+    if metadata.output_schema is not None:
+        published = compact_schema(metadata.output_schema, output=True, nested=name in FULLY_TYPED_OUTPUTS)
+        if metadata.output_model is EditOutcome:
+            published = without_properties(published, foreign_ids(name))
+        metadata.output_schema = published
+        registered.__dict__.pop("output_schema", None)  # a cached_property read before this
+
+
 def structured(model: BaseModel, *extra: Any) -> CallToolResult:
-    """A result carrying the model as structured content, its JSON as text (for clients that only read
-    text), and any extra content blocks (images, resource links)."""
-    text = TextContent(type="text", text=model.model_dump_json(exclude_defaults=True))
-    return CallToolResult(content=[text, *extra], structured_content=model.model_dump(mode="json"))
+    """A result carrying the model as structured content, a one-line summary as text (the structured content
+    is not repeated), and any extra content blocks (images, resource links)."""
+    text = TextContent(type="text", text=summary(model))
+    return CallToolResult(content=[text, *extra], structured_content=model.model_dump(mode="json", exclude_none=True))
 
 
 def image_result(data: bytes, info: ImageInfo) -> CallToolResult:
@@ -164,7 +204,11 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     ws, store = services.workspace, services.projects
 
     def add(fn: Callable[..., Any], title: str, annotations: ToolAnnotations) -> None:
-        server.add_tool(tool_errors(fn), title=title, annotations=annotations)
+        if not tool_groups(fn.__name__) & set(services.config.tool_groups):
+            return
+        # `title` is not published: the name says it, and every byte of tools/list goes out with each request.
+        server.add_tool(tool_errors(fn), annotations=annotations, description=short_text(fn.__doc__ or ""))
+        publish_compactly(server, fn.__name__)
 
     def tool(annotations: ToolAnnotations, title: str) -> Callable[[F], F]:
         def register(fn: F) -> F:
