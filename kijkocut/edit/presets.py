@@ -34,10 +34,14 @@ def animation_keyframes(project: Project, element, preset: str, *, direction: st
     if preset == "ken_burns":
         if not isinstance(element, ClipElement):
             raise EditError("Ken Burns pans and zooms a picture: use it on a clip or still")
-        # Pan by the slack the zoom creates, so the frame stays covered for a canvas-filling picture.
-        slack_x, slack_y = (zoom - 1) * width / 4, (zoom - 1) * height / 4
+        # A pan needs slack at every moment, the first one included: start already zoomed to the middle of the
+        # way (1 + zoom) / 2, end `zoom` times larger, and pan by the slack of the start scale. The offset then
+        # never exceeds the slack of the scale at that moment, so a canvas-filling picture covers the frame.
+        # (90% of it: a picture edge exactly on the frame edge leaves a resampled row half covered).
+        start_scale = (1 + zoom) / 2
+        slack_x, slack_y = 0.9 * (start_scale - 1) * width / 2, 0.9 * (start_scale - 1) * height / 2
         dx, dy = {"left": (slack_x, 0), "right": (-slack_x, 0), "up": (0, slack_y), "down": (0, -slack_y)}[direction]
-        keys = {scale_path: _keys((Fraction(0), base_scale), (length, base_scale * zoom))}
+        keys = {scale_path: _keys((Fraction(0), base_scale * start_scale), (length, base_scale * start_scale * zoom))}
         if dx:
             keys[x_path] = _keys((Fraction(0), cx + dx), (length, cx - dx))
         if dy:

@@ -124,6 +124,19 @@ def test_ken_burns_zooms_and_pans_a_still(tmp_path):
     assert (left1 + right1) / 2 < (left0 + right0) / 2 - 10  # and panned: content moves left
 
 
+def test_ken_burns_keeps_a_canvas_filling_picture_covering_the_frame(tmp_path):
+    Image.fromarray(np.full((90, 160, 3), 255, np.uint8)).save(tmp_path / "white.png")
+    project = Project(settings=ProjectSettings(width=160, height=90, frame_rate=30))
+    editor = Editor(project)
+    editor.apply(AddMedia(media=import_media(tmp_path / "white.png", media_id="w")))
+    editor.apply(AddTrack(kind="video", track_id="v"))
+    editor.apply(AddElement(track_id="v", element=ClipElement(id="w", media_id="w", start=0, duration=2)))
+    for direction in ("left", "right", "up", "down"):
+        editor.apply(ApplyAnimationPreset(element_id="w", preset="ken_burns", zoom=1.5, direction=direction))
+        for t in (Fraction(0), Fraction(1), Fraction(59, 30)):
+            assert render_frame(project, t).min() > 200, (direction, t)  # no background shows at any edge
+
+
 def test_fade_and_pop_in_presets(white_on_black):
     project, editor = white_on_black
     editor.apply(ApplyAnimationPreset(element_id="w", preset="fade", duration=Fraction(1, 2)))
