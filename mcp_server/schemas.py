@@ -46,6 +46,10 @@ class ElementView(BaseModel):
     reverse: bool = False
     freeze_frame: bool = False
     audio_muted: bool = False
+    gain_db: float | None = Field(None, description="clips: sound level change, when not 0")
+    pan: float | None = Field(None, description="clips: -1 left .. 1 right, when not centred")
+    style: dict[str, str | float | bool] = Field(default_factory=dict, description=(
+        "text elements: the style fields that differ from the defaults (animation_in/out, colours, ...)"))
 
 
 class TransitionView(BaseModel):
@@ -67,6 +71,8 @@ class TrackView(BaseModel):
     hidden: bool = False
     locked: bool = False
     ducked_under: str | None = Field(None, description="the track whose sound ducks this one")
+    ducking: dict[str, float] = Field(default_factory=dict, description=(
+        "with ducked_under: amount_db, threshold_db, attack and release (seconds)"))
     elements: list[ElementView]
     transitions: list[TransitionView] = Field(default_factory=list)
 
@@ -123,6 +129,8 @@ class EditOutcome(BaseModel):
                                            "such as a caption import lists the first 200; project_describe "
                                            "shows them all)")
     tracks_created: list[str] = Field(default_factory=list)
+    tracks_changed: list[TrackView] = Field(default_factory=list, description=(
+        "track tools: the tracks as they are now (without their elements)"))
     duration: float = Field(description="timeline duration after the edit")
     effect_id: str | None = Field(None, description="effect tools: the effect's id (for effect_update, "
                                                     "effect_remove and 'effects.<id>.<param>' keyframes)")

@@ -143,11 +143,12 @@ def tool_groups(tool_name: str) -> set[str]:
 
 
 def foreign_ids(tool_name: str) -> set[str]:
-    """The created-id fields of an edit's answer that `tool_name` never fills: effect, transition and marker
-    tools name their own object, every other edit the element it created."""
+    """The fields of an edit's answer that `tool_name` never fills: effect, transition and marker tools name
+    their own object, every other edit the element it created; only track tools answer with tracks."""
     own = {"effect_id": "effect_", "transition_id": "transition_", "marker_id": "marker_"}
     mine = {field for field, prefix in own.items() if tool_name.startswith(prefix)}
-    return set(own) - mine if not mine else {"element_id", *own} - mine
+    foreign = set(own) - mine if not mine else {"element_id", *own} - mine
+    return foreign if tool_name.startswith("track_") else foreign | {"tracks_changed"}
 
 
 def publish_compactly(server: MCPServer, name: str) -> None:
@@ -183,6 +184,22 @@ def job_result(view: JobView) -> CallToolResult:
     return structured(view, *links)
 
 
+class KijkoCutServer(MCPServer):
+    """The SDK's server, with its own check of a call's arguments (types, ranges) reported like every other
+    refused value: the parameter and what it accepts, in one line, no pydantic text."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(f"{name}: {describe_validation_error(exc.__cause__)}") from exc.__cause__
+            prefix = f"Error executing tool {name}: "  # the SDK's words before a tool's own message
+            if str(exc).startswith(prefix):
+                raise ToolError(f"{name}: {str(exc)[len(prefix):]}") from exc.__cause__
+            raise
+
+
 def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any) -> MCPServer:
     """`auth`: `token_verifier` and `auth` (AuthSettings) for HTTP; stdio and in-process need none."""
     sessions = [0]
@@ -199,7 +216,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
             if not sessions[0] and services.workflows_started:
                 await services.workflows.aclose()
 
-    server = MCPServer("kijkocut", title="KijkoCut video editor", instructions=INSTRUCTIONS, version=__version__,
+    server = KijkoCutServer("kijkocut", title="KijkoCut video editor", instructions=INSTRUCTIONS, version=__version__,
                        log_level=log_level, lifespan=lifespan, **auth)  # type: ignore[arg-type]
     ws, store = services.workspace, services.projects
 

@@ -63,12 +63,18 @@ def _is_text(info: FieldInfo) -> bool:
     return info.annotation is str and not any(isinstance(m, BeforeValidator) for m in info.metadata)
 
 
+def _number_as_text(value: Any) -> Any:
+    """A number given for a text parameter (property_set's value -6) is that number's text."""
+    return str(value).lower() if isinstance(value, (int, float)) else value
+
+
 def parameter(name: str, info: FieldInfo) -> inspect.Parameter:
     """The keyword parameter publishing one field of a parameters model."""
     schema = _type_schema(info)
     # A type's own help (what a time may look like) follows the field's (what the time is for).
     described = [text for text in (info.description, schema.pop("description", None)) if text]
-    annotation = Annotated[str if _is_text(info) else Any, WithJsonSchema(schema),
+    annotation = Annotated[Annotated[str, BeforeValidator(_number_as_text)] if _is_text(info) else Any,
+                           WithJsonSchema(schema),
                            Field(description="; ".join(described) or None)]
     if info.is_required():
         default: Any = inspect.Parameter.empty

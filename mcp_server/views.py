@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from pydantic import TypeAdapter
 
 from kijkocut.model import (
     AdjustmentElement,
     Change,
     ClipElement,
+    Ducking,
     Element,
     MediaRef,
     Project,
     TextElement,
+    TextStyle,
     Track,
 )
 from kijkocut.service.actions import EditResult
@@ -40,16 +44,33 @@ def element_view(element: ClipElement | TextElement | AdjustmentElement, track_i
         view.media_id, view.source_in = element.media_id, secs(element.source_in)
         view.speed, view.reverse, view.freeze_frame = element.speed, element.reverse, element.freeze_frame
         view.audio_muted = element.audio_muted
+        view.gain_db, view.pan = element.gain_db or None, element.pan or None
     elif isinstance(element, TextElement):
         view.text = element.text
+        view.style = style_view(element.style)
     return view
+
+
+def style_view(style: TextStyle) -> dict[str, str | float | bool]:
+    """The style fields a title sets (the defaults left out, times in seconds): what an edit changed."""
+    changed = style.model_dump(exclude_defaults=True, exclude_none=True)
+    # Read from the style itself: the dump writes a time as its fraction text ('2/5').
+    return {name: secs(getattr(style, name)) if isinstance(getattr(style, name), Fraction) else value
+            for name, value in changed.items()}
+
+
+def ducking_view(ducking: Ducking | None) -> dict[str, float]:
+    if ducking is None:
+        return {}
+    return {"amount_db": ducking.amount_db, "threshold_db": ducking.threshold_db,
+            "attack": secs(ducking.attack), "release": secs(ducking.release)}
 
 
 def track_view(track: Track) -> TrackView:
     return TrackView(
         id=track.id, kind=track.kind, name=track.name, muted=track.muted, solo=track.solo, hidden=track.hidden,
         locked=track.locked, ducked_under=track.ducking.under_track_id if track.ducking else None,
-        elements=[element_view(e, track.id) for e in track.elements],
+        ducking=ducking_view(track.ducking), elements=[element_view(e, track.id) for e in track.elements],
         transitions=[TransitionView(id=x.id, kind=x.kind, from_id=x.from_id, to_id=x.to_id, audio=x.audio,
                                     duration=secs(x.duration), alignment=x.alignment) for x in track.transitions])
 
@@ -93,11 +114,14 @@ def edit_outcome(result: EditResult, project: Project, **ids: str | None) -> Edi
     so another client's later edit never shows up in it."""
     after: dict[str, Change] = {}
     tracks_created: list[str] = []
+    tracks_changed: list[str] = []
     for change in result.changes:
         if change.entity == "element":
             after[change.id] = change
         elif change.entity == "track" and change.before is None and change.after is not None:
             tracks_created.append(change.id)
+        elif change.entity == "track" and change.after is not None:
+            tracks_changed.append(change.id)
     changed, removed = [], []
     # A bulk edit lists the first elements only (100,000 captions made a 50 MB answer no model could read).
     for change in list(after.values())[:MAX_LISTED_ELEMENTS]:
@@ -113,4 +137,6 @@ def edit_outcome(result: EditResult, project: Project, **ids: str | None) -> Edi
     return EditOutcome(project_id=project.id, revision=result.revision, label=result.label, changed=changed,
                        removed=removed, not_listed=max(0, len(after) - MAX_LISTED_ELEMENTS),
                        tracks_created=tracks_created, duration=secs(project.duration()),
+                       tracks_changed=[track_view(t).model_copy(update={"elements": [], "transitions": []})
+                                       for t in project.tracks if t.id in tracks_changed],
                        **{name: value for name, value in ids.items() if value})
