@@ -16,7 +16,7 @@ from kijkocut.paths import confined_project
 from kijkocut.service import lookup
 from mcp_server.errors import PathNotAllowedError, ServiceError
 from mcp_server.jobs import output_file
-from mcp_server.schemas import OutputFile, ProjectSummary
+from mcp_server.schemas import OutputFile, ProjectSummary, TimelineExport
 from mcp_server.services import ORIGIN, Services
 from mcp_server.views import project_summary
 from mcp_server.workspace import Workspace, safe_file_name
@@ -46,24 +46,30 @@ def export_caption_track(services: Services, project_id: str, track_id: str, fmt
 
 
 def export_timeline(services: Services, project_id: str, fmt: Literal["otio", "xml", "edl"] = "otio",
-                    file_name: str | None = None) -> OutputFile:
-    from kijkocut.interchange.otio import export_otio
+                    file_name: str | None = None) -> TimelineExport:
+    """The file, and one warning per element and property the format could not carry."""
+    from kijkocut.interchange.otio import export_timeline as write_timeline
 
     project = services.projects.snapshot(project_id)
     path = _output_path(services.workspace, project, file_name, f".{fmt}")
-    return _written(services.workspace, export_otio(project, path, project_dir=services.projects.directory(project_id)))
+    report = write_timeline(project, path, project_dir=services.projects.directory(project_id))
+    return TimelineExport(file=_written(services.workspace, report.path), format=report.format,
+                          warning_count=len(report.warnings), warnings=[str(w) for w in report.warnings])
 
 
-def import_timeline(services: Services, path: str, *,
-                    missing_media: Literal["error", "offline"] = "error") -> ProjectSummary:
+def import_timeline(services: Services, path: str, *, missing_media: Literal["error", "offline"] = "error",
+                    rate: str | None = None) -> ProjectSummary:
+    """`rate`: the frame rate of a format that stores none (EDL), e.g. '25' or '30000/1001'."""
     from kijkocut.interchange.otio import import_otio
+    from kijkocut.timebase import to_rate
 
     workspace = services.workspace
     source = workspace.resolve(path)
     # Every file it names (media, and a round trip's LUTs and fonts) must be readable by this server too: the
     # same confinement as media_import, applied before any media file is probed. Stored as real paths.
     try:
-        project = import_otio(source, missing_media=missing_media, path_policy=workspace.policy)
+        options = {"rate": float(to_rate(rate))} if rate else {}  # the adapter's option
+        project = import_otio(source, missing_media=missing_media, path_policy=workspace.policy, **options)
         project = confined_project(project, workspace.policy, source.parent)
     except EnginePathNotAllowedError as exc:
         raise PathNotAllowedError(f"{path}: {exc}; move the files into the workspace or ask the user to allow "

@@ -215,6 +215,14 @@ class OutputFile(BaseModel):
     size_bytes: int
 
 
+class TimelineExport(BaseModel):
+    file: OutputFile
+    format: str
+    warning_count: int = 0
+    warnings: list[str] = Field(default_factory=list, description="one per element and property the format "
+                                                                  "could not carry")
+
+
 class JobView(BaseModel):
     job_id: str
     kind: JobKind

@@ -51,6 +51,7 @@ from mcp_server.schemas import (
     ProjectList,
     ProjectSummary,
     ProjectView,
+    TimelineExport,
     WorkflowCardView,
     WorkflowSearchResult,
     WorkflowValidation,
@@ -336,9 +337,10 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
                                                                            "adapters installed")] = "otio",
         file_name: Annotated[OptName, Field(description="file name in renders/<project>/; omit for the project "
                                                         "name; an existing file is replaced")] = None,
-    ) -> OutputFile:
-        """Write the timeline for another editor (DaVinci Resolve, Premiere, Final Cut, ...) via
-        OpenTimelineIO. Effects, keyframes and titles survive only a round trip back into KijkoCut."""
+    ) -> TimelineExport:
+        """Write the timeline for another editor (DaVinci Resolve, Premiere, Final Cut, ...). .otio keeps
+        everything; FCP XML and EDL keep what they can express and warn, per element and property, about the
+        rest (effects, titles, ...)."""
         return interchange.export_timeline(services, project_id, format, file_name)
 
     @tool(EDIT, "Import timeline (OTIO)")
@@ -348,9 +350,11 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         missing_media: Annotated[Literal["error", "offline"],
                                  Field(description="media files that are not found: fail, or keep them as "
                                                    "offline clips")] = "error",
+        rate: Annotated[OptName, Field(description="frame rate of an EDL (it stores none), e.g. 25 or "
+                                                   "30000/1001; omit for 24")] = None,
     ) -> ProjectSummary:
         """Create a new project from a timeline file exported by another editor (or by otio_export)."""
-        return interchange.import_timeline(services, path, missing_media=missing_media)
+        return interchange.import_timeline(services, path, missing_media=missing_media, rate=rate)
 
     # --- preview and export -----------------------------------------------------------------------------
 

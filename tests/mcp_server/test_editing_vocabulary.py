@@ -181,8 +181,8 @@ async def test_captions_and_otio_round_trip(server, workspace_dir):
         assert [t["kind"] for t in view["tracks"]] == ["video"], "one undo takes the whole import back"
 
         timeline = data(await client.call_tool("otio_export", {"project_id": pid}))
-        assert timeline["path"].endswith(".otio")
-        copy = data(await client.call_tool("otio_import", {"path": timeline["path"]}))
+        assert timeline["file"]["path"].endswith(".otio")
+        copy = data(await client.call_tool("otio_import", {"path": timeline["file"]["path"]}))
         assert copy["id"] != pid and copy["duration"] == 2.0 and copy["elements"] == 2
 
 

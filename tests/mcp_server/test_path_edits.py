@@ -51,10 +51,10 @@ async def test_an_imported_timeline_naming_a_lut_outside_is_refused(server, work
         data(await client.call_tool("effect_add", {"project_id": project, "element_id": clip, "kind": "lut",
                                                    "params": {"path": "input/grade.cube"}}))
         exported = data(await client.call_tool("otio_export", {"project_id": project}))
-        otio_file = workspace_dir / exported["path"]
+        otio_file = workspace_dir / exported["file"]["path"]
         real_lut = str((workspace_dir / "input" / "grade.cube").resolve())
         otio_file.write_text(otio_file.read_text().replace(real_lut, "/etc/passwd"))
-        text = error_text(await client.call_tool("otio_import", {"path": exported["path"]}))
+        text = error_text(await client.call_tool("otio_import", {"path": exported["file"]["path"]}))
         assert "(lut) path: '/etc/passwd' is outside the allowed folders" in text
         before = {p["id"] for p in data(await client.call_tool("project_list", {}))["projects"]}
         assert before == {project}

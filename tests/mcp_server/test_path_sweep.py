@@ -187,7 +187,7 @@ async def _setup(client: Client, sweep: Sweep) -> dict[str, Any]:
                          any(e["id"] != title_id for e in t["elements"]))
     assert captions["revision"] > lut["revision"]
     exported = _ok(await sweep.call(client, "setup", "otio_export", {"project_id": project}))
-    _ok(await sweep.call(client, "setup", "otio_import", {"path": exported["path"]}))
+    _ok(await sweep.call(client, "setup", "otio_import", {"path": exported["file"]["path"]}))
     _ok(await sweep.call(client, "setup", "files_list", {"folder": "input"}))
     frame = await sweep.call(client, "setup", "frame_render", {"project_id": project, "time": 0.5})
     assert not frame.is_error, frame.content[0].text
