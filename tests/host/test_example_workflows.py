@@ -113,7 +113,8 @@ def test_each_thumbnail_is_a_frame_of_the_examples_output(fresh_server, historie
     with Image.open(EXAMPLES_DIR / f"{name}.jpg") as committed:
         expected = thumbnail(video, EXAMPLES[name].thumbnail_at)
         assert committed.size == expected.size
-        assert psnr(committed.convert("RGB"), expected) > 30
+        assert psnr(committed.convert("RGB"), expected) > 30, \
+            f"{name}.jpg no longer shows the example's output: regenerate with `python -m tests.host.example_workflows`"
 
 
 def test_sample_media_lands_in_the_output_folder(fresh_server, histories):
