@@ -56,8 +56,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
     parser.add_argument("--workspace", type=Path, help="workspace directory (overrides the configuration)")
     parser.add_argument("--config", type=Path, help="JSON config file (default: user config dir/mcp.json)")
-    parser.add_argument("--no-search-warmup", action="store_true",
-                        help="do not load the workflow search model at start (the first search waits instead)")
+    parser.add_argument("--search-warmup", action="store_true",
+                        help="build the workflow search index at start (about 1.5 GB at its peak); by default "
+                             "the first workflow_search builds it, with progress")
+    parser.add_argument("--no-search-warmup", action="store_true", help=argparse.SUPPRESS)  # the default now
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(argv)
 
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workspace:
         config = config.model_copy(update={"workspace": args.workspace.expanduser().resolve()})
     services = Services.from_config(config)
-    if not args.no_search_warmup:
+    if args.search_warmup and "workflows" in config.tool_groups:
         services.workflows.warm_up()  # a background thread: the first workflow_search then answers quickly
     # SIGTERM (kill, systemd, a container stop) ends the server like Ctrl+C: running exports are cancelled and
     # remove their partial files instead of leaving them in the workspace.

@@ -36,6 +36,7 @@ from mcp_server.action_tools import PROJECT_ID, ActionTool, ProjectId, outcome_v
 from mcp_server.catalogue import catalogue
 from mcp_server.errors import ServiceError
 from mcp_server.hints import EDIT, EDIT_IDEMPOTENT, READ_ONLY, REPLACE
+from mcp_server.progress import ProgressThrottle
 from mcp_server.published import compact_schema, described_inputs, short_text, summary, without_properties
 from mcp_server.schemas import (
     EditOutcome,
@@ -72,6 +73,7 @@ job_wait again while `done` is false."""
 
 # Clients time a call out at about 60 s; waits stay well below that and hand back the job to poll again.
 MAX_WAIT_SECONDS = 45
+SEARCH_INDEX_WAIT = 40  # a first search waits this long for the index it builds, then asks to be called again
 RESOURCE_MAX_BYTES = 25 * 1024 * 1024
 EXPECTED_ERRORS = (ServiceError, KijkoCutError, WorkflowLibraryError, ValueError, OSError)
 
@@ -350,8 +352,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         missing_media: Annotated[Literal["error", "offline"],
                                  Field(description="media files that are not found: fail, or keep them as "
                                                    "offline clips")] = "error",
-        rate: Annotated[OptName, Field(description="frame rate of an EDL (it stores none), e.g. 25 or "
-                                                   "30000/1001; omit for 24")] = None,
+        rate: Annotated[OptName, Field(description="an EDL's frame rate, e.g. 25 (default 24)")] = None,
     ) -> ProjectSummary:
         """Create a new project from a timeline file exported by another editor (or by otio_export)."""
         return interchange.import_timeline(services, path, missing_media=missing_media, rate=rate)
@@ -370,11 +371,10 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     async def wait_for(job_id: str, seconds: float, ctx: Context) -> JobView:
         """Poll a job until it finishes or the bounded wait ends, sending progress notifications."""
         deadline = anyio.current_time() + seconds
-        last: tuple[float, str] | None = None
+        throttle = ProgressThrottle()
         while True:
             view = await anyio.to_thread.run_sync(jobs.job_view, services, job_id)
-            if (view.progress, view.message) != last:
-                last = (view.progress, view.message)
+            if throttle.should_send(view.progress, view.message, final=view.done):
                 await ctx.report_progress(view.progress, 1.0, view.message or view.state)
             if view.done or anyio.current_time() >= deadline:
                 return view
@@ -388,8 +388,8 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         width: Annotated[int, Field(ge=64, le=854)] = renders.PREVIEW_WIDTH,
         wait_seconds: WaitSeconds = 30,
     ) -> Annotated[CallToolResult, JobView]:
-        """Render a low-resolution MP4 preview of a range (at most 2 minutes) into the workspace. Waits up to
-        wait_seconds; the result links the file, or is a job to pass to job_wait if it is not done yet."""
+        """Render a small MP4 preview of a range (at most 2 minutes). Waits up to wait_seconds; the result
+        links the file, or is a job for job_wait."""
         job = await anyio.to_thread.run_sync(lambda: renders.start_preview(services, project_id, start, end, width))
         return job_result(await wait_for(job.id, wait_seconds, ctx))
 
@@ -401,17 +401,15 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         return job_result(view)
 
     add(tool_function("export_start", (
-        "Start exporting the timeline to a video file, from a preset and the settings given over it. Returns a "
-        "job at once (or after wait_seconds); follow it with job_wait. The finished job links the file as a "
-        "resource and its message gives the measured loudness and true peak."), [
+        "Export the timeline to a video file (a preset, and settings over it). Returns a job; follow it with "
+        "job_wait. The finished job links the file; its message gives loudness and true peak."), [
             PROJECT_ID,
             inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context),
             inspect.Parameter("file_name", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
                 OptName, Field(description="output file name in renders/<project>/; omit for <project>_<preset>; "
                                            "an existing file is replaced")]),
             inspect.Parameter("wait_seconds", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=Annotated[
-                float, Field(ge=0, le=MAX_WAIT_SECONDS, description="optionally wait for the export, with "
-                                                                    "progress notifications")]),
+                float, Field(ge=0, le=MAX_WAIT_SECONDS, description="seconds to wait, with progress")]),
             *model_parameters(ExportOptions),
         ], Annotated[CallToolResult, JobView], export_start), "Start export", REPLACE)
 
@@ -419,8 +417,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
 
     @tool(READ_ONLY, "Job status")
     def job_status(job_id: JobId) -> Annotated[CallToolResult, JobView]:
-        """State (queued, running, completed, failed, cancelled), progress and outputs of an export, preview or
-        workflow job."""
+        """State, progress and outputs of an export, preview or workflow job."""
         return job_result(jobs.job_view(services, job_id))
 
     @tool(READ_ONLY, "Wait for job")
@@ -442,20 +439,32 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
 
     @tool(READ_ONLY, "List jobs")
     def job_list() -> JobList:
-        """Export, preview and workflow jobs (also those other programs sharing the job store started), oldest
-        first."""
+        """Export, preview and workflow jobs (also other programs' on the same job store), oldest first."""
         return JobList(jobs=jobs.job_list(services))
 
     # --- workflows --------------------------------------------------------------------------------------
 
     @tool(READ_ONLY, "Search workflows")
-    def workflow_search(
+    async def workflow_search(
         query: Annotated[str, Field(min_length=1, max_length=500, description="what you want to make, e.g. "
                                                                                "'animate a photo'")],
-        limit: Annotated[int, Field(ge=1, le=20)] = 5,
+        ctx: Context,
+        limit: Annotated[int, Field(ge=1, le=20, description="how many")] = 5,
     ) -> WorkflowSearchResult:
         """Find generation workflows (text-to-video, image-to-video, upscaling, music...) by meaning."""
-        return services.workflows.search(query, limit)
+        # The index is built on first use (not at start: it peaks at 1.5 GB); progress while it builds.
+        workflows = await anyio.to_thread.run_sync(lambda: services.workflows)
+        ready = workflows.warm_up()
+        throttle, started = ProgressThrottle(), anyio.current_time()
+        while not ready.done() and anyio.current_time() - started < SEARCH_INDEX_WAIT:
+            waited = round(anyio.current_time() - started)
+            if throttle.should_send(waited, "building the workflow search index (first use)"):
+                await ctx.report_progress(waited, None, "building the workflow search index (first use)")
+            await anyio.sleep(0.25)
+        if not ready.done():
+            raise ServiceError("the workflow search index is still being built (first use); call workflow_search "
+                               "again in a minute")
+        return await anyio.to_thread.run_sync(workflows.search, query, limit)
 
     @tool(READ_ONLY, "Workflow card")
     def workflow_card(workflow_id: Annotated[str, Field(min_length=1, max_length=80)]) -> WorkflowCardView:
@@ -467,8 +476,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         workflow_id: Annotated[str, Field(min_length=1, max_length=80)],
         inputs: Annotated[dict[str, Any], Field(description="input name → value, as in the card")] = {},  # noqa: B006
     ) -> WorkflowValidation:
-        """Check inputs against the card and the workflow against the configured ComfyUI server (nodes and
-        models present) without running it."""
+        """Check inputs against the card, and the server's nodes and models, without running it."""
         return await services.workflows.validate(workflow_id, inputs)
 
     @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
@@ -477,8 +485,8 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         workflow_id: Annotated[str, Field(min_length=1, max_length=80)],
         inputs: Annotated[dict[str, Any], Field(description="input name → value, as in the card")] = {},  # noqa: B006
     ) -> Annotated[CallToolResult, JobView]:
-        """Queue a workflow on a configured ComfyUI server that has its nodes and models; returns a job handle
-        at once (follow it with job_wait, then job_outputs_import to put the results in a project)."""
+        """Queue a workflow on a ComfyUI server that has its nodes and models; returns a job (job_wait, then
+        job_outputs_import puts the results in a project)."""
         return job_result(await services.workflows.run(workflow_id, inputs))
 
     @tool(EDIT, "Import job outputs")  # reads files the runner already downloaded: no network
