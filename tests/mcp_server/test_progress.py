@@ -31,3 +31,17 @@ def test_the_final_state_is_always_sent_and_nothing_twice():
     assert throttle.should_send(1.0, "done", final=True)
     clock.now += 5
     assert not throttle.should_send(1.0, "done", final=True)
+
+
+async def test_an_idle_server_has_not_loaded_the_workflow_search(services):
+    """The search stack (embedding model, index: 1.5 GB at its peak) loads on first use, not at start."""
+    from mcp import Client
+
+    from mcp_server.cli import parse_args
+    from mcp_server.server import build_server
+
+    assert parse_args([]).search_warmup is False
+    async with Client(build_server(services)) as client:
+        await client.list_tools()
+        await client.call_tool("project_create", {})
+    assert not services.workflows_started
