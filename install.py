@@ -10,7 +10,13 @@ import sys
 
 REQUIREMENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "requirements.txt")
 # requirement name -> module it provides
-MODULES = {"av": "av", "numpy": "numpy", "pillow": "PIL", "pydantic": "pydantic", "platformdirs": "platformdirs"}
+MODULES = {
+    "av": "av",
+    "numpy": "numpy",
+    "pillow": "PIL",
+    "pydantic": "pydantic",
+    "platformdirs": "platformdirs",
+}
 
 
 def missing_modules() -> list[str]:

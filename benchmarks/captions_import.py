@@ -48,8 +48,11 @@ def stamp(ms: int) -> str:
 
 
 def srt_text(cues: int) -> str:
-    return "\n".join(f"{n + 1}\n{stamp(n * CUE_SPACING_MS)} --> {stamp(n * CUE_SPACING_MS + CUE_LENGTH_MS)}\n"
-                     f"Line {n} of the captions\nand a second line\n" for n in range(cues))
+    return "\n".join(
+        f"{n + 1}\n{stamp(n * CUE_SPACING_MS)} --> {stamp(n * CUE_SPACING_MS + CUE_LENGTH_MS)}\n"
+        f"Line {n} of the captions\nand a second line\n"
+        for n in range(cues)
+    )
 
 
 async def measure(cues: int) -> dict[str, float]:
@@ -66,10 +69,14 @@ async def measure(cues: int) -> dict[str, float]:
         (workspace / "input").mkdir(parents=True)
         (workspace / "input" / "subs.srt").write_text(srt_text(cues), encoding="utf-8")
         async with Client(build_server(Services.from_config(ServerConfig(workspace=workspace)))) as client:
-            created = await client.call_tool("project_create", {"width": 1280, "height": 720, "frame_rate": 25})
+            created = await client.call_tool(
+                "project_create", {"width": 1280, "height": 720, "frame_rate": 25}
+            )
             project_id = created.structured_content["id"]
             began, began_cpu = time.perf_counter(), time.process_time()
-            result = await client.call_tool("captions_import", {"project_id": project_id, "path": "input/subs.srt"})
+            result = await client.call_tool(
+                "captions_import", {"project_id": project_id, "path": "input/subs.srt"}
+            )
             seconds = {"wall": time.perf_counter() - began, "cpu": time.process_time() - began_cpu}
             if result.is_error:
                 raise RuntimeError(f"{cues} cues: {result.content[0].text[:300]}")
@@ -95,16 +102,22 @@ def baseline(rev: str, sizes: list[int], budget: float) -> dict[int, Seconds]:
     results: dict[int, Seconds] = {}
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "baseline"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev],
+            check=True,
+            capture_output=True,
+        )
         try:
             over = False
             for cues in sizes:
                 results[cues] = "skipped" if over else measure_in(tree, cues, budget)
                 over = over or results[cues] is None
         finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False,
-                           capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+                check=False,
+                capture_output=True,
+            )
     return results
 
 
@@ -136,7 +149,9 @@ def main() -> None:
     before = baseline(args.baseline, sizes, args.budget) if args.baseline else {}
     after = {cues: measure_in(REPO, cues, 3600) for cues in sizes}
     print(f"captions_import over MCP (in-process), seconds; before = {args.baseline or 'not measured'}\n")
-    print(f"| {'cues':>7} | {'before wall':>11} | {'before CPU':>10} | {'after wall':>10} | {'after CPU':>9} |")
+    print(
+        f"| {'cues':>7} | {'before wall':>11} | {'before CPU':>10} | {'after wall':>10} | {'after CPU':>9} |"
+    )
     print(f"|{'-' * 9}|{'-' * 13}|{'-' * 12}|{'-' * 12}|{'-' * 11}|")
     for cues in sizes:
         before_wall, before_cpu = cells(before.get(cues, "-"), args.budget)

@@ -58,7 +58,9 @@ async def run_suite(client: Client, calls: int) -> dict[str, list[float] | str]:
     project_id, media_id = await new_project()
     for _ in range(10):
         await tool("clip_add", project_id=project_id, media_id=media_id, duration=0.5)
-    results["project_describe"] = await timed(calls, lambda i: tool("project_describe", project_id=project_id))
+    results["project_describe"] = await timed(
+        calls, lambda i: tool("project_describe", project_id=project_id)
+    )
 
     state = {"project": None, "media": None}
 
@@ -86,9 +88,21 @@ async def run_suite(client: Client, calls: int) -> dict[str, list[float] | str]:
     else:
         # Distinct queries: the embedder caches repeated ones, and a real conversation rarely repeats itself.
         subjects = ["a photo", "my holiday clip", "a product shot", "a drawing", "the intro", "a portrait"]
-        actions = ["animate", "upscale", "add music to", "make a video of", "interpolate", "restyle", "narrate"]
-        results["workflow_search"] = await timed(calls, lambda i: tool(
-            "workflow_search", query=f"{actions[i % 7]} {subjects[i // 7 % 6]} take {i // 42}", limit=5))
+        actions = [
+            "animate",
+            "upscale",
+            "add music to",
+            "make a video of",
+            "interpolate",
+            "restyle",
+            "narrate",
+        ]
+        results["workflow_search"] = await timed(
+            calls,
+            lambda i: tool(
+                "workflow_search", query=f"{actions[i % 7]} {subjects[i // 7 % 6]} take {i // 42}", limit=5
+            ),
+        )
     return results
 
 
@@ -118,8 +132,11 @@ async def main() -> None:
             client = Client(build_server(Services.from_config(ServerConfig(workspace=workspace))))
         else:
             env = {**os.environ, "KIJKOCUT_WORKSPACE": str(workspace), "PYTHONPATH": str(REPO)}
-            client = Client(StdioServerParameters(command=sys.executable, args=["-m", "mcp_server", "--no-search-warmup"],
-                                                env=env))
+            client = Client(
+                StdioServerParameters(
+                    command=sys.executable, args=["-m", "mcp_server", "--no-search-warmup"], env=env
+                )
+            )
         async with client:
             for name, samples in (await run_suite(client, args.calls)).items():
                 rows.append((transport, name, samples))
@@ -131,8 +148,10 @@ async def main() -> None:
         if isinstance(samples, str):
             print(f"| {transport:<9} | {name:<16} | {samples}")
             continue
-        print(f"| {transport:<9} | {name:<16} | {percentile(samples, 50):7.2f} | {percentile(samples, 95):7.2f} "
-              f"| {max(samples):7.2f} |")
+        print(
+            f"| {transport:<9} | {name:<16} | {percentile(samples, 50):7.2f} | {percentile(samples, 95):7.2f} "
+            f"| {max(samples):7.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -38,37 +38,87 @@ def ref1_project(media: Path, duration: int):
     from kijkocut.model import ClipElement, Project, ProjectSettings, TextElement, TextStyle, Transform
 
     T = Fraction(duration)
-    project = Project(name=f"REF-1 T={duration}", settings=ProjectSettings(width=1920, height=1080, frame_rate=30))
+    project = Project(
+        name=f"REF-1 T={duration}", settings=ProjectSettings(width=1920, height=1080, frame_rate=30)
+    )
     editor = Editor(project)
     for name in ("A", "B", "C", "D"):
         editor.apply(AddMedia(media=import_media(media / f"{name}.mp4", media_id=name)))
     editor.apply(AddMedia(media=import_media(media / "music.wav", media_id="music")))
     editor.apply(AddMedia(media=import_media(media / "voice.mp3", media_id="voice")))
-    for track_id, kind in (("v1", "video"), ("v2", "overlay"), ("title", "text"), ("music", "audio"),
-                           ("voice", "audio")):
+    for track_id, kind in (
+        ("v1", "video"),
+        ("v2", "overlay"),
+        ("title", "text"),
+        ("music", "audio"),
+        ("voice", "audio"),
+    ):
         editor.apply(AddTrack(kind=kind, track_id=track_id))
     # REF-1 overlaps B over A during [T/3, T/3+1); here clips butt at the cut and the 1 s crossfade ends there,
     # taking B's frames before its in point: the same pictures, the model an editor expects.
     cut_ab, cut_bc = T / 3 + 1, 2 * T / 3 + 1
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="a", media_id="A", start=0, duration=cut_ab,
-                                                                source_in=2)))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="b", media_id="B", start=cut_ab,
-                                                                duration=cut_bc - cut_ab, source_in=3)))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="C", start=cut_bc,
-                                                                duration=T - cut_bc, source_in=3)))
+    editor.apply(
+        AddElement(
+            track_id="v1", element=ClipElement(id="a", media_id="A", start=0, duration=cut_ab, source_in=2)
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(id="b", media_id="B", start=cut_ab, duration=cut_bc - cut_ab, source_in=3),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(id="c", media_id="C", start=cut_bc, duration=T - cut_bc, source_in=3),
+        )
+    )
     editor.apply(AddTransition(from_id="a", to_id="b", duration=1, alignment="end"))
     editor.apply(AddTransition(from_id="b", to_id="c", duration=1, alignment="end"))
-    editor.apply(AddElement(track_id="v2", element=ClipElement(
-        id="d", media_id="D", start=T / 12, duration=T / 3,
-        transform=Transform(scale=0.3, opacity=0.9, x=1304 + 288, y=716 + 162))))
-    editor.apply(AddElement(track_id="title", element=TextElement(
-        id="t", text="Hello OpenCut", start=0, duration=4, fade_in=Fraction(1, 2), fade_out=Fraction(1, 2),
-        style=TextStyle(font=FONT, size=72))))
-    editor.apply(AddElement(track_id="music", element=ClipElement(id="m", media_id="music", start=0, duration=T,
-                                                                   gain_db=-6, fade_in=2, fade_out=2)))
+    editor.apply(
+        AddElement(
+            track_id="v2",
+            element=ClipElement(
+                id="d",
+                media_id="D",
+                start=T / 12,
+                duration=T / 3,
+                transform=Transform(scale=0.3, opacity=0.9, x=1304 + 288, y=716 + 162),
+            ),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="title",
+            element=TextElement(
+                id="t",
+                text="Hello OpenCut",
+                start=0,
+                duration=4,
+                fade_in=Fraction(1, 2),
+                fade_out=Fraction(1, 2),
+                style=TextStyle(font=FONT, size=72),
+            ),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="music",
+            element=ClipElement(
+                id="m", media_id="music", start=0, duration=T, gain_db=-6, fade_in=2, fade_out=2
+            ),
+        )
+    )
     voice_start = T / 6
-    editor.apply(AddElement(track_id="voice", element=ClipElement(id="vo", media_id="voice", start=voice_start,
-                                                                   duration=min(Fraction(30), T - voice_start))))
+    editor.apply(
+        AddElement(
+            track_id="voice",
+            element=ClipElement(
+                id="vo", media_id="voice", start=voice_start, duration=min(Fraction(30), T - voice_start)
+            ),
+        )
+    )
     return project
 
 
@@ -167,7 +217,9 @@ IMPLEMENTATIONS = ("floor", "ffmpeg", "kijkocut", "moviepy", "pyav")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--durations", type=int, nargs="+", default=[60], choices=[10, 60, 180])
     parser.add_argument("--only", nargs="+", default=list(IMPLEMENTATIONS), choices=IMPLEMENTATIONS)
     parser.add_argument("--runs", type=int, default=1, help="runs per cell; the median is reported")
@@ -188,10 +240,24 @@ def main() -> None:
     for duration in args.durations:
         commands = {
             "ffmpeg": ["bash", "run_ffmpeg.sh", str(duration)],
-            "kijkocut": [sys.executable, str(Path(__file__).resolve()), "--workdir", str(workdir), "--engine",
-                         str(duration), str(workdir / "out" / f"kijkocut_{duration}.mp4")],
-            "floor": [sys.executable, str(Path(__file__).resolve()), "--workdir", str(workdir), "--floor",
-                      str(duration), str(workdir / "out" / f"floor_{duration}.mp4")],
+            "kijkocut": [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--workdir",
+                str(workdir),
+                "--engine",
+                str(duration),
+                str(workdir / "out" / f"kijkocut_{duration}.mp4"),
+            ],
+            "floor": [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--workdir",
+                str(workdir),
+                "--floor",
+                str(duration),
+                str(workdir / "out" / f"floor_{duration}.mp4"),
+            ],
             "moviepy": [str(ref_python), "run_moviepy.py", str(duration)],
             "pyav": [str(ref_python), "run_pyav.py", str(duration)],
         }
@@ -207,9 +273,11 @@ def main() -> None:
 
     walls = {(d, n): w for d, n, w, *_ in rows}
     print(f"\nREF-1 on {os.cpu_count()} cores, {args.runs} run(s) per cell (median)\n")
-    header = (f"{'T':>4} {'implementation':<10} {'wall s':>7} {'cpu s':>7} {'vs ffmpeg':>9} {'vs moviepy':>14} "
-              f"{'peak MB':>8} "
-              f"{'frames':>6} {'dur s':>6} {'audio':>5}  PSNR vs ffmpeg (dB) at 2, T/3+0.5, T/2")
+    header = (
+        f"{'T':>4} {'implementation':<10} {'wall s':>7} {'cpu s':>7} {'vs ffmpeg':>9} {'vs moviepy':>14} "
+        f"{'peak MB':>8} "
+        f"{'frames':>6} {'dur s':>6} {'audio':>5}  PSNR vs ffmpeg (dB) at 2, T/3+0.5, T/2"
+    )
     print(header)
     print("-" * len(header))
     for duration, name, wall, cpu, rss, code, checks in rows:
@@ -217,11 +285,13 @@ def main() -> None:
         vs_moviepy = walls.get((duration, "moviepy"))
         psnr = ", ".join(f"{p:.1f}" for p in checks["psnr"]) or "-"
         status = "" if code == 0 else f"  (exit {code})"
-        print(f"{duration:>4} {name:<10} {wall:>7.1f} {cpu:>7.1f} "
-              f"{(f'{wall / vs_ffmpeg:.2f}x' if vs_ffmpeg else '-'):>9} "
-              f"{(f'{vs_moviepy / wall:.2f}x faster' if vs_moviepy and name != 'moviepy' else '-'):>14} "
-              f"{rss:>8.0f} {checks['frames']:>6} {checks['seconds']:>6.2f} {('yes' if checks['audio'] else 'no'):>5}"
-              f"  {psnr}{status}")
+        print(
+            f"{duration:>4} {name:<10} {wall:>7.1f} {cpu:>7.1f} "
+            f"{(f'{wall / vs_ffmpeg:.2f}x' if vs_ffmpeg else '-'):>9} "
+            f"{(f'{vs_moviepy / wall:.2f}x faster' if vs_moviepy and name != 'moviepy' else '-'):>14} "
+            f"{rss:>8.0f} {checks['frames']:>6} {checks['seconds']:>6.2f} {('yes' if checks['audio'] else 'no'):>5}"
+            f"  {psnr}{status}"
+        )
     print_bounds(rows)
 
 
@@ -234,8 +304,10 @@ def print_bounds(rows) -> None:
         moviepy, ffmpeg, floor = (cells.get((duration, n)) for n in ("moviepy", "ffmpeg", "floor"))
         if floor is None or (moviepy is None and ffmpeg is None):
             continue
-        print(f"\nT={duration}: the floor takes {floor[0]:.1f} s ({floor[1]:.1f} CPU s, so at least "
-              f"{floor[1] / cores:.1f} s on {cores} cores)")
+        print(
+            f"\nT={duration}: the floor takes {floor[0]:.1f} s ({floor[1]:.1f} CPU s, so at least "
+            f"{floor[1] / cores:.1f} s on {cores} cores)"
+        )
         if ffmpeg is not None:
             print(f"  target 1.25x the ffmpeg CLI: at most {1.25 * ffmpeg[0]:.1f} s")
         if moviepy is not None:

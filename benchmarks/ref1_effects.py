@@ -75,8 +75,14 @@ def add_ken_burns(editor: Editor, still: Path) -> tuple[Fraction, Fraction]:
     editor.apply(AddMedia(media=import_media(still, media_id="still")))
     editor.apply(AddTrack(kind="overlay", track_id="kb_track"))
     start = editor.project.duration() / 2
-    editor.apply(AddElement(track_id="kb_track", element=ClipElement(id="kb", media_id="still", start=start, duration=5,
-                                                                transform=Transform(fit="cover"))))
+    editor.apply(
+        AddElement(
+            track_id="kb_track",
+            element=ClipElement(
+                id="kb", media_id="still", start=start, duration=5, transform=Transform(fit="cover")
+            ),
+        )
+    )
     editor.apply(ApplyAnimationPreset(element_id="kb", preset="ken_burns", zoom=1.3))
     return start, start + 5
 
@@ -121,17 +127,22 @@ def per_kind_costs(media: Path, duration: int, cube: Path, frames: int = 30) -> 
     for kind in TRANSITION_KINDS:
         editor = Editor(base.model_copy(deep=True))
         editor.apply(UpdateTransition(transition_id=transition.id, kind=kind))
-        rows.append((f"transition {kind}", 1000 * render_seconds(editor.project, *span)[0] / span_frames
-                     - plain_ms))
+        rows.append(
+            (f"transition {kind}", 1000 * render_seconds(editor.project, *span)[0] / span_frames - plain_ms)
+        )
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=int, default=60, choices=[10, 60, 180])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kijkocut-ref1"))
     parser.add_argument("--export", action="store_true", help="also time full exports (base and all)")
-    parser.add_argument("--all-kinds", action="store_true", help="also the cost of every effect and transition")
+    parser.add_argument(
+        "--all-kinds", action="store_true", help="also the cost of every effect and transition"
+    )
     args = parser.parse_args()
     media = args.workdir / "media" / ("long" if args.duration > 60 else "")
     if not (media / "A.mp4").exists():
@@ -168,10 +179,14 @@ def main() -> None:
             add(everything)
         out = args.workdir / "out"
         out.mkdir(exist_ok=True)
-        plain = export_project(ref1_project(media, args.duration), out / "kijkocut_plain.mp4", ExportSettings())
+        plain = export_project(
+            ref1_project(media, args.duration), out / "kijkocut_plain.mp4", ExportSettings()
+        )
         full = export_project(everything.project, out / "kijkocut_effects.mp4", ExportSettings())
-        print(f"\nexport wall time: base {plain.seconds:.1f} s, with all four {full.seconds:.1f} s "
-              f"({full.seconds / plain.seconds:.2f}x)")
+        print(
+            f"\nexport wall time: base {plain.seconds:.1f} s, with all four {full.seconds:.1f} s "
+            f"({full.seconds / plain.seconds:.2f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ class Keyframe(BaseModel):
     value: float
     interpolation: Interpolation = Field("linear", description="how the value travels to the next keyframe")
     bezier: tuple[float, float, float, float] | None = Field(
-        None, description="x1, y1, x2, y2 control points for 'bezier' (CSS cubic-bezier)")
+        None, description="x1, y1, x2, y2 control points for 'bezier' (CSS cubic-bezier)"
+    )
 
 
 def cubic_bezier(x1: float, y1: float, x2: float, y2: float, x: float) -> float:

@@ -44,9 +44,12 @@ class MediaMissingError(KijkoCutError):
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__("media missing (moved, renamed or deleted since import): " + "; ".join(missing)
-                         + ". If they moved, relink them: the relink_media action searches a folder for them by "
-                           "name and content")
+        super().__init__(
+            "media missing (moved, renamed or deleted since import): "
+            + "; ".join(missing)
+            + ". If they moved, relink them: the relink_media action searches a folder for them by "
+            "name and content"
+        )
 
 
 class MediaChangedError(KijkoCutError):

@@ -40,7 +40,9 @@ def nested_deeper_than(value: Any, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, (list, tuple)) else None
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, (list, tuple)) else None
+        )
         if children is None:
             continue
         if depth > limit:
@@ -55,7 +57,7 @@ def too_deep_message(what: str, limit: int = limits.MAX_JSON_DEPTH) -> str:
 
 def decode_utf8(data: bytes) -> str:
     """Bytes as UTF-8 text (a leading byte-order mark is allowed)."""
-    body = data[len(_BOM):] if data.startswith(_BOM) else data
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:

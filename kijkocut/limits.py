@@ -20,7 +20,7 @@ MAX_FRAME_RATE = Fraction(240)
 MAX_FRAME_RATE_DENOMINATOR = 1_000_000  # 30000/1001 needs 1001; 1/1000000000 is not a rate
 
 # Project files and their contents.
-MAX_PROJECT_BYTES = 1024 ** 3
+MAX_PROJECT_BYTES = 1024**3
 MAX_JSON_DEPTH = 64  # a project nests about 15 deep (history → command → batch → element → keyframes)
 MAX_ARGUMENT_DEPTH = 16  # a free-form value in one request (a property, effect parameters); a style nests 2
 MAX_TRACKS = 1000
@@ -31,7 +31,7 @@ MAX_KEYFRAMES = 10_000  # on one property
 MAX_TEXT_CHARS = 10_000  # of one title or caption
 
 # Caption files (one import).
-MAX_CAPTION_BYTES = 16 * 1024 ** 2
+MAX_CAPTION_BYTES = 16 * 1024**2
 MAX_CAPTION_CUES = 100_000
 
 
@@ -43,7 +43,7 @@ def clock(seconds: Fraction | float) -> str:
 
 def size_text(size: int) -> str:
     """Bytes for messages about sizes ('16 MiB', '1 GiB')."""
-    for unit, scale in (("GiB", 1024 ** 3), ("MiB", 1024 ** 2), ("KiB", 1024)):
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
         if size >= scale:
             value = size / scale
             return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"

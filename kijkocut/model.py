@@ -27,16 +27,34 @@ FORMAT_VERSION = 4
 TrackKind = Literal["video", "overlay", "text", "audio", "adjustment"]
 Fit = Literal["contain", "cover", "stretch", "none"]
 TransitionKind = Literal[
-    "crossfade", "dip_to_black", "dip_to_white", "wipe_left", "wipe_right", "wipe_up", "wipe_down",
-    "slide_left", "slide_right", "slide_up", "slide_down", "push_left", "push_right", "push_up", "push_down",
-    "zoom_in", "zoom_out", "iris", "blur_dissolve",
+    "crossfade",
+    "dip_to_black",
+    "dip_to_white",
+    "wipe_left",
+    "wipe_right",
+    "wipe_up",
+    "wipe_down",
+    "slide_left",
+    "slide_right",
+    "slide_up",
+    "slide_down",
+    "push_left",
+    "push_right",
+    "push_up",
+    "push_down",
+    "zoom_in",
+    "zoom_out",
+    "iris",
+    "blur_dissolve",
 ]
 TRANSITION_KINDS: tuple[str, ...] = get_args(TransitionKind)
 Alignment = Literal["center", "start", "end"]
 # What a transition shows of a clip past its edge: the media there, or (Premiere's "repeated frames") the media
 # there while it lasts and then the first or last frame held, with silence for the sound.
 TransitionHandles = Literal["media", "hold"]
-TextAnimationKind = Literal["none", "fade", "typewriter", "slide_up", "slide_down", "slide_left", "slide_right"]
+TextAnimationKind = Literal[
+    "none", "fade", "typewriter", "slide_up", "slide_down", "slide_left", "slide_right"
+]
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$")
 
@@ -84,7 +102,9 @@ class MediaRef(Model):
     path: str = Field(description="absolute path, or relative to the project file")
     name: str = ""
     info: MediaInfo
-    content_hash: str = Field("", description="sha256 of size + first and last MiB: cheap identity for big files")
+    content_hash: str = Field(
+        "", description="sha256 of size + first and last MiB: cheap identity for big files"
+    )
     # With info.size_bytes, what the file looked like at import: exports re-check both and compare the hash
     # only when they differ, so a file swapped or rewritten since is reported, not rendered as if unchanged.
     mtime_ns: int | None = Field(None, description="modification time at import, ns since the epoch")
@@ -120,9 +140,11 @@ class Effect(Model):
     """One effect of an element's ordered stack; `params` are checked against the effect catalogue."""
 
     id: str = Field(default_factory=lambda: new_id("fx"))
-    kind: str = Field(description="brightness, contrast, saturation, exposure, gamma, temperature, hue_shift, "
-                                  "grayscale, sepia, invert, vignette, gaussian_blur, sharpen, film_grain, "
-                                  "chroma_key, lut, crop, flip, opacity")
+    kind: str = Field(
+        description="brightness, contrast, saturation, exposure, gamma, temperature, hue_shift, "
+        "grayscale, sepia, invert, vignette, gaussian_blur, sharpen, film_grain, "
+        "chroma_key, lut, crop, flip, opacity"
+    )
     enabled: bool = True
     params: dict[str, float | bool | str] = Field(default_factory=dict)
 
@@ -136,9 +158,22 @@ class Effect(Model):
 
 # Element properties that keyframes may animate (besides every numeric effect parameter, "effects.<id>.<name>").
 ANIMATABLE = {
-    "transform.x", "transform.y", "transform.scale", "transform.rotation", "transform.opacity",
-    "transform.crop.left", "transform.crop.top", "transform.crop.right", "transform.crop.bottom",
-    "gain_db", "pan", "style.size", "style.x", "style.y", "style.opacity", "style.letter_spacing",
+    "transform.x",
+    "transform.y",
+    "transform.scale",
+    "transform.rotation",
+    "transform.opacity",
+    "transform.crop.left",
+    "transform.crop.top",
+    "transform.crop.right",
+    "transform.crop.bottom",
+    "gain_db",
+    "pan",
+    "style.size",
+    "style.x",
+    "style.y",
+    "style.opacity",
+    "style.letter_spacing",
 }
 
 
@@ -149,10 +184,14 @@ class ElementBase(Model):
     duration: Time = Field(description="length on the timeline in seconds")
     fade_in: Time = Field(Fraction(0), description="opacity (and audio) ramp from 0 at the start")
     fade_out: Time = Field(Fraction(0), description="ramp to 0 at the end")
-    effects: list[Effect] = Field(default_factory=list, max_length=limits.MAX_EFFECTS, description="applied in order")
+    effects: list[Effect] = Field(
+        default_factory=list, max_length=limits.MAX_EFFECTS, description="applied in order"
+    )
     blend_mode: BlendMode = "normal"
     keyframes: dict[str, Annotated[list[Keyframe], Field(max_length=limits.MAX_KEYFRAMES)]] = Field(
-        default_factory=dict, description="property path (e.g. 'transform.scale', 'effects.<id>.amount') -> keys")
+        default_factory=dict,
+        description="property path (e.g. 'transform.scale', 'effects.<id>.amount') -> keys",
+    )
 
     @property
     def end(self) -> Fraction:
@@ -162,8 +201,12 @@ class ElementBase(Model):
     def _animatable(self) -> ElementBase:
         if not self.keyframes:  # most elements: skip building the effect parameter names
             return self
-        effect_params = {f"effects.{e.id}.{name}" for e in self.effects
-                         for name, spec in EFFECTS[e.kind].params.items() if spec.numeric}
+        effect_params = {
+            f"effects.{e.id}.{name}"
+            for e in self.effects
+            for name, spec in EFFECTS[e.kind].params.items()
+            if spec.numeric
+        }
         for path, keys in self.keyframes.items():
             if path not in ANIMATABLE and path not in effect_params:
                 raise ValueError(f"keyframes: {path!r} is not an animatable property")
@@ -182,17 +225,26 @@ class ClipElement(ElementBase):
     gain_db: float = Field(0.0, ge=-96, le=24)
     pan: float = Field(0.0, ge=-1, le=1, description="-1 left, 0 centre, 1 right (constant power)")
     audio_muted: bool = False
-    speed: float = Field(1.0, ge=0.1, le=10, description="playback speed; the media range is duration x speed")
+    speed: float = Field(
+        1.0, ge=0.1, le=10, description="playback speed; the media range is duration x speed"
+    )
     reverse: bool = False
-    freeze_frame: bool = Field(False, description="hold the frame at source_in for the whole duration (silent)")
+    freeze_frame: bool = Field(
+        False, description="hold the frame at source_in for the whole duration (silent)"
+    )
     preserve_pitch: bool = Field(True, description="time-stretch audio at other speeds instead of resampling")
     frame_sampling: Literal["nearest", "blend"] = Field(
-        "nearest", description="when the source frame rate differs: nearest frame or blend the two nearest")
+        "nearest", description="when the source frame rate differs: nearest frame or blend the two nearest"
+    )
 
     @property
     def source_span(self) -> Fraction:
         """How much media the element uses."""
-        return Fraction(0) if self.freeze_frame else self.duration * Fraction(self.speed).limit_denominator(10**6)
+        return (
+            Fraction(0)
+            if self.freeze_frame
+            else self.duration * Fraction(self.speed).limit_denominator(10**6)
+        )
 
     @property
     def source_out(self) -> Fraction:
@@ -280,9 +332,13 @@ class Transition(Model):
     duration: Time
     alignment: Alignment = "center"
     audio: bool = Field(True, description="crossfade the clips' sound too (False = detached: hard audio cut)")
-    handles: TransitionHandles = Field("media", description=(
-        "past a clip's edge: the media there ('media', which must exist), or that media while it lasts and then "
-        "the edge frame held and silence ('hold')"))
+    handles: TransitionHandles = Field(
+        "media",
+        description=(
+            "past a clip's edge: the media there ('media', which must exist), or that media while it lasts and then "
+            "the edge frame held and silence ('hold')"
+        ),
+    )
 
     @property
     def holds(self) -> bool:
@@ -319,7 +375,9 @@ class Track(Model):
     hidden: bool = False
     locked: bool = False
     ducking: Ducking | None = None
-    elements: list[Element] = Field(default_factory=list, max_length=limits.MAX_ELEMENTS, description="sorted by start")
+    elements: list[Element] = Field(
+        default_factory=list, max_length=limits.MAX_ELEMENTS, description="sorted by start"
+    )
     transitions: list[Transition] = Field(default_factory=list)
 
 

@@ -27,9 +27,14 @@ StrPath = str | os.PathLike[str]
 PathKind = Literal["media", "effect", "font"]
 
 # System font folders: a title's font file may come from these as well as from a policy's readable folders.
-FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
-             Path("/Library/Fonts"), Path("/System/Library/Fonts"),
-             Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"]
+FONT_DIRS = [
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".fonts",
+    Path("/Library/Fonts"),
+    Path("/System/Library/Fonts"),
+    Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
+]
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".pfa", ".pfb", ".woff", ".woff2", ".dfont"})
 SHOWN_CHARS = 200
 MEDIA_DIRS_VARIABLE = "KIJKOCUT_MEDIA_DIRS"  # extra folders media may be read from (os.pathsep-separated)
@@ -60,15 +65,18 @@ def confine(path: StrPath, roots: Iterable[StrPath], *, base: StrPath | None = N
     if not text:
         raise PathNotAllowedError("no path given")
     if ".." in re.split(r"[\\/]+", text):
-        raise PathNotAllowedError(f"{shown(text)}: '..' is not allowed; name the file inside an allowed "
-                                  f"folder")
+        raise PathNotAllowedError(
+            f"{shown(text)}: '..' is not allowed; name the file inside an allowed folder"
+        )
     real_roots = [os.path.realpath(root) for root in roots]
     candidate = os.path.expanduser(text)
     if not os.path.isabs(candidate):
         if base is None:
             inside = ", ".join(real_roots) or "an allowed folder"
-            raise PathNotAllowedError(f"{shown(text)} is relative and there is no folder to take it from; "
-                                      f"give an absolute path inside {inside}")
+            raise PathNotAllowedError(
+                f"{shown(text)} is relative and there is no folder to take it from; "
+                f"give an absolute path inside {inside}"
+            )
         candidate = os.path.join(base, candidate)
     real = os.path.realpath(candidate)
     if not any(_within(real, root) for root in real_roots):
@@ -93,19 +101,30 @@ class PathPolicy:
     base: str | None = None
 
     @classmethod
-    def of(cls, readable: Iterable[StrPath], writable: Iterable[StrPath] = (), *, base: StrPath | None = None,
-           system_fonts: bool = True) -> PathPolicy:
+    def of(
+        cls,
+        readable: Iterable[StrPath],
+        writable: Iterable[StrPath] = (),
+        *,
+        base: StrPath | None = None,
+        system_fonts: bool = True,
+    ) -> PathPolicy:
         fonts = _real_folders(FONT_DIRS) if system_fonts else ()
-        return cls(_real_folders(readable), _real_folders(writable), fonts,
-                   None if base is None else os.path.realpath(base))
+        return cls(
+            _real_folders(readable),
+            _real_folders(writable),
+            fonts,
+            None if base is None else os.path.realpath(base),
+        )
 
     def roots(self, kind: PathKind | Literal["write"]) -> tuple[str, ...]:
         if kind == "write":
             return self.writable
         return self.readable + self.font_dirs if kind == "font" else self.readable
 
-    def confine(self, path: StrPath, kind: PathKind | Literal["write"] = "media", *,
-                base: StrPath | None = None) -> Path:
+    def confine(
+        self, path: StrPath, kind: PathKind | Literal["write"] = "media", *, base: StrPath | None = None
+    ) -> Path:
         """`confine` to the folders for this kind of file; relative paths from `base`, else the policy's."""
         return confine(path, self.roots(kind), base=self.base if base is None else base)
 
@@ -115,8 +134,9 @@ def user_policy(project_dir: StrPath, env: Mapping[str, str] | None = None) -> P
     the folders in KIJKOCUT_MEDIA_DIRS; so a downloaded project cannot read /etc or /proc."""
     env = os.environ if env is None else env
     extra = [folder for folder in env.get(MEDIA_DIRS_VARIABLE, "").split(os.pathsep) if folder.strip()]
-    return PathPolicy.of([project_dir, Path.home(), *(os.path.expanduser(f.strip()) for f in extra)],
-                         base=project_dir)
+    return PathPolicy.of(
+        [project_dir, Path.home(), *(os.path.expanduser(f.strip()) for f in extra)], base=project_dir
+    )
 
 
 # --- the paths a project stores --------------------------------------------------------------------------
@@ -164,8 +184,10 @@ def _slots(project: Project) -> Iterator[tuple[ProjectPath, Callable[[str], None
                         yield ProjectPath("effect", where, value), partial(_set_param, effect, name)
             style = getattr(element, "style", None)
             if style is not None and is_font_file(style.font):
-                yield (ProjectPath("font", f"element {element.id} style.font", style.font),
-                       partial(setattr, style, "font"))
+                yield (
+                    ProjectPath("font", f"element {element.id} style.font", style.font),
+                    partial(setattr, style, "font"),
+                )
 
 
 def project_paths(project: Project) -> list[ProjectPath]:

@@ -54,7 +54,11 @@ def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
 
 # version n -> function producing version n + 1
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
+}
 
 
 def migrate(doc: dict[str, Any]) -> dict[str, Any]:
@@ -62,8 +66,10 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(version, int) or version < 0:
         raise ProjectFormatError(f"version: expected a whole number, got {version!r}")
     if version > FORMAT_VERSION:
-        raise ProjectFormatError(f"version: this project was written by a newer KijkoCut (format {version}; "
-                                 f"this one reads up to {FORMAT_VERSION})")
+        raise ProjectFormatError(
+            f"version: this project was written by a newer KijkoCut (format {version}; "
+            f"this one reads up to {FORMAT_VERSION})"
+        )
     schema = doc.get("schema", SCHEMA_NAME)
     if schema != SCHEMA_NAME:
         raise ProjectFormatError(f"schema: expected {SCHEMA_NAME!r}, got {schema!r}")
@@ -71,7 +77,9 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
         try:
             doc = MIGRATIONS[version](doc)
         except (AttributeError, TypeError, KeyError) as exc:
-            raise ProjectFormatError(f"cannot migrate a version {version} project: it is malformed ({exc})") from None
+            raise ProjectFormatError(
+                f"cannot migrate a version {version} project: it is malformed ({exc})"
+            ) from None
         version += 1
         doc["version"] = version
     return doc
@@ -124,16 +132,20 @@ def project_from_json(text: str | bytes, *, validate: bool = True) -> Project:
 
 
 def _too_big(size: int) -> str:
-    return (f"the project is {limits.size_text(size)}; a project file may be at most "
-            f"{limits.size_text(limits.MAX_PROJECT_BYTES)}")
+    return (
+        f"the project is {limits.size_text(size)}; a project file may be at most "
+        f"{limits.size_text(limits.MAX_PROJECT_BYTES)}"
+    )
 
 
 def project_file_bytes(project: Project) -> bytes:
     """The project file's content; refuses a project too big to load again (nothing is written)."""
     data = project_to_json(project).encode("utf-8")
     if len(data) > limits.MAX_PROJECT_BYTES:
-        raise KijkoCutError(f"{_too_big(len(data))}, so it was not saved; undo the last edit, or split the "
-                            f"timeline into several projects")
+        raise KijkoCutError(
+            f"{_too_big(len(data))}, so it was not saved; undo the last edit, or split the "
+            f"timeline into several projects"
+        )
     return data
 
 
@@ -152,7 +164,9 @@ def load_project(path: str | os.PathLike[str], *, validate: bool = True) -> Proj
             size = os.fstat(handle.fileno()).st_size
             if size > limits.MAX_PROJECT_BYTES:
                 raise ProjectFormatError(f"{path}: {_too_big(size)}")
-            text = handle.read(limits.MAX_PROJECT_BYTES + 1)  # one byte past the limit: /dev/zero is no project
+            text = handle.read(
+                limits.MAX_PROJECT_BYTES + 1
+            )  # one byte past the limit: /dev/zero is no project
     except OSError as exc:
         raise ProjectFormatError(f"{path}: cannot read project file ({exc.strerror})") from None
     try:

@@ -35,15 +35,28 @@ def pattern_frame(index: int, width: int, height: int, hue: int = 0) -> np.ndarr
     draw = ImageDraw.Draw(image)
     size = max(4, height // 8)
     left = (index * 7) % max(1, width - size)
-    draw.rectangle([left, height // 2 - size // 2, left + size, height // 2 + size // 2], fill=(255, 255, 255))
+    draw.rectangle(
+        [left, height // 2 - size // 2, left + size, height // 2 + size // 2], fill=(255, 255, 255)
+    )
     draw.text((width // 20, height // 20), f"{index:05d}", fill=(0, 0, 0), font_size=max(8, height // 6))
     return np.asarray(image)
 
 
-def write_video(path: str | Path, *, seconds: float, width: int = 320, height: int = 180,
-                rate: Fraction | int = 30, hue: int = 0, codec: str = "libx264", tone_hz: float | None = None,
-                sample_rate: int = 48000, pixel_format: str = "yuv420p", options: dict | None = None,
-                gop: int | None = None) -> Path:
+def write_video(
+    path: str | Path,
+    *,
+    seconds: float,
+    width: int = 320,
+    height: int = 180,
+    rate: Fraction | int = 30,
+    hue: int = 0,
+    codec: str = "libx264",
+    tone_hz: float | None = None,
+    sample_rate: int = 48000,
+    pixel_format: str = "yuv420p",
+    options: dict | None = None,
+    gop: int | None = None,
+) -> Path:
     """A test-pattern video; with `tone_hz`, also a sine audio track (AAC or Opus to fit the container)."""
     path = Path(path)
     rate = Fraction(rate)
@@ -69,8 +82,15 @@ def write_video(path: str | Path, *, seconds: float, width: int = 320, height: i
     return path
 
 
-def write_clip(path: str | Path, frames: Iterable[np.ndarray], *, width: int, height: int,
-               rate: Fraction | int = 30, crf: int = 18) -> Path:
+def write_clip(
+    path: str | Path,
+    frames: Iterable[np.ndarray],
+    *,
+    width: int,
+    height: int,
+    rate: Fraction | int = 30,
+    crf: int = 18,
+) -> Path:
     """An H.264 MP4 of RGB frames (height, width, 3) uint8, BT.709 and tagged so."""
     path = Path(path)
     with av.open(str(path), "w") as container:
@@ -85,7 +105,9 @@ def write_clip(path: str | Path, frames: Iterable[np.ndarray], *, width: int, he
     return path
 
 
-def tone(hz: float, seconds: float, sample_rate: int = 48000, *, channels: int = 1, level: float = 0.3) -> np.ndarray:
+def tone(
+    hz: float, seconds: float, sample_rate: int = 48000, *, channels: int = 1, level: float = 0.3
+) -> np.ndarray:
     n = round(seconds * sample_rate)
     wave = (level * np.sin(2 * math.pi * hz * np.arange(n) / sample_rate)).astype(np.float32)
     return np.repeat(wave[None, :], channels, axis=0)
@@ -111,8 +133,15 @@ def voice_like(seconds: float, sample_rate: int = 44100) -> np.ndarray:
 def write_audio(path: str | Path, samples: np.ndarray, sample_rate: int) -> Path:
     """Write float samples (channels, n) to WAV (s16), MP3, FLAC, OGG/Opus or M4A by extension."""
     path = Path(path)
-    codec = {".wav": "pcm_s16le", ".mp3": "libmp3lame", ".flac": "flac", ".ogg": "libopus", ".opus": "libopus",
-             ".m4a": "aac", ".aac": "aac"}[path.suffix.lower()]
+    codec = {
+        ".wav": "pcm_s16le",
+        ".mp3": "libmp3lame",
+        ".flac": "flac",
+        ".ogg": "libopus",
+        ".opus": "libopus",
+        ".m4a": "aac",
+        ".aac": "aac",
+    }[path.suffix.lower()]
     if codec == "libopus" and sample_rate != 48000:
         raise ValueError("Opus needs 48 kHz")
     layout = "mono" if samples.shape[0] == 1 else "stereo"
@@ -146,7 +175,9 @@ def _encode_audio(container, stream, samples: np.ndarray, sample_rate: int) -> N
     container.mux(stream.encode(None))
 
 
-def write_image(path: str | Path, width: int = 320, height: int = 240, *, alpha: bool = False, hue: int = 90) -> Path:
+def write_image(
+    path: str | Path, width: int = 320, height: int = 240, *, alpha: bool = False, hue: int = 90
+) -> Path:
     path = Path(path)
     rgb = pattern_frame(0, width, height, hue)
     if alpha:

@@ -56,8 +56,10 @@ def _check_size(text: str) -> None:
         raise ValueError(f"expected a number or a fraction, got {len(text)} characters of text")
     exponent = _EXPONENT.search(text)
     if exponent and abs(int(exponent.group(1))) > limits.MAX_TIME_EXPONENT:
-        raise ValueError(f"a number with the exponent {int(exponent.group(1))} is out of range (exponents run "
-                         f"to ±{limits.MAX_TIME_EXPONENT})")
+        raise ValueError(
+            f"a number with the exponent {int(exponent.group(1))} is out of range (exponents run "
+            f"to ±{limits.MAX_TIME_EXPONENT})"
+        )
 
 
 def shown(value: Fraction) -> str:
@@ -95,8 +97,10 @@ def to_frame_rate(value: Any) -> Fraction:
     if not limits.MIN_FRAME_RATE <= rate <= limits.MAX_FRAME_RATE:
         raise ValueError(f"{shown(rate)} fps is outside {limits.MIN_FRAME_RATE}..{limits.MAX_FRAME_RATE}")
     if rate.denominator > limits.MAX_FRAME_RATE_DENOMINATOR:
-        raise ValueError(f"{shown(rate)} fps: the denominator {rate.denominator} is over "
-                         f"{limits.MAX_FRAME_RATE_DENOMINATOR}; write the rate like '30000/1001' or '29.97'")
+        raise ValueError(
+            f"{shown(rate)} fps: the denominator {rate.denominator} is over "
+            f"{limits.MAX_FRAME_RATE_DENOMINATOR}; write the rate like '30000/1001' or '29.97'"
+        )
     return rate
 
 
@@ -104,14 +108,24 @@ def format_fraction(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
-_schema = WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?(/\d+)?$",
-                          "description": "seconds as an exact fraction, e.g. '21', '2.5' or '1001/30000'"})
+_schema = WithJsonSchema(
+    {
+        "type": "string",
+        "pattern": r"^-?\d+(\.\d+)?(/\d+)?$",
+        "description": "seconds as an exact fraction, e.g. '21', '2.5' or '1001/30000'",
+    }
+)
 
-Time = Annotated[Fraction, BeforeValidator(to_time), PlainSerializer(format_fraction, return_type=str), _schema]
-Rate = Annotated[Fraction, BeforeValidator(to_rate), PlainSerializer(format_fraction, return_type=str), _schema]
+Time = Annotated[
+    Fraction, BeforeValidator(to_time), PlainSerializer(format_fraction, return_type=str), _schema
+]
+Rate = Annotated[
+    Fraction, BeforeValidator(to_rate), PlainSerializer(format_fraction, return_type=str), _schema
+]
 # A timeline's or an export's rate (Rate also holds media rates and pixel aspect ratios, which are not bounded).
-FrameRate = Annotated[Fraction, BeforeValidator(to_frame_rate), PlainSerializer(format_fraction, return_type=str),
-                      _schema]
+FrameRate = Annotated[
+    Fraction, BeforeValidator(to_frame_rate), PlainSerializer(format_fraction, return_type=str), _schema
+]
 
 
 def frame_index(t: Fraction, rate: Fraction) -> int:

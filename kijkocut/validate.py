@@ -49,10 +49,14 @@ def check_render_range(start: Fraction, end: Fraction, rate: Fraction) -> None:
     """Every render path asks first: more than 24 h of frames, or a rate outside 1..240 fps (one frame's audio
     at 1/1000000000 fps is 349 TiB of samples), is refused before anything is allocated."""
     if not limits.MIN_FRAME_RATE <= rate <= limits.MAX_FRAME_RATE:
-        raise KijkoCutError(f"cannot render at {float(rate):g} fps: the frame rate must be within "
-                            f"{limits.MIN_FRAME_RATE}..{limits.MAX_FRAME_RATE}")
+        raise KijkoCutError(
+            f"cannot render at {float(rate):g} fps: the frame rate must be within "
+            f"{limits.MIN_FRAME_RATE}..{limits.MAX_FRAME_RATE}"
+        )
     if end - start > limits.MAX_SECONDS:
-        raise KijkoCutError(f"cannot render {limits.clock(end - start)} of frames: a render covers at most 24 h")
+        raise KijkoCutError(
+            f"cannot render {limits.clock(end - start)} of frames: a render covers at most 24 h"
+        )
 
 
 def summarised(problems: list[str]) -> list[str]:
@@ -70,8 +74,9 @@ def _duplicate_ids(project: Project) -> list[str]:
     return [f"id {dup!r} is used {n} times" for dup, n in Counter(ids).items() if n > 1]
 
 
-def _element_problems(project: Project, track: Track,
-                      element: ClipElement | TextElement | AdjustmentElement) -> list[str]:
+def _element_problems(
+    project: Project, track: Track, element: ClipElement | TextElement | AdjustmentElement
+) -> list[str]:
     where = f"element {element.id} on track {track.id}"
     problems = []
     if element.duration <= 0:
@@ -79,13 +84,16 @@ def _element_problems(project: Project, track: Track,
     if element.start < 0:
         problems.append(f"{where}: start {fmt(element.start)} is negative")
     if element.end > limits.MAX_SECONDS:
-        problems.append(f"{where}: ends at {limits.clock(element.end)}, past 24:00:00, the longest a timeline "
-                        f"may be")
+        problems.append(
+            f"{where}: ends at {limits.clock(element.end)}, past 24:00:00, the longest a timeline may be"
+        )
     if element.fade_in < 0 or element.fade_out < 0:
         problems.append(f"{where}: fades must not be negative")
     elif element.duration > 0 and element.fade_in + element.fade_out > element.duration:
-        problems.append(f"{where}: fade in + fade out ({fmt(element.fade_in + element.fade_out)} s) "
-                        f"exceed the duration ({fmt(element.duration)} s)")
+        problems.append(
+            f"{where}: fade in + fade out ({fmt(element.fade_in + element.fade_out)} s) "
+            f"exceed the duration ({fmt(element.duration)} s)"
+        )
     if isinstance(element, TextElement):
         if track.kind not in ("text", "overlay"):
             problems.append(f"{where}: text belongs on a text or overlay track, not a {track.kind} track")
@@ -100,7 +108,9 @@ def _element_problems(project: Project, track: Track,
         return problems + [f"{where}: unknown media id {element.media_id!r}"]
     info = media.info
     if track.kind == "audio" and info.audio is None:
-        problems.append(f"{where}: media {media.id} ({media.name or media.path}) has no audio for an audio track")
+        problems.append(
+            f"{where}: media {media.id} ({media.name or media.path}) has no audio for an audio track"
+        )
     if track.kind in _VISUAL_TRACKS and info.kind == "audio":
         problems.append(f"{where}: media {media.id} is audio-only; put it on an audio track")
     if track.kind == "text":
@@ -111,8 +121,10 @@ def _element_problems(project: Project, track: Track,
     if element.source_in < 0:
         problems.append(f"{where}: source in {fmt(element.source_in)} is negative")
     if info.duration is not None and element.source_out > info.duration + SOURCE_END_TOLERANCE:
-        problems.append(f"{where}: source range {fmt(element.source_in)}–{fmt(element.source_out)} s runs past "
-                        f"the end of media {media.id} ({float(info.duration):.3f} s)")
+        problems.append(
+            f"{where}: source range {fmt(element.source_in)}–{fmt(element.source_out)} s runs past "
+            f"the end of media {media.id} ({float(info.duration):.3f} s)"
+        )
     return problems
 
 
@@ -121,8 +133,10 @@ def _overlap_problems(track: Track) -> list[str]:
     ordered = sorted(track.elements, key=lambda e: e.start)
     for previous, current in zip(ordered, ordered[1:]):
         if current.start < previous.end:
-            problems.append(f"track {track.id}: elements {previous.id} and {current.id} overlap "
-                            f"({fmt(current.start)} < {fmt(previous.end)})")
+            problems.append(
+                f"track {track.id}: elements {previous.id} and {current.id} overlap "
+                f"({fmt(current.start)} < {fmt(previous.end)})"
+            )
     return problems
 
 
@@ -138,15 +152,19 @@ def _transition_problems(project: Project, track: Track) -> list[str]:
             problems.append(f"{where}: element {missing!r} is not on this track")
             continue
         if left.end != right.start:
-            problems.append(f"{where}: {left.id} ends at {fmt(left.end)} but {right.id} starts at "
-                            f"{fmt(right.start)}; a transition needs two clips that meet at a cut")
+            problems.append(
+                f"{where}: {left.id} ends at {fmt(left.end)} but {right.id} starts at "
+                f"{fmt(right.start)}; a transition needs two clips that meet at a cut"
+            )
             continue
         if transition.duration <= 0:
             problems.append(f"{where}: duration must be positive")
             continue
         begin, finish = transition.span(left.end)
         if begin < left.start or finish > right.end:
-            problems.append(f"{where}: {fmt(transition.duration)} s is longer than the clips around the cut allow")
+            problems.append(
+                f"{where}: {fmt(transition.duration)} s is longer than the clips around the cut allow"
+            )
         if not transition.holds:  # a holding transition shows the edge frames where media runs out
             problems += _handle_problems(project, where, (left, right), begin, finish)
         spans.append((begin, finish, transition.id))
@@ -157,8 +175,12 @@ def _transition_problems(project: Project, track: Track) -> list[str]:
     return problems
 
 
-def media_shortfall(project: Project, element: ClipElement | TextElement | AdjustmentElement,
-                    begin: Fraction, finish: Fraction) -> tuple[Fraction, Fraction]:
+def media_shortfall(
+    project: Project,
+    element: ClipElement | TextElement | AdjustmentElement,
+    begin: Fraction,
+    finish: Fraction,
+) -> tuple[Fraction, Fraction]:
     """Media seconds the element lacks before its media's start and after its end to show the timeline span
     [begin, finish) as well as its own range: (0, 0) when the media reaches (stills and text reach anywhere)."""
     if not isinstance(element, ClipElement):
@@ -180,11 +202,15 @@ def _handle_problems(project: Project, where: str, elements, begin: Fraction, fi
     for element in elements:
         early, late = media_shortfall(project, element, begin, finish)
         if early:
-            problems.append(f"{where}: {element.id} needs {fmt(early)} s more media before its in point "
-                            f"(handle) than the source has")
+            problems.append(
+                f"{where}: {element.id} needs {fmt(early)} s more media before its in point "
+                f"(handle) than the source has"
+            )
         if late:
-            problems.append(f"{where}: {element.id} needs {fmt(late)} s more media after its out point "
-                            f"(handle) than the source has")
+            problems.append(
+                f"{where}: {element.id} needs {fmt(late)} s more media after its out point "
+                f"(handle) than the source has"
+            )
     return problems
 
 
@@ -193,5 +219,7 @@ def _ducking_problems(project: Project, track: Track) -> list[str]:
         return []
     target = next((t for t in project.tracks if t.id == track.ducking.under_track_id), None)
     if target is None or target is track:
-        return [f"track {track.id}: ducking refers to {track.ducking.under_track_id!r}, which is not another track"]
+        return [
+            f"track {track.id}: ducking refers to {track.ducking.under_track_id!r}, which is not another track"
+        ]
     return []

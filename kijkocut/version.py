@@ -11,8 +11,11 @@ PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
 def package_version() -> str:
-    declared = re.search(r'^version\s*=\s*"([^"]+)"', PYPROJECT.read_text(encoding="utf-8"), re.MULTILINE) \
-        if PYPROJECT.is_file() else None
+    declared = (
+        re.search(r'^version\s*=\s*"([^"]+)"', PYPROJECT.read_text(encoding="utf-8"), re.MULTILINE)
+        if PYPROJECT.is_file()
+        else None
+    )
     if declared:  # a checkout (also an editable install): the file is the truth even before a reinstall
         return declared.group(1)
     try:

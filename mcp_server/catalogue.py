@@ -9,16 +9,35 @@ from mcp_server.schemas import EffectCatalogue, EffectKindView, EffectParamView
 
 
 def _param_view(name: str, param: Param) -> EffectParamView:
-    kind = "boolean" if isinstance(param.default, bool) else "text" if isinstance(param.default, str) else "number"
+    kind = (
+        "boolean"
+        if isinstance(param.default, bool)
+        else "text"
+        if isinstance(param.default, str)
+        else "number"
+    )
     where = "; a file path, workspace-relative or inside an allowed media folder" if param.file else ""
-    return EffectParamView(name=name, type=kind, default=param.default, minimum=param.low, maximum=param.high,
-                           description=param.description + where)
+    return EffectParamView(
+        name=name,
+        type=kind,
+        default=param.default,
+        minimum=param.low,
+        maximum=param.high,
+        description=param.description + where,
+    )
 
 
 def catalogue() -> EffectCatalogue:
     return EffectCatalogue(
-        effects=[EffectKindView(kind=spec.kind, label=spec.label,
-                                params=[_param_view(name, param) for name, param in spec.params.items()])
-                 for spec in EFFECTS.values()],
-        blend_modes=list(BLEND_MODES), transition_kinds=list(TRANSITION_KINDS),
-        animatable_properties=sorted(ANIMATABLE))
+        effects=[
+            EffectKindView(
+                kind=spec.kind,
+                label=spec.label,
+                params=[_param_view(name, param) for name, param in spec.params.items()],
+            )
+            for spec in EFFECTS.values()
+        ],
+        blend_modes=list(BLEND_MODES),
+        transition_kinds=list(TRANSITION_KINDS),
+        animatable_properties=sorted(ANIMATABLE),
+    )

@@ -45,8 +45,9 @@ def transport_security(extra_hosts: list[str]) -> TransportSecuritySettings:
     """Host/Origin allow-lists: loopback on any port, plus hosts the user configured (for a LAN bind)."""
     hosts = [f"{h}:*" for h in LOOPBACK_HOSTS] + [h if ":" in h else f"{h}:*" for h in extra_hosts]
     origins = [f"{scheme}://{h}" for h in hosts for scheme in ("http", "https")]
-    return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts,
-                                     allowed_origins=origins)
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -56,9 +57,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
     parser.add_argument("--workspace", type=Path, help="workspace directory (overrides the configuration)")
     parser.add_argument("--config", type=Path, help="JSON config file (default: user config dir/mcp.json)")
-    parser.add_argument("--search-warmup", action="store_true",
-                        help="build the workflow search index at start (about 1.5 GB at its peak); by default "
-                             "the first workflow_search builds it, with progress")
+    parser.add_argument(
+        "--search-warmup",
+        action="store_true",
+        help="build the workflow search index at start (about 1.5 GB at its peak); by default "
+        "the first workflow_search builds it, with progress",
+    )
     parser.add_argument("--no-search-warmup", action="store_true", help=argparse.SUPPRESS)  # the default now
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(argv)
@@ -111,12 +115,21 @@ def _serve(args: argparse.Namespace, config, services: Services) -> int:
 
     token, generated = ensure_http_token(config)
     if generated:
-        print(f"kijkocut-mcp: generated an HTTP bearer token, saved to {config.token_file}:\n  {token}\n"
-              f"Clients send it as 'Authorization: Bearer <token>'.", file=sys.stderr)
+        print(
+            f"kijkocut-mcp: generated an HTTP bearer token, saved to {config.token_file}:\n  {token}\n"
+            f"Clients send it as 'Authorization: Bearer <token>'.",
+            file=sys.stderr,
+        )
     base_url = f"http://{args.host}:{args.port}"
-    server = build_server(services, log_level=args.log_level, token_verifier=StaticTokenVerifier(token),
-                          auth=AuthSettings(issuer_url=base_url, resource_server_url=None))
-    app = server.streamable_http_app(transport_security=transport_security(config.allowed_hosts), host=args.host)
+    server = build_server(
+        services,
+        log_level=args.log_level,
+        token_verifier=StaticTokenVerifier(token),
+        auth=AuthSettings(issuer_url=base_url, resource_server_url=None),
+    )
+    app = server.streamable_http_app(
+        transport_security=transport_security(config.allowed_hosts), host=args.host
+    )
 
     import uvicorn
 

@@ -49,8 +49,10 @@ class ServerConfig(BaseModel):
     # Shared with a ComfyUI server (its panel and nodes) when both name the same folder.
     projects_dir: Path | None = Field(None, description="the projects folder; default <workspace>/projects")
     # The same default as the CLI's (one function decides), so both see the same jobs.
-    data_dir: Path = Field(default_factory=lambda: default_data_dir(os.environ),
-                           description="where the job store shared with the CLI lives")
+    data_dir: Path = Field(
+        default_factory=lambda: default_data_dir(os.environ),
+        description="where the job store shared with the CLI lives",
+    )
     http_token: str | None = Field(None, min_length=16)
     allowed_hosts: list[str] = Field(default_factory=list, description="extra host[:port] values for HTTP")
     comfyui_urls: list[str] = Field(default_factory=list)
@@ -113,9 +115,14 @@ def load_config(env: Mapping[str, str] | None = None, config_path: Path | None =
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration ({path}): {describe_validation_error(exc)}") from None
     expand = lambda p: Path(os.path.expandvars(p)).expanduser().resolve()  # noqa: E731
-    return config.model_copy(update={"workspace": expand(config.workspace), "data_dir": expand(config.data_dir),
-                                     "media_dirs": [expand(p) for p in config.media_dirs],
-                                     "projects_dir": config.projects_dir and expand(config.projects_dir)})
+    return config.model_copy(
+        update={
+            "workspace": expand(config.workspace),
+            "data_dir": expand(config.data_dir),
+            "media_dirs": [expand(p) for p in config.media_dirs],
+            "projects_dir": config.projects_dir and expand(config.projects_dir),
+        }
+    )
 
 
 def ensure_http_token(config: ServerConfig) -> tuple[str, bool]:

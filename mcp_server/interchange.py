@@ -37,28 +37,46 @@ def _written(workspace: Workspace, path: Path) -> OutputFile:
     return written
 
 
-def export_caption_track(services: Services, project_id: str, track_id: str, fmt: Literal["srt", "vtt"],
-                         file_name: str | None = None) -> OutputFile:
+def export_caption_track(
+    services: Services,
+    project_id: str,
+    track_id: str,
+    fmt: Literal["srt", "vtt"],
+    file_name: str | None = None,
+) -> OutputFile:
     project = services.projects.snapshot(project_id)
     lookup.find_track(project, track_id)
     path = _output_path(services.workspace, project, file_name, f".{fmt}")
     return _written(services.workspace, export_captions(project, track_id, path, fmt))
 
 
-def export_timeline(services: Services, project_id: str, fmt: Literal["otio", "xml", "edl"] = "otio",
-                    file_name: str | None = None) -> TimelineExport:
+def export_timeline(
+    services: Services,
+    project_id: str,
+    fmt: Literal["otio", "xml", "edl"] = "otio",
+    file_name: str | None = None,
+) -> TimelineExport:
     """The file, and one warning per element and property the format could not carry."""
     from kijkocut.interchange.otio import export_timeline as write_timeline
 
     project = services.projects.snapshot(project_id)
     path = _output_path(services.workspace, project, file_name, f".{fmt}")
     report = write_timeline(project, path, project_dir=services.projects.directory(project_id))
-    return TimelineExport(file=_written(services.workspace, report.path), format=report.format,
-                          warning_count=len(report.warnings), warnings=[str(w) for w in report.warnings])
+    return TimelineExport(
+        file=_written(services.workspace, report.path),
+        format=report.format,
+        warning_count=len(report.warnings),
+        warnings=[str(w) for w in report.warnings],
+    )
 
 
-def import_timeline(services: Services, path: str, *, missing_media: Literal["error", "offline"] = "error",
-                    rate: str | None = None) -> ProjectSummary:
+def import_timeline(
+    services: Services,
+    path: str,
+    *,
+    missing_media: Literal["error", "offline"] = "error",
+    rate: str | None = None,
+) -> ProjectSummary:
     """`rate`: the frame rate of a format that stores none (EDL), e.g. '25' or '30000/1001'."""
     from kijkocut.interchange.otio import import_otio
     from kijkocut.timebase import to_rate
@@ -72,7 +90,8 @@ def import_timeline(services: Services, path: str, *, missing_media: Literal["er
         project = import_otio(source, missing_media=missing_media, path_policy=workspace.policy, **options)
         project = confined_project(project, workspace.policy, source.parent)
     except EnginePathNotAllowedError as exc:
-        raise PathNotAllowedError(f"{path}: {exc}; move the files into the workspace or ask the user to allow "
-                                  f"their folder") from None
+        raise PathNotAllowedError(
+            f"{path}: {exc}; move the files into the workspace or ask the user to allow their folder"
+        ) from None
     project.id = new_id("prj")  # never overwrite the project the file was exported from
     return project_summary(services.projects.adopt(project, origin=ORIGIN))

@@ -13,9 +13,18 @@ from mcp_server.services import Services
 from mcp_server.workspace import Workspace
 
 MAX_LISTED = 100
-MIME_BY_SUFFIX = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mkv": "video/x-matroska", ".webm": "video/webm",
-                  ".gif": "image/gif", ".srt": "application/x-subrip", ".vtt": "text/vtt",
-                  ".otio": "application/json", ".xml": "application/xml", ".edl": "text/plain"}
+MIME_BY_SUFFIX = {
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
+    ".mkv": "video/x-matroska",
+    ".webm": "video/webm",
+    ".gif": "image/gif",
+    ".srt": "application/x-subrip",
+    ".vtt": "text/vtt",
+    ".otio": "application/json",
+    ".xml": "application/xml",
+    ".edl": "text/plain",
+}
 
 
 def output_file(workspace: Workspace, path: Path | str, mime_type: str | None = None) -> OutputFile | None:
@@ -26,8 +35,12 @@ def output_file(workspace: Workspace, path: Path | str, mime_type: str | None = 
     except ServiceError:
         return None
     display = workspace.display(real)
-    return OutputFile(uri=f"workspace://{display}", path=display, size_bytes=real.stat().st_size,
-                      mime_type=mime_type or MIME_BY_SUFFIX.get(real.suffix.lower(), "application/octet-stream"))
+    return OutputFile(
+        uri=f"workspace://{display}",
+        path=display,
+        size_bytes=real.stat().st_size,
+        mime_type=mime_type or MIME_BY_SUFFIX.get(real.suffix.lower(), "application/octet-stream"),
+    )
 
 
 def render_view(job: RenderJob, workspace: Workspace) -> JobView:
@@ -35,9 +48,18 @@ def render_view(job: RenderJob, workspace: Workspace) -> JobView:
     if job.status.value == "running" and job.total_frames:
         message = f"frame {job.done_frames} of {job.total_frames}"
     linked = output_file(workspace, job.output) if job.output and job.status.value == "completed" else None
-    return JobView(job_id=job.id, kind=job.purpose, state=job.status.value, done=job.status.terminal,
-                   progress=round(job.progress, 4), message=message, project_id=job.project_id,
-                   outputs=[linked] if linked else [], error=job.error, created_at=job.created_at)
+    return JobView(
+        job_id=job.id,
+        kind=job.purpose,
+        state=job.status.value,
+        done=job.status.terminal,
+        progress=round(job.progress, 4),
+        message=message,
+        project_id=job.project_id,
+        outputs=[linked] if linked else [],
+        error=job.error,
+        created_at=job.created_at,
+    )
 
 
 def is_render(services: Services, job_id: str) -> bool:

@@ -17,7 +17,11 @@ MAX_LISTED = 500
 
 def file_kind(path: Path) -> str:
     suffix = path.suffix.lower()
-    for kind, suffixes in (("video", VIDEO_EXTENSIONS), ("audio", AUDIO_EXTENSIONS), ("image", IMAGE_EXTENSIONS)):
+    for kind, suffixes in (
+        ("video", VIDEO_EXTENSIONS),
+        ("audio", AUDIO_EXTENSIONS),
+        ("image", IMAGE_EXTENSIONS),
+    ):
         if suffix in suffixes:
             return kind
     return "other"
@@ -43,8 +47,11 @@ def browse(workspace: Workspace, folder: str = "") -> FileList:
             continue
         size = child.stat().st_size if kind != "folder" else 0
         entries.append(FileEntry(path=workspace.display(child), kind=kind, size_bytes=size))
-    return FileList(folder=workspace.display(base) or ".", entries=entries[:MAX_LISTED],
-                    truncated=len(entries) > MAX_LISTED)
+    return FileList(
+        folder=workspace.display(base) or ".",
+        entries=entries[:MAX_LISTED],
+        truncated=len(entries) > MAX_LISTED,
+    )
 
 
 def list_media(store: ProjectStore, workspace: Workspace, project_id: str) -> MediaList:

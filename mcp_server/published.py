@@ -66,13 +66,18 @@ def compact_schema(schema: Any, *, output: bool, nested: bool = True) -> Any:
         if key == "default" and (output or value in (None, False, [], {})):
             continue  # an omitted option is off or empty unless its default says otherwise
         if key in ("properties", "$defs") and isinstance(value, dict):
-            result[key] = {name: compact_schema(sub, output=output, nested=nested) for name, sub in value.items()}
+            result[key] = {
+                name: compact_schema(sub, output=output, nested=nested) for name, sub in value.items()
+            }
         elif key == "description" and isinstance(value, str):
             if not output:  # a result's field names say enough; its tool's description says the rest
                 result[key] = short_text(value)
         else:
             result[key] = compact_schema(value, output=output, nested=nested)
-    if isinstance(result.get("anyOf"), list) and (merged := _nullable(result["anyOf"], output=output)) is not None:
+    if (
+        isinstance(result.get("anyOf"), list)
+        and (merged := _nullable(result["anyOf"], output=output)) is not None
+    ):
         result = {**{k: v for k, v in result.items() if k != "anyOf"}, **merged}
     return result
 
@@ -110,10 +115,14 @@ def summary(model: Any, limit: int = 300) -> str:
             if _scalar(value):
                 parts.append(f"{name}={value}")
             elif isinstance(value, list) and value:
-                ids = [getattr(item, "id", None) or (item if isinstance(item, str) else None) for item in value]
+                ids = [
+                    getattr(item, "id", None) or (item if isinstance(item, str) else None) for item in value
+                ]
                 shown = ", ".join(str(i) for i in ids[:5] if i)
-                parts.append(f"{name}: {len(value)}" + (f" ({shown}{', ...' if len(value) > 5 else ''})"
-                                                         if shown else ""))
+                parts.append(
+                    f"{name}: {len(value)}"
+                    + (f" ({shown}{', ...' if len(value) > 5 else ''})" if shown else "")
+                )
     line = "; ".join(parts) or type(model).__name__
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
@@ -122,5 +131,8 @@ def without_properties(schema: Schema, names: set[str]) -> Schema:
     """An object schema less the named properties (fields a tool never fills; a result that has them
     still validates, since further properties are allowed)."""
     kept = {k: v for k, v in schema.get("properties", {}).items() if k not in names}
-    return {**schema, "properties": kept, **({"required": [r for r in schema["required"] if r not in names]}
-                                              if "required" in schema else {})}
+    return {
+        **schema,
+        "properties": kept,
+        **({"required": [r for r in schema["required"] if r not in names]} if "required" in schema else {}),
+    }

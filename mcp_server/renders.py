@@ -41,7 +41,9 @@ def encode_jpeg(rgb: np.ndarray, max_bytes: int = MAX_IMAGE_BYTES) -> tuple[byte
             image.save(buffer, format="JPEG", quality=quality, optimize=True)
             if buffer.tell() <= max_bytes:
                 return buffer.getvalue(), image.width, image.height
-        image = image.resize((max(16, image.width // 2), max(16, image.height // 2)), Image.Resampling.BILINEAR)
+        image = image.resize(
+            (max(16, image.width // 2), max(16, image.height // 2)), Image.Resampling.BILINEAR
+        )
 
 
 def frame(services: Services, project_id: str, time: str, width: int) -> tuple[bytes, ImageInfo]:
@@ -49,14 +51,23 @@ def frame(services: Services, project_id: str, time: str, width: int) -> tuple[b
     at = parse_time(time, project.settings.frame_rate, what="time")
     duration = project.duration()
     if duration and at >= duration:
-        raise ServiceError(f"time {float(at):.3f} s is at or past the end of the timeline ({float(duration):.3f} s)")
-    rgb = render_frame(project, at, width=min(width, project.settings.width),
-                       project_dir=services.projects.directory(project_id), path_policy=services.workspace.policy)
+        raise ServiceError(
+            f"time {float(at):.3f} s is at or past the end of the timeline ({float(duration):.3f} s)"
+        )
+    rgb = render_frame(
+        project,
+        at,
+        width=min(width, project.settings.width),
+        project_dir=services.projects.directory(project_id),
+        path_policy=services.workspace.policy,
+    )
     data, w, h = encode_jpeg(rgb)
     return data, ImageInfo(width=w, height=h, mime_type="image/jpeg", size_bytes=len(data), time=float(at))
 
 
-def thumbnail(services: Services, project_id: str, media_id: str, time: str, width: int) -> tuple[bytes, ImageInfo]:
+def thumbnail(
+    services: Services, project_id: str, media_id: str, time: str, width: int
+) -> tuple[bytes, ImageInfo]:
     """A media file's picture at a media time, rendered through the engine on a one-clip scratch project so
     rotation, pixel aspect and stills are handled exactly as on the timeline."""
     project = services.projects.snapshot(project_id)
@@ -70,15 +81,28 @@ def thumbnail(services: Services, project_id: str, media_id: str, time: str, wid
     at = parse_time(time, rate, what="time")
     length = Fraction(1) / rate
     if info.duration is not None and at + length > info.duration:
-        raise ServiceError(f"time {float(at):.3f} s is past the end of {media_id} ({float(info.duration):.3f} s)")
+        raise ServiceError(
+            f"time {float(at):.3f} s is past the end of {media_id} ({float(info.duration):.3f} s)"
+        )
     even = lambda v: max(16, min(8192, v - v % 2))  # noqa: E731
-    scratch = Project(name="thumbnail", settings=ProjectSettings(width=even(info.width), height=even(info.height),
-                                                                 frame_rate=rate),
-                      media={media_id: media},
-                      tracks=[Track(kind="video", elements=[ClipElement(media_id=media_id, start=0, duration=length,
-                                                                        source_in=at)])])
-    rgb = render_frame(scratch, 0, width=min(width, scratch.settings.width),
-                       project_dir=services.projects.directory(project_id), path_policy=services.workspace.policy)
+    scratch = Project(
+        name="thumbnail",
+        settings=ProjectSettings(width=even(info.width), height=even(info.height), frame_rate=rate),
+        media={media_id: media},
+        tracks=[
+            Track(
+                kind="video",
+                elements=[ClipElement(media_id=media_id, start=0, duration=length, source_in=at)],
+            )
+        ],
+    )
+    rgb = render_frame(
+        scratch,
+        0,
+        width=min(width, scratch.settings.width),
+        project_dir=services.projects.directory(project_id),
+        path_policy=services.workspace.policy,
+    )
     data, w, h = encode_jpeg(rgb)
     return data, ImageInfo(width=w, height=h, mime_type="image/jpeg", size_bytes=len(data), time=float(at))
 
@@ -89,35 +113,51 @@ def _work(services: Services, project: Project, output: Path, settings: ExportSe
     def work(job: RenderJob, progress: Progress) -> dict:
         # The output folders belong to the server, so they may be created; the project file and its media are
         # never written over, whatever file name the client picked.
-        result = export_project(project, output, settings, project_dir=project_dir, progress=progress,
-                                cancel=progress.cancel, project_file=project_file, create_folders=True,
-                                path_policy=services.workspace.policy)
+        result = export_project(
+            project,
+            output,
+            settings,
+            project_dir=project_dir,
+            progress=progress,
+            cancel=progress.cancel,
+            project_file=project_file,
+            create_folders=True,
+            path_policy=services.workspace.policy,
+        )
         return {"output": str(output), "summary": result.summary(), "warnings": result.warnings}
 
     return work
 
 
-def start_preview(services: Services, project_id: str, start: str | None, end: str | None,
-                  width: int = PREVIEW_WIDTH) -> RenderJob:
+def start_preview(
+    services: Services, project_id: str, start: str | None, end: str | None, width: int = PREVIEW_WIDTH
+) -> RenderJob:
     project = services.projects.snapshot(project_id)
     options = ExportOptions(preset="default", width=width, crf=32, speed="ultrafast", start=start, end=end)
     settings = export_settings(project, options).model_copy(update={"audio_bitrate": PREVIEW_AUDIO_BITRATE})
     length = (settings.end or project.duration()) - (settings.start or 0)
     if length > MAX_PREVIEW_SECONDS:
-        raise ServiceError(f"a preview covers at most {MAX_PREVIEW_SECONDS} s; choose a shorter range "
-                           f"(asked for {float(length):.1f} s) or export instead")
+        raise ServiceError(
+            f"a preview covers at most {MAX_PREVIEW_SECONDS} s; choose a shorter range "
+            f"(asked for {float(length):.1f} s) or export instead"
+        )
     job = RenderJob(purpose="preview", project_id=project_id)
     output = services.workspace.folder("previews") / project_id / f"{job.id}.mp4"
-    return services.renders.submit(job.model_copy(update={"output": str(output)}),
-                                   _work(services, project, output, settings))
+    return services.renders.submit(
+        job.model_copy(update={"output": str(output)}), _work(services, project, output, settings)
+    )
 
 
-def start_export(services: Services, project_id: str, options: ExportOptions, file_name: str | None) -> RenderJob:
+def start_export(
+    services: Services, project_id: str, options: ExportOptions, file_name: str | None
+) -> RenderJob:
     project = services.projects.snapshot(project_id)
     settings = export_settings(project, options)
     slug = re.sub(r"[^A-Za-z0-9_-]+", "_", project.name).strip("_") or "project"
     suffix = f".{settings.container}"
     name = safe_file_name(file_name, suffix) if file_name else f"{slug}_{options.preset}{suffix}"
     output = services.workspace.folder("renders") / project_id / name
-    return services.renders.submit(RenderJob(purpose="export", project_id=project_id, output=str(output)),
-                                   _work(services, project, output, settings))
+    return services.renders.submit(
+        RenderJob(purpose="export", project_id=project_id, output=str(output)),
+        _work(services, project, output, settings),
+    )

@@ -39,7 +39,9 @@ class ElementView(BaseModel):
     text: str | None = Field(None, description="text elements: the text")
     fade_in: float = 0.0
     fade_out: float = 0.0
-    effects: list[EffectView] = Field(default_factory=list, description="applied in order (ids for effect_update)")
+    effects: list[EffectView] = Field(
+        default_factory=list, description="applied in order (ids for effect_update)"
+    )
     animated: list[str] = Field(default_factory=list, description="properties with keyframes")
     blend_mode: str = "normal"
     speed: float = 1.0
@@ -48,8 +50,12 @@ class ElementView(BaseModel):
     audio_muted: bool = False
     gain_db: float | None = Field(None, description="clips: sound level change, when not 0")
     pan: float | None = Field(None, description="clips: -1 left .. 1 right, when not centred")
-    style: dict[str, str | float | bool] = Field(default_factory=dict, description=(
-        "text elements: the style fields that differ from the defaults (animation_in/out, colours, ...)"))
+    style: dict[str, str | float | bool] = Field(
+        default_factory=dict,
+        description=(
+            "text elements: the style fields that differ from the defaults (animation_in/out, colours, ...)"
+        ),
+    )
 
 
 class TransitionView(BaseModel):
@@ -71,8 +77,10 @@ class TrackView(BaseModel):
     hidden: bool = False
     locked: bool = False
     ducked_under: str | None = Field(None, description="the track whose sound ducks this one")
-    ducking: dict[str, float] = Field(default_factory=dict, description=(
-        "with ducked_under: amount_db, threshold_db, attack and release (seconds)"))
+    ducking: dict[str, float] = Field(
+        default_factory=dict,
+        description=("with ducked_under: amount_db, threshold_db, attack and release (seconds)"),
+    )
     elements: list[ElementView]
     transitions: list[TransitionView] = Field(default_factory=list)
 
@@ -125,18 +133,26 @@ class EditOutcome(BaseModel):
     label: str
     changed: list[ElementView] = Field(description="elements created or changed, as they are now")
     removed: list[str] = Field(default_factory=list, description="ids of elements that no longer exist")
-    not_listed: int = Field(0, description="changed or removed elements left out of both lists (a bulk edit "
-                                           "such as a caption import lists the first 200; project_describe "
-                                           "shows them all)")
+    not_listed: int = Field(
+        0,
+        description="changed or removed elements left out of both lists (a bulk edit "
+        "such as a caption import lists the first 200; project_describe "
+        "shows them all)",
+    )
     tracks_created: list[str] = Field(default_factory=list)
-    tracks_changed: list[TrackView] = Field(default_factory=list, description=(
-        "track tools: the tracks as they are now (without their elements)"))
+    tracks_changed: list[TrackView] = Field(
+        default_factory=list, description=("track tools: the tracks as they are now (without their elements)")
+    )
     duration: float = Field(description="timeline duration after the edit")
-    effect_id: str | None = Field(None, description="effect tools: the effect's id (for effect_update, "
-                                                    "effect_remove and 'effects.<id>.<param>' keyframes)")
+    effect_id: str | None = Field(
+        None,
+        description="effect tools: the effect's id (for effect_update, "
+        "effect_remove and 'effects.<id>.<param>' keyframes)",
+    )
     transition_id: str | None = Field(None, description="transition tools: the transition's id")
-    element_id: str | None = Field(None, description="the element the edit created (a clip, title, held frame, "
-                                                     "detached sound...)")
+    element_id: str | None = Field(
+        None, description="the element the edit created (a clip, title, held frame, detached sound...)"
+    )
     marker_id: str | None = Field(None, description="marker tools: the marker's id")
 
 
@@ -159,8 +175,9 @@ class EffectCatalogue(BaseModel):
     effects: list[EffectKindView]
     blend_modes: list[str] = Field(description="values for property_set blend_mode")
     transition_kinds: list[str]
-    animatable_properties: list[str] = Field(description="keyframes_set paths, besides "
-                                                         "'effects.<effect id>.<numeric param>'")
+    animatable_properties: list[str] = Field(
+        description="keyframes_set paths, besides 'effects.<effect id>.<numeric param>'"
+    )
 
 
 class ProjectDeleted(BaseModel):
@@ -219,8 +236,9 @@ class TimelineExport(BaseModel):
     file: OutputFile
     format: str
     warning_count: int = 0
-    warnings: list[str] = Field(default_factory=list, description="one per element and property the format "
-                                                                  "could not carry")
+    warnings: list[str] = Field(
+        default_factory=list, description="one per element and property the format could not carry"
+    )
 
 
 class JobView(BaseModel):

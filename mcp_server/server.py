@@ -85,14 +85,21 @@ JobId = Annotated[str, Field(min_length=1, max_length=80)]
 OptTime = Annotated[TimeArg | None, WithJsonSchema({"type": "string", "description": TIME_HELP})]
 OptName = Annotated[str | None, Field(max_length=120), WithJsonSchema({"type": "string"})]
 OptId = Annotated[str | None, Field(max_length=64), WithJsonSchema({"type": "string"})]
-WORKFLOW_TOOLS = frozenset({"workflow_search", "workflow_card", "workflow_validate", "workflow_run",
-                            "job_outputs_import"})
+WORKFLOW_TOOLS = frozenset(
+    {"workflow_search", "workflow_card", "workflow_validate", "workflow_run", "job_outputs_import"}
+)
 # Results whose nested views are spelled out in the output schema; other results publish them as objects.
 FULLY_TYPED_OUTPUTS = frozenset({"project_describe"})
 IMPORT = ActionTool("job_outputs_import", "import_media", "Import job outputs")
-WaitSeconds = Annotated[float, Field(ge=0, le=MAX_WAIT_SECONDS,
-                                     description=f"how long to wait for the job (max {MAX_WAIT_SECONDS} s); "
-                                                 f"returns early when it finishes")]
+WaitSeconds = Annotated[
+    float,
+    Field(
+        ge=0,
+        le=MAX_WAIT_SECONDS,
+        description=f"how long to wait for the job (max {MAX_WAIT_SECONDS} s); "
+        f"returns early when it finishes",
+    ),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,12 +120,15 @@ def _explained(exc: Exception) -> ToolError:
 
 def _as_result(value: Any) -> Any:
     """A model answer as a structured result with a short text summary (the SDK would repeat its JSON)."""
-    return structured(value) if isinstance(value, BaseModel) and not isinstance(value, CallToolResult) else value
+    return (
+        structured(value) if isinstance(value, BaseModel) and not isinstance(value, CallToolResult) else value
+    )
 
 
 def tool_errors(fn: F) -> F:
     """Turn anticipated failures into tool errors the model reads (the SDK would hide them as crashes)."""
     if inspect.iscoroutinefunction(fn):
+
         @functools.wraps(fn)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
             check_nesting(kwargs)
@@ -126,6 +136,7 @@ def tool_errors(fn: F) -> F:
                 return _as_result(await fn(*args, **kwargs))
             except EXPECTED_ERRORS as exc:
                 raise _explained(exc) from exc
+
         return async_wrapper  # type: ignore[return-value]
 
     @functools.wraps(fn)
@@ -135,6 +146,7 @@ def tool_errors(fn: F) -> F:
             return _as_result(fn(*args, **kwargs))
         except EXPECTED_ERRORS as exc:
             raise _explained(exc) from exc
+
     return wrapper  # type: ignore[return-value]
 
 
@@ -173,7 +185,9 @@ def structured(model: BaseModel, *extra: Any) -> CallToolResult:
     """A result carrying the model as structured content, a one-line summary as text (the structured content
     is not repeated), and any extra content blocks (images, resource links)."""
     text = TextContent(type="text", text=summary(model))
-    return CallToolResult(content=[text, *extra], structured_content=model.model_dump(mode="json", exclude_none=True))
+    return CallToolResult(
+        content=[text, *extra], structured_content=model.model_dump(mode="json", exclude_none=True)
+    )
 
 
 def image_result(data: bytes, info: ImageInfo) -> CallToolResult:
@@ -182,8 +196,17 @@ def image_result(data: bytes, info: ImageInfo) -> CallToolResult:
 
 
 def job_result(view: JobView) -> CallToolResult:
-    links = [ResourceLink(type="resource_link", uri=out.uri, name=Path(out.path).name, mime_type=out.mime_type,
-                          size=out.size_bytes, description=f"{view.kind} output") for out in view.outputs]
+    links = [
+        ResourceLink(
+            type="resource_link",
+            uri=out.uri,
+            name=Path(out.path).name,
+            mime_type=out.mime_type,
+            size=out.size_bytes,
+            description=f"{view.kind} output",
+        )
+        for out in view.outputs
+    ]
     return structured(view, *links)
 
 
@@ -199,7 +222,7 @@ class KijkoCutServer(MCPServer):
                 raise ToolError(f"{name}: {describe_validation_error(exc.__cause__)}") from exc.__cause__
             prefix = f"Error executing tool {name}: "  # the SDK's words before a tool's own message
             if str(exc).startswith(prefix):
-                raise ToolError(f"{name}: {str(exc)[len(prefix):]}") from exc.__cause__
+                raise ToolError(f"{name}: {str(exc)[len(prefix) :]}") from exc.__cause__
             raise
 
 
@@ -219,8 +242,15 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
             if not sessions[0] and services.workflows_started:
                 await services.workflows.aclose()
 
-    server = KijkoCutServer("kijkocut", title="KijkoCut video editor", instructions=INSTRUCTIONS, version=__version__,
-                       log_level=log_level, lifespan=lifespan, **auth)  # type: ignore[arg-type]
+    server = KijkoCutServer(
+        "kijkocut",
+        title="KijkoCut video editor",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        log_level=log_level,
+        lifespan=lifespan,
+        **auth,
+    )  # type: ignore[arg-type]
     ws, store = services.workspace, services.projects
 
     def add(fn: Callable[..., Any], title: str, annotations: ToolAnnotations) -> None:
@@ -234,6 +264,7 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         def register(fn: F) -> F:
             add(fn, title, annotations)
             return fn
+
         return register
 
     # --- projects ---------------------------------------------------------------------------------------
@@ -242,10 +273,16 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     def project_create(
         name: Annotated[str, Field(min_length=1, max_length=120)] = "Untitled",
         width: Annotated[int, Field(ge=16, le=8192, description="canvas width in pixels (even)")] = 1920,
-        height: Annotated[int, Field(ge=16, le=8192, description="canvas height in pixels (even); "
-                                                                 "1080x1920 for vertical video")] = 1080,
-        frame_rate: Annotated[float, Field(gt=0, le=240, description="frames per second; 29.97 and 23.976 "
-                                                                      "map to their exact NTSC rates")] = 30,
+        height: Annotated[
+            int,
+            Field(ge=16, le=8192, description="canvas height in pixels (even); 1080x1920 for vertical video"),
+        ] = 1080,
+        frame_rate: Annotated[
+            float,
+            Field(
+                gt=0, le=240, description="frames per second; 29.97 and 23.976 map to their exact NTSC rates"
+            ),
+        ] = 30,
     ) -> ProjectSummary:
         """Create an empty project (a timeline with a canvas size and frame rate) and return its id."""
         try:
@@ -286,9 +323,15 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
 
     @tool(READ_ONLY, "List files")
     def files_list(
-        folder: Annotated[str, Field(max_length=1000, description="workspace-relative folder or an allowed "
-                                                                   "absolute folder; empty = workspace root "
-                                                                   "and the allowed media folders")] = "",
+        folder: Annotated[
+            str,
+            Field(
+                max_length=1000,
+                description="workspace-relative folder or an allowed "
+                "absolute folder; empty = workspace root "
+                "and the allowed media folders",
+            ),
+        ] = "",
     ) -> FileList:
         """List sub-folders and media files (video, audio, images) in a folder the server may read."""
         return media.browse(ws, folder)
@@ -325,8 +368,13 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         project_id: ProjectId,
         track_id: Annotated[str, Field(min_length=1, max_length=64, description="a text (caption) track")],
         format: Annotated[Literal["srt", "vtt"], Field(description="SubRip or WebVTT")] = "srt",
-        file_name: Annotated[OptName, Field(description="file name in renders/<project>/; omit for the project "
-                                                        "name; an existing file is replaced")] = None,
+        file_name: Annotated[
+            OptName,
+            Field(
+                description="file name in renders/<project>/; omit for the project "
+                "name; an existing file is replaced"
+            ),
+        ] = None,
     ) -> OutputFile:
         """Write a text track's captions as an SRT or WebVTT file (for upload next to the video)."""
         return interchange.export_caption_track(services, project_id, track_id, format, file_name)
@@ -334,11 +382,21 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     @tool(REPLACE, "Export timeline (OTIO)")
     def otio_export(
         project_id: ProjectId,
-        format: Annotated[Literal["otio", "xml", "edl"], Field(description="otio (OpenTimelineIO); xml (Final "
-                                                                           "Cut XML) and edl need their OTIO "
-                                                                           "adapters installed")] = "otio",
-        file_name: Annotated[OptName, Field(description="file name in renders/<project>/; omit for the project "
-                                                        "name; an existing file is replaced")] = None,
+        format: Annotated[
+            Literal["otio", "xml", "edl"],
+            Field(
+                description="otio (OpenTimelineIO); xml (Final "
+                "Cut XML) and edl need their OTIO "
+                "adapters installed"
+            ),
+        ] = "otio",
+        file_name: Annotated[
+            OptName,
+            Field(
+                description="file name in renders/<project>/; omit for the project "
+                "name; an existing file is replaced"
+            ),
+        ] = None,
     ) -> TimelineExport:
         """Write the timeline for another editor (DaVinci Resolve, Premiere, Final Cut, ...). .otio keeps
         everything; FCP XML and EDL keep what they can express and warn, per element and property, about the
@@ -347,11 +405,14 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
 
     @tool(EDIT, "Import timeline (OTIO)")
     def otio_import(
-        path: Annotated[str, Field(min_length=1, max_length=1000, description="an .otio (or .xml/.edl with "
-                                                                               "adapters) file")],
-        missing_media: Annotated[Literal["error", "offline"],
-                                 Field(description="media files that are not found: fail, or keep them as "
-                                                   "offline clips")] = "error",
+        path: Annotated[
+            str,
+            Field(min_length=1, max_length=1000, description="an .otio (or .xml/.edl with adapters) file"),
+        ],
+        missing_media: Annotated[
+            Literal["error", "offline"],
+            Field(description="media files that are not found: fail, or keep them as offline clips"),
+        ] = "error",
         rate: Annotated[OptName, Field(description="an EDL's frame rate, e.g. 25 (default 24)")] = None,
     ) -> ProjectSummary:
         """Create a new project from a timeline file exported by another editor (or by otio_export)."""
@@ -382,7 +443,8 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
 
     @tool(EDIT_IDEMPOTENT, "Render preview")
     async def preview_render(
-        project_id: ProjectId, ctx: Context,
+        project_id: ProjectId,
+        ctx: Context,
         start: Annotated[OptTime, Field(description="range start; omit for 0")] = None,
         end: Annotated[OptTime, Field(description="range end; omit for the end of the timeline")] = None,
         width: Annotated[int, Field(ge=64, le=854)] = renders.PREVIEW_WIDTH,
@@ -390,28 +452,59 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
     ) -> Annotated[CallToolResult, JobView]:
         """Render a small MP4 preview of a range (at most 2 minutes). Waits up to wait_seconds; the result
         links the file, or is a job for job_wait."""
-        job = await anyio.to_thread.run_sync(lambda: renders.start_preview(services, project_id, start, end, width))
+        job = await anyio.to_thread.run_sync(
+            lambda: renders.start_preview(services, project_id, start, end, width)
+        )
         return job_result(await wait_for(job.id, wait_seconds, ctx))
 
-    async def export_start(project_id: str, ctx: Context, file_name: str | None = None, wait_seconds: float = 0,
-                           **options: Any) -> CallToolResult:
+    async def export_start(
+        project_id: str, ctx: Context, file_name: str | None = None, wait_seconds: float = 0, **options: Any
+    ) -> CallToolResult:
         parsed = ExportOptions.model_validate(options)
-        job = await anyio.to_thread.run_sync(lambda: renders.start_export(services, project_id, parsed, file_name))
+        job = await anyio.to_thread.run_sync(
+            lambda: renders.start_export(services, project_id, parsed, file_name)
+        )
         view = await wait_for(job.id, wait_seconds, ctx) if wait_seconds else jobs.render_view(job, ws)
         return job_result(view)
 
-    add(tool_function("export_start", (
-        "Export the timeline to a video file (a preset, and settings over it). Returns a job; follow it with "
-        "job_wait. The finished job links the file; its message gives loudness and true peak."), [
-            PROJECT_ID,
-            inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context),
-            inspect.Parameter("file_name", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-                OptName, Field(description="output file name in renders/<project>/; omit for <project>_<preset>; "
-                                           "an existing file is replaced")]),
-            inspect.Parameter("wait_seconds", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=Annotated[
-                float, Field(ge=0, le=MAX_WAIT_SECONDS, description="seconds to wait, with progress")]),
-            *model_parameters(ExportOptions),
-        ], Annotated[CallToolResult, JobView], export_start), "Start export", REPLACE)
+    add(
+        tool_function(
+            "export_start",
+            (
+                "Export the timeline to a video file (a preset, and settings over it). Returns a job; follow it with "
+                "job_wait. The finished job links the file; its message gives loudness and true peak."
+            ),
+            [
+                PROJECT_ID,
+                inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context),
+                inspect.Parameter(
+                    "file_name",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=None,
+                    annotation=Annotated[
+                        OptName,
+                        Field(
+                            description="output file name in renders/<project>/; omit for <project>_<preset>; "
+                            "an existing file is replaced"
+                        ),
+                    ],
+                ),
+                inspect.Parameter(
+                    "wait_seconds",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=0,
+                    annotation=Annotated[
+                        float, Field(ge=0, le=MAX_WAIT_SECONDS, description="seconds to wait, with progress")
+                    ],
+                ),
+                *model_parameters(ExportOptions),
+            ],
+            Annotated[CallToolResult, JobView],
+            export_start,
+        ),
+        "Start export",
+        REPLACE,
+    )
 
     # --- jobs (renders here, workflow runs on ComfyUI) --------------------------------------------------
 
@@ -421,20 +514,29 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         return job_result(jobs.job_view(services, job_id))
 
     @tool(READ_ONLY, "Wait for job")
-    async def job_wait(job_id: JobId, ctx: Context, timeout_seconds: WaitSeconds = 30,
-                       ) -> Annotated[CallToolResult, JobView]:
+    async def job_wait(
+        job_id: JobId,
+        ctx: Context,
+        timeout_seconds: WaitSeconds = 30,
+    ) -> Annotated[CallToolResult, JobView]:
         """Wait for a job with progress notifications. Returns when it finishes or after timeout_seconds
         (check `done`; call again to keep waiting)."""
         if not await anyio.to_thread.run_sync(jobs.is_render, services, job_id):
             await services.workflows.runner()  # a job from an earlier session resumes once the runner runs
         return job_result(await wait_for(job_id, timeout_seconds, ctx))
 
-    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
-                          open_world_hint=True), "Cancel job")
+    @tool(
+        ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+        ),
+        "Cancel job",
+    )
     async def job_cancel(job_id: JobId) -> Annotated[CallToolResult, JobView]:
         """Cancel a queued or running job (on ComfyUI too); a cancelled export leaves no partial file."""
         if await anyio.to_thread.run_sync(jobs.is_render, services, job_id):
-            return job_result(jobs.render_view(await anyio.to_thread.run_sync(services.renders.cancel, job_id), ws))
+            return job_result(
+                jobs.render_view(await anyio.to_thread.run_sync(services.renders.cancel, job_id), ws)
+            )
         return job_result(await services.workflows.cancel(job_id))
 
     @tool(READ_ONLY, "List jobs")
@@ -446,8 +548,10 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
 
     @tool(READ_ONLY, "Search workflows")
     async def workflow_search(
-        query: Annotated[str, Field(min_length=1, max_length=500, description="what you want to make, e.g. "
-                                                                               "'animate a photo'")],
+        query: Annotated[
+            str,
+            Field(min_length=1, max_length=500, description="what you want to make, e.g. 'animate a photo'"),
+        ],
         ctx: Context,
         limit: Annotated[int, Field(ge=1, le=20, description="how many")] = 5,
     ) -> WorkflowSearchResult:
@@ -462,8 +566,10 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
                 await ctx.report_progress(waited, None, "building the workflow search index (first use)")
             await anyio.sleep(0.25)
         if not ready.done():
-            raise ServiceError("the workflow search index is still being built (first use); call workflow_search "
-                               "again in a minute")
+            raise ServiceError(
+                "the workflow search index is still being built (first use); call workflow_search "
+                "again in a minute"
+            )
         return await anyio.to_thread.run_sync(workflows.search, query, limit)
 
     @tool(READ_ONLY, "Workflow card")
@@ -479,8 +585,12 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         """Check inputs against the card, and the server's nodes and models, without running it."""
         return await services.workflows.validate(workflow_id, inputs)
 
-    @tool(ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-                          open_world_hint=True), "Run workflow")
+    @tool(
+        ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
+        ),
+        "Run workflow",
+    )
     async def workflow_run(
         workflow_id: Annotated[str, Field(min_length=1, max_length=80)],
         inputs: Annotated[dict[str, Any], Field(description="input name → value, as in the card")] = {},  # noqa: B006
@@ -494,21 +604,30 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         project_id: ProjectId,
         job_id: JobId,
         add_to_timeline: Annotated[bool, Field(description="also append the outputs as clips")] = True,
-        track_id: Annotated[OptId, Field(description="track for the clips; omit for the first video "
-                                                     "track")] = None,
+        track_id: Annotated[
+            OptId, Field(description="track for the clips; omit for the first video track")
+        ] = None,
     ) -> ImportOutcome:
         """Import a finished workflow job's video, image and audio outputs into a project's media pool, and
         optionally append them to the timeline (one undo step)."""
-        params = {"paths": services.workflows.output_files(job_id), "add_to_timeline": add_to_timeline,
-                  "track_id": track_id}
-        outcome = run_action(store, project_id, "import_media", params, ctx=services.action_context(project_id),
-                             origin=ORIGIN)
+        params = {
+            "paths": services.workflows.output_files(job_id),
+            "add_to_timeline": add_to_timeline,
+            "track_id": track_id,
+        }
+        outcome = run_action(
+            store, project_id, "import_media", params, ctx=services.action_context(project_id), origin=ORIGIN
+        )
         return outcome_view(IMPORT, outcome, params, ws)  # type: ignore[return-value]
 
     # --- resources --------------------------------------------------------------------------------------
 
-    @server.resource("project://{project_id}", name="project", mime_type="application/json",
-                     description="A project's full JSON (timeline, media pool, history)")
+    @server.resource(
+        "project://{project_id}",
+        name="project",
+        mime_type="application/json",
+        description="A project's full JSON (timeline, media pool, history)",
+    )
     def project_resource(project_id: str) -> str:
         try:
             with store.locked(project_id):
@@ -516,16 +635,23 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         except ServiceError as exc:
             raise ResourceNotFoundError(str(exc)) from None
 
-    @server.resource("workflow://{workflow_id}", name="workflow card", mime_type="application/json",
-                     description="A workflow card: purpose, typed inputs, requirements")
+    @server.resource(
+        "workflow://{workflow_id}",
+        name="workflow card",
+        mime_type="application/json",
+        description="A workflow card: purpose, typed inputs, requirements",
+    )
     def workflow_resource(workflow_id: str) -> str:
         try:
             return services.workflows.card(workflow_id).model_dump_json(indent=2)
         except (ServiceError, KeyError, ValueError) as exc:
             raise ResourceNotFoundError(str(exc)) from None
 
-    @server.resource("workspace://{+path}", name="workspace file",
-                     description="A file the server wrote: renders/, previews/, jobs/ (workflow outputs)")
+    @server.resource(
+        "workspace://{+path}",
+        name="workspace file",
+        description="A file the server wrote: renders/, previews/, jobs/ (workflow outputs)",
+    )
     def workspace_resource(path: str) -> bytes:
         if path.split("/", 1)[0] not in ("renders", "previews", "jobs"):
             raise ResourceNotFoundError(f"{path}: only renders, previews and job outputs are served")

@@ -31,14 +31,20 @@ class Services:
     @classmethod
     def from_config(cls, config: ServerConfig) -> Services:
         workspace = Workspace(config.workspace, config.media_dirs)
-        return cls(config=config, workspace=workspace,
-                   projects=ProjectStore(config.projects_folder, lock_timeout=LOCK_TIMEOUT),
-                   renders=RenderQueue(config.data_dir / JOBS_FILE))
+        return cls(
+            config=config,
+            workspace=workspace,
+            projects=ProjectStore(config.projects_folder, lock_timeout=LOCK_TIMEOUT),
+            renders=RenderQueue(config.data_dir / JOBS_FILE),
+        )
 
     def action_context(self, project_id: str) -> ActionContext:
         """What the service layer needs to confine the files an action names: the workspace's rules."""
-        return ActionContext(resolve_path=self.workspace.resolve, policy=self.workspace.policy,
-                             project_dir=self.projects.directory(project_id))
+        return ActionContext(
+            resolve_path=self.workspace.resolve,
+            policy=self.workspace.policy,
+            project_dir=self.projects.directory(project_id),
+        )
 
     @property
     def workflows_started(self) -> bool:

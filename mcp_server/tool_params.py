@@ -73,9 +73,11 @@ def parameter(name: str, info: FieldInfo) -> inspect.Parameter:
     schema = _type_schema(info)
     # A type's own help (what a time may look like) follows the field's (what the time is for).
     described = [text for text in (info.description, schema.pop("description", None)) if text]
-    annotation = Annotated[Annotated[str, BeforeValidator(_number_as_text)] if _is_text(info) else Any,
-                           WithJsonSchema(schema),
-                           Field(description="; ".join(described) or None)]
+    annotation = Annotated[
+        Annotated[str, BeforeValidator(_number_as_text)] if _is_text(info) else Any,
+        WithJsonSchema(schema),
+        Field(description="; ".join(described) or None),
+    ]
     if info.is_required():
         default: Any = inspect.Parameter.empty
     elif info.default_factory is not None:
@@ -91,17 +93,22 @@ def model_parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
     return sorted(params, key=lambda p: p.default is not inspect.Parameter.empty)
 
 
-def tool_function(name: str, description: str, parameters: list[inspect.Parameter], returns: Any,
-                  body: Callable[..., Any]) -> Callable[..., Any]:
+def tool_function(
+    name: str, description: str, parameters: list[inspect.Parameter], returns: Any, body: Callable[..., Any]
+) -> Callable[..., Any]:
     """A function the SDK registers as a tool: `parameters` as its signature, calling `body(**arguments)`
     (awaited when `body` is a coroutine function)."""
     if inspect.iscoroutinefunction(body):
+
         async def call_async(**arguments: Any) -> Any:
             return await body(**arguments)
+
         tool: Callable[..., Any | Awaitable[Any]] = call_async
     else:
+
         def call(**arguments: Any) -> Any:
             return body(**arguments)
+
         tool = call
     tool.__name__ = tool.__qualname__ = name
     tool.__doc__ = description

@@ -47,10 +47,16 @@ class WorkflowService:
     def __init__(self, config: ServerConfig, workspace: Workspace):
         self.workspace = workspace
         try:
-            servers = [ComfyServer(url=url, token=config.comfyui_token) for url in config.comfyui_urls or
-                       [DEFAULT_URL]]
-            self.settings = Settings(servers=servers, data_dir=config.data_dir,
-                                     downloads_dir=workspace.folder("jobs") / "media", limits=run_limits(os.environ))
+            servers = [
+                ComfyServer(url=url, token=config.comfyui_token)
+                for url in config.comfyui_urls or [DEFAULT_URL]
+            ]
+            self.settings = Settings(
+                servers=servers,
+                data_dir=config.data_dir,
+                downloads_dir=workspace.folder("jobs") / "media",
+                limits=run_limits(os.environ),
+            )
         except ValueError as exc:
             raise ServiceError(f"ComfyUI server configuration: {exc}") from None
         self._runner: JobRunner | None = None
@@ -84,15 +90,27 @@ class WorkflowService:
             self.warm_up().result(timeout=SEARCH_WARMUP_WAIT)
             hits = api.search(query, None, limit)
         except FutureTimeout:
-            raise ServiceError("the workflow search index is still being built (first use after install); "
-                               "call workflow_search again in a minute") from None
+            raise ServiceError(
+                "the workflow search index is still being built (first use after install); "
+                "call workflow_search again in a minute"
+            ) from None
         except RuntimeError as exc:  # the embedding model or index is unavailable
             with self._lock:
                 self._index_ready = None  # let a later call try again
             raise ServiceError(f"workflow search is unavailable: {exc}") from None
-        return WorkflowSearchResult(query=query, hits=[
-            WorkflowHit(id=h.id, title=h.title, summary=h.description[:300],
-                        task=", ".join(t.value for t in h.tasks), score=round(h.score, 4)) for h in hits])
+        return WorkflowSearchResult(
+            query=query,
+            hits=[
+                WorkflowHit(
+                    id=h.id,
+                    title=h.title,
+                    summary=h.description[:300],
+                    task=", ".join(t.value for t in h.tasks),
+                    score=round(h.score, 4),
+                )
+                for h in hits
+            ],
+        )
 
     def _card(self, workflow_id: str) -> WorkflowCard:
         try:
@@ -102,15 +120,32 @@ class WorkflowService:
 
     def card(self, workflow_id: str) -> WorkflowCardView:
         card = self._card(workflow_id)
-        inputs = [WorkflowInputView(
-            name=spec.name, type=spec.type.value, required=spec.needs_value, description=spec.description,
-            default=spec.default if isinstance(spec.default, str | int | float | bool) else None,
-            minimum=spec.minimum, maximum=spec.maximum, choices=spec.choices or []) for spec in card.inputs]
-        needs = [f"model {m.folder}/{m.filename}" for m in card.models] + [f"node pack {n}" for n in card.custom_nodes]
-        return WorkflowCardView(id=card.id, title=card.title, summary=card.description,
-                                task=", ".join(t.value for t in card.tasks), inputs=inputs,
-                                outputs=[o.kind.value for o in card.outputs], requirements=needs,
-                                uri=f"workflow://{card.id}")
+        inputs = [
+            WorkflowInputView(
+                name=spec.name,
+                type=spec.type.value,
+                required=spec.needs_value,
+                description=spec.description,
+                default=spec.default if isinstance(spec.default, str | int | float | bool) else None,
+                minimum=spec.minimum,
+                maximum=spec.maximum,
+                choices=spec.choices or [],
+            )
+            for spec in card.inputs
+        ]
+        needs = [f"model {m.folder}/{m.filename}" for m in card.models] + [
+            f"node pack {n}" for n in card.custom_nodes
+        ]
+        return WorkflowCardView(
+            id=card.id,
+            title=card.title,
+            summary=card.description,
+            task=", ".join(t.value for t in card.tasks),
+            inputs=inputs,
+            outputs=[o.kind.value for o in card.outputs],
+            requirements=needs,
+            uri=f"workflow://{card.id}",
+        )
 
     # --- running ------------------------------------------------------------------------------------------
 
@@ -133,14 +168,17 @@ class WorkflowService:
         """The inputs with every media value resolved in the workspace (bare names too, never in the server's
         working directory) to the real path of an existing file inside the allowed folders: only such files
         are uploaded. Anything else is refused; nothing names a file on the ComfyUI server directly."""
+
         def locate(name: str, value: str) -> str:
             try:
                 path = self.workspace.resolve(value)
             except ServiceError as exc:
                 raise type(exc)(f"input {name!r}: {exc}") from None
             if not path.is_file() or media.file_kind(path) == "other":
-                raise ServiceError(f"input {name!r}: {value!r} is not a media file (video, audio or image) in "
-                                   f"the workspace; files_list shows them")
+                raise ServiceError(
+                    f"input {name!r}: {value!r} is not a media file (video, audio or image) in "
+                    f"the workspace; files_list shows them"
+                )
             return str(path)
 
         localised = localise_media_inputs(card, inputs, locate)
@@ -157,11 +195,18 @@ class WorkflowService:
         try:
             client = await runner.pool.choose(card, runner.library.node_types(card.id))
         except NoServerAvailableError as exc:
-            return WorkflowValidation(workflow_id=workflow_id, ok=False,
-                                      problems=[f"{url}: {why}" for url, why in exc.reasons.items()])
+            return WorkflowValidation(
+                workflow_id=workflow_id,
+                ok=False,
+                problems=[f"{url}: {why}" for url, why in exc.reasons.items()],
+            )
         report = api.validate(workflow_id, await client.object_info())
-        return WorkflowValidation(workflow_id=workflow_id, ok=report.ok, server=client.url,
-                                  problems=[issue.message for issue in report.issues])
+        return WorkflowValidation(
+            workflow_id=workflow_id,
+            ok=report.ok,
+            server=client.url,
+            problems=[issue.message for issue in report.issues],
+        )
 
     async def run(self, workflow_id: str, inputs: dict[str, Any]) -> JobView:
         card = self._card(workflow_id)
@@ -205,13 +250,24 @@ class WorkflowService:
 
     def _view(self, job: Job) -> JobView:
         # Outputs saved outside the workspace by a CLI run (shared store), or deleted since, are not linked.
-        linked = [output_file(self.workspace, output.local_path, _MIME.get(output.kind))
-                  for output in job.outputs if output.local_path]
+        linked = [
+            output_file(self.workspace, output.local_path, _MIME.get(output.kind))
+            for output in job.outputs
+            if output.local_path
+        ]
         message = f"running {job.current_node}" if job.current_node else job.status.value
-        return JobView(job_id=job.id, kind="workflow", state=job.status.value, done=job.status.terminal,
-                       progress=round(job.progress, 4), message=message, workflow_id=job.workflow_id,
-                       outputs=[out for out in linked if out is not None], error=job.error,
-                       created_at=job.created_at)
+        return JobView(
+            job_id=job.id,
+            kind="workflow",
+            state=job.status.value,
+            done=job.status.terminal,
+            progress=round(job.progress, 4),
+            message=message,
+            workflow_id=job.workflow_id,
+            outputs=[out for out in linked if out is not None],
+            error=job.error,
+            created_at=job.created_at,
+        )
 
     # --- into a project ---------------------------------------------------------------------------------
 

@@ -51,8 +51,9 @@ class Workspace:
         try:
             real = confine(user_path.strip(), roots, base=self.root)
         except EnginePathNotAllowedError as exc:
-            raise PathNotAllowedError(f"{exc}; use a path relative to the workspace or ask the user to allow "
-                                      f"the folder") from None
+            raise PathNotAllowedError(
+                f"{exc}; use a path relative to the workspace or ask the user to allow the folder"
+            ) from None
         if must_exist and not os.path.exists(real):
             raise NotFoundError(f"{user_path!r} does not exist (looked at {real})")
         return real
@@ -68,5 +69,7 @@ class Workspace:
 def safe_file_name(name: str, default_suffix: str) -> str:
     """A bare file name (no folders) for outputs the server writes; adds the suffix when missing."""
     if not _SAFE_NAME.match(name) or name.startswith("."):
-        raise PathNotAllowedError(f"{name!r}: use a plain file name of letters, digits, spaces, '_', '-', '.'")
+        raise PathNotAllowedError(
+            f"{name!r}: use a plain file name of letters, digits, spaces, '_', '-', '.'"
+        )
     return name if name.lower().endswith(default_suffix) else name + default_suffix

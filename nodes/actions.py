@@ -47,31 +47,54 @@ class ApplyAction(io.ComfyNode):
             node_id=node_id("ApplyAction"),
             display_name="Apply Action",
             category=category("edit"),
-            **described("Apply any KijkoCut action (the ones the timeline panel, the HTTP API and the MCP "
-                        "tools offer) to the timeline as one undo step. Times accept seconds, timecode and "
-                        "frames and land on the frame grid.", "run action", "any edit", "edit command",
-                        "scripted edit"),
+            **described(
+                "Apply any KijkoCut action (the ones the timeline panel, the HTTP API and the MCP "
+                "tools offer) to the timeline as one undo step. Times accept seconds, timecode and "
+                "frames and land on the frame grid.",
+                "run action",
+                "any edit",
+                "edit command",
+                "scripted edit",
+            ),
             inputs=[
                 timeline_input(),
-                io.Combo.Input("action", options=names, default=DEFAULT_ACTION,
-                               tooltip="The action to apply; its parameters are listed under params_json."),
-                io.String.Input("params_json", default="{}", multiline=True,
-                                tooltip="The action's parameters as a JSON object. " + REFS_HELP + "\n"
-                                        + action_help()),
-                io.Combo.Input("folder", options=FOLDERS, default="input", optional=True,
-                               tooltip="Where file names in the parameters (import_media paths, a LUT) are "
-                                       "looked up."),
-                io.String.Input("remember_as", default="", optional=True,
-                                tooltip="Remember the ids this action creates under this name, for later "
-                                        "Apply Action nodes to use as \"$name\"."),
+                io.Combo.Input(
+                    "action",
+                    options=names,
+                    default=DEFAULT_ACTION,
+                    tooltip="The action to apply; its parameters are listed under params_json.",
+                ),
+                io.String.Input(
+                    "params_json",
+                    default="{}",
+                    multiline=True,
+                    tooltip="The action's parameters as a JSON object. " + REFS_HELP + "\n" + action_help(),
+                ),
+                io.Combo.Input(
+                    "folder",
+                    options=FOLDERS,
+                    default="input",
+                    optional=True,
+                    tooltip="Where file names in the parameters (import_media paths, a LUT) are looked up.",
+                ),
+                io.String.Input(
+                    "remember_as",
+                    default="",
+                    optional=True,
+                    tooltip="Remember the ids this action creates under this name, for later "
+                    'Apply Action nodes to use as "$name".',
+                ),
             ],
-            outputs=[Timeline.Output(display_name="timeline"),
-                     io.String.Output(display_name="created", tooltip="the ids the action created, as JSON")],
+            outputs=[
+                Timeline.Output(display_name="timeline"),
+                io.String.Output(display_name="created", tooltip="the ids the action created, as JSON"),
+            ],
         )
 
     @classmethod
-    def validate_inputs(cls, action: str | None = None, params_json: str | None = None,
-                        remember_as: str = "") -> bool | str:
+    def validate_inputs(
+        cls, action: str | None = None, params_json: str | None = None, remember_as: str = ""
+    ) -> bool | str:
         if action is None or params_json is None:
             return True  # linked inputs arrive as None here; execute checks their values
         if remember_as.strip() and not REF_NAME.match(remember_as.strip()):
@@ -83,8 +106,14 @@ class ApplyAction(io.ComfyNode):
         return True
 
     @classmethod
-    def execute(cls, timeline: TimelineValue, action: str, params_json: str, folder: str = "input",
-                remember_as: str = "") -> io.NodeOutput:
+    def execute(
+        cls,
+        timeline: TimelineValue,
+        action: str,
+        params_json: str,
+        folder: str = "input",
+        remember_as: str = "",
+    ) -> io.NodeOutput:
         params = bind_refs(checked_params(action, params_json), timeline.refs, timeline.project)
         result, outcome = apply(timeline, action, params, folder)
         if remember_as.strip():
@@ -99,12 +128,21 @@ class UndoRedo(io.ComfyNode):
             node_id=node_id("UndoRedo"),
             display_name="Undo / Redo",
             category=category("edit"),
-            **described("Take back the last steps of the timeline's history, or redo steps taken back.",
-                        "undo", "redo", "history", "revert edit"),
+            **described(
+                "Take back the last steps of the timeline's history, or redo steps taken back.",
+                "undo",
+                "redo",
+                "history",
+                "revert edit",
+            ),
             inputs=[
                 timeline_input(),
-                io.Combo.Input("step", options=["undo", "redo"], default="undo",
-                               tooltip="undo takes edits back; redo puts back edits an undo took."),
+                io.Combo.Input(
+                    "step",
+                    options=["undo", "redo"],
+                    default="undo",
+                    tooltip="undo takes edits back; redo puts back edits an undo took.",
+                ),
                 io.Int.Input("times", default=1, min=1, max=1000, tooltip="How many steps."),
             ],
             outputs=[Timeline.Output(display_name="timeline")],

@@ -46,11 +46,18 @@ def jobs_file(user_dir: str | os.PathLike[str], env: Mapping[str, str]) -> Path:
 def change_pusher(push: Push) -> Callable[[ChangeEvent], None]:
     def forward(event: ChangeEvent) -> None:
         push(CHANGE_EVENT, event.model_dump(mode="json"))
+
     return forward
 
 
-def comfyui_project_api(folder_for: FolderLookup, user_dir: str | os.PathLike[str], push: Push,
-                        env: Mapping[str, str] | None = None, *, watch: bool = True) -> ProjectApi:
+def comfyui_project_api(
+    folder_for: FolderLookup,
+    user_dir: str | os.PathLike[str],
+    push: Push,
+    env: Mapping[str, str] | None = None,
+    *,
+    watch: bool = True,
+) -> ProjectApi:
     env = os.environ if env is None else env
     folders = [folder for folder in (folder_for(kind) for kind in FOLDER_TYPES) if folder]
     input_dir, output_dir = folder_for("input"), folder_for("output")
@@ -64,10 +71,20 @@ def comfyui_project_api(folder_for: FolderLookup, user_dir: str | os.PathLike[st
     def frame(project: Project, t: Fraction, width: int, project_dir: Path):
         from kijkocut.render.frames import render_frame
 
-        return render_frame(project, t, width=width, project_dir=project_dir,
-                            path_policy=render_policy(folders, project_dir, input_dir))
+        return render_frame(
+            project,
+            t,
+            width=width,
+            project_dir=project_dir,
+            path_policy=render_policy(folders, project_dir, input_dir),
+        )
 
     log.info("KijkoCut: projects in %s, export jobs in %s", store.root, jobs_path)
-    return ProjectApi(store, folder_resolver(folder_for), frame,
-                      path_policy=PathPolicy.of(folders, base=input_dir), jobs=RenderQueue(jobs_path),
-                      output_dir=output_dir)
+    return ProjectApi(
+        store,
+        folder_resolver(folder_for),
+        frame,
+        path_policy=PathPolicy.of(folders, base=input_dir),
+        jobs=RenderQueue(jobs_path),
+        output_dir=output_dir,
+    )

@@ -24,14 +24,18 @@ def describe_project(project: Project) -> str:
         for element in track.elements:
             if isinstance(element, ClipElement):
                 media = project.media.get(element.media_id)
-                what = f"{media.name or media.path if media else element.media_id} " \
-                       f"[{_t(element.source_in)}-{_t(element.source_out)}]"
+                what = (
+                    f"{media.name or media.path if media else element.media_id} "
+                    f"[{_t(element.source_in)}-{_t(element.source_out)}]"
+                )
             else:
                 what = repr(element.text if len(element.text) <= 40 else element.text[:37] + "...")
             lines.append(f"  {element.id}: {_t(element.start)}-{_t(element.end)} {element.kind} {what}")
         for transition in track.transitions:
-            lines.append(f"  {transition.kind} {transition.from_id} -> {transition.to_id} "
-                         f"({_t(transition.duration)}, {transition.alignment})")
+            lines.append(
+                f"  {transition.kind} {transition.from_id} -> {transition.to_id} "
+                f"({_t(transition.duration)}, {transition.alignment})"
+            )
     for marker in project.markers:
         lines.append(f"marker {_t(marker.time)} {marker.name}")
     return "\n".join(lines)

@@ -21,12 +21,16 @@ from kijkocut.service.effects import KeyframeArg
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import parse_time
 
-TARGET_HELP = ("'last' = the element added most recently; an element id (e.g. 'V1_1'); or empty to use the "
-               "element on `track` at `time`.")
+TARGET_HELP = (
+    "'last' = the element added most recently; an element id (e.g. 'V1_1'); or empty to use the "
+    "element on `track` at `time`."
+)
 KEYFRAMES_EXAMPLE = '[{"time": 0, "value": 1}, {"time": 2, "value": 1.5, "interpolation": "ease_out"}]'
-REFS_HELP = ('"$name" is the first id the Apply Action remembered as `name` created (the clip of add_clip, '
-             'the media list of import_media); "$name.key" picks one of them, "$name.media_ids[0]" one item; '
-             '"$last" is the element added last; "$$" writes a literal "$".')
+REFS_HELP = (
+    '"$name" is the first id the Apply Action remembered as `name` created (the clip of add_clip, '
+    'the media list of import_media); "$name.key" picks one of them, "$name.media_ids[0]" one item; '
+    '"$last" is the element added last; "$$" writes a literal "$".'
+)
 _REF = re.compile(r"^\$([A-Za-z_]\w*)(?:\.(\w+))?(?:\[(\d+)\])?$")
 REF_NAME = re.compile(r"^[A-Za-z_]\w{0,63}$")
 
@@ -43,8 +47,10 @@ def _json(text: str, name: str, example: str) -> Any:
     try:
         return json.loads(text or "null")
     except ValueError as exc:
-        raise ServiceError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-                           f"write it like {example}") from None
+        raise ServiceError(
+            f"{name} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            f"write it like {example}"
+        ) from None
 
 
 def params_object(text: str, name: str = "params_json", example: str = '{"amount": 0.5}') -> dict[str, Any]:
@@ -59,7 +65,9 @@ def effect_help() -> str:
     """Every effect's parameters with their ranges, for the params tooltip."""
     lines = []
     for spec in EFFECTS.values():
-        params = ", ".join(name if p.low is None else f"{name} {p.low:g}..{p.high:g}" for name, p in spec.params.items())
+        params = ", ".join(
+            name if p.low is None else f"{name} {p.low:g}..{p.high:g}" for name, p in spec.params.items()
+        )
         lines.append(f"{spec.kind}: {params}")
     return "\n".join(lines)
 
@@ -76,8 +84,9 @@ def keyframes(text: str) -> list[dict[str, Any]]:
         if isinstance(item, list) and 2 <= len(item) <= 3:
             item = dict(zip(("time", "value", "interpolation"), item))
         if not isinstance(item, dict):
-            raise ServiceError(f"keyframe {index}: expected an object or [time, value], "
-                               f"got a {type(item).__name__}")
+            raise ServiceError(
+                f"keyframe {index}: expected an object or [time, value], got a {type(item).__name__}"
+            )
         try:
             KeyframeArg.model_validate(item)
         except ValidationError as exc:
@@ -111,9 +120,11 @@ def bind_refs(value: Any, refs: Mapping[str, dict[str, Any]], project: Project) 
         return lookup.last_added(project)
     if name not in refs:
         remembered = ", ".join(refs) or "nothing yet"
-        raise ServiceError(f"{value}: no Apply Action remembered anything as {name!r} (remembered: "
-                           f"{remembered}); set remember_as on the node that creates it, or write ${value} "
-                           "for the text itself")
+        raise ServiceError(
+            f"{value}: no Apply Action remembered anything as {name!r} (remembered: "
+            f"{remembered}); set remember_as on the node that creates it, or write ${value} "
+            "for the text itself"
+        )
     created = refs[name]
     if key is None:
         if not created:

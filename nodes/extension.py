@@ -33,8 +33,11 @@ def load_nodes() -> list[type[io.ComfyNode]]:
     for domain, needs in DOMAINS.items():
         missing = missing_modules(needs)
         if missing:
-            log.warning("KijkoCut: %s nodes disabled: missing %s (install the pack's requirements.txt)",
-                        domain, ", ".join(missing))
+            log.warning(
+                "KijkoCut: %s nodes disabled: missing %s (install the pack's requirements.txt)",
+                domain,
+                ", ".join(missing),
+            )
             continue
         try:
             module = importlib.import_module(f"{__package__}.{domain}")

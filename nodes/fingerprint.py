@@ -25,7 +25,9 @@ def project_fingerprint(project: Project, project_dir: str | os.PathLike[str] | 
     # Undo history and the revision counter do not change what renders.
     doc.pop("history", None)
     doc.pop("revision", None)
-    media_states = {media_id: file_state(resolve_media_path(ref.path, project_dir))
-                    for media_id, ref in sorted(project.media.items())}
+    media_states = {
+        media_id: file_state(resolve_media_path(ref.path, project_dir))
+        for media_id, ref in sorted(project.media.items())
+    }
     payload = json.dumps({"project": doc, "files": media_states}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

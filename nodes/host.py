@@ -57,12 +57,14 @@ def action_context(project_dir: str | None, base: str = "input", *also: str | No
     """How a node's service action opens files: confined by `path_policy` and stored as real paths; any other
     file path the edit brings in (a title's font) is checked against the same folders."""
     policy = path_policy(project_dir, base, *also)
-    return ActionContext(resolve_path=policy.confine, project_dir=Path(project_dir) if project_dir else None,
-                         policy=policy)
+    return ActionContext(
+        resolve_path=policy.confine, project_dir=Path(project_dir) if project_dir else None, policy=policy
+    )
 
 
-def apply(timeline: TimelineValue, action: str, params: dict[str, Any], base: str = "input",
-          *also: str | None) -> tuple[TimelineValue, ActionOutcome]:
+def apply(
+    timeline: TimelineValue, action: str, params: dict[str, Any], base: str = "input", *also: str | None
+) -> tuple[TimelineValue, ActionOutcome]:
     """A node's edit: the service action on a copy of the timeline (one undo step), its files confined to
     ComfyUI's folders, relative names taken from the `base` folder."""
     return timeline.applied(action, params, action_context(timeline.project_dir, base, *also))

@@ -38,7 +38,9 @@ def _partial(folder: str, suffix: str) -> str:
 def _encode_audio(container, stream, samples: np.ndarray, sample_rate: int) -> None:
     # PCM encoders take packed (interleaved) samples: one plane of channels * samples.
     packed = np.ascontiguousarray(samples.T, dtype=np.float32).reshape(1, -1)
-    frame = av.AudioFrame.from_ndarray(packed, format="flt", layout="mono" if samples.shape[0] == 1 else "stereo")
+    frame = av.AudioFrame.from_ndarray(
+        packed, format="flt", layout="mono" if samples.shape[0] == 1 else "stereo"
+    )
     frame.sample_rate = sample_rate
     frame.pts = 0
     for packet in stream.encode(frame):
@@ -58,12 +60,19 @@ def _check_frame(frame_rgb: np.ndarray, index: int, size: tuple[int, int] | None
     if frame_rgb.dtype != np.uint8 or frame_rgb.ndim != 3 or frame_rgb.shape[2] != 3:
         raise ValueError(f"frames must be uint8 (H, W, 3), got {frame_rgb.dtype} {frame_rgb.shape}")
     if size is not None and frame_rgb.shape[:2] != size:
-        raise ValueError(f"frame {index} is {frame_rgb.shape[1]}x{frame_rgb.shape[0]}, "
-                         f"the first was {size[1]}x{size[0]}")
+        raise ValueError(
+            f"frame {index} is {frame_rgb.shape[1]}x{frame_rgb.shape[0]}, the first was {size[1]}x{size[0]}"
+        )
 
 
-def write_frames(frames: Iterable[np.ndarray], frame_rate: Fraction, folder: str, *, stem: str = "frames",
-                 audio: tuple[np.ndarray, int] | None = None) -> Path:
+def write_frames(
+    frames: Iterable[np.ndarray],
+    frame_rate: Fraction,
+    folder: str,
+    *,
+    stem: str = "frames",
+    audio: tuple[np.ndarray, int] | None = None,
+) -> Path:
     """Encode RGB uint8 frames (H, W, 3) losslessly; returns the content-named file in `folder`."""
     frames = iter(frames)
     first = next(frames, None)
@@ -81,8 +90,9 @@ def write_frames(frames: Iterable[np.ndarray], frame_rate: Fraction, folder: str
             audio_stream = samples = None
             if audio is not None:
                 samples, sample_rate = _audio_layout(np.asarray(audio[0], dtype=np.float32)), int(audio[1])
-                audio_stream = container.add_stream("pcm_f32le", rate=sample_rate,
-                                                    layout="mono" if samples.shape[0] == 1 else "stereo")
+                audio_stream = container.add_stream(
+                    "pcm_f32le", rate=sample_rate, layout="mono" if samples.shape[0] == 1 else "stereo"
+                )
             for index, frame_rgb in enumerate(itertools.chain([first], frames)):
                 _check_frame(frame_rgb, index, size)
                 digest.update(memoryview(np.ascontiguousarray(frame_rgb)).cast("B"))
@@ -110,8 +120,9 @@ def write_audio(samples: np.ndarray, sample_rate: int, folder: str, *, stem: str
     partial = _partial(folder, AUDIO_SUFFIX)
     try:
         with av.open(partial, "w", format="wav") as container:
-            stream = container.add_stream("pcm_f32le", rate=int(sample_rate),
-                                          layout="mono" if samples.shape[0] == 1 else "stereo")
+            stream = container.add_stream(
+                "pcm_f32le", rate=int(sample_rate), layout="mono" if samples.shape[0] == 1 else "stereo"
+            )
             _encode_audio(container, stream, samples, int(sample_rate))
     except BaseException:
         Path(partial).unlink(missing_ok=True)

@@ -56,9 +56,14 @@ def check_fits(plan: RenderPlan, *, start: Fraction, frame_step: Fraction, budge
         return
     per_frame = plan.total_bytes / max(1, plan.frames)
     fitting = max(0, math.floor(budget / per_frame))
-    suggestion = (f"for example start={float(start):.2f} end={float(start + fitting * frame_step):.2f} "
-                  f"({fitting} frames)" if fitting else "a smaller width/height")
+    suggestion = (
+        f"for example start={float(start):.2f} end={float(start + fitting * frame_step):.2f} "
+        f"({fitting} frames)"
+        if fitting
+        else "a smaller width/height"
+    )
     raise RenderTooLarge(
         f"rendering {plan.frames} frames at {plan.width}x{plan.height} needs {_gib(plan.total_bytes)} of RAM but "
         f"only {_gib(budget)} can be used; render a shorter range, a smaller size or every n-th frame — "
-        f"{suggestion} — or use Export Timeline, which streams to a file")
+        f"{suggestion} — or use Export Timeline, which streams to a file"
+    )

@@ -43,8 +43,13 @@ def _check_relative(name: str, what: str) -> list[str]:
     return [p for p in parts if p not in ("", ".")]
 
 
-def confine(base_dir: str | os.PathLike[str], name: str, *, subfolder: str = "",
-            extensions: Collection[str] | None = None) -> Path:
+def confine(
+    base_dir: str | os.PathLike[str],
+    name: str,
+    *,
+    subfolder: str = "",
+    extensions: Collection[str] | None = None,
+) -> Path:
     """The real path of `subfolder/name` inside `base_dir`, or PathRefused. The file need not exist."""
     if not isinstance(name, str) or not name.strip():
         raise PathRefused("no file name given")
@@ -61,13 +66,20 @@ def confine(base_dir: str | os.PathLike[str], name: str, *, subfolder: str = "",
     if extensions is not None:
         suffix = Path(resolved).suffix.lower()
         if suffix not in extensions or Path(parts[-1]).suffix.lower() not in extensions:
-            raise PathRefused(f"{name!r}: file type {suffix or '(none)'} is not allowed here "
-                              f"(allowed: {', '.join(sorted(extensions))})")
+            raise PathRefused(
+                f"{name!r}: file type {suffix or '(none)'} is not allowed here "
+                f"(allowed: {', '.join(sorted(extensions))})"
+            )
     return Path(resolved)
 
 
-def confine_existing(base_dir: str | os.PathLike[str], name: str, *, subfolder: str = "",
-                     extensions: Collection[str] | None = None) -> Path:
+def confine_existing(
+    base_dir: str | os.PathLike[str],
+    name: str,
+    *,
+    subfolder: str = "",
+    extensions: Collection[str] | None = None,
+) -> Path:
     """Like `confine`, and the file must exist as a regular file (FileNotFoundError otherwise)."""
     path = confine(base_dir, name, subfolder=subfolder, extensions=extensions)
     if not path.is_file():
@@ -84,8 +96,11 @@ def is_inside(path: str | os.PathLike[str], folders: Collection[str | os.PathLik
     return True
 
 
-def render_policy(folders: Collection[str | os.PathLike[str]], project_dir: str | os.PathLike[str] | None,
-                  base: str | os.PathLike[str] | None) -> PathPolicy:
+def render_policy(
+    folders: Collection[str | os.PathLike[str]],
+    project_dir: str | os.PathLike[str] | None,
+    base: str | os.PathLike[str] | None,
+) -> PathPolicy:
     """What a render from the nodes may open: ComfyUI's input, output and temp folders (`folders`), and the
     folder a loaded timeline came from (itself one of the folders Load Timeline allows). Relative paths of a
     timeline without a folder are taken from `base` (the input folder), never the working directory."""

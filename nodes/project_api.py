@@ -58,9 +58,14 @@ class FileExists(ServiceError):
 class ExportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    filename: str = Field(min_length=1, max_length=255, description=(
-        "the file to write inside ComfyUI's output folder, e.g. kijkocut/cut.mp4; its suffix picks the "
-        "container when the options name none"))
+    filename: str = Field(
+        min_length=1,
+        max_length=255,
+        description=(
+            "the file to write inside ComfyUI's output folder, e.g. kijkocut/cut.mp4; its suffix picks the "
+            "container when the options name none"
+        ),
+    )
     options: ExportOptions = Field(default_factory=ExportOptions)
     overwrite: bool = False
     base_revision: int | None = Field(None, description="refuse when the project moved past this revision")
@@ -82,11 +87,13 @@ def folder_resolver(folder_for: Callable[[str], str | None]) -> PathResolver:
                 name = str(Path(name).relative_to(Path(base).resolve()))
             path = confine(base, name)  # a file or a subfolder (imports and relinks search folders)
         except (PathRefused, ValueError) as exc:
-            raise PathForbidden(str(exc) if isinstance(exc, PathRefused) else
-                                f"{name!r} is outside the {folder_type} folder") from None
+            raise PathForbidden(
+                str(exc) if isinstance(exc, PathRefused) else f"{name!r} is outside the {folder_type} folder"
+            ) from None
         if not path.exists():
             raise NotFoundError(f"no file or folder {name!r} in the {folder_type} folder")
         return path
+
     return resolve
 
 
@@ -95,15 +102,27 @@ def _error(status: int, message: str) -> web.Response:
 
 
 def change_view(outcome_result, project: Project, created: dict | None = None) -> dict[str, Any]:
-    return {"project_id": project.id, "revision": project.revision, "label": outcome_result.label,
-            "changes": [c.model_dump(mode="json") for c in outcome_result.changes], "created": created or {}}
+    return {
+        "project_id": project.id,
+        "revision": project.revision,
+        "label": outcome_result.label,
+        "changes": [c.model_dump(mode="json") for c in outcome_result.changes],
+        "created": created or {},
+    }
 
 
 def summary(project: Project) -> dict[str, Any]:
     settings = project.settings
-    return {"id": project.id, "name": project.name, "revision": project.revision,
-            "duration": float(project.duration()), "width": settings.width, "height": settings.height,
-            "frame_rate": str(settings.frame_rate), "elements": sum(len(t.elements) for t in project.tracks)}
+    return {
+        "id": project.id,
+        "name": project.name,
+        "revision": project.revision,
+        "duration": float(project.duration()),
+        "width": settings.width,
+        "height": settings.height,
+        "frame_rate": str(settings.frame_rate),
+        "elements": sum(len(t.elements) for t in project.tracks),
+    }
 
 
 class ProjectApi:
@@ -111,24 +130,34 @@ class ProjectApi:
     exports open nothing else); without it raw commands may bring in no path and there are no exports.
     `jobs` and `output_dir`: where exports are queued and written."""
 
-    def __init__(self, store: ProjectStore, resolve: PathResolver, render_frame: FrameRenderer | None = None,
-                 *, path_policy: PathPolicy | None = None, jobs: RenderQueue | None = None,
-                 output_dir: str | Path | None = None):
+    def __init__(
+        self,
+        store: ProjectStore,
+        resolve: PathResolver,
+        render_frame: FrameRenderer | None = None,
+        *,
+        path_policy: PathPolicy | None = None,
+        jobs: RenderQueue | None = None,
+        output_dir: str | Path | None = None,
+    ):
         self.store, self.resolve, self.render_frame = store, resolve, render_frame
         self.path_policy, self.jobs = path_policy, jobs
         self.output_dir = Path(output_dir) if output_dir is not None else None
 
     # --- plumbing ---------------------------------------------------------------------------------------------
 
-    async def _guarded(self, request: web.Request,
-                       work: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    async def _guarded(
+        self, request: web.Request, work: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
         try:
             return await work(request)
         except ServiceError as exc:
             return _error(exc.status, str(exc))
         except PathNotAllowedError as exc:  # a file outside the folders this server may open
             return _error(403, str(exc))
-        except KijkoCutError as exc:  # the engine refused the edit (overlap, locked track...): nothing changed
+        except (
+            KijkoCutError
+        ) as exc:  # the engine refused the edit (overlap, locked track...): nothing changed
             return _error(422, str(exc))
         except ValidationError as exc:
             return _error(400, describe_validation_error(exc))
@@ -159,12 +188,16 @@ class ProjectApi:
         return value
 
     def _ctx(self, project_id: str, folder_type: str) -> ActionContext:
-        return ActionContext(resolve_path=lambda name: self.resolve(folder_type, name),
-                             project_dir=self.store.directory(project_id), policy=self.path_policy)
+        return ActionContext(
+            resolve_path=lambda name: self.resolve(folder_type, name),
+            project_dir=self.store.directory(project_id),
+            policy=self.path_policy,
+        )
 
     def _route(self, handler: Callable[..., Awaitable[web.StreamResponse]]):
         async def route(request: web.Request) -> web.StreamResponse:
             return await self._guarded(request, handler)
+
         return route
 
     # --- projects ---------------------------------------------------------------------------------------------
@@ -175,7 +208,9 @@ class ProjectApi:
 
     async def create_project(self, request: web.Request) -> web.Response:
         body = await self._body(request)
-        settings = ProjectSettings.model_validate({k: body[k] for k in ("width", "height", "frame_rate") if k in body})
+        settings = ProjectSettings.model_validate(
+            {k: body[k] for k in ("width", "height", "frame_rate") if k in body}
+        )
         name = str(body.get("name") or "Untitled")[:120]
         project = await asyncio.to_thread(self.store.create, name, settings, origin=ORIGIN)
         return web.json_response(summary(project), status=201)
@@ -192,14 +227,20 @@ class ProjectApi:
         name = body.get("name")
         if not isinstance(name, str) or not name.strip():
             raise BadRequest("give the project's new name")
-        result = await asyncio.to_thread(self.store.rename, request.match_info["project_id"], name.strip()[:120],
-                                         base_revision=self._revision(body), origin=ORIGIN)
+        result = await asyncio.to_thread(
+            self.store.rename,
+            request.match_info["project_id"],
+            name.strip()[:120],
+            base_revision=self._revision(body),
+            origin=ORIGIN,
+        )
         return web.json_response(change_view(result, self.store.get(request.match_info["project_id"])))
 
     async def duplicate_project(self, request: web.Request) -> web.Response:
         body = await self._body(request)
-        copy = await asyncio.to_thread(self.store.duplicate, request.match_info["project_id"], body.get("name"),
-                                       origin=ORIGIN)
+        copy = await asyncio.to_thread(
+            self.store.duplicate, request.match_info["project_id"], body.get("name"), origin=ORIGIN
+        )
         return web.json_response(summary(copy), status=201)
 
     async def delete_project(self, request: web.Request) -> web.Response:
@@ -209,9 +250,21 @@ class ProjectApi:
     # --- edits ------------------------------------------------------------------------------------------------
 
     async def list_actions(self, request: web.Request) -> web.Response:
-        return web.json_response({"actions": [
-            {"name": a.name, "label": a.label, "description": a.description, "needs": a.needs,
-             "changes": a.changes, "params": a.params.model_json_schema()} for a in all_actions().values()]})
+        return web.json_response(
+            {
+                "actions": [
+                    {
+                        "name": a.name,
+                        "label": a.label,
+                        "description": a.description,
+                        "needs": a.needs,
+                        "changes": a.changes,
+                        "params": a.params.model_json_schema(),
+                    }
+                    for a in all_actions().values()
+                ]
+            }
+        )
 
     async def apply_action(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -220,9 +273,16 @@ class ProjectApi:
         if not isinstance(params, dict):
             raise BadRequest("params must be a JSON object")
         folder_type = str(body.get("folder", "input"))
-        outcome = await asyncio.to_thread(run_action, self.store, project_id, name, params,
-                                          ctx=self._ctx(project_id, folder_type),
-                                          base_revision=self._revision(body), origin=ORIGIN)
+        outcome = await asyncio.to_thread(
+            run_action,
+            self.store,
+            project_id,
+            name,
+            params,
+            ctx=self._ctx(project_id, folder_type),
+            base_revision=self._revision(body),
+            origin=ORIGIN,
+        )
         return web.json_response(change_view(outcome.result, outcome.project, outcome.created))
 
     async def apply_commands(self, request: web.Request) -> web.Response:
@@ -231,9 +291,16 @@ class ProjectApi:
         body = await self._body(request)
         project_id = request.match_info["project_id"]
         title = body.get("title") if isinstance(body.get("title"), str) else None
-        result = await asyncio.to_thread(run_commands, self.store, project_id, body.get("commands"),
-                                         check_path=self._path_check(project_id), title=title,
-                                         base_revision=self._revision(body), origin=ORIGIN)
+        result = await asyncio.to_thread(
+            run_commands,
+            self.store,
+            project_id,
+            body.get("commands"),
+            check_path=self._path_check(project_id),
+            title=title,
+            base_revision=self._revision(body),
+            origin=ORIGIN,
+        )
         return web.json_response(change_view(result, self.store.get(project_id)))
 
     def _path_check(self, project_id: str) -> Callable[[ProjectPath], None]:
@@ -241,12 +308,15 @@ class ProjectApi:
 
         def check(path: ProjectPath) -> None:
             if self.path_policy is None:
-                raise PathForbidden(f"{path.where}: this server takes no file paths in commands; import "
-                                    "media with the import_media action")
+                raise PathForbidden(
+                    f"{path.where}: this server takes no file paths in commands; import "
+                    "media with the import_media action"
+                )
             try:
                 confine_project_path(self.path_policy, path, base)
             except PathNotAllowedError as exc:
                 raise PathForbidden(str(exc)) from None
+
         return check
 
     async def undo(self, request: web.Request) -> web.Response:
@@ -269,9 +339,14 @@ class ProjectApi:
             raise BadRequest("since must be a revision number") from None
         current = (await asyncio.to_thread(self.store.get, project_id)).revision
         events = self.store.feed.since(project_id, since)
-        return web.json_response({"project_id": project_id, "revision": current,
-                                  "reload": events is None or (current > since and not events),
-                                  "events": [e.model_dump(mode="json") for e in events or []]})
+        return web.json_response(
+            {
+                "project_id": project_id,
+                "revision": current,
+                "reload": events is None or (current > since and not events),
+                "events": [e.model_dump(mode="json") for e in events or []],
+            }
+        )
 
     # --- media and pictures -------------------------------------------------------------------------------------
 
@@ -288,10 +363,17 @@ class ProjectApi:
             raise BadRequest(f"width must be between 16 and {MAX_PREVIEW_WIDTH}")
         project = await asyncio.to_thread(self.store.snapshot, project_id)
         if not 0 <= seconds < max(project.duration(), Fraction(1, 1000)):
-            raise BadRequest(f"t {float(seconds):.3f} s is outside the timeline (0 to {float(project.duration()):.3f} s)")
-        rgb = await asyncio.to_thread(self.render_frame, project, seconds, width, self.store.directory(project_id))
-        return web.Response(body=await asyncio.to_thread(_jpeg, rgb), content_type="image/jpeg",
-                            headers={"X-Kijkocut-Revision": str(project.revision)})
+            raise BadRequest(
+                f"t {float(seconds):.3f} s is outside the timeline (0 to {float(project.duration()):.3f} s)"
+            )
+        rgb = await asyncio.to_thread(
+            self.render_frame, project, seconds, width, self.store.directory(project_id)
+        )
+        return web.Response(
+            body=await asyncio.to_thread(_jpeg, rgb),
+            content_type="image/jpeg",
+            headers={"X-Kijkocut-Revision": str(project.revision)},
+        )
 
     # --- exports and jobs --------------------------------------------------------------------------------
 
@@ -313,8 +395,9 @@ class ProjectApi:
         settings = export_settings(project, _container_from_name(wanted.options, wanted.filename))
         path = _output_file(self.output_dir, wanted.filename, settings.container, wanted.overwrite)
         work = _export_work(project, path, settings, self.store.directory(project_id), self.path_policy)
-        job = await asyncio.to_thread(queue.submit, RenderJob(purpose="export", project_id=project_id,
-                                                              output=str(path)), work)
+        job = await asyncio.to_thread(
+            queue.submit, RenderJob(purpose="export", project_id=project_id, output=str(path)), work
+        )
         return web.json_response(job.model_dump(mode="json"), status=202)
 
     async def list_jobs(self, request: web.Request) -> web.Response:
@@ -365,8 +448,9 @@ def _container_from_name(options: ExportOptions, filename: str) -> ExportOptions
     if container is None:
         raise BadRequest(f"{filename!r}: KijkoCut writes {', '.join('.' + c for c in CONTAINERS)} files")
     if options.container is not None and options.container != container:
-        raise BadRequest(f"the file name asks for a {container} file but options.container is "
-                         f"{options.container}")
+        raise BadRequest(
+            f"the file name asks for a {container} file but options.container is {options.container}"
+        )
     return options.model_copy(update={"container": container})
 
 
@@ -388,9 +472,18 @@ def _export_work(project: Project, path: Path, settings, project_dir: Path, poli
     def work(job: RenderJob, progress: Progress) -> dict[str, Any]:
         from kijkocut.render.export import export_project
 
-        result = export_project(project, path, settings, project_dir=project_dir, progress=progress,
-                                cancel=progress.cancelled, create_folders=True, path_policy=policy)
+        result = export_project(
+            project,
+            path,
+            settings,
+            project_dir=project_dir,
+            progress=progress,
+            cancel=progress.cancelled,
+            create_folders=True,
+            path_policy=policy,
+        )
         return {"output": str(path), "summary": result.summary(), "warnings": list(result.warnings)}
+
     return work
 
 

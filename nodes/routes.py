@@ -68,10 +68,16 @@ class MediaRoutes:
         base = self.folder_for(folder_type)
         if not base:
             raise PathRefused(f"the {folder_type} folder is not available")
-        return confine_existing(base, query.get("filename", ""), subfolder=query.get("subfolder", ""),
-                                extensions=media_extensions())
+        return confine_existing(
+            base,
+            query.get("filename", ""),
+            subfolder=query.get("subfolder", ""),
+            extensions=media_extensions(),
+        )
 
-    async def _guarded(self, request: web.Request, work: Callable[[web.Request], web.Response]) -> web.Response:
+    async def _guarded(
+        self, request: web.Request, work: Callable[[web.Request], web.Response]
+    ) -> web.Response:
         try:
             return await work(request)
         except PathRefused as exc:
@@ -117,6 +123,7 @@ class MediaRoutes:
     async def timeline_frame(self, request: web.Request) -> web.Response:
         """POST {"project": <project JSON object or string>, "t": seconds, "width": px} -> PNG of that frame.
         Relative media paths resolve in the input folder; every media file must lie in input/output/temp."""
+
         async def work(request):
             from kijkocut.project_io import project_from_dict, project_from_json, resolve_media_path
             from kijkocut.render.frames import render_frame
@@ -139,15 +146,22 @@ class MediaRoutes:
                     raise PathRefused(f"media {ref.id}: not a media file type")
                 path = resolve_media_path(ref.path, input_dir)
                 if ".." in Path(ref.path).parts or not is_inside(path, folders):
-                    raise PathRefused(f"media {ref.id}: only files in ComfyUI's input, output or temp folders "
-                                      "can be previewed")
+                    raise PathRefused(
+                        f"media {ref.id}: only files in ComfyUI's input, output or temp folders "
+                        "can be previewed"
+                    )
             t = float(body.get("t", 0))
             width = int(body.get("width", 480))
             if not 0 <= t <= 86400 or not 16 <= width <= MAX_THUMBNAIL_WIDTH:
                 raise PathRefused(f"t must be within 0..86400 and width within 16..{MAX_THUMBNAIL_WIDTH}")
-            rgb = await asyncio.to_thread(render_frame, project, Fraction(str(t)), width=width,
-                                          project_dir=input_dir,
-                                          path_policy=render_policy(folders, None, input_dir))
+            rgb = await asyncio.to_thread(
+                render_frame,
+                project,
+                Fraction(str(t)),
+                width=width,
+                project_dir=input_dir,
+                path_policy=render_policy(folders, None, input_dir),
+            )
             return web.Response(body=await asyncio.to_thread(_png, rgb), content_type="image/png")
 
         return await self._guarded(request, work)
@@ -176,8 +190,11 @@ def register_with_comfyui() -> bool:
 
     tables = [MediaRoutes(folder_paths.get_directory_by_type).table()]
     try:
-        tables.append(comfyui_project_api(folder_paths.get_directory_by_type, folder_paths.get_user_directory(),
-                                          server.send_sync).table())
+        tables.append(
+            comfyui_project_api(
+                folder_paths.get_directory_by_type, folder_paths.get_user_directory(), server.send_sync
+            ).table()
+        )
     except (OSError, sqlite3.Error, KijkoCutError) as exc:  # an unwritable folder must not cost the nodes
         log.warning("KijkoCut: the panel's command API is disabled: %s", exc)
     for table in tables:

@@ -30,8 +30,12 @@ def sample_file_name(kind: str, seconds: float, width: int, height: int, hue: in
     if kind not in SUFFIXES:
         raise ValueError(f"unknown sample kind {kind!r} (use {', '.join(KINDS)})")
     length = f"{seconds:g}s"
-    shape = {"clip": f"{width}x{height}_hue{hue}_{length}", "still": f"{width}x{height}_hue{hue}",
-             "music": length, "voice": length}[kind]
+    shape = {
+        "clip": f"{width}x{height}_hue{hue}_{length}",
+        "still": f"{width}x{height}_hue{hue}",
+        "music": length,
+        "voice": length,
+    }[kind]
     return f"{kind}_{shape}{SUFFIXES[kind]}"
 
 
@@ -46,8 +50,9 @@ def check_sample(kind: str, seconds: float, width: int, height: int, hue: int) -
 def _writer(kind: str, seconds: float, width: int, height: int, hue: int) -> Callable[[str], object]:
     if kind == "clip":
         # A tone whose pitch follows the hue, so clips also sound different.
-        return lambda path: samples.write_video(path, seconds=seconds, width=width, height=height, hue=hue,
-                                                tone_hz=220.0 + hue)
+        return lambda path: samples.write_video(
+            path, seconds=seconds, width=width, height=height, hue=hue, tone_hz=220.0 + hue
+        )
     if kind == "still":
         return lambda path: samples.write_image(path, width, height, hue=hue)
     if kind == "music":
@@ -86,22 +91,55 @@ class SampleMedia(io.ComfyNode):
             node_id=node_id("SampleMedia"),
             display_name="Sample Media",
             category=category("media"),
-            **described("A clip, a still, music or a voice made on this machine (no download, no input "
-                        "files), to try KijkoCut at once. Swap in Load Media for your own files.",
-                        "demo media", "example video", "test clip", "sample music", "placeholder media"),
+            **described(
+                "A clip, a still, music or a voice made on this machine (no download, no input "
+                "files), to try KijkoCut at once. Swap in Load Media for your own files.",
+                "demo media",
+                "example video",
+                "test clip",
+                "sample music",
+                "placeholder media",
+            ),
             inputs=[
-                io.Combo.Input("kind", options=KINDS, default="clip",
-                               tooltip="clip: a moving colour pattern with a tone; still: a PNG picture; music: "
-                                       "a stereo chord; voice: speech-like syllables (mono)."),
-                io.Float.Input("seconds", default=4.0, min=0.5, max=600.0, step=0.5,
-                               tooltip="Length of a clip, music or voice; a still has none (placed for 5 s)."),
-                io.Int.Input("width", default=640, min=16, max=3840, step=2,
-                             tooltip="Picture width of a clip or still; music and voice ignore it."),
-                io.Int.Input("height", default=360, min=16, max=2160, step=2,
-                             tooltip="Picture height of a clip or still; music and voice ignore it."),
-                io.Int.Input("hue", default=0, min=0, max=359,
-                             tooltip="Colour of a clip or still in degrees (0 red, 120 green, 240 blue), so "
-                                     "samples are easy to tell apart; a clip's tone rises with it."),
+                io.Combo.Input(
+                    "kind",
+                    options=KINDS,
+                    default="clip",
+                    tooltip="clip: a moving colour pattern with a tone; still: a PNG picture; music: "
+                    "a stereo chord; voice: speech-like syllables (mono).",
+                ),
+                io.Float.Input(
+                    "seconds",
+                    default=4.0,
+                    min=0.5,
+                    max=600.0,
+                    step=0.5,
+                    tooltip="Length of a clip, music or voice; a still has none (placed for 5 s).",
+                ),
+                io.Int.Input(
+                    "width",
+                    default=640,
+                    min=16,
+                    max=3840,
+                    step=2,
+                    tooltip="Picture width of a clip or still; music and voice ignore it.",
+                ),
+                io.Int.Input(
+                    "height",
+                    default=360,
+                    min=16,
+                    max=2160,
+                    step=2,
+                    tooltip="Picture height of a clip or still; music and voice ignore it.",
+                ),
+                io.Int.Input(
+                    "hue",
+                    default=0,
+                    min=0,
+                    max=359,
+                    tooltip="Colour of a clip or still in degrees (0 red, 120 green, 240 blue), so "
+                    "samples are easy to tell apart; a clip's tone rises with it.",
+                ),
             ],
             outputs=[Media.Output(display_name="media"), io.Float.Output(display_name="duration")],
         )

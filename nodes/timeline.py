@@ -33,16 +33,20 @@ CANVAS_PRESETS: dict[str, tuple[int, int] | None] = {
 PROJECT_FOLDERS = ["output", "user"]
 
 
-def _settings(preset: str, width: int, height: int, frame_rate: str, sample_rate: int,
-              background: str) -> ProjectSettings:
+def _settings(
+    preset: str, width: int, height: int, frame_rate: str, sample_rate: int, background: str
+) -> ProjectSettings:
     if preset not in CANVAS_PRESETS:
         raise ValueError(f"unknown canvas preset {preset!r}")
     width, height = CANVAS_PRESETS[preset] or (width, height)
     try:
-        return ProjectSettings(width=width, height=height, frame_rate=frame_rate, sample_rate=sample_rate,
-                               background=background)
+        return ProjectSettings(
+            width=width, height=height, frame_rate=frame_rate, sample_rate=sample_rate, background=background
+        )
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in getattr(exc, "errors", lambda: [])()]
+        problems = [
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in getattr(exc, "errors", lambda: [])()
+        ]
         raise ValueError("; ".join(problems) or str(exc)) from None
 
 
@@ -53,32 +57,72 @@ class NewTimeline(io.ComfyNode):
             node_id=node_id("NewTimeline"),
             display_name="New Timeline",
             category=category("timeline"),
-            **described("An empty timeline with a canvas size, frame rate, sample rate and background colour.",
-                        "new project", "create timeline", "video editor", "canvas size", "sequence"),
+            **described(
+                "An empty timeline with a canvas size, frame rate, sample rate and background colour.",
+                "new project",
+                "create timeline",
+                "video editor",
+                "canvas size",
+                "sequence",
+            ),
             inputs=[
-                io.Combo.Input("canvas", options=list(CANVAS_PRESETS), default="1920x1080 (landscape HD)",
-                               tooltip="Canvas size. A preset sets width and height itself; choose 'custom' to "
-                                       "use the width and height below."),
-                io.Int.Input("width", default=1920, min=16, max=8192, step=2,
-                             tooltip=f"Canvas width in pixels, used only when canvas is '{CUSTOM}' (the node "
-                                     "shows the preset's width otherwise)."),
-                io.Int.Input("height", default=1080, min=16, max=8192, step=2,
-                             tooltip=f"Canvas height in pixels, used only when canvas is '{CUSTOM}' (the node "
-                                     "shows the preset's height otherwise)."),
-                io.String.Input("frame_rate", default="30",
-                                tooltip="Exact rate: '30', '25', '24000/1001' or '29.97'."),
-                io.Combo.Input("sample_rate", options=[48000, 44100], default=48000,
-                               tooltip="Audio samples per second of the mix (48000 for video)."),
-                io.String.Input("background", default="#000000", tooltip="'#rrggbb' colour behind all tracks."),
-                io.String.Input("name", default="Untitled", tooltip="The project's name (shown by Timeline Info "
-                                                                    "and the timeline panel)."),
+                io.Combo.Input(
+                    "canvas",
+                    options=list(CANVAS_PRESETS),
+                    default="1920x1080 (landscape HD)",
+                    tooltip="Canvas size. A preset sets width and height itself; choose 'custom' to "
+                    "use the width and height below.",
+                ),
+                io.Int.Input(
+                    "width",
+                    default=1920,
+                    min=16,
+                    max=8192,
+                    step=2,
+                    tooltip=f"Canvas width in pixels, used only when canvas is '{CUSTOM}' (the node "
+                    "shows the preset's width otherwise).",
+                ),
+                io.Int.Input(
+                    "height",
+                    default=1080,
+                    min=16,
+                    max=8192,
+                    step=2,
+                    tooltip=f"Canvas height in pixels, used only when canvas is '{CUSTOM}' (the node "
+                    "shows the preset's height otherwise).",
+                ),
+                io.String.Input(
+                    "frame_rate", default="30", tooltip="Exact rate: '30', '25', '24000/1001' or '29.97'."
+                ),
+                io.Combo.Input(
+                    "sample_rate",
+                    options=[48000, 44100],
+                    default=48000,
+                    tooltip="Audio samples per second of the mix (48000 for video).",
+                ),
+                io.String.Input(
+                    "background", default="#000000", tooltip="'#rrggbb' colour behind all tracks."
+                ),
+                io.String.Input(
+                    "name",
+                    default="Untitled",
+                    tooltip="The project's name (shown by Timeline Info and the timeline panel).",
+                ),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
 
     @classmethod
-    def validate_inputs(cls, canvas: str, width: int, height: int, frame_rate: str, sample_rate: int,
-                        background: str, name: str) -> bool | str:
+    def validate_inputs(
+        cls,
+        canvas: str,
+        width: int,
+        height: int,
+        frame_rate: str,
+        sample_rate: int,
+        background: str,
+        name: str,
+    ) -> bool | str:
         if None in (canvas, width, height, frame_rate, sample_rate, background):
             return True  # linked inputs arrive as None here; execute checks their values
         try:
@@ -88,8 +132,16 @@ class NewTimeline(io.ComfyNode):
         return True
 
     @classmethod
-    def execute(cls, canvas: str, width: int, height: int, frame_rate: str, sample_rate: int, background: str,
-                name: str) -> io.NodeOutput:
+    def execute(
+        cls,
+        canvas: str,
+        width: int,
+        height: int,
+        frame_rate: str,
+        sample_rate: int,
+        background: str,
+        name: str,
+    ) -> io.NodeOutput:
         settings = _settings(canvas, width, height, frame_rate, int(sample_rate), background)
         # A stable id keeps identical inputs producing identical projects.
         digest = hashlib.sha256(settings.model_dump_json().encode() + name.encode()).hexdigest()[:10]
@@ -110,13 +162,24 @@ class LoadTimeline(io.ComfyNode):
             node_id=node_id("LoadTimeline"),
             display_name="Load Timeline",
             category=category("timeline"),
-            **described("Load a KijkoCut project JSON from ComfyUI's output folder or your user data folder.",
-                        "open project", "load project", "import timeline"),
+            **described(
+                "Load a KijkoCut project JSON from ComfyUI's output folder or your user data folder.",
+                "open project",
+                "load project",
+                "import timeline",
+            ),
             inputs=[
-                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output",
-                               tooltip="ComfyUI's output folder, or your user data folder (user/default)."),
-                io.String.Input("filename", default="kijkocut/timeline.json",
-                                tooltip="Path inside the folder; relative media paths resolve next to it."),
+                io.Combo.Input(
+                    "folder",
+                    options=PROJECT_FOLDERS,
+                    default="output",
+                    tooltip="ComfyUI's output folder, or your user data folder (user/default).",
+                ),
+                io.String.Input(
+                    "filename",
+                    default="kijkocut/timeline.json",
+                    tooltip="Path inside the folder; relative media paths resolve next to it.",
+                ),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
@@ -148,14 +211,25 @@ class SaveTimeline(io.ComfyNode):
             node_id=node_id("SaveTimeline"),
             display_name="Save Timeline",
             category=category("timeline"),
-            **described("Save the timeline as project JSON (written atomically; an existing file is replaced).",
-                        "save project", "write project json", "store timeline"),
+            **described(
+                "Save the timeline as project JSON (written atomically; an existing file is replaced).",
+                "save project",
+                "write project json",
+                "store timeline",
+            ),
             inputs=[
                 timeline_input(tooltip="The timeline to save."),
-                io.Combo.Input("folder", options=PROJECT_FOLDERS, default="output",
-                               tooltip="ComfyUI's output folder, or your user data folder (user/default)."),
-                io.String.Input("filename", default="kijkocut/timeline.json",
-                                tooltip="Path inside the folder, ending in .json; an existing file is replaced."),
+                io.Combo.Input(
+                    "folder",
+                    options=PROJECT_FOLDERS,
+                    default="output",
+                    tooltip="ComfyUI's output folder, or your user data folder (user/default).",
+                ),
+                io.String.Input(
+                    "filename",
+                    default="kijkocut/timeline.json",
+                    tooltip="Path inside the folder, ending in .json; an existing file is replaced.",
+                ),
             ],
             outputs=[Timeline.Output(display_name="timeline"), io.String.Output(display_name="path")],
             is_output_node=True,
@@ -176,8 +250,11 @@ class SaveTimeline(io.ComfyNode):
         if timeline.project_dir and os.path.realpath(timeline.project_dir) != str(path.parent):
             project = timeline.with_absolute_media_paths()
         save_project(project, path)
-        return io.NodeOutput(TimelineValue(project, str(path.parent)), str(path),
-                             ui=ui.PreviewText(f"saved {filename} in {folder}"))
+        return io.NodeOutput(
+            TimelineValue(project, str(path.parent)),
+            str(path),
+            ui=ui.PreviewText(f"saved {filename} in {folder}"),
+        )
 
 
 class TimelineFromJSON(io.ComfyNode):
@@ -187,12 +264,22 @@ class TimelineFromJSON(io.ComfyNode):
             node_id=node_id("TimelineFromJSON"),
             display_name="Timeline from JSON",
             category=category("timeline"),
-            **described("A timeline from project JSON text (what the timeline panel edits). Relative media "
-                        "paths resolve inside ComfyUI's input folder.", "project json", "paste project",
-                        "timeline text"),
-            inputs=[io.String.Input("project_json", multiline=True, default="",
-                                    tooltip="A KijkoCut project as JSON (Timeline Info's project_json, or a "
-                                            "saved .json file's text).")],
+            **described(
+                "A timeline from project JSON text (what the timeline panel edits). Relative media "
+                "paths resolve inside ComfyUI's input folder.",
+                "project json",
+                "paste project",
+                "timeline text",
+            ),
+            inputs=[
+                io.String.Input(
+                    "project_json",
+                    multiline=True,
+                    default="",
+                    tooltip="A KijkoCut project as JSON (Timeline Info's project_json, or a "
+                    "saved .json file's text).",
+                )
+            ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
 
@@ -224,8 +311,13 @@ class TimelineInfo(io.ComfyNode):
             node_id=node_id("TimelineInfo"),
             display_name="Timeline Info",
             category=category("timeline"),
-            **described("Duration, tracks and elements of a timeline as text, plus its project JSON.",
-                        "describe timeline", "duration", "show project", "debug timeline"),
+            **described(
+                "Duration, tracks and elements of a timeline as text, plus its project JSON.",
+                "describe timeline",
+                "duration",
+                "show project",
+                "debug timeline",
+            ),
             inputs=[timeline_input(tooltip="The timeline to describe.")],
             outputs=[
                 io.String.Output(display_name="info"),
@@ -242,8 +334,14 @@ class TimelineInfo(io.ComfyNode):
         project = timeline.project
         text = describe_project(project)
         duration = project.duration()
-        return io.NodeOutput(text, float(duration), frame_count(duration, project.settings.frame_rate),
-                             len(project.tracks), project_to_json(project), ui=ui.PreviewText(text))
+        return io.NodeOutput(
+            text,
+            float(duration),
+            frame_count(duration, project.settings.frame_rate),
+            len(project.tracks),
+            project_to_json(project),
+            ui=ui.PreviewText(text),
+        )
 
 
 class ConcatenateTimelines(io.ComfyNode):
@@ -253,13 +351,24 @@ class ConcatenateTimelines(io.ComfyNode):
             node_id=node_id("ConcatenateTimelines"),
             display_name="Concatenate Timelines",
             category=category("timeline"),
-            **described("Append the second timeline after the first (canvas and frame rate of the first).",
-                        "join videos", "append timeline", "merge timelines", "combine"),
+            **described(
+                "Append the second timeline after the first (canvas and frame rate of the first).",
+                "join videos",
+                "append timeline",
+                "merge timelines",
+                "combine",
+            ),
             inputs=[
                 timeline_input("first", "The timeline that plays first; its canvas and frame rate are kept."),
                 timeline_input("second", "The timeline appended after the first."),
-                io.Float.Input("gap", default=0.0, min=0.0, max=3600.0, step=0.01,
-                               tooltip="Seconds of nothing between the two; 0 = back to back."),
+                io.Float.Input(
+                    "gap",
+                    default=0.0,
+                    min=0.0,
+                    max=3600.0,
+                    step=0.01,
+                    tooltip="Seconds of nothing between the two; 0 = back to back.",
+                ),
             ],
             outputs=[Timeline.Output(display_name="timeline")],
         )
@@ -267,10 +376,17 @@ class ConcatenateTimelines(io.ComfyNode):
     @classmethod
     def execute(cls, first: TimelineValue, second: TimelineValue, gap: float) -> io.NodeOutput:
         appended = project_to_json(second.with_absolute_media_paths())
-        result, _ = apply(first, "append_project", {"project_json": appended, "gap": gap}, "input",
-                          second.project_dir)
+        result, _ = apply(
+            first, "append_project", {"project_json": appended, "gap": gap}, "input", second.project_dir
+        )
         return io.NodeOutput(result)
 
 
-NODES: list[type[io.ComfyNode]] = [NewTimeline, LoadTimeline, SaveTimeline, TimelineFromJSON, TimelineInfo,
-                                   ConcatenateTimelines]
+NODES: list[type[io.ComfyNode]] = [
+    NewTimeline,
+    LoadTimeline,
+    SaveTimeline,
+    TimelineFromJSON,
+    TimelineInfo,
+    ConcatenateTimelines,
+]

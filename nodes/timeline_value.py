@@ -25,8 +25,9 @@ class TimelineValue:
     def copy(self) -> TimelineValue:
         return TimelineValue(self.project.model_copy(deep=True), self.project_dir, dict(self.refs))
 
-    def applied(self, action: str, params: dict[str, Any],
-                ctx: ActionContext | None = None) -> tuple[TimelineValue, ActionOutcome]:
+    def applied(
+        self, action: str, params: dict[str, Any], ctx: ActionContext | None = None
+    ) -> tuple[TimelineValue, ActionOutcome]:
         """A new value with the service action applied to a copy of the project (one undo step)."""
         result = self.copy()
         return result, apply_action(result.project, action, params, ctx)

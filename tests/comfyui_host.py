@@ -118,8 +118,14 @@ class ComfyServer:
 
     # --- HTTP -----------------------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, bytes]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> tuple[int, bytes]:
         """Status and body; HTTP errors are returned, not raised, so tests can assert on 4xx."""
         req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
         try:
@@ -135,8 +141,9 @@ class ComfyServer:
         return json.loads(body)
 
     def post_json(self, path: str, payload: Any) -> tuple[int, Any]:
-        status, body = self.request("POST", path, json.dumps(payload).encode(),
-                                    {"Content-Type": "application/json"})
+        status, body = self.request(
+            "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+        )
         try:
             return status, json.loads(body) if body else None
         except json.JSONDecodeError:
@@ -152,14 +159,20 @@ class ComfyServer:
         boundary = uuid.uuid4().hex
         parts = [
             f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{path.name}"\r\n'
-            f"Content-Type: application/octet-stream\r\n\r\n".encode() + path.read_bytes() + b"\r\n",
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + path.read_bytes()
+            + b"\r\n",
             f'--{boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\ninput\r\n'.encode(),
             f'--{boundary}\r\nContent-Disposition: form-data; name="subfolder"\r\n\r\n{subfolder}\r\n'.encode(),
             f'--{boundary}\r\nContent-Disposition: form-data; name="overwrite"\r\n\r\ntrue\r\n'.encode(),
             f"--{boundary}--\r\n".encode(),
         ]
-        status, body = self.request("POST", f"/upload/{kind}", b"".join(parts),
-                                    {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        status, body = self.request(
+            "POST",
+            f"/upload/{kind}",
+            b"".join(parts),
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         if status != 200:
             raise AssertionError(f"upload of {path.name} -> {status}: {body[:300]!r}")
         reply = json.loads(body)
@@ -178,8 +191,9 @@ class ComfyServer:
         ws_url = self.url.replace("http://", "ws://") + f"/ws?clientId={self.client_id}"
         async with aiohttp.ClientSession() as session, session.ws_connect(ws_url, heartbeat=30) as ws:
             # Connect first so no message about this prompt can be missed.
-            async with session.post(f"{self.url}/prompt",
-                                    json={"prompt": prompt, "client_id": self.client_id}) as response:
+            async with session.post(
+                f"{self.url}/prompt", json={"prompt": prompt, "client_id": self.client_id}
+            ) as response:
                 reply = await response.json(content_type=None)
                 if response.status != 200 or reply.get("node_errors"):
                     raise PromptFailed(f"/prompt rejected the prompt ({response.status})", reply)
@@ -188,12 +202,15 @@ class ComfyServer:
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise PromptFailed(f"prompt {prompt_id} did not finish within {timeout:.0f} s",
-                                       {"log": self.log_tail()})
+                    raise PromptFailed(
+                        f"prompt {prompt_id} did not finish within {timeout:.0f} s", {"log": self.log_tail()}
+                    )
                 message = await ws.receive(timeout=remaining)
                 if message.type != aiohttp.WSMsgType.TEXT:
                     if message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
-                        raise PromptFailed("websocket closed before the prompt finished", {"log": self.log_tail()})
+                        raise PromptFailed(
+                            "websocket closed before the prompt finished", {"log": self.log_tail()}
+                        )
                     continue  # binary preview frames
                 event = json.loads(message.data)
                 data = event.get("data") or {}
@@ -204,7 +221,8 @@ class ComfyServer:
                 if event["type"] == "execution_interrupted":
                     raise PromptFailed(f"prompt {prompt_id} was interrupted", data)
                 if event["type"] == "execution_success" or (
-                        event["type"] == "executing" and data.get("node") is None):
+                    event["type"] == "executing" and data.get("node") is None
+                ):
                     break
         # ComfyUI announces success before it writes the history entry: poll briefly for it.
         history_deadline = time.monotonic() + 10
@@ -220,8 +238,13 @@ def _link_pack(custom_nodes: Path) -> None:
 
 
 @contextlib.contextmanager
-def start_comfyui(*, with_pack: bool = True, extra_args: tuple[str, ...] = (),
-                  timeout: float = STARTUP_TIMEOUT, base_dir: Path | None = None) -> Iterator[ComfyServer]:
+def start_comfyui(
+    *,
+    with_pack: bool = True,
+    extra_args: tuple[str, ...] = (),
+    timeout: float = STARTUP_TIMEOUT,
+    base_dir: Path | None = None,
+) -> Iterator[ComfyServer]:
     """Start ComfyUI (`--cpu`, 127.0.0.1, a free port) with every writable folder under a temp base dir and,
     with `with_pack`, this repository symlinked as custom_nodes/kijkocut. Yields once /system_stats answers;
     stops the server on exit. Raises ComfyUIUnavailable when COMFYUI_PATH is unusable."""
@@ -236,16 +259,27 @@ def start_comfyui(*, with_pack: bool = True, extra_args: tuple[str, ...] = (),
     port = free_port()
     log_path = base / "comfyui.log"
     command = [
-        python, "main.py", "--cpu", "--listen", "127.0.0.1", "--port", str(port),
-        "--base-directory", str(base),
+        python,
+        "main.py",
+        "--cpu",
+        "--listen",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--base-directory",
+        str(base),
         # Keep ComfyUI from writing user/comfyui.db inside its own tree and from loading cloud API nodes.
-        "--database-url", "sqlite:///:memory:", "--disable-api-nodes", "--disable-auto-launch",
+        "--database-url",
+        "sqlite:///:memory:",
+        "--disable-api-nodes",
+        "--disable-auto-launch",
         *extra_args,
     ]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=comfyui, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=comfyui, stdout=log, stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL
+        )
     server = ComfyServer(url=f"http://127.0.0.1:{port}", base_dir=base, process=process, log_path=log_path)
     try:
         _wait_until_ready(server, timeout)
@@ -260,8 +294,9 @@ def _wait_until_ready(server: ComfyServer, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"ComfyUI exited with code {server.process.returncode} during start-up:\n"
-                               f"{server.log_tail()}")
+            raise RuntimeError(
+                f"ComfyUI exited with code {server.process.returncode} during start-up:\n{server.log_tail()}"
+            )
         try:
             with urllib.request.urlopen(server.url + "/system_stats", timeout=2) as response:
                 if response.status == 200:

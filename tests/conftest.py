@@ -43,18 +43,40 @@ def engine_media(tmp_path_factory) -> EngineMedia:
     )
 
 
-def media_ref(media_id: str, *, kind: str = "video", duration: str | None = "10", audio: bool = True,
-              width: int = 1920, height: int = 1080):
+def media_ref(
+    media_id: str,
+    *,
+    kind: str = "video",
+    duration: str | None = "10",
+    audio: bool = True,
+    width: int = 1920,
+    height: int = 1080,
+):
     """A media pool entry described by hand, for model-level tests that never touch files."""
     from kijkocut.media.info import AudioStreamInfo, MediaInfo, VideoStreamInfo
     from kijkocut.model import MediaRef
 
-    video = None if kind == "audio" else VideoStreamInfo(codec="h264", width=width, height=height,
-                                                         display_width=width, display_height=height,
-                                                         frame_rate="30")
+    video = (
+        None
+        if kind == "audio"
+        else VideoStreamInfo(
+            codec="h264",
+            width=width,
+            height=height,
+            display_width=width,
+            display_height=height,
+            frame_rate="30",
+        )
+    )
     sound = AudioStreamInfo(codec="aac", sample_rate=48000, channels=2) if audio and kind != "image" else None
-    info = MediaInfo(kind=kind, container="mp4", size_bytes=1000, duration=None if kind == "image" else duration,
-                     video=video, audio=sound)
+    info = MediaInfo(
+        kind=kind,
+        container="mp4",
+        size_bytes=1000,
+        duration=None if kind == "image" else duration,
+        video=video,
+        audio=sound,
+    )
     return MediaRef(id=media_id, path=f"/nonexistent/{media_id}.mp4", info=info)
 
 

@@ -101,8 +101,12 @@ def localise_media_inputs(card: WorkflowCard, values: dict[str, Any], locate: Lo
     localised = dict(values)
     for spec in card.inputs:
         value = values.get(spec.name)
-        if spec.type.is_media and isinstance(value, str | int | float) and not isinstance(value, bool) \
-                and str(value).strip():
+        if (
+            spec.type.is_media
+            and isinstance(value, str | int | float)
+            and not isinstance(value, bool)
+            and str(value).strip()
+        ):
             path = locate(spec.name, str(value))
             if path is not None:
                 localised[spec.name] = path

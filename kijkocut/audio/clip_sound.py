@@ -54,8 +54,9 @@ class ClipSound:
         # (0.25, 0.5, 1.5, 2, 3, ...); otherwise the playhead re-syncs every chunk, so it never drifts.
         self.media_rate = rate if self.stretch else round(rate / self.speed)
         self._reader = AudioReader(path, self.media_rate, channels)
-        self._backward = (BackwardReader(self._reader, round(BACKWARD_BLOCK * self.media_rate))
-                          if element.reverse else None)
+        self._backward = (
+            BackwardReader(self._reader, round(BACKWARD_BLOCK * self.media_rate)) if element.reverse else None
+        )
         self._stretcher: TempoStretcher | None = None
         self._next: int | None = None  # timeline sample the stretcher's output continues at
         self._fed = 0  # next playback sample to feed the stretcher

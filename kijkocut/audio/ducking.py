@@ -41,7 +41,9 @@ class Ducker:
         power = np.mean(sidechain.astype(np.float64) ** 2, axis=0)
         level = self._detector.process(power[None, :])[0]
         index = np.arange(n)
-        last_active = np.maximum.accumulate(np.where(level > self.threshold_power, index, -self._since_active))
+        last_active = np.maximum.accumulate(
+            np.where(level > self.threshold_power, index, -self._since_active)
+        )
         ducked = index - last_active <= self.hold
         self._since_active = int(n - last_active[-1]) if n else self._since_active
         return 10 ** (self._slew(np.where(ducked, self.amount_db, 0.0)) / 20)

@@ -27,8 +27,9 @@ class BiquadCascade:
         source = self._graph.add_abuffer(format="dblp", sample_rate=rate, layout=self._layout)
         previous = source
         for section in sections:
-            coefficients = ":".join(f"{name}={float(value)!r}" for name, value in zip(COEFFICIENTS, section,
-                                                                                       strict=True))
+            coefficients = ":".join(
+                f"{name}={float(value)!r}" for name, value in zip(COEFFICIENTS, section, strict=True)
+            )
             stage = self._graph.add("biquad", f"{coefficients}:precision=f64")
             previous.link_to(stage)
             previous = stage
@@ -42,8 +43,9 @@ class BiquadCascade:
         n = samples.shape[1]
         if not n:
             return np.zeros(samples.shape, np.float64)
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples, np.float64), format="dblp",
-                                           layout=self._layout)
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(samples, np.float64), format="dblp", layout=self._layout
+        )
         frame.sample_rate, frame.pts = self._rate, self._samples
         self._samples += n
         self._graph.push(frame)

@@ -23,8 +23,16 @@ RELEASE = 0.1  # seconds (time constant of the gain recovery)
 
 
 class PeakLimiter:
-    def __init__(self, rate: int, channels: int, ceiling_db: float = -1.0, *, lookahead: float = LOOKAHEAD,
-                 release: float = RELEASE, true_peak: bool = True):
+    def __init__(
+        self,
+        rate: int,
+        channels: int,
+        ceiling_db: float = -1.0,
+        *,
+        lookahead: float = LOOKAHEAD,
+        release: float = RELEASE,
+        true_peak: bool = True,
+    ):
         self.ceiling = db_to_gain(ceiling_db)
         # float32 output: clip to the largest float32 not above the ceiling, so rounding cannot overshoot.
         ceiling32 = np.float32(self.ceiling)
@@ -61,7 +69,7 @@ class PeakLimiter:
         gain = self._recover(held)
         gain_all = np.concatenate([self._gain_tail, gain])
         sums = np.cumsum(np.concatenate([[0.0], gain_all]))
-        smooth = (sums[length + 1 :] - sums[: n]) / (length + 1)
+        smooth = (sums[length + 1 :] - sums[:n]) / (length + 1)
         signal = np.concatenate([self._delay, chunk], axis=1)
         out = (signal[:, :n] * smooth).astype(np.float32)
         np.clip(out, -self._clip, self._clip, out=out)

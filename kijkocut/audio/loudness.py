@@ -30,8 +30,14 @@ def k_weighting(rate: int) -> np.ndarray:
     vh = 10 ** (gain_db / 20)
     vb = vh**0.4996667741545416
     a0 = 1 + k / q + k * k
-    shelf = [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
-             1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    shelf = [
+        (vh + vb * k / q + k * k) / a0,
+        2 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+        1.0,
+        2 * (k * k - 1) / a0,
+        (1 - k / q + k * k) / a0,
+    ]
     f0, q = 38.13547087602444, 0.5003270373238773
     k = math.tan(math.pi * f0 / rate)
     a0 = 1 + k / q + k * k

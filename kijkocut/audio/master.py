@@ -17,8 +17,16 @@ MixSource = Callable[[int, int], np.ndarray]
 
 
 class MasterBus:
-    def __init__(self, source: MixSource, rate: int, channels: int, *, gain_db: float = 0.0,
-                 ceiling_db: float | None = -1.0, source_loudness: float | None = None):
+    def __init__(
+        self,
+        source: MixSource,
+        rate: int,
+        channels: int,
+        *,
+        gain_db: float = 0.0,
+        ceiling_db: float | None = -1.0,
+        source_loudness: float | None = None,
+    ):
         self._source = source
         self.source_loudness = source_loudness  # LUFS of the mix before the gain, when it was measured
         self.gain = db_to_gain(gain_db)
@@ -40,7 +48,9 @@ class MasterBus:
             if self._next is None:
                 self.limiter.process(self._input(first, latency))  # fill the look-ahead
             elif first != self._next:
-                raise ValueError(f"master bus reads are sequential: expected sample {self._next}, got {first}")
+                raise ValueError(
+                    f"master bus reads are sequential: expected sample {self._next}, got {first}"
+                )
             out = self.limiter.process(self._input(first + latency, count))
         self._next = first + count
         self.meter.add(out)

@@ -48,11 +48,14 @@ class TempoStretcher:
         self.stages = tempo_stages(speed)
         window = atempo_window(rate)
         # A stage's lead is in its own output samples; later stages scale it by their tempo.
-        self.lead = sum((SLOW_LEAD_WINDOWS if stage < 1 else LEAD_WINDOWS) * window / math.prod(self.stages[i + 1 :])
-                        for i, stage in enumerate(self.stages))
+        self.lead = sum(
+            (SLOW_LEAD_WINDOWS if stage < 1 else LEAD_WINDOWS) * window / math.prod(self.stages[i + 1 :])
+            for i, stage in enumerate(self.stages)
+        )
         self._graph = av.filter.Graph()
-        self._source = self._graph.add_abuffer(sample_rate=rate, format="fltp", layout=self._layout,
-                                               time_base=Fraction(1, rate))
+        self._source = self._graph.add_abuffer(
+            sample_rate=rate, format="fltp", layout=self._layout, time_base=Fraction(1, rate)
+        )
         previous = self._source
         for stage in self.stages:
             node = self._graph.add("atempo", f"{stage:.12g}")
@@ -68,8 +71,9 @@ class TempoStretcher:
 
     def push(self, chunk: np.ndarray) -> np.ndarray:
         """Feed input; returns whatever output is ready (possibly none)."""
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk, dtype=np.float32), format="fltp",
-                                           layout=self._layout)
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(chunk, dtype=np.float32), format="fltp", layout=self._layout
+        )
         frame.sample_rate, frame.pts, frame.time_base = self.rate, self._pts, Fraction(1, self.rate)
         self._pts += chunk.shape[1]
         self._source.push(frame)

@@ -16,7 +16,19 @@ from kijkocut.captions.tracks import (
 from kijkocut.captions.vtt import parse_vtt, to_vtt
 
 __all__ = [
-    "CaptionFormatError", "Cue", "caption_commands", "caption_style", "export_captions", "import_captions",
-    "parse_srt", "parse_vtt", "read_cues", "resolve_overlaps", "restyle_captions", "restyle_commands", "to_srt",
-    "to_vtt", "track_cues",
+    "CaptionFormatError",
+    "Cue",
+    "caption_commands",
+    "caption_style",
+    "export_captions",
+    "import_captions",
+    "parse_srt",
+    "parse_vtt",
+    "read_cues",
+    "resolve_overlaps",
+    "restyle_captions",
+    "restyle_commands",
+    "to_srt",
+    "to_vtt",
+    "track_cues",
 ]

@@ -20,16 +20,33 @@ def _apply(project: str, action: str, params: dict[str, Any]):
 
     store, project_id = open_project(project, None)
     folder = store.directory(project_id)
-    return run_action(store, project_id, action, params, origin="cli",
-                      ctx=ActionContext(resolve_path=file_resolver(folder), project_dir=folder))
+    return run_action(
+        store,
+        project_id,
+        action,
+        params,
+        origin="cli",
+        ctx=ActionContext(resolve_path=file_resolver(folder), project_dir=folder),
+    )
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    outcome = _apply(args.project, "import_captions", {
-        "path": args.subtitles, "format": args.format, "track_name": args.track_name, "offset": args.offset,
-        "overlap": args.overlap, "show_speakers": args.speakers})
+    outcome = _apply(
+        args.project,
+        "import_captions",
+        {
+            "path": args.subtitles,
+            "format": args.format,
+            "track_name": args.track_name,
+            "offset": args.offset,
+            "overlap": args.overlap,
+            "show_speakers": args.speakers,
+        },
+    )
     added = sum(1 for c in outcome.result.changes if c.entity == "element")
-    print(f"imported {added} captions from {args.subtitles} into {args.project} (revision {outcome.result.revision})")
+    print(
+        f"imported {added} captions from {args.subtitles} into {args.project} (revision {outcome.result.revision})"
+    )
     return 0
 
 
@@ -67,8 +84,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--format", choices=["srt", "vtt"], help="default: by extension or content")
     add.add_argument("--track-name", default="Captions")
     add.add_argument("--offset", default="0", help="seconds added to every cue, e.g. 2.5 or -1")
-    add.add_argument("--overlap", choices=["trim", "stack"], default="trim",
-                     help="overlapping cues: trim them, or stack them on extra caption tracks")
+    add.add_argument(
+        "--overlap",
+        choices=["trim", "stack"],
+        default="trim",
+        help="overlapping cues: trim them, or stack them on extra caption tracks",
+    )
     add.add_argument("--speakers", action="store_true", help="prefix WebVTT voices ('Speaker: text')")
     add.set_defaults(func=_cmd_import)
 
@@ -80,7 +101,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     out.set_defaults(func=_cmd_export)
 
     restyle = sub.add_parser("restyle", help="give every caption of a track the same style")
-    restyle.add_argument("project", help="project file (updated in place) or a project of the projects folder")
-    restyle.add_argument("--style", required=True, help='style fields as JSON, e.g. \'{"size": 40}\'')
+    restyle.add_argument(
+        "project", help="project file (updated in place) or a project of the projects folder"
+    )
+    restyle.add_argument("--style", required=True, help="style fields as JSON, e.g. '{\"size\": 40}'")
     restyle.add_argument("--track", help="text track id or name (default: the only text track)")
     restyle.set_defaults(func=_cmd_restyle)

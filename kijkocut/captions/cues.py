@@ -115,8 +115,9 @@ def parse_timing(line: str, *, require_hours: bool) -> tuple[Fraction, Fraction,
     return start, end, right_parts[1] if len(right_parts) > 1 else ""
 
 
-def split_cue_block(lines: list[str], first: int, *, source: str, require_hours: bool,
-                    expected: str) -> tuple[str | None, int, Fraction, Fraction, str, list[str]]:
+def split_cue_block(
+    lines: list[str], first: int, *, source: str, require_hours: bool, expected: str
+) -> tuple[str | None, int, Fraction, Fraction, str, list[str]]:
     """A cue block's optional identifier, timing line number, times, settings text and payload lines."""
     if "-->" in lines[0]:
         identifier, timing_at = None, 0
@@ -129,17 +130,24 @@ def split_cue_block(lines: list[str], first: int, *, source: str, require_hours:
         start, end, settings = parse_timing(lines[timing_at], require_hours=require_hours)
     except ValueError as exc:
         raise CaptionFormatError(source, line_number, str(exc)) from None
-    return identifier, line_number, start, end, settings, lines[timing_at + 1:]
+    return identifier, line_number, start, end, settings, lines[timing_at + 1 :]
 
 
 def check_cue(cues: list[Cue], text: str, *, source: str, line: int) -> None:
     """Bounds on one import: the number of cues so far and this cue's text (see `limits`)."""
     if len(cues) >= limits.MAX_CAPTION_CUES:
-        raise CaptionFormatError(source, line, f"more than {limits.MAX_CAPTION_CUES} cues; a caption file may "
-                                               f"have at most {limits.MAX_CAPTION_CUES} (split it)")
+        raise CaptionFormatError(
+            source,
+            line,
+            f"more than {limits.MAX_CAPTION_CUES} cues; a caption file may "
+            f"have at most {limits.MAX_CAPTION_CUES} (split it)",
+        )
     if len(text) > limits.MAX_TEXT_CHARS:
-        raise CaptionFormatError(source, line, f"the cue has {len(text)} characters of text; a caption may "
-                                               f"have at most {limits.MAX_TEXT_CHARS}")
+        raise CaptionFormatError(
+            source,
+            line,
+            f"the cue has {len(text)} characters of text; a caption may have at most {limits.MAX_TEXT_CHARS}",
+        )
 
 
 # --- inline markup --------------------------------------------------------------------------------------
@@ -183,7 +191,9 @@ def strip_markup(raw: str, *, unescape: bool) -> Markup:
             styled.append((depth["i"] > 0, depth["b"] > 0))
     lines = [" ".join(line.split()) for line in "".join(pieces).replace("\u00a0", " ").split("\n")]
     text = "\n".join(line for line in lines if line)
-    return Markup(text, speaker, bool(styled) and all(i for i, _ in styled), bool(styled) and all(b for _, b in styled))
+    return Markup(
+        text, speaker, bool(styled) and all(i for i, _ in styled), bool(styled) and all(b for _, b in styled)
+    )
 
 
 def tagged_payload(cue: Cue, escape=lambda line: line) -> str:
@@ -219,10 +229,17 @@ def resolve_overlaps(cues: list[Cue], mode: OverlapMode = "trim") -> list[list[C
     for cue in ordered:
         if merged and merged[-1].start == cue.start:
             previous = merged[-1]
-            merged[-1] = replace(previous, end=max(previous.end, cue.end), text=f"{previous.text}\n{cue.text}",
-                                 italic=previous.italic and cue.italic, bold=previous.bold and cue.bold)
+            merged[-1] = replace(
+                previous,
+                end=max(previous.end, cue.end),
+                text=f"{previous.text}\n{cue.text}",
+                italic=previous.italic and cue.italic,
+                bold=previous.bold and cue.bold,
+            )
         else:
             merged.append(cue)
-    trimmed = [cue if cue.end <= after.start else replace(cue, end=after.start)
-               for cue, after in zip(merged, merged[1:])]
+    trimmed = [
+        cue if cue.end <= after.start else replace(cue, end=after.start)
+        for cue, after in zip(merged, merged[1:])
+    ]
     return [trimmed + merged[-1:]] if merged else []

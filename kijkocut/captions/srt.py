@@ -21,12 +21,26 @@ def parse_srt(text: str, *, source: str = "<srt>") -> list[Cue]:
     cues: list[Cue] = []
     for first, lines in blocks(normalise_text(text)):
         identifier, line_number, start, end, _, payload = split_cue_block(
-            lines, first, source=source, require_hours=False,
-            expected="a cue number and a timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'")
+            lines,
+            first,
+            source=source,
+            require_hours=False,
+            expected="a cue number and a timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'",
+        )
         markup = strip_markup("\n".join(payload), unescape=False)
         check_cue(cues, markup.text, source=source, line=line_number)
-        cues.append(Cue(start, end, markup.text, identifier=identifier, speaker=markup.speaker,
-                        italic=markup.italic, bold=markup.bold, line=line_number))
+        cues.append(
+            Cue(
+                start,
+                end,
+                markup.text,
+                identifier=identifier,
+                speaker=markup.speaker,
+                italic=markup.italic,
+                bold=markup.bold,
+                line=line_number,
+            )
+        )
     return cues
 
 
@@ -35,5 +49,7 @@ def to_srt(cues: list[Cue]) -> str:
     out = []
     for number, cue in enumerate(sorted(cues, key=lambda c: (c.start, c.end)), 1):
         body = tagged_payload(cue)
-        out.append(f"{number}\n{format_timestamp(cue.start, ',')} --> {format_timestamp(cue.end, ',')}\n{body}\n")
+        out.append(
+            f"{number}\n{format_timestamp(cue.start, ',')} --> {format_timestamp(cue.end, ',')}\n{body}\n"
+        )
     return "\n".join(out)

@@ -33,9 +33,17 @@ def caption_style(settings: ProjectSettings) -> TextStyle:
     """The default shared caption look: bottom-centred white text on a translucent black box, wrapped to 80 %
     of the canvas width, sized for the canvas height (49 px at 1080p)."""
     size = max(12, round(settings.height * 0.045))
-    return TextStyle(size=size, color="#ffffff", y=round(settings.height * 0.85), align="center",
-                     box_color="#000000b3", box_padding=max(4, round(size * 0.3)), box_radius=max(2, size // 8),
-                     max_width=max(16, round(settings.width * 0.8)), line_spacing=1.15)
+    return TextStyle(
+        size=size,
+        color="#ffffff",
+        y=round(settings.height * 0.85),
+        align="center",
+        box_color="#000000b3",
+        box_padding=max(4, round(size * 0.3)),
+        box_radius=max(2, size // 8),
+        max_width=max(16, round(settings.width * 0.8)),
+        line_spacing=1.15,
+    )
 
 
 # Caption imports and restyles are batches of ordinary commands: one validation, one undo step.
@@ -54,8 +62,10 @@ def detect_format(text: str, name: str | None = None) -> CaptionFormat:
 
 
 def _too_big(name: str, size: int) -> KijkoCutError:
-    return KijkoCutError(f"{name}: the subtitle file is {limits.size_text(size)}; a caption file may be at most "
-                         f"{limits.size_text(limits.MAX_CAPTION_BYTES)}")
+    return KijkoCutError(
+        f"{name}: the subtitle file is {limits.size_text(size)}; a caption file may be at most "
+        f"{limits.size_text(limits.MAX_CAPTION_BYTES)}"
+    )
 
 
 def _read_text(path: Path) -> str:
@@ -106,9 +116,16 @@ def _shifted(cues: list[Cue], offset: Fraction) -> list[Cue]:
     return moved
 
 
-def caption_commands(settings: ProjectSettings, cues: list[Cue], *, track_name: str = "Captions",
-                     style: TextStyle | None = None, offset: Fraction = Fraction(0),
-                     overlap: OverlapMode = "trim", show_speakers: bool = False) -> list[Command]:
+def caption_commands(
+    settings: ProjectSettings,
+    cues: list[Cue],
+    *,
+    track_name: str = "Captions",
+    style: TextStyle | None = None,
+    offset: Fraction = Fraction(0),
+    overlap: OverlapMode = "trim",
+    show_speakers: bool = False,
+) -> list[Command]:
     """The edit commands that put `cues` on new caption tracks (pure: nothing is applied).
 
     Elements on a track cannot overlap, so overlapping cues are either trimmed (default: a cue ends when the
@@ -128,25 +145,56 @@ def caption_commands(settings: ProjectSettings, cues: list[Cue], *, track_name: 
         for cue in lane:
             text = f"{cue.speaker}: {cue.text}" if show_speakers and cue.speaker else cue.text
             if len(text) > limits.MAX_TEXT_CHARS:  # cues starting together are merged into one caption
-                raise KijkoCutError(f"line {cue.line}: the captions at {float(cue.start):.3f} s hold {len(text)} "
-                                    f"characters together; a caption may have at most {limits.MAX_TEXT_CHARS}")
-            cue_style = lane_style.model_copy(update={"italic": cue.italic or lane_style.italic,
-                                                      "weight": "bold" if cue.bold else lane_style.weight})
-            elements.append(TextElement(id=new_id("el"), name=cue.identifier or "", start=cue.start,
-                                        duration=cue.duration, text=text, style=cue_style))
-        commands += [AddTrack(kind="text", name=name, track_id=track_id),
-                     AddElements(track_id=track_id, elements=elements)]
+                raise KijkoCutError(
+                    f"line {cue.line}: the captions at {float(cue.start):.3f} s hold {len(text)} "
+                    f"characters together; a caption may have at most {limits.MAX_TEXT_CHARS}"
+                )
+            cue_style = lane_style.model_copy(
+                update={
+                    "italic": cue.italic or lane_style.italic,
+                    "weight": "bold" if cue.bold else lane_style.weight,
+                }
+            )
+            elements.append(
+                TextElement(
+                    id=new_id("el"),
+                    name=cue.identifier or "",
+                    start=cue.start,
+                    duration=cue.duration,
+                    text=text,
+                    style=cue_style,
+                )
+            )
+        commands += [
+            AddTrack(kind="text", name=name, track_id=track_id),
+            AddElements(track_id=track_id, elements=elements),
+        ]
     return commands
 
 
-def import_captions(editor: Editor, source: str | os.PathLike[str], *, fmt: CaptionFormat | None = None,
-                    track_name: str = "Captions", style: TextStyle | None = None, offset: Any = 0,
-                    overlap: OverlapMode = "trim", show_speakers: bool = False) -> list[str]:
+def import_captions(
+    editor: Editor,
+    source: str | os.PathLike[str],
+    *,
+    fmt: CaptionFormat | None = None,
+    track_name: str = "Captions",
+    style: TextStyle | None = None,
+    offset: Any = 0,
+    overlap: OverlapMode = "trim",
+    show_speakers: bool = False,
+) -> list[str]:
     """Parse a subtitle file (or text) and add it as caption track(s) on top, as one undoable edit; returns
     the new element ids."""
     cues = read_cues(source, fmt=fmt)
-    commands = caption_commands(editor.project.settings, cues, track_name=track_name, style=style,
-                                offset=to_fraction(offset), overlap=overlap, show_speakers=show_speakers)
+    commands = caption_commands(
+        editor.project.settings,
+        cues,
+        track_name=track_name,
+        style=style,
+        offset=to_fraction(offset),
+        overlap=overlap,
+        show_speakers=show_speakers,
+    )
     return editor.apply(CaptionEdit(title=f"Import {len(cues)} captions", commands=commands)).element_ids
 
 
@@ -165,8 +213,11 @@ def restyle_commands(project: Project, track_id: str, style: TextStyle | dict[st
         except ValidationError as exc:
             raise KijkoCutError(f"caption style: {describe_validation_error(exc)}") from None
         patch = checked.model_dump(mode="json", include=set(style))
-    return [SetProperties(element_id=element.id, properties={"style": patch})
-            for element in track.elements if isinstance(element, TextElement)]
+    return [
+        SetProperties(element_id=element.id, properties={"style": patch})
+        for element in track.elements
+        if isinstance(element, TextElement)
+    ]
 
 
 def restyle_captions(editor: Editor, track_id: str, style: TextStyle | dict[str, Any]) -> int:
@@ -180,13 +231,23 @@ def restyle_captions(editor: Editor, track_id: str, style: TextStyle | dict[str,
 def track_cues(project: Project, track_id: str) -> list[Cue]:
     """A track's text elements as cues (italic/bold from their styles)."""
     track = project.track(track_id)
-    return [Cue(element.start, element.end, element.text, identifier=element.name or None,
-                italic=element.style.italic, bold=element.style.weight == "bold")
-            for element in track.elements if isinstance(element, TextElement)]
+    return [
+        Cue(
+            element.start,
+            element.end,
+            element.text,
+            identifier=element.name or None,
+            italic=element.style.italic,
+            bold=element.style.weight == "bold",
+        )
+        for element in track.elements
+        if isinstance(element, TextElement)
+    ]
 
 
-def export_captions(project: Project, track_id: str, path: str | os.PathLike[str],
-                    fmt: CaptionFormat | None = None) -> Path:
+def export_captions(
+    project: Project, track_id: str, path: str | os.PathLike[str], fmt: CaptionFormat | None = None
+) -> Path:
     """Write a caption track as SRT or WebVTT (by `fmt` or the file extension), atomically."""
     path = Path(path)
     chosen = fmt or path.suffix.lower().lstrip(".")
@@ -198,5 +259,3 @@ def export_captions(project: Project, track_id: str, path: str | os.PathLike[str
     text = to_srt(cues) if chosen == "srt" else to_vtt(cues)
     atomic_write_bytes(path, text.encode("utf-8"))
     return path
-
-

@@ -29,8 +29,12 @@ def parse_vtt(text: str, *, source: str = "<vtt>") -> list[Cue]:
         if _SKIPPED_BLOCK.match(lines[0]):
             continue
         identifier, line_number, start, end, settings_text, body = split_cue_block(
-            lines, first, source=source, require_hours=False,
-            expected="a cue timing line '[HH:]MM:SS.mmm --> [HH:]MM:SS.mmm'")
+            lines,
+            first,
+            source=source,
+            require_hours=False,
+            expected="a cue timing line '[HH:]MM:SS.mmm --> [HH:]MM:SS.mmm'",
+        )
         settings = dict(item.split(":", 1) for item in settings_text.split() if ":" in item)
         # A line containing '-->' cannot be cue text; it ends the payload.
         payload = []
@@ -40,8 +44,19 @@ def parse_vtt(text: str, *, source: str = "<vtt>") -> list[Cue]:
             payload.append(line)
         markup = strip_markup("\n".join(payload), unescape=True)
         check_cue(cues, markup.text, source=source, line=line_number)
-        cues.append(Cue(start, end, markup.text, identifier=identifier, speaker=markup.speaker,
-                        italic=markup.italic, bold=markup.bold, settings=settings, line=line_number))
+        cues.append(
+            Cue(
+                start,
+                end,
+                markup.text,
+                identifier=identifier,
+                speaker=markup.speaker,
+                italic=markup.italic,
+                bold=markup.bold,
+                settings=settings,
+                line=line_number,
+            )
+        )
     return cues
 
 
@@ -58,6 +73,8 @@ def to_vtt(cues: list[Cue]) -> str:
             body = f"<v {_escape(cue.speaker)}>{body}"
         settings = "".join(f" {key}:{value}" for key, value in cue.settings.items())
         identifier = f"{cue.identifier}\n" if cue.identifier and "-->" not in cue.identifier else ""
-        out.append(f"{identifier}{format_timestamp(cue.start, '.')} --> {format_timestamp(cue.end, '.')}"
-                   f"{settings}\n{body}\n")
+        out.append(
+            f"{identifier}{format_timestamp(cue.start, '.')} --> {format_timestamp(cue.end, '.')}"
+            f"{settings}\n{body}\n"
+        )
     return "\n".join(out)

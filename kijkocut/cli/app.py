@@ -41,8 +41,12 @@ def chosen_command(argv: Sequence[str]) -> str | None:
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """Every subcommand is listed; only the one `argv` runs is imported and given its full arguments."""
-    parser = Parser(prog="kijkocut", description="KijkoCut video editor", epilog=EXIT_CODES,
-                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = Parser(
+        prog="kijkocut",
+        description="KijkoCut video editor",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = BY_NAME.get(chosen_command(argv) or "")
@@ -66,7 +70,9 @@ def _register(subparsers: argparse._SubParsersAction, command: Subcommand) -> No
     module.register(subparsers)
 
 
-def _listed(subparsers: argparse._SubParsersAction, command: Subcommand, unavailable: str | None = None) -> None:
+def _listed(
+    subparsers: argparse._SubParsersAction, command: Subcommand, unavailable: str | None = None
+) -> None:
     """A subcommand listed by name only: not the one running, or one whose optional part is not installed
     (then running it, `--help` included, says what to install)."""
     listed = subparsers.add_parser(command.name, help=command.summary, add_help=False)
@@ -99,8 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit:
             sys.stdout.flush()  # what --help printed: a closed pipe shows here, while it can be handled
             raise
-        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                            format="%(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO if args.verbose else logging.WARNING,
+            stream=sys.stderr,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
         if getattr(args, "unavailable", None):
             return _failed(args.unavailable, EXIT_FAILED)
         with sigterm_raises():
@@ -122,7 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file the command had to read or write
         where = f"{exc.filename}: " if exc.filename else ""
         return _failed(f"{where}{exc.strerror or exc}", EXIT_FAILED)
-    except Exception as exc:  # a value a model refused (a bad request), or a bug: one line, a traceback with -v
+    except (
+        Exception
+    ) as exc:  # a value a model refused (a bad request), or a bug: one line, a traceback with -v
         from pydantic import ValidationError
 
         if isinstance(exc, ValidationError):
@@ -130,8 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return _failed(one_line(Exception(describe_validation_error(exc))), EXIT_USAGE)
         log.info("internal error", exc_info=True)
-        return _failed(f"internal error ({type(exc).__name__}: {one_line(exc)}); run with -v for details",
-                       EXIT_FAILED)
+        return _failed(
+            f"internal error ({type(exc).__name__}: {one_line(exc)}); run with -v for details", EXIT_FAILED
+        )
 
 
 def _failed(message: str, code: int, *, prefix: str = "kijkocut: error: ") -> int:

@@ -42,8 +42,10 @@ class Param:
 
 def params_of(model: type[BaseModel]) -> dict[str, Param]:
     schema = model.model_json_schema()
-    return {name: _param(name, field, schema["properties"].get(name, {}))
-            for name, field in model.model_fields.items()}
+    return {
+        name: _param(name, field, schema["properties"].get(name, {}))
+        for name, field in model.model_fields.items()
+    }
 
 
 def _param(name: str, field: FieldInfo, prop: dict[str, Any]) -> Param:
@@ -60,16 +62,29 @@ def _param(name: str, field: FieldInfo, prop: dict[str, Any]) -> Param:
     elif choices:
         shape = "|".join(choices)
     else:
-        shape = {"boolean": "true|false", "integer": "N", "number": "NUMBER", "string": "TEXT"}.get(kind or "", "JSON")
+        shape = {"boolean": "true|false", "integer": "N", "number": "NUMBER", "string": "TEXT"}.get(
+            kind or "", "JSON"
+        )
     default = None if field.is_required() else field.get_default(call_default_factory=True)
-    return Param(name=name, shape=shape, required=field.is_required(), default=default,
-                 description=" ".join((field.description or "").split()), choices=choices, many=many,
-                 json=shape == "JSON")
+    return Param(
+        name=name,
+        shape=shape,
+        required=field.is_required(),
+        default=default,
+        description=" ".join((field.description or "").split()),
+        choices=choices,
+        many=many,
+        json=shape == "JSON",
+    )
 
 
 def _is_time(field: FieldInfo) -> bool:
     def marks_time(metadata: Any) -> bool:
-        return isinstance(metadata, WithJsonSchema) and (metadata.json_schema or {}).get("description") == TIME_HELP
+        return (
+            isinstance(metadata, WithJsonSchema)
+            and (metadata.json_schema or {}).get("description") == TIME_HELP
+        )
+
     return any(marks_time(m) for m in field.metadata) or TimeArg in get_args(field.annotation)
 
 
@@ -87,7 +102,9 @@ def parse_assignments(items: list[str], params: dict[str, Param], what: str) -> 
             raise ServiceError(f"{what}: expected name=value, got {item!r}")
         param = params.get(name)
         if param is None:
-            raise ServiceError(f"{what} has no parameter {name!r}; its parameters: {', '.join(params) or 'none'}")
+            raise ServiceError(
+                f"{what} has no parameter {name!r}; its parameters: {', '.join(params) or 'none'}"
+            )
         value: Any = read_json(text, name) if param.json or (param.many and text.startswith("[")) else text
         if param.many:
             values.setdefault(name, []).extend(value if isinstance(value, list) else [value])
@@ -112,8 +129,11 @@ def describe_params(params: dict[str, Param]) -> str:
     lines = ["parameters (name=value; repeat a list's name for more items):"]
     for param in params.values():
         head = f"  {param.name}={param.shape}{' ...' if param.many else ''}"
-        notes = ["required"] if param.required else ([f"default {_shown(param.default)}"]
-                                                     if param.default not in (None, [], {}) else [])
+        notes = (
+            ["required"]
+            if param.required
+            else ([f"default {_shown(param.default)}"] if param.default not in (None, [], {}) else [])
+        )
         text = "; ".join([*notes, param.description] if param.description else notes) or "optional"
         lines.append(head)
         lines.extend(textwrap.wrap(text, HELP_WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 6))
@@ -129,8 +149,13 @@ def _shown(value: Any) -> str:
 # --- --name options (export options) --------------------------------------------------------------------
 
 
-def add_options(parser: argparse.ArgumentParser, params: dict[str, Param], *,
-                flags: dict[str, list[str]] | None = None, skip: tuple[str, ...] = ()) -> None:
+def add_options(
+    parser: argparse.ArgumentParser,
+    params: dict[str, Param],
+    *,
+    flags: dict[str, list[str]] | None = None,
+    skip: tuple[str, ...] = (),
+) -> None:
     """One option per parameter: `--name VALUE` (the engine's choices where it has them), a boolean that is on
     by default as `--no-name`, one that is off as `--name`. `flags` gives a parameter other spellings (the
     names users' scripts already use); an option left out is absent from the parsed namespace."""
@@ -142,14 +167,32 @@ def add_options(parser: argparse.ArgumentParser, params: dict[str, Param], *,
         text = param.description or None
         if param.shape == "true|false":
             if param.default is True:
-                parser.add_argument(*[f"--no-{n.removeprefix('--')}" for n in names], dest=param.name,
-                                    action="store_const", const=False, default=argparse.SUPPRESS, help=text)
+                parser.add_argument(
+                    *[f"--no-{n.removeprefix('--')}" for n in names],
+                    dest=param.name,
+                    action="store_const",
+                    const=False,
+                    default=argparse.SUPPRESS,
+                    help=text,
+                )
             else:
-                parser.add_argument(*names, dest=param.name, action="store_const", const=True,
-                                    default=argparse.SUPPRESS, help=text)
+                parser.add_argument(
+                    *names,
+                    dest=param.name,
+                    action="store_const",
+                    const=True,
+                    default=argparse.SUPPRESS,
+                    help=text,
+                )
             continue
-        parser.add_argument(*names, dest=param.name, default=argparse.SUPPRESS, help=text,
-                            choices=param.choices or None, metavar=None if param.choices else param.shape)
+        parser.add_argument(
+            *names,
+            dest=param.name,
+            default=argparse.SUPPRESS,
+            help=text,
+            choices=param.choices or None,
+            metavar=None if param.choices else param.shape,
+        )
 
 
 def options_given(args: argparse.Namespace, params: dict[str, Param]) -> dict[str, Any]:

@@ -16,20 +16,37 @@ class Subcommand:
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("demo", "make sample media, build a demo timeline, export it 16:9 and 9:16", "kijkocut.cli.demo"),
+    Subcommand(
+        "demo", "make sample media, build a demo timeline, export it 16:9 and 9:16", "kijkocut.cli.demo"
+    ),
     Subcommand("render", "export a project to a video", "kijkocut.cli.render"),
     Subcommand("probe", "print what a media file contains, as JSON", "kijkocut.cli.probe"),
-    Subcommand("project", "create, list, show, rename, duplicate and delete projects", "kijkocut.cli.projects"),
-    Subcommand("edit", "apply an editing action to a project (`kijkocut edit --help` lists them)",
-               "kijkocut.cli.editing"),
+    Subcommand(
+        "project", "create, list, show, rename, duplicate and delete projects", "kijkocut.cli.projects"
+    ),
+    Subcommand(
+        "edit",
+        "apply an editing action to a project (`kijkocut edit --help` lists them)",
+        "kijkocut.cli.editing",
+    ),
     Subcommand("undo", "undo a project's last edit", "kijkocut.cli.editing"),
     Subcommand("redo", "redo a project's last undone edit", "kijkocut.cli.editing"),
     Subcommand("captions", "import, export and restyle SRT/WebVTT captions", "kijkocut.captions.cli"),
-    Subcommand("otio", "exchange timelines with other editors via OpenTimelineIO", "kijkocut.interchange.cli",
-               extra="otio"),
-    Subcommand("workflows", "find, inspect, validate and run ComfyUI workflows", "workflows_library.cli",
-               extra="library"),
-    Subcommand("jobs", "list, inspect, resume and cancel ComfyUI jobs", "workflows_library.cli", extra="library"),
+    Subcommand(
+        "otio",
+        "exchange timelines with other editors via OpenTimelineIO",
+        "kijkocut.interchange.cli",
+        extra="otio",
+    ),
+    Subcommand(
+        "workflows",
+        "find, inspect, validate and run ComfyUI workflows",
+        "workflows_library.cli",
+        extra="library",
+    ),
+    Subcommand(
+        "jobs", "list, inspect, resume and cancel ComfyUI jobs", "workflows_library.cli", extra="library"
+    ),
 )
 
 BY_NAME = {command.name: command for command in SUBCOMMANDS}
@@ -48,7 +65,11 @@ def missing_extra(command: Subcommand, error: ImportError) -> str | None:
     if not missing or missing in OWN_PACKAGES:
         return None
     if command.extra is None:
-        return (f"`kijkocut {command.name}` needs the Python module {missing!r}, which is not installed; "
-                f"reinstall kijkocut (pip install kijkocut)")
-    return (f"`kijkocut {command.name}` needs the {command.extra} extra (missing module {missing!r}): "
-            f"pip install 'kijkocut[{command.extra}]' (in a clone: pip install -e '.[{command.extra}]')")
+        return (
+            f"`kijkocut {command.name}` needs the Python module {missing!r}, which is not installed; "
+            f"reinstall kijkocut (pip install kijkocut)"
+        )
+    return (
+        f"`kijkocut {command.name}` needs the {command.extra} extra (missing module {missing!r}): "
+        f"pip install 'kijkocut[{command.extra}]' (in a clone: pip install -e '.[{command.extra}]')"
+    )

@@ -20,5 +20,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help=summary("demo"), description=summary("demo"))
-    demo.add_argument("-o", "--output", default="kijkocut-demo", help="output folder (default: ./kijkocut-demo)")
+    demo.add_argument(
+        "-o", "--output", default="kijkocut-demo", help="output folder (default: ./kijkocut-demo)"
+    )
     demo.set_defaults(func=run)

@@ -15,7 +15,9 @@ from kijkocut.service.errors import NotFoundError, ServiceError
 from kijkocut.service.project_file import ProjectFileStore
 from kijkocut.service.store import PROJECTS_DIR_VARIABLE, ProjectStore, default_projects_dir
 
-PROJECTS_HELP = f"the projects folder (default: ${PROJECTS_DIR_VARIABLE}, else the default workspace's projects)"
+PROJECTS_HELP = (
+    f"the projects folder (default: ${PROJECTS_DIR_VARIABLE}, else the default workspace's projects)"
+)
 PROJECT_HELP = "a project file (.json), or the id or name of a project in the projects folder"
 
 
@@ -33,8 +35,10 @@ def names_a_file(spec: str) -> bool:
 def folder_store(option: str | None, *, create: bool = False) -> ProjectStore:
     folder = projects_dir(option)
     if not create and not folder.is_dir():
-        raise NotFoundError(f"there is no projects folder at {folder} yet; `kijkocut project create NAME` makes "
-                            f"one (or set {PROJECTS_DIR_VARIABLE}, or give --projects DIR)")
+        raise NotFoundError(
+            f"there is no projects folder at {folder} yet; `kijkocut project create NAME` makes "
+            f"one (or set {PROJECTS_DIR_VARIABLE}, or give --projects DIR)"
+        )
     return ProjectStore(folder)
 
 
@@ -53,9 +57,13 @@ def open_project(spec: str, projects_option: str | None) -> tuple[ProjectStore, 
     if len(named) == 1:
         return store, named[0]
     if named:
-        raise ServiceError(f"{len(named)} projects are named {spec!r} ({', '.join(named)}); name one by its id")
-    raise NotFoundError(f"no project {spec!r} in {store.root}; `kijkocut project list` shows them (a project "
-                        f"file is named by its path, ending in .json)")
+        raise ServiceError(
+            f"{len(named)} projects are named {spec!r} ({', '.join(named)}); name one by its id"
+        )
+    raise NotFoundError(
+        f"no project {spec!r} in {store.root}; `kijkocut project list` shows them (a project "
+        f"file is named by its path, ending in .json)"
+    )
 
 
 def file_resolver(project_dir: Path) -> Callable[[str], Path]:
@@ -68,4 +76,5 @@ def file_resolver(project_dir: Path) -> Callable[[str], Path]:
             return policy.confine(name, base=cwd)
         except PathNotAllowedError as exc:
             raise ServiceError(f"{exc}; set {MEDIA_DIRS_VARIABLE} to allow more folders") from None
+
     return resolve

@@ -39,8 +39,10 @@ class ProgressBar:
         started, frames_then = self._first or (now, done)
         elapsed = now - started
         rate = f"{(done - frames_then) / elapsed:5.1f} fps" if elapsed > 0 else "  ... fps"
-        return (f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {percent:3d}% "
-                f"{done}/{total} frames {rate}")
+        return (
+            f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {percent:3d}% "
+            f"{done}/{total} frames {rate}"
+        )
 
     def _write(self, text: str) -> None:
         try:

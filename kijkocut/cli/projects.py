@@ -19,37 +19,54 @@ ORIGIN = "cli"
 
 def project_summary(project: Project, file: str | None = None) -> dict[str, Any]:
     settings = project.settings
-    return {"id": project.id, "name": project.name, "revision": project.revision,
-            "duration": float(project.duration()), "width": settings.width, "height": settings.height,
-            "frame_rate": str(settings.frame_rate), "tracks": len(project.tracks),
-            "elements": sum(len(t.elements) for t in project.tracks), "media": len(project.media), "file": file}
+    return {
+        "id": project.id,
+        "name": project.name,
+        "revision": project.revision,
+        "duration": float(project.duration()),
+        "width": settings.width,
+        "height": settings.height,
+        "frame_rate": str(settings.frame_rate),
+        "tracks": len(project.tracks),
+        "elements": sum(len(t.elements) for t in project.tracks),
+        "media": len(project.media),
+        "file": file,
+    }
 
 
 def summary_line(project: Project) -> str:
     settings = project.settings
-    return (f"{project.id}  revision {project.revision}  {float(project.duration()):.3f} s  "
-            f"{settings.width}x{settings.height} at {settings.frame_rate} fps  {project.name}")
+    return (
+        f"{project.id}  revision {project.revision}  {float(project.duration()):.3f} s  "
+        f"{settings.width}x{settings.height} at {settings.frame_rate} fps  {project.name}"
+    )
 
 
 def describe(project: Project, file: str) -> str:
     """A project as a person reads it: canvas, media, tracks, markers and what undo and redo would do."""
     settings, history = project.settings, project.history
-    lines = [f"{project.name} ({project.id}), revision {project.revision}",
-             f"  {settings.width}x{settings.height} at {settings.frame_rate} fps, {settings.sample_rate} Hz "
-             f"{'stereo' if settings.channels == 2 else 'mono'}; {float(project.duration()):.3f} s",
-             f"  file: {file}",
-             f"  media: {len(project.media)}" + (f" ({', '.join(m.name or m.id for m in project.media.values())})"
-                                                 if project.media else "")]
+    lines = [
+        f"{project.name} ({project.id}), revision {project.revision}",
+        f"  {settings.width}x{settings.height} at {settings.frame_rate} fps, {settings.sample_rate} Hz "
+        f"{'stereo' if settings.channels == 2 else 'mono'}; {float(project.duration()):.3f} s",
+        f"  file: {file}",
+        f"  media: {len(project.media)}"
+        + (f" ({', '.join(m.name or m.id for m in project.media.values())})" if project.media else ""),
+    ]
     lines.append("  tracks:" if project.tracks else "  tracks: none")
     for track in project.tracks:
         flags = [flag for flag in ("muted", "solo", "hidden", "locked") if getattr(track, flag)]
         transitions = f", {len(track.transitions)} transitions" if track.transitions else ""
-        lines.append(f"    {track.id} {track.kind} {track.name!r}: {len(track.elements)} elements{transitions}"
-                     + (f" ({', '.join(flags)})" if flags else ""))
+        lines.append(
+            f"    {track.id} {track.kind} {track.name!r}: {len(track.elements)} elements{transitions}"
+            + (f" ({', '.join(flags)})" if flags else "")
+        )
     if project.markers:
         lines.append(f"  markers: {len(project.markers)}")
-    lines.append(f"  undo: {history.done[-1].label if history.done else 'nothing'}; "
-                 f"redo: {history.undone[-1].label if history.undone else 'nothing'}")
+    lines.append(
+        f"  undo: {history.done[-1].label if history.done else 'nothing'}; "
+        f"redo: {history.undone[-1].label if history.undone else 'nothing'}"
+    )
     return "\n".join(lines)
 
 
@@ -65,7 +82,9 @@ def run_create(args: argparse.Namespace) -> int:
     from kijkocut.service.project_file import ProjectFileStore
 
     try:
-        settings = ProjectSettings.model_validate(parse_assignments(args.settings, args.setting_params, "settings"))
+        settings = ProjectSettings.model_validate(
+            parse_assignments(args.settings, args.setting_params, "settings")
+        )
     except ValidationError as exc:
         raise ServiceError(f"invalid settings: {describe_validation_error(exc)}") from None
     store = ProjectFileStore(args.file) if args.file else folder_store(args.projects, create=True)
@@ -97,8 +116,11 @@ def run_rename(args: argparse.Namespace) -> int:
     store, project_id = open_project(args.project, args.projects)
     result = store.rename(project_id, args.name, base_revision=args.base_revision, origin=ORIGIN)
     project = store.get(project_id)
-    _print(args, project_summary(project, str(store.file(project_id))),
-           f"renamed {project_id} to {project.name!r}: now at revision {result.revision}")
+    _print(
+        args,
+        project_summary(project, str(store.file(project_id))),
+        f"renamed {project_id} to {project.name!r}: now at revision {result.revision}",
+    )
     return 0
 
 
@@ -145,29 +167,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_argument("--projects", metavar="DIR", help=PROJECTS_HELP)
     common.add_argument("--json", action="store_true", help="print JSON for programs")
     revision = argparse.ArgumentParser(add_help=False)
-    revision.add_argument("--base-revision", type=int, metavar="N",
-                          help="refuse if the project moved past revision N (someone else edited it)")
+    revision.add_argument(
+        "--base-revision",
+        type=int,
+        metavar="N",
+        help="refuse if the project moved past revision N (someone else edited it)",
+    )
 
     project = subparsers.add_parser("project", help=summary("project"), description=summary("project"))
     sub = project.add_subparsers(dest="project_command", metavar="COMMAND", required=True)
 
     setting_params = params_of(ProjectSettings)
-    create = sub.add_parser("create", parents=[common], help="a new, empty project",
-                            description="Create an empty project in the projects folder (or a project file "
-                                        "with --file).", epilog=describe_params(setting_params).replace(
-                                            "parameters", "settings", 1),
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    create = sub.add_parser(
+        "create",
+        parents=[common],
+        help="a new, empty project",
+        description="Create an empty project in the projects folder (or a project file with --file).",
+        epilog=describe_params(setting_params).replace("parameters", "settings", 1),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     create.add_argument("name")
-    create.add_argument("settings", nargs="*", metavar="setting=value", help="canvas settings, e.g. width=1080 "
-                        "height=1920 frame_rate=30000/1001")
+    create.add_argument(
+        "settings",
+        nargs="*",
+        metavar="setting=value",
+        help="canvas settings, e.g. width=1080 height=1920 frame_rate=30000/1001",
+    )
     create.add_argument("--file", metavar="PATH", help="write a project file there instead (never replaced)")
     create.set_defaults(func=run_create, setting_params=setting_params, more_words="settings")
 
     listing = sub.add_parser("list", parents=[common], help="the projects in the projects folder")
     listing.set_defaults(func=run_list)
 
-    show = sub.add_parser("show", parents=[common], help="a project's canvas, media, tracks and history "
-                          "(--json: the whole project)")
+    show = sub.add_parser(
+        "show",
+        parents=[common],
+        help="a project's canvas, media, tracks and history (--json: the whole project)",
+    )
     show.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     show.set_defaults(func=run_show)
 
@@ -176,8 +212,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("name")
     rename.set_defaults(func=run_rename)
 
-    duplicate = sub.add_parser("duplicate", parents=[common], help="copy a project (or a project file) into "
-                               "the projects folder")
+    duplicate = sub.add_parser(
+        "duplicate", parents=[common], help="copy a project (or a project file) into the projects folder"
+    )
     duplicate.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     duplicate.add_argument("name", nargs="?", help="the copy's name (default: '<name> copy')")
     duplicate.set_defaults(func=run_duplicate)

@@ -16,12 +16,17 @@ from kijkocut.demo_media.music import music
 from kijkocut.demo_media.stills import write_logo, write_teal_orange_lut
 from kijkocut.demo_media.voice import write_voice
 
-LINES = ("Welcome to KijkoCut: video editing inside ComfyUI.",
-         "Every picture and every sound here was made by code, on this machine.")
+LINES = (
+    "Welcome to KijkoCut: video editing inside ComfyUI.",
+    "Every picture and every sound here was made by code, on this machine.",
+)
 # Scene, seconds of media (each clip's length on the timeline plus the handles its transitions use).
 SCENES: dict[str, tuple[Callable[..., Iterator[np.ndarray]], float]] = {
-    "sunset": (scenes.sunset, 6.2), "city": (scenes.night_bokeh, 5.2), "aurora": (scenes.aurora, 4.7),
-    "backdrop": (scenes.brand_backdrop, 3.2)}
+    "sunset": (scenes.sunset, 6.2),
+    "city": (scenes.night_bokeh, 5.2),
+    "aurora": (scenes.aurora, 4.7),
+    "backdrop": (scenes.brand_backdrop, 3.2),
+}
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,18 @@ def make_demo_media(folder: str | Path, *, width: int, height: int, music_second
 
     def write_scene(name: str) -> Path:
         draw, seconds = SCENES[name]
-        return samples.write_clip(folder / f"{name}.mp4", draw(width, height, seconds), width=width, height=height)
+        return samples.write_clip(
+            folder / f"{name}.mp4", draw(width, height, seconds), width=width, height=height
+        )
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         clips = dict(zip(SCENES, pool.map(write_scene, SCENES)))
     return DemoMedia(
-        clips=clips, logo=write_logo(folder / "logo.png"), look=write_teal_orange_lut(folder / "teal_orange.cube"),
+        clips=clips,
+        logo=write_logo(folder / "logo.png"),
+        look=write_teal_orange_lut(folder / "teal_orange.cube"),
         music=samples.write_audio(folder / "music.wav", music(music_seconds), 48000),
-        voice=tuple(write_voice(folder / f"voice_{number}.wav", line) for number, line in enumerate(LINES, 1)))
+        voice=tuple(
+            write_voice(folder / f"voice_{number}.wav", line) for number, line in enumerate(LINES, 1)
+        ),
+    )

@@ -66,7 +66,9 @@ def music(seconds: float, rate: int = RATE, seed: int = 4) -> np.ndarray:
         swell = np.minimum(1, t / 0.35) * np.clip((bar + 0.6 - t) / 0.6, 0, 1)
         for note in chord:
             for detune, side in ((-0.07, -0.5), (0.07, 0.5)):
-                _place(pad, 0.05 * swell * _tone(SOFT_SAW, midi_hz(note + detune), length, rate), at, rate, side)
+                _place(
+                    pad, 0.05 * swell * _tone(SOFT_SAW, midi_hz(note + detune), length, rate), at, rate, side
+                )
         for offset in (0, 1.5, 2, 3.5):  # syncopated bass
             count = round(0.45 * rate)
             pluck = _envelope(count, rate, 0.005, 0.22) * _tone(ROUND, midi_hz(root - 12), count, rate)
@@ -75,8 +77,13 @@ def music(seconds: float, rate: int = RATE, seed: int = 4) -> np.ndarray:
         for step in range(8):  # an eighth-note bell arpeggio, left and right
             count = round(0.5 * rate)
             note = pattern[step % len(pattern)]
-            _place(bells, 0.06 * _envelope(count, rate, 0.002, 0.18) * _tone(BELL, midi_hz(note), count, rate),
-                   at + step * beat / 2, rate, -0.45 if step % 2 else 0.45)
+            _place(
+                bells,
+                0.06 * _envelope(count, rate, 0.002, 0.18) * _tone(BELL, midi_hz(note), count, rate),
+                at + step * beat / 2,
+                rate,
+                -0.45 if step % 2 else 0.45,
+            )
         for step in range(4):
             _place(drums, 0.5 * _kick(rate), at + step * beat, rate)
             if step % 2:
@@ -84,8 +91,13 @@ def music(seconds: float, rate: int = RATE, seed: int = 4) -> np.ndarray:
         for step in range(8):
             count = round(0.06 * rate)
             level = 0.035 if step % 2 else 0.018
-            _place(drums, level * hiss[:count] * _envelope(count, rate, 0.001, 0.015), at + step * beat / 2, rate,
-                   0.3)
+            _place(
+                drums,
+                level * hiss[:count] * _envelope(count, rate, 0.001, 0.015),
+                at + step * beat / 2,
+                rate,
+                0.3,
+            )
     mix = pad + bass + bells + drums
     mix = np.tanh(1.2 * mix) / np.tanh(1.2)  # gentle saturation glues the parts
     return (0.5 * mix / np.abs(mix).max()).astype(np.float32)

@@ -33,7 +33,9 @@ def _frames(seconds: float, rate: int) -> range:
     return range(round(seconds * rate))
 
 
-def _ridge(width: int, tile: int, base: float, waves: list[tuple[float, int, float]], seed: int) -> np.ndarray:
+def _ridge(
+    width: int, tile: int, base: float, waves: list[tuple[float, int, float]], seed: int
+) -> np.ndarray:
     """A hill line: the y of the top edge for each of `tile` columns, periodic over the tile so it scrolls
     forever. waves: (amplitude in pixels, cycles per tile, phase offset)."""
     x = np.arange(tile, dtype=np.float32) / tile
@@ -60,8 +62,9 @@ class _Layer:
         frame.paste(window, (0, self.top), window)
 
 
-def _silhouette(height: int, width: int, line: np.ndarray, top_colour: str, bottom_colour: str,
-                speed: float) -> _Layer:
+def _silhouette(
+    height: int, width: int, line: np.ndarray, top_colour: str, bottom_colour: str, speed: float
+) -> _Layer:
     """Everything below `line` (one y per column of a tile), coloured top to bottom, edges anti-aliased."""
     tile = line.size
     top = max(0, int(line.min()) - 2)
@@ -70,7 +73,9 @@ def _silhouette(height: int, width: int, line: np.ndarray, top_colour: str, bott
     alpha = np.clip(rows - wrapped[None, :] + 0.5, 0, 1)
     depth = np.linspace(0, 1, height - top, dtype=np.float32)[:, None, None]
     colour = hex_colour(top_colour) * (1 - depth) + hex_colour(bottom_colour) * depth
-    rgba = np.concatenate([np.broadcast_to(colour, (height - top, wrapped.size, 3)), alpha[..., None]], axis=-1)
+    rgba = np.concatenate(
+        [np.broadcast_to(colour, (height - top, wrapped.size, 3)), alpha[..., None]], axis=-1
+    )
     return _Layer(top, Image.fromarray(to_uint8(rgba), "RGBA"), tile, speed)
 
 
@@ -79,7 +84,9 @@ def _glow(radius: float, spread: float, colour: str) -> Image.Image:
     size = int(2 * spread) | 1
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) - size // 2
     distance = np.sqrt(xx**2 + yy**2)
-    level = np.maximum(np.clip(radius - distance + 1, 0, 1), np.exp(-((distance / (spread / 2.2)) ** 2)) * 0.55)
+    level = np.maximum(
+        np.clip(radius - distance + 1, 0, 1), np.exp(-((distance / (spread / 2.2)) ** 2)) * 0.55
+    )
     return Image.fromarray(to_uint8(level[..., None] * hex_colour(colour)))
 
 
@@ -98,26 +105,69 @@ def _birds(draw: ImageDraw.ImageDraw, seconds: float, width: int, height: int) -
         span = height * (0.026 - 0.004 * index)
         lift = math.sin(seconds * flap * 2 * math.pi + index) * span * 0.6
         line = max(2, round(height / 250))
-        draw.line([(x - span, cy - lift), (x, cy), (x + span, cy - lift)], fill=(38, 16, 44), width=line,
-                  joint="curve")
+        draw.line(
+            [(x - span, cy - lift), (x, cy), (x + span, cy - lift)],
+            fill=(38, 16, 44),
+            width=line,
+            joint="curve",
+        )
 
 
 def sunset(width: int, height: int, seconds: float, rate: int = 30) -> Iterator[np.ndarray]:
     """A sun setting behind three ranges of hills that scroll at different speeds (parallax), birds."""
-    sky = vertical_gradient(height, width, [(0.0, "#1a1446"), (0.28, "#4b2a7b"), (0.5, "#c64f6c"),
-                                            (0.64, "#f58a4b"), (0.74, "#ffc66e"), (1.0, "#ffd98e")])
+    sky = vertical_gradient(
+        height,
+        width,
+        [
+            (0.0, "#1a1446"),
+            (0.28, "#4b2a7b"),
+            (0.5, "#c64f6c"),
+            (0.64, "#f58a4b"),
+            (0.74, "#ffc66e"),
+            (1.0, "#ffd98e"),
+        ],
+    )
     haze = np.exp(-(((np.arange(height, dtype=np.float32) / height - 0.68) / 0.05) ** 2))[:, None, None]
     haze_rows = slice(int(0.55 * height), int(0.8 * height))
-    haze_light = Image.fromarray(to_uint8(np.broadcast_to(haze[haze_rows] * hex_colour("#ffb070") * 0.25,
-                                                          (haze_rows.stop - haze_rows.start, width, 3))))
+    haze_light = Image.fromarray(
+        to_uint8(
+            np.broadcast_to(
+                haze[haze_rows] * hex_colour("#ffb070") * 0.25, (haze_rows.stop - haze_rows.start, width, 3)
+            )
+        )
+    )
     tile = 2 * width
     ranges = [
-        (_ridge(width, tile, 0.62 * height, [(0.05 * height, 3, 0.0), (0.02 * height, 7, 0.3)], 1),
-         "#c0607e", "#9a4a78", 0.006 * width),
-        (_ridge(width, tile, 0.72 * height, [(0.06 * height, 2, 0.5), (0.025 * height, 5, 0.1),
-                                             (0.01 * height, 13, 0.7)], 2), "#6a2c62", "#4a1f52", 0.017 * width),
-        (_ridge(width, tile, 0.84 * height, [(0.07 * height, 2, 0.2), (0.03 * height, 6, 0.6),
-                                             (0.012 * height, 17, 0.4)], 3), "#26123a", "#140a22", 0.04 * width),
+        (
+            _ridge(width, tile, 0.62 * height, [(0.05 * height, 3, 0.0), (0.02 * height, 7, 0.3)], 1),
+            "#c0607e",
+            "#9a4a78",
+            0.006 * width,
+        ),
+        (
+            _ridge(
+                width,
+                tile,
+                0.72 * height,
+                [(0.06 * height, 2, 0.5), (0.025 * height, 5, 0.1), (0.01 * height, 13, 0.7)],
+                2,
+            ),
+            "#6a2c62",
+            "#4a1f52",
+            0.017 * width,
+        ),
+        (
+            _ridge(
+                width,
+                tile,
+                0.84 * height,
+                [(0.07 * height, 2, 0.2), (0.03 * height, 6, 0.6), (0.012 * height, 17, 0.4)],
+                3,
+            ),
+            "#26123a",
+            "#140a22",
+            0.04 * width,
+        ),
     ]
     layers = [_silhouette(height, width, line, top, bottom, speed) for line, top, bottom, speed in ranges]
     backdrop = Image.fromarray(to_uint8(sky))
@@ -163,8 +213,10 @@ def _skyline(height: int, width: int, seed: int) -> Image.Image:
             for wx in range(x + cell, x + w - cell, 2 * cell):
                 if rng.random() < 0.35:
                     warm = rng.random() < 0.8
-                    draw.rectangle([wx, wy, wx + cell - 1, wy + cell - 1],
-                                   fill=(255, 200, 120, 255) if warm else (160, 220, 255, 255))
+                    draw.rectangle(
+                        [wx, wy, wx + cell - 1, wy + cell - 1],
+                        fill=(255, 200, 120, 255) if warm else (160, 220, 255, 255),
+                    )
         x += w + int(rng.integers(0, width // 40))
     return image
 
@@ -196,7 +248,9 @@ class _Bokeh:
 def night_bokeh(width: int, height: int, seconds: float, rate: int = 30) -> Iterator[np.ndarray]:
     """City lights out of focus: coloured discs at many depths drifting and twinkling, the near ones larger,
     softer and faster, in front of and behind a skyline."""
-    backdrop = to_uint8(vertical_gradient(height, width, [(0.0, "#050a1c"), (0.55, "#0c2240"), (1.0, "#2a2440")]))
+    backdrop = to_uint8(
+        vertical_gradient(height, width, [(0.0, "#050a1c"), (0.55, "#0c2240"), (1.0, "#2a2440")])
+    )
     city = _skyline(height, width, 7)
     rng = np.random.default_rng(11)
     lights = []
@@ -206,9 +260,17 @@ def night_bokeh(width: int, height: int, seconds: float, rate: int = 30) -> Iter
         colour = hex_colour(_BOKEH_COLOURS[int(rng.integers(len(_BOKEH_COLOURS)))])
         strength = 0.45 + 0.4 * (1 - depth)
         sprite = _bokeh_disc(radius, 1 + 0.18 * radius * depth)[..., None] * colour * strength * 255
-        lights.append(_Bokeh(depth, sprite.astype(np.uint16), float(rng.random()) * width,
-                             float(rng.uniform(0.05, 0.95)) * height, (0.01 + 0.05 * depth) * width,
-                             float(rng.random()) * 6.28, float(rng.uniform(0.5, 2.0))))
+        lights.append(
+            _Bokeh(
+                depth,
+                sprite.astype(np.uint16),
+                float(rng.random()) * width,
+                float(rng.uniform(0.05, 0.95)) * height,
+                (0.01 + 0.05 * depth) * width,
+                float(rng.random()) * 6.28,
+                float(rng.uniform(0.5, 2.0)),
+            )
+        )
     lights.sort(key=lambda light: light.depth)
     far = [light for light in lights if light.depth <= 0.45]
     near = lights[len(far) :]
@@ -239,8 +301,9 @@ def aurora(width: int, height: int, seconds: float, rate: int = 30) -> Iterator[
     twinkling stars. The light is computed at a third of the size (it is soft) and scaled up."""
     small_w, small_h = width // 3, height // 3
     horizon = int(0.66 * small_h)
-    sky = vertical_gradient(small_h, small_w, [(0.0, "#01030c"), (0.5, "#051226"), (0.66, "#0b2236"),
-                                               (1.0, "#020812")])
+    sky = vertical_gradient(
+        small_h, small_w, [(0.0, "#01030c"), (0.5, "#051226"), (0.66, "#0b2236"), (1.0, "#020812")]
+    )
     rows = np.arange(horizon, dtype=np.float32)[:, None]
     columns = np.arange(small_w, dtype=np.float32) / small_w
     green, violet = hex_colour("#39ffa8"), hex_colour("#9b6bff")
@@ -248,8 +311,13 @@ def aurora(width: int, height: int, seconds: float, rate: int = 30) -> Iterator[
     rng = np.random.default_rng(3)
     stars = (rng.integers(0, int(0.6 * height), 220), rng.integers(0, width, 220), rng.random(220))
     lake_top = int(0.66 * height)
-    ridge = _ridge(width, width, 0.6 * height, [(0.05 * height, 2, 0.1), (0.03 * height, 5, 0.4),
-                                                (0.01 * height, 19, 0.8)], 9)
+    ridge = _ridge(
+        width,
+        width,
+        0.6 * height,
+        [(0.05 * height, 2, 0.1), (0.03 * height, 5, 0.4), (0.01 * height, 19, 0.8)],
+        9,
+    )
     mountains = _silhouette(lake_top, width, np.minimum(ridge, lake_top - 1), "#0a1424", "#05080f", 0.0)
     depth = height - lake_top
     mirrored = lake_top - 1 - np.arange(depth)
@@ -257,10 +325,14 @@ def aurora(width: int, height: int, seconds: float, rate: int = 30) -> Iterator[
     for index in _frames(seconds, rate):
         t = index / rate
         light = np.zeros((horizon, small_w, 3), np.float32)
-        for curtain, (base, amplitude, drift, ray) in enumerate(((0.34, 0.09, 0.05, rays[0]),
-                                                                  (0.5, 0.06, -0.035, rays[1]))):
-            edge = (base + amplitude * np.sin(2 * math.pi * (1.2 * columns + drift * t + 0.3 * curtain))
-                    + 0.03 * np.sin(2 * math.pi * (3.3 * columns - 0.09 * t))) * small_h
+        for curtain, (base, amplitude, drift, ray) in enumerate(
+            ((0.34, 0.09, 0.05, rays[0]), (0.5, 0.06, -0.035, rays[1]))
+        ):
+            edge = (
+                base
+                + amplitude * np.sin(2 * math.pi * (1.2 * columns + drift * t + 0.3 * curtain))
+                + 0.03 * np.sin(2 * math.pi * (3.3 * columns - 0.09 * t))
+            ) * small_h
             above = edge[None, :] - rows  # how far above the curtain's lower edge
             shape = np.exp(np.where(above >= 0, -above / (0.22 * small_h), above / 1.2))
             streaks = 0.45 + 0.55 * np.roll(ray, int(t * 4 * (1 + curtain)))[:small_w]
@@ -287,8 +359,12 @@ def brand_backdrop(width: int, height: int, seconds: float, rate: int = 30) -> I
     small_w, small_h = max(8, width // 8), max(8, height // 8)
     yy, xx = np.mgrid[0:small_h, 0:small_w].astype(np.float32)
     base = hex_colour("#1d1240")
-    fields = [("#ff5f6d", 0.30, 0.35, 0.23, 0.11), ("#ffc371", 0.72, 0.30, 0.17, 0.13),
-              ("#6a5cff", 0.25, 0.75, 0.19, 0.07), ("#00c6ff", 0.78, 0.74, 0.13, 0.09)]
+    fields = [
+        ("#ff5f6d", 0.30, 0.35, 0.23, 0.11),
+        ("#ffc371", 0.72, 0.30, 0.17, 0.13),
+        ("#6a5cff", 0.25, 0.75, 0.19, 0.07),
+        ("#00c6ff", 0.78, 0.74, 0.13, 0.09),
+    ]
     for index in _frames(seconds, rate):
         t = index / rate
         frame = np.broadcast_to(base, (small_h, small_w, 3)).copy()

@@ -21,8 +21,9 @@ def write_logo(path: str | Path, size: int = 256) -> Path:
     coral, violet = np.array([255, 95, 109], np.float32), np.array([106, 92, 255], np.float32)
     gradient = (coral * (1 - blend) + violet * blend).astype(np.uint8)
     tile_mask = Image.new("L", (big, big), 0)
-    ImageDraw.Draw(tile_mask).rounded_rectangle([margin, margin, big - margin, big - margin], radius=big // 5,
-                                                fill=255)
+    ImageDraw.Draw(tile_mask).rounded_rectangle(
+        [margin, margin, big - margin, big - margin], radius=big // 5, fill=255
+    )
     tile = Image.fromarray(gradient).convert("RGBA")
     tile.putalpha(tile_mask)
     draw = ImageDraw.Draw(tile)
@@ -33,8 +34,10 @@ def write_logo(path: str | Path, size: int = 256) -> Path:
     iris = big * 0.13
     draw.ellipse([cx - iris, cy - iris, cx + iris, cy + iris], fill=(40, 24, 90, 255))
     play = big * 0.065
-    draw.polygon([(cx - play * 0.7, cy - play), (cx - play * 0.7, cy + play), (cx + play, cy)],
-                 fill=(255, 255, 255, 255))
+    draw.polygon(
+        [(cx - play * 0.7, cy - play), (cx - play * 0.7, cy + play), (cx + play, cy)],
+        fill=(255, 255, 255, 255),
+    )
     shadow = Image.new("RGBA", (big, big), (20, 8, 40, 0))
     shadow.putalpha(tile_mask.point(lambda a: a * 110 // 255).filter(ImageFilter.GaussianBlur(big / 40)))
     canvas = Image.new("RGBA", (big, big), (0, 0, 0, 0))
@@ -60,7 +63,12 @@ def write_teal_orange_lut(path: str | Path, points: int = 17) -> Path:
     rgb = rgb + teal * shadows + orange * highlights
     grey = (rgb @ np.array([0.2126, 0.7152, 0.0722]))[..., None]
     rgb = np.clip(grey + (rgb - grey) * 1.12, 0, 1)
-    lines = ["TITLE \"KijkoCut teal and orange\"", f"LUT_3D_SIZE {points}", "DOMAIN_MIN 0 0 0", "DOMAIN_MAX 1 1 1"]
+    lines = [
+        'TITLE "KijkoCut teal and orange"',
+        f"LUT_3D_SIZE {points}",
+        "DOMAIN_MIN 0 0 0",
+        "DOMAIN_MAX 1 1 1",
+    ]
     lines += [f"{r:.5f} {g:.5f} {b:.5f}" for r, g, b in rgb.reshape(-1, 3)]
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -18,12 +18,35 @@ from kijkocut import samples
 RATE = 22050
 ESPEAK_TIMEOUT = 20  # seconds
 # Vowel formants F1, F2, F3 in Hz (averages for an adult voice).
-VOWELS = {"a": (730, 1090, 2440), "e": (530, 1840, 2480), "i": (300, 2200, 2950), "o": (570, 840, 2410),
-          "u": (330, 900, 2300), "y": (300, 2000, 2600)}
-VOICED = {"m": (280, 1300, 2500), "n": (280, 1700, 2600), "l": (360, 1300, 2700), "r": (420, 1300, 1600),
-          "w": (300, 700, 2200), "v": (300, 1400, 2400), "z": (300, 1700, 2600), "j": (300, 2000, 2700)}
-HISS = {"s": "high", "z": "high", "c": "high", "x": "high", "f": "broad", "v": "broad", "h": "broad",
-        "j": "mid", "g": "mid"}
+VOWELS = {
+    "a": (730, 1090, 2440),
+    "e": (530, 1840, 2480),
+    "i": (300, 2200, 2950),
+    "o": (570, 840, 2410),
+    "u": (330, 900, 2300),
+    "y": (300, 2000, 2600),
+}
+VOICED = {
+    "m": (280, 1300, 2500),
+    "n": (280, 1700, 2600),
+    "l": (360, 1300, 2700),
+    "r": (420, 1300, 1600),
+    "w": (300, 700, 2200),
+    "v": (300, 1400, 2400),
+    "z": (300, 1700, 2600),
+    "j": (300, 2000, 2700),
+}
+HISS = {
+    "s": "high",
+    "z": "high",
+    "c": "high",
+    "x": "high",
+    "f": "broad",
+    "v": "broad",
+    "h": "broad",
+    "j": "mid",
+    "g": "mid",
+}
 STOPS = {"p": "broad", "b": "broad", "t": "high", "d": "high", "k": "mid", "q": "mid", "g": "mid"}
 NOISE_BANDS = {"high": (3800, 8000), "mid": (1800, 4200), "broad": (300, 6000)}
 
@@ -52,8 +75,12 @@ def speak_with_espeak(path: Path, text: str) -> bool:
     if program is None:
         return False
     try:
-        completed = subprocess.run([program, "-v", "en-us", "-s", "150", "-w", str(path), text],
-                                   capture_output=True, timeout=ESPEAK_TIMEOUT, check=False)
+        completed = subprocess.run(
+            [program, "-v", "en-us", "-s", "150", "-w", str(path), text],
+            capture_output=True,
+            timeout=ESPEAK_TIMEOUT,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return completed.returncode == 0 and path.is_file() and path.stat().st_size > 1000
@@ -74,8 +101,15 @@ def phones(text: str) -> list[Phone]:
                 sequence.append(Phone(0.02, None, 0.0, STOPS[letter], 0.5))
             elif letter in VOICED or letter in HISS:
                 formants = VOICED.get(letter)
-                sequence.append(Phone(0.06, formants, 0.35 if formants else 0.0, HISS.get(letter),
-                                      0.35 if letter in HISS else 0.0))
+                sequence.append(
+                    Phone(
+                        0.06,
+                        formants,
+                        0.35 if formants else 0.0,
+                        HISS.get(letter),
+                        0.35 if letter in HISS else 0.0,
+                    )
+                )
         sequence.append(Phone(0.06, None, 0.0))  # between words
         if word[-1:] in ",;:":
             sequence.append(Phone(0.22, None, 0.0))
@@ -90,7 +124,11 @@ def synthesise(text: str, *, rate: int = RATE, seed: int = 1) -> np.ndarray:
     rng = np.random.default_rng(seed)
     lengths = [round(phone.seconds * rate) for phone in sequence]
     total = sum(lengths)
-    voicing, noise_mix, accent = np.zeros(total), {band: np.zeros(total) for band in NOISE_BANDS}, np.zeros(total)
+    voicing, noise_mix, accent = (
+        np.zeros(total),
+        {band: np.zeros(total) for band in NOISE_BANDS},
+        np.zeros(total),
+    )
     formants = np.zeros((3, total))
     position, last = 0, VOWELS["e"]
     for phone, length in zip(sequence, lengths):

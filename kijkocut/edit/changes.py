@@ -35,18 +35,28 @@ def diff_projects(old: Project, new: Project) -> list[Change]:
     if old.name != new.name:
         tail.append(Change(entity="name", id="name", before=old.name, after=new.name))
     if old.settings != new.settings:
-        tail.append(Change(entity="settings", id="settings", before=_dump(old.settings), after=_dump(new.settings)))
+        tail.append(
+            Change(entity="settings", id="settings", before=_dump(old.settings), after=_dump(new.settings))
+        )
 
     _diff_keyed(old.media, new.media, "media", removals, updates, additions)
-    _diff_keyed({m.id: m for m in old.markers}, {m.id: m for m in new.markers}, "marker", removals, updates, additions)
+    _diff_keyed(
+        {m.id: m for m in old.markers}, {m.id: m for m in new.markers}, "marker", removals, updates, additions
+    )
 
     old_tracks, new_tracks = {t.id: t for t in old.tracks}, {t.id: t for t in new.tracks}
     for track_id, track in new_tracks.items():
         if track_id not in old_tracks:
             track_adds.append(Change(entity="track", id=track_id, after=_track_header(track)))
         elif _track_header(old_tracks[track_id]) != _track_header(track):
-            updates.append(Change(entity="track", id=track_id, before=_track_header(old_tracks[track_id]),
-                                  after=_track_header(track)))
+            updates.append(
+                Change(
+                    entity="track",
+                    id=track_id,
+                    before=_track_header(old_tracks[track_id]),
+                    after=_track_header(track),
+                )
+            )
     for track_id, track in old_tracks.items():
         if track_id not in new_tracks:
             track_removals.append(Change(entity="track", id=track_id, before=_track_header(track)))
@@ -63,8 +73,15 @@ def diff_projects(old: Project, new: Project) -> list[Change]:
             if previous is None or previous[0] != track_id:
                 additions.append(Change(entity=entity, id=item_id, track_id=track_id, after=_dump(item)))
             elif previous[1] != item:
-                updates.append(Change(entity=entity, id=item_id, track_id=track_id, before=_dump(previous[1]),
-                                      after=_dump(item)))
+                updates.append(
+                    Change(
+                        entity=entity,
+                        id=item_id,
+                        track_id=track_id,
+                        before=_dump(previous[1]),
+                        after=_dump(item),
+                    )
+                )
 
     old_order, new_order = [t.id for t in old.tracks], [t.id for t in new.tracks]
     if old_order != new_order:
@@ -133,8 +150,9 @@ def invert_changes(changes: list[Change]) -> list[Change]:
     return [change.inverted() for change in reversed(changes)]
 
 
-def _apply_one(project: Project, change: Change, touched: dict[str, _ElementEdits],
-               elements: Mapping[str, Any]) -> None:
+def _apply_one(
+    project: Project, change: Change, touched: dict[str, _ElementEdits], elements: Mapping[str, Any]
+) -> None:
     if change.entity == "name":
         project.name = _name(change)
         return
@@ -171,7 +189,10 @@ def _apply_track(project: Project, change: Change) -> None:
     if header is None:
         project.tracks = [t for t in project.tracks if t.id != change.id]
     elif existing is None:
-        project.tracks = [*project.tracks, Track.model_validate({**header, "elements": [], "transitions": []})]
+        project.tracks = [
+            *project.tracks,
+            Track.model_validate({**header, "elements": [], "transitions": []}),
+        ]
     else:
         for key, value in header.items():
             setattr(existing, key, value)

@@ -172,9 +172,13 @@ class RemoveMedia(Command):
     def run(self, project: Project) -> list[str]:
         if self.media_id not in project.media:
             raise EditError(f"unknown media {self.media_id!r}")
-        users = [e.id for t in project.tracks for e in t.elements if getattr(e, "media_id", None) == self.media_id]
+        users = [
+            e.id for t in project.tracks for e in t.elements if getattr(e, "media_id", None) == self.media_id
+        ]
         if users:
-            raise EditError(f"media {self.media_id} is used by {', '.join(users)}; remove those elements first")
+            raise EditError(
+                f"media {self.media_id} is used by {', '.join(users)}; remove those elements first"
+            )
         del project.media[self.media_id]
         return []
 
@@ -201,8 +205,10 @@ class AddElement(Command):
     op: Literal["add_element"] = "add_element"
     track_id: str
     element: Element
-    mode: PlaceMode = Field("overwrite", description="overwrite what is there, insert (push later elements "
-                                                     "right) or strict (fail on overlap)")
+    mode: PlaceMode = Field(
+        "overwrite",
+        description="overwrite what is there, insert (push later elements right) or strict (fail on overlap)",
+    )
     ripple_all_tracks: bool = False
     label_template: ClassVar[str] = "Add element"
 
@@ -231,7 +237,9 @@ class AddElements(Command):
         taken = {e.id for t in project.tracks for e in t.elements}
         added = []
         for element in self.elements:
-            element = element.model_copy()  # shallow is enough: commands assign fields, never mutate nested ones
+            element = (
+                element.model_copy()
+            )  # shallow is enough: commands assign fields, never mutate nested ones
             if not element.id:
                 element.id = new_id(element.kind)
             elif element.id in taken:
@@ -324,15 +332,19 @@ class Trim(Command):
         placement.require_unlocked(track)
         if self.edge == "start":
             if not self.to < element.end:
-                raise EditError(f"cannot trim the start of {element.id} to {float(self.to):.3f} s: "
-                                f"it ends at {float(element.end):.3f} s")
+                raise EditError(
+                    f"cannot trim the start of {element.id} to {float(self.to):.3f} s: "
+                    f"it ends at {float(element.end):.3f} s"
+                )
             if self.to != element.start:
                 placement.trim_start(element, self.to)
                 placement.drop_transitions(track, element.id, edge="start")
         else:
             if not self.to > element.start:
-                raise EditError(f"cannot trim the end of {element.id} to {float(self.to):.3f} s: "
-                                f"it starts at {float(element.start):.3f} s")
+                raise EditError(
+                    f"cannot trim the end of {element.id} to {float(self.to):.3f} s: "
+                    f"it starts at {float(element.start):.3f} s"
+                )
             if self.to != element.end:
                 placement.trim_end(element, self.to)
                 placement.drop_transitions(track, element.id, edge="end")
@@ -375,8 +387,10 @@ class SetProperties(Command):
         try:
             updated = _ELEMENT_ADAPTER.validate_python(merged)
         except ValidationError as exc:
-            raise EditError(f"{element.id}: " + "; ".join(
-                f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())) from None
+            raise EditError(
+                f"{element.id}: "
+                + "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
+            ) from None
         placement.set_elements(track, [e for e in track.elements if e.id != element.id] + [updated])
         return [element.id]
 
@@ -406,8 +420,10 @@ def _revalidated(track: Track, element) -> None:
     try:
         updated = _ELEMENT_ADAPTER.validate_python(element.model_dump(mode="json"))
     except ValidationError as exc:
-        raise EditError(f"{element.id}: " + "; ".join(
-            f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())) from None
+        raise EditError(
+            f"{element.id}: "
+            + "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
+        ) from None
     placement.set_elements(track, [e for e in track.elements if e.id != element.id] + [updated])
 
 
@@ -423,8 +439,14 @@ class AddEffect(Command):
     def run(self, project: Project) -> list[str]:
         track, element = _locate(project, self.element_id)
         placement.require_unlocked(track)
-        _insert_effect(element, list(element.effects), self.index,
-                       id=self.effect_id or new_id("fx"), kind=self.kind, params=self.params)
+        _insert_effect(
+            element,
+            list(element.effects),
+            self.index,
+            id=self.effect_id or new_id("fx"),
+            kind=self.kind,
+            params=self.params,
+        )
         return [element.id]
 
 
@@ -442,9 +464,15 @@ class UpdateEffect(Command):
         placement.require_unlocked(track)
         stack = list(element.effects)
         effect = stack.pop(_effect_index(element, self.effect_id))
-        _insert_effect(element, stack, self.index, id=effect.id, kind=effect.kind,
-                       params={**effect.params, **self.params},
-                       enabled=effect.enabled if self.enabled is None else self.enabled)
+        _insert_effect(
+            element,
+            stack,
+            self.index,
+            id=effect.id,
+            kind=effect.kind,
+            params={**effect.params, **self.params},
+            enabled=effect.enabled if self.enabled is None else self.enabled,
+        )
         return [element.id]
 
 
@@ -470,8 +498,9 @@ class SetKeyframes(Command):
 
     op: Literal["set_keyframes"] = "set_keyframes"
     element_id: str
-    property: str = Field(description="e.g. 'transform.scale', 'transform.opacity', 'gain_db', "
-                                      "'effects.<effect id>.<param>'")
+    property: str = Field(
+        description="e.g. 'transform.scale', 'transform.opacity', 'gain_db', 'effects.<effect id>.<param>'"
+    )
     keyframes: list[Keyframe]
     label_template: ClassVar[str] = "Animate {property} of {element_id}"
 
@@ -502,8 +531,9 @@ class ApplyAnimationPreset(Command):
 
         track, element = _locate(project, self.element_id)
         placement.require_unlocked(track)
-        updates = animation_keyframes(project, element, self.preset, direction=self.direction, zoom=self.zoom,
-                                      duration=self.duration)
+        updates = animation_keyframes(
+            project, element, self.preset, direction=self.direction, zoom=self.zoom, duration=self.duration
+        )
         element.keyframes = {**element.keyframes, **updates}
         _revalidated(track, element)
         return [element.id]
@@ -527,7 +557,7 @@ class SetSpeed(Command):
         if element.kind != "clip" or element.freeze_frame:
             raise EditError(f"{element.id} is not a moving media clip; only those change speed")
         span = element.source_span
-        duration = (span / Fraction(self.speed).limit_denominator(10**6))
+        duration = span / Fraction(self.speed).limit_denominator(10**6)
         old_end = element.end
         element.speed = self.speed
         element.duration = duration
@@ -564,10 +594,19 @@ class FreezeFrame(Command):
         if self.duration <= 0:
             raise EditError("a freeze frame needs a positive duration")
         held_time = element.media_time(self.at, 1 / project.settings.frame_rate)
-        frozen = element.model_copy(update={
-            "id": _new_element_id(project, self.frozen_id), "start": self.at, "duration": self.duration,
-            "source_in": held_time,
-            "freeze_frame": True, "fade_in": Fraction(0), "fade_out": Fraction(0), "keyframes": {}}, deep=True)
+        frozen = element.model_copy(
+            update={
+                "id": _new_element_id(project, self.frozen_id),
+                "start": self.at,
+                "duration": self.duration,
+                "source_in": held_time,
+                "freeze_frame": True,
+                "fade_in": Fraction(0),
+                "fade_out": Fraction(0),
+                "keyframes": {},
+            },
+            deep=True,
+        )
         placement.open_gap(track, self.at, self.duration)
         placement.set_elements(track, list(track.elements) + [frozen])
         return [frozen.id]
@@ -596,10 +635,15 @@ class DetachAudio(Command):
             if target.kind != "audio":
                 raise EditError(f"track {target.id} is a {target.kind} track, not an audio track")
             placement.require_unlocked(target)
-        sound = element.model_copy(update={"id": _new_element_id(project, self.sound_id), "effects": [],
-                                           "transform": Transform(),
-                                           "keyframes": {k: v for k, v in element.keyframes.items()
-                                                         if k in ("gain_db", "pan")}}, deep=True)
+        sound = element.model_copy(
+            update={
+                "id": _new_element_id(project, self.sound_id),
+                "effects": [],
+                "transform": Transform(),
+                "keyframes": {k: v for k, v in element.keyframes.items() if k in ("gain_db", "pan")},
+            },
+            deep=True,
+        )
         element.audio_muted = True
         element.gain_db = 0.0
         _place(project, target, sound, "strict", False)
@@ -650,12 +694,24 @@ class AddTransition(Command):
             raise EditError(f"{self.from_id} and {self.to_id} are on different tracks")
         placement.require_unlocked(track)
         if left.end != right.start:
-            raise EditError(f"{left.id} ends at {float(left.end):.3f} s and {right.id} starts at "
-                            f"{float(right.start):.3f} s: a transition needs two clips that meet at a cut")
+            raise EditError(
+                f"{left.id} ends at {float(left.end):.3f} s and {right.id} starts at "
+                f"{float(right.start):.3f} s: a transition needs two clips that meet at a cut"
+            )
         placement.drop_transitions(track, left.id, edge="end")
-        track.transitions = [*track.transitions, Transition(
-            id=self.transition_id or new_id("trn"), kind=self.kind, from_id=left.id, to_id=right.id,
-            duration=self.duration, alignment=self.alignment, audio=self.audio, handles=self.handles)]
+        track.transitions = [
+            *track.transitions,
+            Transition(
+                id=self.transition_id or new_id("trn"),
+                kind=self.kind,
+                from_id=left.id,
+                to_id=right.id,
+                duration=self.duration,
+                alignment=self.alignment,
+                audio=self.audio,
+                handles=self.handles,
+            ),
+        ]
         return [left.id, right.id]
 
 
@@ -681,8 +737,10 @@ class OverlapCut(Command):
         placement.require_unlocked(track)
         for element, trimmed in ((left, self.after), (right, self.before)):
             if trimmed >= element.duration:
-                raise EditError(f"cannot trim {float(trimmed):.3f} s from {element.id}: it is "
-                                f"{float(element.duration):.3f} s long")
+                raise EditError(
+                    f"cannot trim {float(trimmed):.3f} s from {element.id}: it is "
+                    f"{float(element.duration):.3f} s long"
+                )
         cut = left.end
         if self.after:
             placement.trim_end(left, cut - self.after)
@@ -745,10 +803,12 @@ class UpdateSettings(Command):
     def run(self, project: Project) -> list[str]:
         try:
             project.settings = ProjectSettings.model_validate(
-                {**project.settings.model_dump(mode="json"), **self.properties})
+                {**project.settings.model_dump(mode="json"), **self.properties}
+            )
         except ValidationError as exc:
-            raise EditError("settings: " + "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+            raise EditError(
+                "settings: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            ) from None
         return []
 
 
@@ -788,18 +848,73 @@ def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 _ELEMENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Element)
 
 COMMAND_TYPES: tuple[type[Command], ...] = (
-    AddTrack, RemoveTrack, UpdateTrack, MoveTrack, AddMedia, RemoveMedia, RelinkMedia, AddElement, AddElements,
+    AddTrack,
+    RemoveTrack,
+    UpdateTrack,
+    MoveTrack,
+    AddMedia,
+    RemoveMedia,
+    RelinkMedia,
+    AddElement,
+    AddElements,
     RemoveElement,
-    RippleDelete, MoveElement, Split, Trim, Slip, SetProperties, AddTransition, RemoveTransition, AddMarker,
-    RemoveMarker, UpdateSettings, RenameProject, AddEffect, UpdateEffect, RemoveEffect, SetKeyframes,
-    ApplyAnimationPreset, SetSpeed, FreezeFrame, DetachAudio, UpdateTransition, OverlapCut, Batch,
+    RippleDelete,
+    MoveElement,
+    Split,
+    Trim,
+    Slip,
+    SetProperties,
+    AddTransition,
+    RemoveTransition,
+    AddMarker,
+    RemoveMarker,
+    UpdateSettings,
+    RenameProject,
+    AddEffect,
+    UpdateEffect,
+    RemoveEffect,
+    SetKeyframes,
+    ApplyAnimationPreset,
+    SetSpeed,
+    FreezeFrame,
+    DetachAudio,
+    UpdateTransition,
+    OverlapCut,
+    Batch,
 )
 AnyCommand = Annotated[
-    AddTrack | RemoveTrack | UpdateTrack | MoveTrack | AddMedia | RemoveMedia | RelinkMedia | AddElement
+    AddTrack
+    | RemoveTrack
+    | UpdateTrack
+    | MoveTrack
+    | AddMedia
+    | RemoveMedia
+    | RelinkMedia
+    | AddElement
     | AddElements
-    | RemoveElement | RippleDelete | MoveElement | Split | Trim | Slip | SetProperties | AddTransition | RemoveTransition
-    | AddMarker | RemoveMarker | UpdateSettings | RenameProject | AddEffect | UpdateEffect | RemoveEffect
-    | SetKeyframes | ApplyAnimationPreset | SetSpeed | FreezeFrame | DetachAudio | UpdateTransition | OverlapCut
+    | RemoveElement
+    | RippleDelete
+    | MoveElement
+    | Split
+    | Trim
+    | Slip
+    | SetProperties
+    | AddTransition
+    | RemoveTransition
+    | AddMarker
+    | RemoveMarker
+    | UpdateSettings
+    | RenameProject
+    | AddEffect
+    | UpdateEffect
+    | RemoveEffect
+    | SetKeyframes
+    | ApplyAnimationPreset
+    | SetSpeed
+    | FreezeFrame
+    | DetachAudio
+    | UpdateTransition
+    | OverlapCut
     | Batch,
     Field(discriminator="op"),
 ]
@@ -812,5 +927,10 @@ def command_from_dict(doc: dict[str, Any]) -> Command:
     try:
         return _COMMAND_ADAPTER.validate_python(doc)
     except ValidationError as exc:
-        raise EditError("invalid command: " + "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors())) from None
+        raise EditError(
+            "invalid command: "
+            + "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                for e in exc.errors()
+            )
+        ) from None

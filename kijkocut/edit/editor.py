@@ -30,13 +30,27 @@ def _scratch_copy(project: Project) -> Project:
     """A working copy for a command to mutate, without the history. Element and transition objects are copied
     shallowly: commands assign their fields (never mutate nested models in place), so sharing the nested
     transforms and effect lists with the original is safe and keeps edits fast on long timelines."""
-    tracks = [track.model_copy(update={"elements": [e.model_copy() for e in track.elements],
-                                       "transitions": [x.model_copy() for x in track.transitions]})
-              for track in project.tracks]
+    tracks = [
+        track.model_copy(
+            update={
+                "elements": [e.model_copy() for e in track.elements],
+                "transitions": [x.model_copy() for x in track.transitions],
+            }
+        )
+        for track in project.tracks
+    ]
     return Project.model_construct(
-        schema_name=project.schema_name, version=project.version, id=project.id, name=project.name,
-        revision=project.revision, settings=project.settings, media=dict(project.media), tracks=tracks,
-        markers=list(project.markers), history=History())
+        schema_name=project.schema_name,
+        version=project.version,
+        id=project.id,
+        name=project.name,
+        revision=project.revision,
+        settings=project.settings,
+        media=dict(project.media),
+        tracks=tracks,
+        markers=list(project.markers),
+        history=History(),
+    )
 
 
 class Editor:
@@ -50,20 +64,25 @@ class Editor:
         try:
             element_ids = command.run(scratch)
         except ValidationError as exc:  # an assignment in the command broke a model rule
-            raise EditError(f"{command.label()}: " + "; ".join(
-                e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+            raise EditError(
+                f"{command.label()}: "
+                + "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            ) from None
         before = set(project_problems(self.project))
         introduced = [p for p in project_problems(scratch) if p not in before]
         if introduced:
-            raise EditError(f"{command.label()} would make the timeline invalid: " + "; ".join(summarised(introduced)))
+            raise EditError(
+                f"{command.label()} would make the timeline invalid: " + "; ".join(summarised(introduced))
+            )
         changes = diff_projects(self.project, scratch)
         if not changes:
             return EditResult(command.label(), self.project.revision, [], element_ids)
         # The changed elements are taken from the working copy as they are (already validated objects, owned by
         # no one else once the copy is dropped) rather than rebuilt from their JSON form.
         apply_changes(self.project, changes, {e.id: e for track in scratch.tracks for e in track.elements})
-        self.project.history.done.append(HistoryEntry(
-            command=command.model_dump(mode="json"), label=command.label(), changes=changes))
+        self.project.history.done.append(
+            HistoryEntry(command=command.model_dump(mode="json"), label=command.label(), changes=changes)
+        )
         self.project.history.undone.clear()
         self.project.revision += 1
         return EditResult(command.label(), self.project.revision, changes, element_ids)

@@ -30,6 +30,7 @@ def set_elements(track: Track, elements: list[AnyElement]) -> None:
 
 def drop_transitions(track: Track, element_id: str, *, edge: str = "both") -> None:
     """Remove transitions at an element's start edge ("start"), end edge ("end") or both."""
+
     def touches(transition) -> bool:
         at_end = transition.from_id == element_id
         at_start = transition.to_id == element_id
@@ -41,10 +42,17 @@ def drop_transitions(track: Track, element_id: str, *, edge: str = "both") -> No
 def split_piece(element: AnyElement, at: Fraction) -> tuple[AnyElement, AnyElement]:
     """Two elements that together show exactly what `element` showed; the right one gets a new id."""
     if not element.start < at < element.end:
-        raise EditError(f"cannot split {element.id} at {float(at):.3f} s: outside "
-                        f"{float(element.start):.3f}–{float(element.end):.3f} s")
+        raise EditError(
+            f"cannot split {element.id} at {float(at):.3f} s: outside "
+            f"{float(element.start):.3f}–{float(element.end):.3f} s"
+        )
     left_update: dict[str, object] = {"duration": at - element.start, "fade_out": Fraction(0)}
-    right_update = {"id": new_id(element.kind), "start": at, "duration": element.end - at, "fade_in": Fraction(0)}
+    right_update = {
+        "id": new_id(element.kind),
+        "start": at,
+        "duration": element.end - at,
+        "fade_in": Fraction(0),
+    }
     if isinstance(element, ClipElement):
         if element.reverse:  # the left piece shows the later media
             left_update["source_in"] = element.source_in + _media_offset(element, element.end - at)

@@ -13,8 +13,15 @@ def _keys(*points: tuple[Fraction, float], interpolation: str = "ease_in_out") -
     return [Keyframe(time=t, value=v, interpolation=interpolation) for t, v in points]
 
 
-def animation_keyframes(project: Project, element, preset: str, *, direction: str = "left", zoom: float = 1.2,
-                        duration: Fraction | None = None) -> dict[str, list[Keyframe]]:
+def animation_keyframes(
+    project: Project,
+    element,
+    preset: str,
+    *,
+    direction: str = "left",
+    zoom: float = 1.2,
+    duration: Fraction | None = None,
+) -> dict[str, list[Keyframe]]:
     width, height = project.settings.width, project.settings.height
     length = element.duration
     span = min(duration if duration is not None else Fraction(1, 2), length)
@@ -24,7 +31,12 @@ def animation_keyframes(project: Project, element, preset: str, *, direction: st
         cy = element.style.y if element.style.y is not None else height / 2
         base_scale = float(element.style.size)
     elif isinstance(element, ClipElement):
-        x_path, y_path, scale_path, opacity_path = "transform.x", "transform.y", "transform.scale", "transform.opacity"
+        x_path, y_path, scale_path, opacity_path = (
+            "transform.x",
+            "transform.y",
+            "transform.scale",
+            "transform.opacity",
+        )
         cx = element.transform.x if element.transform.x is not None else width / 2
         cy = element.transform.y if element.transform.y is not None else height / 2
         base_scale = element.transform.scale
@@ -40,8 +52,14 @@ def animation_keyframes(project: Project, element, preset: str, *, direction: st
         # (90% of it: a picture edge exactly on the frame edge leaves a resampled row half covered).
         start_scale = (1 + zoom) / 2
         slack_x, slack_y = 0.9 * (start_scale - 1) * width / 2, 0.9 * (start_scale - 1) * height / 2
-        dx, dy = {"left": (slack_x, 0), "right": (-slack_x, 0), "up": (0, slack_y), "down": (0, -slack_y)}[direction]
-        keys = {scale_path: _keys((Fraction(0), base_scale * start_scale), (length, base_scale * start_scale * zoom))}
+        dx, dy = {"left": (slack_x, 0), "right": (-slack_x, 0), "up": (0, slack_y), "down": (0, -slack_y)}[
+            direction
+        ]
+        keys = {
+            scale_path: _keys(
+                (Fraction(0), base_scale * start_scale), (length, base_scale * start_scale * zoom)
+            )
+        }
         if dx:
             keys[x_path] = _keys((Fraction(0), cx + dx), (length, cx - dx))
         if dy:
@@ -49,9 +67,13 @@ def animation_keyframes(project: Project, element, preset: str, *, direction: st
         return keys
     if preset == "pop_in":
         small = max(0.01, base_scale * 0.01) if scale_path == "transform.scale" else 4.0
-        return {scale_path: [Keyframe(time=0, value=small, interpolation="ease_out"),
-                             Keyframe(time=span * Fraction(7, 10), value=base_scale * 1.1, interpolation="ease_in_out"),
-                             Keyframe(time=span, value=base_scale)]}
+        return {
+            scale_path: [
+                Keyframe(time=0, value=small, interpolation="ease_out"),
+                Keyframe(time=span * Fraction(7, 10), value=base_scale * 1.1, interpolation="ease_in_out"),
+                Keyframe(time=span, value=base_scale),
+            ]
+        }
     if preset == "slide_in":
         if direction in ("left", "right"):  # from just off the canvas on that side
             off_x = -width / 2 if direction == "left" else width * 1.5

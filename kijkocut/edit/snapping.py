@@ -8,8 +8,14 @@ from fractions import Fraction
 from kijkocut.model import Project
 
 
-def snap_candidates(project: Project, *, playhead: Fraction | None = None, exclude_ids: Iterable[str] = (),
-                    edges: bool = True, markers: bool = True) -> list[Fraction]:
+def snap_candidates(
+    project: Project,
+    *,
+    playhead: Fraction | None = None,
+    exclude_ids: Iterable[str] = (),
+    edges: bool = True,
+    markers: bool = True,
+) -> list[Fraction]:
     excluded = set(exclude_ids)
     points: set[Fraction] = {Fraction(0)}
     if edges:
@@ -24,12 +30,21 @@ def snap_candidates(project: Project, *, playhead: Fraction | None = None, exclu
     return sorted(points)
 
 
-def snap_time(project: Project, time: Fraction, threshold: Fraction, *, playhead: Fraction | None = None,
-              exclude_ids: Iterable[str] = (), edges: bool = True, markers: bool = True) -> Fraction:
+def snap_time(
+    project: Project,
+    time: Fraction,
+    threshold: Fraction,
+    *,
+    playhead: Fraction | None = None,
+    exclude_ids: Iterable[str] = (),
+    edges: bool = True,
+    markers: bool = True,
+) -> Fraction:
     """The nearest candidate within `threshold` seconds, else `time` unchanged (ties go to the earlier)."""
     best, best_distance = time, threshold
-    for point in snap_candidates(project, playhead=playhead, exclude_ids=exclude_ids, edges=edges,
-                                 markers=markers):
+    for point in snap_candidates(
+        project, playhead=playhead, exclude_ids=exclude_ids, edges=edges, markers=markers
+    ):
         distance = abs(point - time)
         if distance < best_distance or (distance == best_distance and distance <= threshold and best is time):
             best, best_distance = point, distance

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 BlendMode = Literal["normal", "add", "multiply", "screen", "overlay", "darken", "lighten", "difference"]
-BLEND_MODES: tuple[str, ...] = ("normal", "add", "multiply", "screen", "overlay", "darken", "lighten", "difference")
+BLEND_MODES: tuple[str, ...] = (
+    "normal",
+    "add",
+    "multiply",
+    "screen",
+    "overlay",
+    "darken",
+    "lighten",
+    "difference",
+)
 
 
 @dataclass(frozen=True)
@@ -50,32 +59,60 @@ def _spec(kind: str, label: str, **params: Param) -> EffectSpec:
     return EffectSpec(kind, label, params)
 
 
-EFFECTS: dict[str, EffectSpec] = {spec.kind: spec for spec in (
-    _spec("brightness", "Brightness", amount=Param(0.0, -1, 1, "added to every channel")),
-    _spec("contrast", "Contrast", amount=Param(0.0, -1, 1, "-1 flat grey, 0 unchanged, 1 doubled")),
-    _spec("saturation", "Saturation", amount=Param(0.0, -1, 1, "-1 grey, 1 doubled")),
-    _spec("exposure", "Exposure", stops=Param(0.0, -5, 5, "photographic stops (x2 per stop)")),
-    _spec("gamma", "Gamma", value=Param(1.0, 0.1, 5, ">1 brightens mid-tones")),
-    _spec("temperature", "Temperature / tint", temperature=Param(0.0, -1, 1, "cool (-) to warm (+)"),
-          tint=Param(0.0, -1, 1, "green (-) to magenta (+)")),
-    _spec("hue_shift", "Hue shift", degrees=Param(0.0, -180, 180)),
-    _spec("grayscale", "Grayscale", amount=Param(1.0, 0, 1)),
-    _spec("sepia", "Sepia", amount=Param(1.0, 0, 1)),
-    _spec("invert", "Invert", amount=Param(1.0, 0, 1)),
-    _spec("vignette", "Vignette", amount=Param(0.5, 0, 1), radius=Param(0.75, 0.1, 1.5),
-          softness=Param(0.5, 0.01, 1)),
-    _spec("gaussian_blur", "Gaussian blur", radius=Param(4.0, 0, 200, "pixels at canvas resolution")),
-    _spec("sharpen", "Sharpen", amount=Param(1.0, 0, 5), radius=Param(2.0, 0.1, 20)),
-    _spec("film_grain", "Film grain", amount=Param(0.1, 0, 1), seed=Param(0.0, 0, 1e9)),
-    _spec("chroma_key", "Chroma key", color=Param("#00ff00"), similarity=Param(0.25, 0, 1),
-          smoothness=Param(0.1, 0, 1), spill=Param(0.5, 0, 1)),
-    _spec("lut", "LUT", path=Param("", description=".cube file (1D or 3D)", file=True),
-          intensity=Param(1.0, 0, 1)),
-    _spec("crop", "Crop", left=Param(0.0, 0, 1), top=Param(0.0, 0, 1), right=Param(0.0, 0, 1),
-          bottom=Param(0.0, 0, 1)),
-    _spec("flip", "Flip", horizontal=Param(True), vertical=Param(False)),
-    _spec("opacity", "Opacity", amount=Param(1.0, 0, 1)),
-)}
+EFFECTS: dict[str, EffectSpec] = {
+    spec.kind: spec
+    for spec in (
+        _spec("brightness", "Brightness", amount=Param(0.0, -1, 1, "added to every channel")),
+        _spec("contrast", "Contrast", amount=Param(0.0, -1, 1, "-1 flat grey, 0 unchanged, 1 doubled")),
+        _spec("saturation", "Saturation", amount=Param(0.0, -1, 1, "-1 grey, 1 doubled")),
+        _spec("exposure", "Exposure", stops=Param(0.0, -5, 5, "photographic stops (x2 per stop)")),
+        _spec("gamma", "Gamma", value=Param(1.0, 0.1, 5, ">1 brightens mid-tones")),
+        _spec(
+            "temperature",
+            "Temperature / tint",
+            temperature=Param(0.0, -1, 1, "cool (-) to warm (+)"),
+            tint=Param(0.0, -1, 1, "green (-) to magenta (+)"),
+        ),
+        _spec("hue_shift", "Hue shift", degrees=Param(0.0, -180, 180)),
+        _spec("grayscale", "Grayscale", amount=Param(1.0, 0, 1)),
+        _spec("sepia", "Sepia", amount=Param(1.0, 0, 1)),
+        _spec("invert", "Invert", amount=Param(1.0, 0, 1)),
+        _spec(
+            "vignette",
+            "Vignette",
+            amount=Param(0.5, 0, 1),
+            radius=Param(0.75, 0.1, 1.5),
+            softness=Param(0.5, 0.01, 1),
+        ),
+        _spec("gaussian_blur", "Gaussian blur", radius=Param(4.0, 0, 200, "pixels at canvas resolution")),
+        _spec("sharpen", "Sharpen", amount=Param(1.0, 0, 5), radius=Param(2.0, 0.1, 20)),
+        _spec("film_grain", "Film grain", amount=Param(0.1, 0, 1), seed=Param(0.0, 0, 1e9)),
+        _spec(
+            "chroma_key",
+            "Chroma key",
+            color=Param("#00ff00"),
+            similarity=Param(0.25, 0, 1),
+            smoothness=Param(0.1, 0, 1),
+            spill=Param(0.5, 0, 1),
+        ),
+        _spec(
+            "lut",
+            "LUT",
+            path=Param("", description=".cube file (1D or 3D)", file=True),
+            intensity=Param(1.0, 0, 1),
+        ),
+        _spec(
+            "crop",
+            "Crop",
+            left=Param(0.0, 0, 1),
+            top=Param(0.0, 0, 1),
+            right=Param(0.0, 0, 1),
+            bottom=Param(0.0, 0, 1),
+        ),
+        _spec("flip", "Flip", horizontal=Param(True), vertical=Param(False)),
+        _spec("opacity", "Opacity", amount=Param(1.0, 0, 1)),
+    )
+}
 
 
 def resolve_params(kind: str, params: Mapping[str, object]) -> dict[str, float | str | bool]:
@@ -85,6 +122,7 @@ def resolve_params(kind: str, params: Mapping[str, object]) -> dict[str, float |
         raise ValueError(f"unknown effect {kind!r}; known: {', '.join(sorted(EFFECTS))}")
     unknown = set(params) - set(spec.params)
     if unknown:
-        raise ValueError(f"{kind} has no parameter {', '.join(sorted(unknown))}; "
-                         f"it takes {', '.join(spec.params)}")
+        raise ValueError(
+            f"{kind} has no parameter {', '.join(sorted(unknown))}; it takes {', '.join(spec.params)}"
+        )
     return {name: param.check(name, params.get(name, param.default)) for name, param in spec.params.items()}

@@ -61,11 +61,26 @@ def hue_shift(img, p, **_):
     """Rotation about the grey axis in RGB (the YIQ-style hue rotation used by CSS hue-rotate)."""
     angle = np.deg2rad(p["degrees"])
     cos, sin = np.cos(angle), np.sin(angle)
-    matrix = np.array([
-        [0.213 + cos * 0.787 - sin * 0.213, 0.715 - cos * 0.715 - sin * 0.715, 0.072 - cos * 0.072 + sin * 0.928],
-        [0.213 - cos * 0.213 + sin * 0.143, 0.715 + cos * 0.285 + sin * 0.140, 0.072 - cos * 0.072 - sin * 0.283],
-        [0.213 - cos * 0.213 - sin * 0.787, 0.715 - cos * 0.715 + sin * 0.715, 0.072 + cos * 0.928 + sin * 0.072],
-    ], np.float32)
+    matrix = np.array(
+        [
+            [
+                0.213 + cos * 0.787 - sin * 0.213,
+                0.715 - cos * 0.715 - sin * 0.715,
+                0.072 - cos * 0.072 + sin * 0.928,
+            ],
+            [
+                0.213 - cos * 0.213 + sin * 0.143,
+                0.715 + cos * 0.285 + sin * 0.140,
+                0.072 - cos * 0.072 - sin * 0.283,
+            ],
+            [
+                0.213 - cos * 0.213 - sin * 0.787,
+                0.715 - cos * 0.715 + sin * 0.715,
+                0.072 + cos * 0.928 + sin * 0.072,
+            ],
+        ],
+        np.float32,
+    )
     img[..., :3] = img[..., :3] @ matrix.T
     return img
 
@@ -155,7 +170,7 @@ def crop(img, p, **_):
     left, right = round(p["left"] * width), width - round(p["right"] * width)
     top, bottom = round(p["top"] * height), height - round(p["bottom"] * height)
     mask = np.zeros((height, width), np.float32)
-    mask[top:max(top, bottom), left:max(left, right)] = 1
+    mask[top : max(top, bottom), left : max(left, right)] = 1
     img[..., 3] *= mask
     return img
 
@@ -174,10 +189,24 @@ def opacity(img, p, **_):
 
 
 FILTERS: dict[str, Callable[..., np.ndarray]] = {
-    "brightness": brightness, "contrast": contrast, "saturation": saturation, "exposure": exposure,
-    "gamma": gamma, "temperature": temperature, "hue_shift": hue_shift, "grayscale": grayscale, "sepia": sepia,
-    "invert": invert, "vignette": vignette, "gaussian_blur": gaussian_blur, "sharpen": sharpen,
-    "film_grain": film_grain, "chroma_key": chroma_key, "lut": lut, "crop": crop, "flip": flip,
+    "brightness": brightness,
+    "contrast": contrast,
+    "saturation": saturation,
+    "exposure": exposure,
+    "gamma": gamma,
+    "temperature": temperature,
+    "hue_shift": hue_shift,
+    "grayscale": grayscale,
+    "sepia": sepia,
+    "invert": invert,
+    "vignette": vignette,
+    "gaussian_blur": gaussian_blur,
+    "sharpen": sharpen,
+    "film_grain": film_grain,
+    "chroma_key": chroma_key,
+    "lut": lut,
+    "crop": crop,
+    "flip": flip,
     "opacity": opacity,
 }
 
@@ -201,8 +230,9 @@ def _blur_uint8(img: np.ndarray, p, *, scale=1.0, **_) -> np.ndarray | None:
         return img
     if not _opaque(img):
         return None  # needs premultiplied alpha: the float path
-    img[..., :3] = np.asarray(Image.fromarray(np.ascontiguousarray(img[..., :3])).filter(
-        ImageFilter.GaussianBlur(radius)))
+    img[..., :3] = np.asarray(
+        Image.fromarray(np.ascontiguousarray(img[..., :3])).filter(ImageFilter.GaussianBlur(radius))
+    )
     return img
 
 
@@ -212,7 +242,9 @@ def _flip_uint8(img: np.ndarray, p, **kwargs) -> np.ndarray:
 
 # Effects that can run on 8-bit pixels without a float round trip (each may decline by returning None).
 UINT8_FILTERS: dict[str, Callable[..., np.ndarray | None]] = {
-    "lut": _lut_uint8, "gaussian_blur": _blur_uint8, "flip": _flip_uint8,
+    "lut": _lut_uint8,
+    "gaussian_blur": _blur_uint8,
+    "flip": _flip_uint8,
 }
 
 
@@ -234,7 +266,9 @@ def _apply_table(img: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.array(Image.fromarray(np.ascontiguousarray(img), "RGBA").point(table.ravel().tolist()))
 
 
-def apply_effects(img: np.ndarray, effects: list[Effect], *, scale: float = 1.0, frame_index: int = 0) -> np.ndarray:
+def apply_effects(
+    img: np.ndarray, effects: list[Effect], *, scale: float = 1.0, frame_index: int = 0
+) -> np.ndarray:
     """Run the enabled effects in order on an RGBA image: uint8 (0..255) or float32 (0..1). Stays in 8 bits
     while the effects allow it (the common LUT/blur/flip stacks never pay for float conversion, and a stack
     that ends in colour corrections is one table lookup); `scale` converts canvas-pixel sizes (blur radius) to

@@ -22,8 +22,12 @@ class CubeLut:
 
 
 # What each keyword line needs, for errors that say what is wrong without quoting the file.
-_KEYWORD_NEEDS = {"LUT_3D_SIZE": "a whole number", "LUT_1D_SIZE": "a whole number",
-                  "DOMAIN_MIN": "three numbers", "DOMAIN_MAX": "three numbers"}
+_KEYWORD_NEEDS = {
+    "LUT_3D_SIZE": "a whole number",
+    "LUT_1D_SIZE": "a whole number",
+    "DOMAIN_MIN": "three numbers",
+    "DOMAIN_MAX": "three numbers",
+}
 
 
 def parse_cube(text: str, source: str = "<cube>") -> CubeLut:
@@ -52,8 +56,11 @@ def parse_cube(text: str, source: str = "<cube>") -> CubeLut:
             else:
                 rows.append((float(keyword), float(values[0]), float(values[1])))
         except (ValueError, IndexError):
-            problem = (f"{upper} needs {_KEYWORD_NEEDS[upper]}" if upper in _KEYWORD_NEEDS
-                       else "not a LUT row (three numbers) or a known keyword")
+            problem = (
+                f"{upper} needs {_KEYWORD_NEEDS[upper]}"
+                if upper in _KEYWORD_NEEDS
+                else "not a LUT row (three numbers) or a known keyword"
+            )
             raise KijkoCutError(f"{source}: line {number}: {problem}") from None
     if not dimensions:
         raise KijkoCutError(f"{source}: no LUT_3D_SIZE or LUT_1D_SIZE line")

@@ -28,8 +28,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from kijkocut.timebase import to_rate
 
     options: dict[str, Any] = {"rate": float(to_rate(args.rate))} if args.rate else {}  # the adapter's
-    project = import_otio(args.input, media_root=args.media_root,
-                          missing_media="offline" if args.offline else "error", **options)
+    project = import_otio(
+        args.input,
+        media_root=args.media_root,
+        missing_media="offline" if args.offline else "error",
+        **options,
+    )
     save_project(project, args.output)
     print(f"wrote {args.output} ({len(project.tracks)} tracks, {len(project.media)} media)")
     return 0

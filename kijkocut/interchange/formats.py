@@ -40,8 +40,12 @@ def _keeps_everything(project: Project) -> list[InterchangeWarning]:
 
 NATIVE = Format("OpenTimelineIO", _keeps_everything)
 FORMATS = {
-    "otio_json": NATIVE, "otioz": NATIVE, "otiod": NATIVE,
-    "fcp_xml": Format("FCP XML", fcp_losses.losses, timeline=fcp_timeline, finish=fcp_finish, adapt=fcp_adapt),
+    "otio_json": NATIVE,
+    "otioz": NATIVE,
+    "otiod": NATIVE,
+    "fcp_xml": Format(
+        "FCP XML", fcp_losses.losses, timeline=fcp_timeline, finish=fcp_finish, adapt=fcp_adapt
+    ),
     "cmx_3600": Format("EDL", edl_losses.losses, text=write_edl, adapt=edl_adapt),
 }
 
@@ -52,8 +56,14 @@ def format_for(adapter_name: str) -> Format:
         return FORMATS[adapter_name]
 
     def unknown(project: Project) -> list[InterchangeWarning]:
-        return [InterchangeWarning(
-            format=adapter_name, subject="project", property="*",
-            message=f"the {adapter_name} adapter writes OTIO's tracks, clips, gaps and transitions; what else it "
-                    "keeps of KijkoCut's effects, transforms, fades and sound depends on the adapter")]
+        return [
+            InterchangeWarning(
+                format=adapter_name,
+                subject="project",
+                property="*",
+                message=f"the {adapter_name} adapter writes OTIO's tracks, clips, gaps and transitions; what else it "
+                "keeps of KijkoCut's effects, transforms, fades and sound depends on the adapter",
+            )
+        ]
+
     return Format(adapter_name, unknown)

@@ -28,8 +28,15 @@ def sounds(element: Element, project: Project) -> bool:
 
 
 def _key(element: ClipElement) -> tuple:
-    return (element.media_id, element.start, element.duration, element.source_in, element.speed,
-            element.reverse, element.freeze_frame)
+    return (
+        element.media_id,
+        element.start,
+        element.duration,
+        element.source_in,
+        element.speed,
+        element.reverse,
+        element.freeze_frame,
+    )
 
 
 def _pairs(project: Project, foreign: Set[str]) -> dict[str, str]:
@@ -49,7 +56,9 @@ def _pairs(project: Project, foreign: Set[str]) -> dict[str, str]:
                 continue
             for picture in pictures.get(_key(element), []):
                 if picture.id not in claimed and (picture.fade_in, picture.fade_out) == (
-                        element.fade_in, element.fade_out):
+                    element.fade_in,
+                    element.fade_out,
+                ):
                     pairs[element.id] = picture.id
                     claimed.add(picture.id)
                     break
@@ -63,8 +72,9 @@ def link_sound(project: Project, foreign: Set[str]) -> Project:
     pairs = _pairs(project, foreign)
     result = project.model_copy(deep=True)
     sound_of = {picture: audio for audio, picture in pairs.items()}
-    audio_elements = {e.id: e for t in result.tracks if t.kind == "audio" for e in t.elements
-                      if isinstance(e, ClipElement)}
+    audio_elements = {
+        e.id: e for t in result.tracks if t.kind == "audio" for e in t.elements if isinstance(e, ClipElement)
+    }
     audio_tracks = {e.id: t for t in result.tracks if t.kind == "audio" for e in t.elements}
     for track in result.tracks:
         if track.kind not in SOUND_FROM:
@@ -114,7 +124,10 @@ def _sound_crossfades(project: Project, pairs: dict[str, str]) -> set[tuple[str,
 def _drop_joined(track: Track, pairs: dict[str, str]) -> None:
     for transition in track.transitions:
         if (transition.from_id in pairs) != (transition.to_id in pairs):
-            log.warning("track %s: an audio transition between a clip's own sound and another clip has no "
-                        "KijkoCut equivalent; dropped", track.name)
+            log.warning(
+                "track %s: an audio transition between a clip's own sound and another clip has no "
+                "KijkoCut equivalent; dropped",
+                track.name,
+            )
     track.elements = [e for e in track.elements if e.id not in pairs]
     track.transitions = [t for t in track.transitions if t.from_id not in pairs and t.to_id not in pairs]

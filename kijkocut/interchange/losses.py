@@ -77,8 +77,11 @@ def transition_subject(transition: Transition, track: Track) -> str:
 
 
 def marker_subject(marker: Marker) -> str:
-    return f"marker {marker.name!r} at {at_time(marker.time)}" if marker.name else \
-        f"marker at {at_time(marker.time)}"
+    return (
+        f"marker {marker.name!r} at {at_time(marker.time)}"
+        if marker.name
+        else f"marker at {at_time(marker.time)}"
+    )
 
 
 def at_time(t: Fraction) -> str:
@@ -100,18 +103,30 @@ def frame_timing(fmt: str, project: Project, tracks: Iterable[Track]) -> list[In
             begin = transition.span(left.end)[0] if left is not None else Fraction(0)
             for name, value in (("duration", transition.duration), ("alignment", begin)):
                 if off_grid(value, rate):
-                    warnings.append(InterchangeWarning(
-                        format=fmt, subject=transition_subject(transition, track), element_id=transition.id,
-                        property=name, message=f"{'starts' if name == 'alignment' else 'lasts'} "
-                        f"{at_time(value)}, between frames at {_fps(rate)} fps; rounded to the nearest frame"))
+                    warnings.append(
+                        InterchangeWarning(
+                            format=fmt,
+                            subject=transition_subject(transition, track),
+                            element_id=transition.id,
+                            property=name,
+                            message=f"{'starts' if name == 'alignment' else 'lasts'} "
+                            f"{at_time(value)}, between frames at {_fps(rate)} fps; rounded to the nearest frame",
+                        )
+                    )
         for element in track.elements:
             for name in ("start", "duration", "source_in"):
                 time = getattr(element, name, None)  # titles have no source_in
                 if time is not None and off_grid(time, rate):
-                    warnings.append(InterchangeWarning(
-                        format=fmt, subject=element_subject(element, track), element_id=element.id, property=name,
-                        message=f"{at_time(time)} is between frames at {_fps(rate)} fps; rounded to the "
-                                "nearest frame"))
+                    warnings.append(
+                        InterchangeWarning(
+                            format=fmt,
+                            subject=element_subject(element, track),
+                            element_id=element.id,
+                            property=name,
+                            message=f"{at_time(time)} is between frames at {_fps(rate)} fps; rounded to the "
+                            "nearest frame",
+                        )
+                    )
     return warnings
 
 

@@ -31,11 +31,14 @@ def _adapter(otio: Any, path: Path) -> Any:
     try:
         return otio.adapters.from_filepath(str(path))
     except otio.exceptions.NoKnownAdapterForExtensionError:
-        known = sorted({suffix for adapter in otio.plugins.ActiveManifest().adapters
-                        for suffix in adapter.suffixes})
-        raise KijkoCutError(f"{path}: no OpenTimelineIO adapter for '{path.suffix}' (installed: "
-                            f"{', '.join('.' + s for s in known)}; e.g. pip install otio-fcp-adapter "
-                            "otio-cmx3600-adapter for .xml and .edl)") from None
+        known = sorted(
+            {suffix for adapter in otio.plugins.ActiveManifest().adapters for suffix in adapter.suffixes}
+        )
+        raise KijkoCutError(
+            f"{path}: no OpenTimelineIO adapter for '{path.suffix}' (installed: "
+            f"{', '.join('.' + s for s in known)}; e.g. pip install otio-fcp-adapter "
+            "otio-cmx3600-adapter for .xml and .edl)"
+        ) from None
 
 
 def _check_bounds(path: Path, adapter_name: str) -> None:
@@ -64,12 +67,19 @@ def _check_bounds(path: Path, adapter_name: str) -> None:
 
 def _check_size(path: Path, size: int) -> None:
     if size > limits.MAX_PROJECT_BYTES:
-        raise KijkoCutError(f"{path}: the timeline is {limits.size_text(size)}; a timeline file may be at most "
-                            f"{limits.size_text(limits.MAX_PROJECT_BYTES)}")
+        raise KijkoCutError(
+            f"{path}: the timeline is {limits.size_text(size)}; a timeline file may be at most "
+            f"{limits.size_text(limits.MAX_PROJECT_BYTES)}"
+        )
 
 
-def export_timeline(project: Project, path: str | os.PathLike[str], *,
-                    project_dir: str | os.PathLike[str] | None = None, **adapter_options: Any) -> ExportReport:
+def export_timeline(
+    project: Project,
+    path: str | os.PathLike[str],
+    *,
+    project_dir: str | os.PathLike[str] | None = None,
+    **adapter_options: Any,
+) -> ExportReport:
     """Write the project as OTIO or any adapter format, chosen by the extension; atomically. Relative media
     paths resolve against `project_dir` (the project file's folder). The report lists, per element and
     property, what the format could not carry."""
@@ -92,27 +102,40 @@ def export_timeline(project: Project, path: str | os.PathLike[str], *,
             timeline = fmt.timeline(project, project_dir=project_dir)
             with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
                 partial = Path(scratch) / path.name
-                otio.adapters.write_to_file(timeline, str(partial), adapter_name=adapter.name, **adapter_options)
+                otio.adapters.write_to_file(
+                    timeline, str(partial), adapter_name=adapter.name, **adapter_options
+                )
                 os.replace(partial, path)
     except KijkoCutError:
         raise
     except Exception as exc:  # third-party adapters fail in their own ways; name the adapter and the reason
-        raise KijkoCutError(f"{path}: the {adapter.name} adapter cannot write this timeline "
-                            f"({type(exc).__name__}: {exc})") from None
+        raise KijkoCutError(
+            f"{path}: the {adapter.name} adapter cannot write this timeline ({type(exc).__name__}: {exc})"
+        ) from None
     for warning in warnings:
         log.info("%s", warning)
     return ExportReport(path=path, format=fmt.label, warnings=warnings)
 
 
-def export_otio(project: Project, path: str | os.PathLike[str], *,
-                project_dir: str | os.PathLike[str] | None = None, **adapter_options: Any) -> Path:
+def export_otio(
+    project: Project,
+    path: str | os.PathLike[str],
+    *,
+    project_dir: str | os.PathLike[str] | None = None,
+    **adapter_options: Any,
+) -> Path:
     """`export_timeline` for callers that only need the file written."""
     return export_timeline(project, path, project_dir=project_dir, **adapter_options).path
 
 
-def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[str] | None = None,
-                missing_media: MissingMedia = "error", path_policy: PathPolicy | None = None,
-                **adapter_options: Any) -> Project:
+def import_otio(
+    path: str | os.PathLike[str],
+    *,
+    media_root: str | os.PathLike[str] | None = None,
+    missing_media: MissingMedia = "error",
+    path_policy: PathPolicy | None = None,
+    **adapter_options: Any,
+) -> Project:
     """Read an OTIO (or adapter format) file into a new project. Relative media paths resolve against
     `media_root`, by default the file's folder; with a `path_policy` they must lie inside its folders."""
     otio = require_otio()
@@ -131,14 +154,22 @@ def import_otio(path: str | os.PathLike[str], *, media_root: str | os.PathLike[s
         # Only the kind of failure: adapters quote the offending line, and the file may be anything.
         raise KijkoCutError(f"{path}: cannot read it as {adapter.name} ({type(exc).__name__})") from None
     if not isinstance(result, otio.schema.Timeline):
-        timelines = list(result.find_children(descended_from_type=otio.schema.Timeline)) if hasattr(
-            result, "find_children") else []
+        timelines = (
+            list(result.find_children(descended_from_type=otio.schema.Timeline))
+            if hasattr(result, "find_children")
+            else []
+        )
         if not timelines:
             raise KijkoCutError(f"{path}: contains no timeline")
         result = timelines[0]
     try:
-        return from_otio(result, media_root=path.parent if media_root is None else media_root,
-                         missing_media=missing_media, path_policy=path_policy, adapt=fmt.adapt)
+        return from_otio(
+            result,
+            media_root=path.parent if media_root is None else media_root,
+            missing_media=missing_media,
+            path_policy=path_policy,
+            adapt=fmt.adapt,
+        )
     except KijkoCutError as exc:
         raise KijkoCutError(f"{path}: {exc}") from None
 

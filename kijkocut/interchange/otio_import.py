@@ -89,13 +89,17 @@ class _Reader:
     def media_for(self, clip: Any, kind: str, ours: dict[str, Any] | None) -> str:
         reference = clip.media_reference
         if not isinstance(reference, self.otio.schema.ExternalReference) or not reference.target_url:
-            raise KijkoCutError(f"clip {clip.name!r}: has no file reference ({type(reference).__name__}); "
-                                "KijkoCut clips need a media file")
+            raise KijkoCutError(
+                f"clip {clip.name!r}: has no file reference ({type(reference).__name__}); "
+                "KijkoCut clips need a media file"
+            )
         media_id = (ours or {}).get("media_id") or (_ours(reference) or {}).get("media_id")
         if media_id in self.media:
             known = self.media[media_id]
             if target_url_changed(known.path, reference.target_url):  # relinked in another tool
-                self.media[media_id] = known.model_copy(update={"path": str(self.path_of(reference.target_url))})
+                self.media[media_id] = known.model_copy(
+                    update={"path": str(self.path_of(reference.target_url))}
+                )
             return media_id
         path = self.path_of(reference.target_url)
         key = str(path.resolve()) if path.exists() else str(path)
@@ -109,8 +113,10 @@ class _Reader:
         elif self.missing_media == "offline":
             media = _offline(path, kind, reference, clip)
         else:
-            raise KijkoCutError(f"clip {clip.name!r}: media file {path} not found (pass media_root=the folder "
-                                "it moved to, or missing_media='offline' to import it offline)")
+            raise KijkoCutError(
+                f"clip {clip.name!r}: media file {path} not found (pass media_root=the folder "
+                "it moved to, or missing_media='offline' to import it offline)"
+            )
         self.media[media.id] = media
         self.by_path[key] = media.id
         return media.id
@@ -128,14 +134,25 @@ def _offline(path: Path, kind: str, reference: Any, clip: Any) -> MediaRef:
     else:
         duration = from_rational(clip.source_range.end_time_exclusive()) if clip.source_range else None
     audio = AudioStreamInfo(codec="unknown", sample_rate=48000, channels=2) if kind == "audio" else None
-    info = MediaInfo(kind="audio" if kind == "audio" else "video", container=path.suffix.lstrip(".").lower(),
-                     size_bytes=0, duration=duration, audio=audio, warnings=["offline: file not found"])
+    info = MediaInfo(
+        kind="audio" if kind == "audio" else "video",
+        container=path.suffix.lstrip(".").lower(),
+        size_bytes=0,
+        duration=duration,
+        audio=audio,
+        warnings=["offline: file not found"],
+    )
     return MediaRef(id=new_id("med"), path=str(path), name=path.name, info=info)
 
 
-def from_otio(timeline: Any, *, media_root: str | os.PathLike[str] | None = None,
-              missing_media: MissingMedia = "error", path_policy: PathPolicy | None = None,
-              adapt: Adapt | None = None) -> Project:
+def from_otio(
+    timeline: Any,
+    *,
+    media_root: str | os.PathLike[str] | None = None,
+    missing_media: MissingMedia = "error",
+    path_policy: PathPolicy | None = None,
+    adapt: Adapt | None = None,
+) -> Project:
     """A project from an `opentimelineio.schema.Timeline` (see the module docstring for foreign files). With
     a `path_policy`, a media path outside its folders is refused before the file is probed."""
     otio = require_otio()
@@ -146,21 +163,31 @@ def from_otio(timeline: Any, *, media_root: str | os.PathLike[str] | None = None
     try:
         for media_id, doc in (ours.get("media") or {}).items():
             reader.media[media_id] = MediaRef.model_validate(doc)
-        settings = (ProjectSettings.model_validate(ours["settings"]) if "settings" in ours
-                    else ProjectSettings(frame_rate=_frame_rate(timeline)))
+        settings = (
+            ProjectSettings.model_validate(ours["settings"])
+            if "settings" in ours
+            else ProjectSettings(frame_rate=_frame_rate(timeline))
+        )
         tracks, video_seen = [], False
         for child in timeline.tracks:
             if not isinstance(child, otio.schema.Track):
-                raise KijkoCutError(f"{child.name!r}: nested stacks are not supported; flatten the timeline first")
+                raise KijkoCutError(
+                    f"{child.name!r}: nested stacks are not supported; flatten the timeline first"
+                )
             tracks.append(_track(reader, child, video_seen))
             reader.sources[tracks[-1].id] = child
             video_seen = video_seen or child.kind == otio.schema.TrackKind.Video
         markers = [_marker(marker) for marker in timeline.tracks.markers]
         if "settings" not in ours:
             settings = _canvas_from_media(settings, reader.media.values())
-        project = Project(id=ours.get("project_id") or new_id("prj"), name=timeline.name or "Imported",
-                          settings=settings, media=reader.media, tracks=tracks,
-                          markers=sorted(markers, key=lambda m: m.time))
+        project = Project(
+            id=ours.get("project_id") or new_id("prj"),
+            name=timeline.name or "Imported",
+            settings=settings,
+            media=reader.media,
+            tracks=tracks,
+            markers=sorted(markers, key=lambda m: m.time),
+        )
         if adapt is not None:
             project = adapt(project, reader.sources, timeline)
         foreign = {element_id for element_id, item in reader.sources.items() if _ours(item) is None}
@@ -192,7 +219,9 @@ def _track(reader: _Reader, source: Any, video_seen: bool) -> Track:
     otio = reader.otio
     header = _ours(source)
     if header is None:
-        kind = "audio" if source.kind == otio.schema.TrackKind.Audio else ("overlay" if video_seen else "video")
+        kind = (
+            "audio" if source.kind == otio.schema.TrackKind.Audio else ("overlay" if video_seen else "video")
+        )
         off = {"muted": True} if kind == "audio" else {"hidden": True}
         header = {"id": new_id("trk"), "kind": kind, "name": source.name, **({} if source.enabled else off)}
     track = Track.model_validate({**header, "elements": [], "transitions": []})
@@ -210,8 +239,10 @@ def _track(reader: _Reader, source: Any, video_seen: bool) -> Track:
             _drop_pending(pending, track)
             continue
         if not isinstance(item, otio.schema.Clip):
-            raise KijkoCutError(f"track {source.name!r}: nested {type(item).__name__} {item.name!r} is not "
-                                "supported; flatten the timeline first")
+            raise KijkoCutError(
+                f"track {source.name!r}: nested {type(item).__name__} {item.name!r} is not "
+                "supported; flatten the timeline first"
+            )
         element = _element(reader, item, track.kind, position)
         reader.sources[element.id] = item
         elements.append(element)
@@ -229,8 +260,11 @@ def _track(reader: _Reader, source: Any, video_seen: bool) -> Track:
 
 def _drop_pending(pending: list, track: Track) -> None:
     for transition, _ in pending:
-        log.warning("track %s: transition %r next to a gap has no KijkoCut equivalent; dropped",
-                    track.name, transition.name)
+        log.warning(
+            "track %s: transition %r next to a gap has no KijkoCut equivalent; dropped",
+            track.name,
+            transition.name,
+        )
     pending.clear()
 
 
@@ -248,8 +282,12 @@ def _element(reader: _Reader, clip: Any, track_kind: str, position: Fraction) ->
     reference = clip.media_reference
     generator = getattr(reference, "generator_kind", None)
     if generator in TEXT_GENERATORS:
-        return TextElement(start=position, duration=duration, name=clip.name,
-                           text=str(reference.parameters.get("text") or clip.name or "Text"))
+        return TextElement(
+            start=position,
+            duration=duration,
+            name=clip.name,
+            text=str(reference.parameters.get("text") or clip.name or "Text"),
+        )
     if generator == ADJUSTMENT_GENERATOR:
         return _ELEMENT.validate_python({"kind": "adjustment", "start": position, "duration": duration})
     speed, reverse, freeze = 1.0, False, False
@@ -258,9 +296,16 @@ def _element(reader: _Reader, clip: Any, track_kind: str, position: Fraction) ->
             freeze = True
         elif isinstance(effect, reader.otio.schema.LinearTimeWarp) and effect.time_scalar:
             speed, reverse = abs(effect.time_scalar), effect.time_scalar < 0
-    return ClipElement(name=clip.name, start=position, duration=duration,
-                       media_id=reader.media_for(clip, track_kind, None), source_in=_source_in(clip),
-                       speed=speed, reverse=reverse, freeze_frame=freeze)
+    return ClipElement(
+        name=clip.name,
+        start=position,
+        duration=duration,
+        media_id=reader.media_for(clip, track_kind, None),
+        source_in=_source_in(clip),
+        speed=speed,
+        reverse=reverse,
+        freeze_frame=freeze,
+    )
 
 
 def _source_in(clip: Any) -> Fraction:
@@ -276,8 +321,14 @@ def _transition(source: Any, before: Any, after: Any) -> Transition:
     duration = in_offset + out_offset
     ours = _ours(source)
     if ours is not None:
-        return Transition.model_validate({**ours, "from_id": before.id, "to_id": after.id,
-                                          "duration": agreeing(ours.get("duration"), duration)})
+        return Transition.model_validate(
+            {
+                **ours,
+                "from_id": before.id,
+                "to_id": after.id,
+                "duration": agreeing(ours.get("duration"), duration),
+            }
+        )
     if out_offset == 0:
         alignment = "end"
     elif in_offset == 0:
@@ -285,8 +336,12 @@ def _transition(source: Any, before: Any, after: Any) -> Transition:
     else:
         alignment = "center"
         if in_offset != out_offset:
-            log.warning("transition %r is off-centre (%s before, %s after the cut); centred", source.name,
-                        in_offset, out_offset)
+            log.warning(
+                "transition %r is off-centre (%s before, %s after the cut); centred",
+                source.name,
+                in_offset,
+                out_offset,
+            )
     return Transition(from_id=before.id, to_id=after.id, duration=duration, alignment=alignment)
 
 

@@ -22,8 +22,10 @@ def require_otio() -> ModuleType:
     try:
         import opentimelineio
     except ImportError:
-        raise KijkoCutError("OpenTimelineIO interchange needs the optional 'opentimelineio' package: "
-                            "pip install 'kijkocut[otio]'") from None
+        raise KijkoCutError(
+            "OpenTimelineIO interchange needs the optional 'opentimelineio' package: "
+            "pip install 'kijkocut[otio]'"
+        ) from None
     return opentimelineio
 
 

@@ -75,7 +75,9 @@ class AudioReader:
                     raise
                 self._container.seek(0, stream=self._stream, backward=True)  # MP3 refuses negative times
         except av.error.FFmpegError as exc:
-            raise MediaError(self.path, f"cannot seek audio to {float(seconds):.3f} s ({exc.strerror})") from None
+            raise MediaError(
+                self.path, f"cannot seek audio to {float(seconds):.3f} s ({exc.strerror})"
+            ) from None
         try:
             self._decoder.flush_buffers()
         except (AttributeError, av.error.FFmpegError):
@@ -136,23 +138,38 @@ class AudioReader:
     def _check_missing(self, start: int, end: int) -> None:
         if not self.duration:
             return
-        data_end = self._valid_from if self._buffer_start is None else self._buffer_start + self._buffer.shape[1]
+        data_end = (
+            self._valid_from if self._buffer_start is None else self._buffer_start + self._buffer.shape[1]
+        )
         declared = round(self.duration * self.sample_rate)
         data_seconds = Fraction(data_end, self.sample_rate)
-        if end > data_end + self.sample_rate // 2 and start < declared and is_truncated(self.duration, data_seconds):
+        if (
+            end > data_end + self.sample_rate // 2
+            and start < declared
+            and is_truncated(self.duration, data_seconds)
+        ):
             detail = f" ({self._damage})" if self._damage else ""
-            raise MediaError(self.path, f"truncated or damaged: no audio after {float(data_seconds):.2f} s of "
-                                        f"{float(self.duration):.2f} s{detail}")
+            raise MediaError(
+                self.path,
+                f"truncated or damaged: no audio after {float(data_seconds):.2f} s of "
+                f"{float(self.duration):.2f} s{detail}",
+            )
 
     def read(self, t: Fraction, count: int) -> np.ndarray:
         start = round(t * self.sample_rate)
         end = start + count
         buffer_end = None if self._buffer_start is None else self._buffer_start + self._buffer.shape[1]
-        if (self._packets is None or self._buffer_start is None and self._exhausted
-                or start < self._valid_from
-                or (buffer_end is not None and start > buffer_end + SEEK_AHEAD_SECONDS * self.sample_rate)):
+        if (
+            self._packets is None
+            or self._buffer_start is None
+            and self._exhausted
+            or start < self._valid_from
+            or (buffer_end is not None and start > buffer_end + SEEK_AHEAD_SECONDS * self.sample_rate)
+        ):
             self._restart(start)
-        while (self._buffer_start is None or self._buffer_start + self._buffer.shape[1] < end) and self._pull():
+        while (
+            self._buffer_start is None or self._buffer_start + self._buffer.shape[1] < end
+        ) and self._pull():
             pass
         if self._exhausted:
             self._check_missing(start, end)
@@ -161,7 +178,9 @@ class AudioReader:
             return out
         lo, hi = max(start, self._buffer_start), min(end, self._buffer_start + self._buffer.shape[1])
         if hi > lo:
-            out[:, lo - start : hi - start] = self._buffer[:, lo - self._buffer_start : hi - self._buffer_start]
+            out[:, lo - start : hi - start] = self._buffer[
+                :, lo - self._buffer_start : hi - self._buffer_start
+            ]
         # Keep nothing before this read's start: the next read usually starts where this one ended.
         drop = max(0, start - self._buffer_start)
         if drop:

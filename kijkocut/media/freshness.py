@@ -70,8 +70,11 @@ def describe_changes(before: MediaInfo, after: MediaInfo) -> list[str]:
     if before.audio is None and after.audio is not None:
         changes.append("now has sound")
     if not changes:
-        changes.append(f"content differs (size {before.size_bytes} -> {after.size_bytes} bytes)"
-                       if before.size_bytes != after.size_bytes else "content differs")
+        changes.append(
+            f"content differs (size {before.size_bytes} -> {after.size_bytes} bytes)"
+            if before.size_bytes != after.size_bytes
+            else "content differs"
+        )
     return changes
 
 

@@ -75,7 +75,9 @@ def open_container(path: str | os.PathLike[str]):
         raise MediaError(str(path), "missing (moved, renamed or deleted since import)") from None
     except av.error.FFmpegError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise MediaError(str(path), f"not a media file FFmpeg can read: corrupt, truncated or unsupported ({reason})") from None
+        raise MediaError(
+            str(path), f"not a media file FFmpeg can read: corrupt, truncated or unsupported ({reason})"
+        ) from None
 
 
 def next_packet(packets) -> tuple[av.Packet | None, str | None]:
@@ -126,8 +128,15 @@ def _probe_image(path: Path, size: int) -> MediaInfo:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise MediaError(str(path), f"not a readable image ({exc})") from None
     # StillReader applies the EXIF orientation itself, so the sizes are the upright ones and rotation stays 0.
-    video = VideoStreamInfo(codec=fmt, width=width, height=height, display_width=width, display_height=height,
-                            pixel_format=mode, has_alpha=has_alpha)
+    video = VideoStreamInfo(
+        codec=fmt,
+        width=width,
+        height=height,
+        display_width=width,
+        display_height=height,
+        pixel_format=mode,
+        has_alpha=has_alpha,
+    )
     return MediaInfo(kind="image", container=fmt, size_bytes=size, video=video)
 
 
@@ -196,11 +205,19 @@ def _video_info(stream, first_frame, packet_pts: list[int]) -> VideoStreamInfo:
     average = Fraction(stream.average_rate) if stream.average_rate else None
     guessed = stream.guessed_rate or stream.base_rate
     return VideoStreamInfo(
-        codec=ctx.codec.canonical_name, width=width, height=height, display_width=display_width,
-        display_height=display_height, frame_rate=average or (Fraction(guessed) if guessed else None),
-        frame_count=stream.frames or None, pixel_format=pixel_format,
-        has_alpha=alpha_mode or _format_has_alpha(pixel_format), rotation=rotation,
-        sample_aspect_ratio=sar if sar != 1 else None, variable_frame_rate=is_variable_rate(packet_pts))
+        codec=ctx.codec.canonical_name,
+        width=width,
+        height=height,
+        display_width=display_width,
+        display_height=display_height,
+        frame_rate=average or (Fraction(guessed) if guessed else None),
+        frame_count=stream.frames or None,
+        pixel_format=pixel_format,
+        has_alpha=alpha_mode or _format_has_alpha(pixel_format),
+        rotation=rotation,
+        sample_aspect_ratio=sar if sar != 1 else None,
+        variable_frame_rate=is_variable_rate(packet_pts),
+    )
 
 
 def _layout_name(ctx) -> str | None:
@@ -216,8 +233,12 @@ def _layout_name(ctx) -> str | None:
 
 def _audio_info(stream) -> AudioStreamInfo:
     ctx = stream.codec_context
-    return AudioStreamInfo(codec=ctx.codec.canonical_name, sample_rate=ctx.sample_rate or stream.rate,
-                           channels=ctx.channels or len(ctx.layout.channels), layout=_layout_name(ctx))
+    return AudioStreamInfo(
+        codec=ctx.codec.canonical_name,
+        sample_rate=ctx.sample_rate or stream.rate,
+        channels=ctx.channels or len(ctx.layout.channels),
+        layout=_layout_name(ctx),
+    )
 
 
 def _first_frame(container, stream, path: Path):
@@ -234,7 +255,9 @@ def _check_decoder(stream, path: Path) -> None:
     ctx = stream.codec_context
     if ctx is None or ctx.codec is None or not ctx.codec.is_decoder:
         name = getattr(getattr(ctx, "codec", None), "name", None) or "unknown"
-        raise MediaError(str(path), f"unsupported {stream.type} codec '{name}': this FFmpeg build cannot decode it")
+        raise MediaError(
+            str(path), f"unsupported {stream.type} codec '{name}': this FFmpeg build cannot decode it"
+        )
 
 
 def data_end(container, streams: list, declared: Fraction) -> Fraction | None:
@@ -292,28 +315,50 @@ def probe_media(path: str | os.PathLike[str]) -> MediaInfo:
             _check_decoder(audio, path)
             _first_frame(container, audio, path)
             audio_info = _audio_info(audio)
-        durations = [d for d in (declared_duration(container, video), declared_duration(container, audio)) if d]
+        durations = [
+            d for d in (declared_duration(container, video), declared_duration(container, audio)) if d
+        ]
         duration = max(durations) if durations else declared_duration(container)
         if duration:
             end = data_end(container, [s for s in (video, audio) if s is not None], duration)
             if end is not None and is_truncated(duration, end):
-                raise MediaError(str(path), f"truncated: the media data stops at {float(end):.2f} s but the file "
-                                            f"declares {float(duration):.2f} s")
+                raise MediaError(
+                    str(path),
+                    f"truncated: the media data stops at {float(end):.2f} s but the file "
+                    f"declares {float(duration):.2f} s",
+                )
         fmt = _container_name(container, path)
     kind = "video" if video_info is not None else "audio"
     if duration is None and kind == "audio":
         raise MediaError(str(path), "cannot determine the duration (truncated file?)")
     if duration is not None and duration > limits.MAX_SECONDS:
-        raise MediaError(str(path), f"{limits.clock(duration)} long; media may be at most 24 h, the longest a "
-                                    f"timeline may be")
-    return MediaInfo(kind=kind, container=fmt, size_bytes=size, duration=duration, video=video_info,
-                     audio=audio_info, warnings=probe_warnings(size, duration))
+        raise MediaError(
+            str(path),
+            f"{limits.clock(duration)} long; media may be at most 24 h, the longest a timeline may be",
+        )
+    return MediaInfo(
+        kind=kind,
+        container=fmt,
+        size_bytes=size,
+        duration=duration,
+        video=video_info,
+        audio=audio_info,
+        warnings=probe_warnings(size, duration),
+    )
 
 
-def import_media(path: str | os.PathLike[str], media_id: str | None = None, *, name: str | None = None) -> MediaRef:
+def import_media(
+    path: str | os.PathLike[str], media_id: str | None = None, *, name: str | None = None
+) -> MediaRef:
     """Probe a file and describe it for the media pool (absolute path, probe info, content hash, and the
     modification time that exports compare to notice a file changed since)."""
     absolute = Path(path).expanduser().resolve()
     info = probe_media(absolute)
-    return MediaRef(id=media_id or new_id("med"), path=str(absolute), name=name or absolute.name, info=info,
-                    content_hash=content_hash(absolute), mtime_ns=absolute.stat().st_mtime_ns)
+    return MediaRef(
+        id=media_id or new_id("med"),
+        path=str(absolute),
+        name=name or absolute.name,
+        info=info,
+        content_hash=content_hash(absolute),
+        mtime_ns=absolute.stat().st_mtime_ns,
+    )

@@ -19,8 +19,14 @@ def thumbnail_size(video: VideoStreamInfo, width: int, height: int | None = None
     return width, height
 
 
-def media_thumbnail(path: str | os.PathLike[str], t: Fraction | float, width: int, height: int | None = None, *,
-                    info: MediaInfo | None = None) -> np.ndarray:
+def media_thumbnail(
+    path: str | os.PathLike[str],
+    t: Fraction | float,
+    width: int,
+    height: int | None = None,
+    *,
+    info: MediaInfo | None = None,
+) -> np.ndarray:
     """The picture at media time t (the image itself for stills) as (height, width, 3) uint8 RGB, with rotation
     and non-square pixels applied. Pass `info` to skip probing again."""
     info = info or probe_media(path)

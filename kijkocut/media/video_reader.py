@@ -109,8 +109,10 @@ class VideoReader:
             except av.error.FFmpegError as exc:
                 bad_packets += 1
                 if bad_packets >= MAX_BAD_PACKETS or packet is None:
-                    raise MediaError(self.path, f"decoding failed near {float(self._current_t):.3f} s "
-                                                f"({exc.strerror or exc})") from None
+                    raise MediaError(
+                        self.path,
+                        f"decoding failed near {float(self._current_t):.3f} s ({exc.strerror or exc})",
+                    ) from None
         return self._pending.pop(0)
 
     def _restart(self, t: Fraction) -> None:
@@ -128,7 +130,9 @@ class VideoReader:
         self._exhausted = False
         self._current = self._decode_next()
         if self._current is None:
-            raise MediaError(self.path, f"no picture at or after {float(t):.3f} s (truncated or damaged file)")
+            raise MediaError(
+                self.path, f"no picture at or after {float(t):.3f} s (truncated or damaged file)"
+            )
         self._current_t = self._time_of(self._current, None)
         self._load_next()
 
@@ -139,11 +143,18 @@ class VideoReader:
     def _check_missing(self, t: Fraction) -> None:
         """After the last decodable frame: fine past the declared end, an error inside it."""
         last_end = self._current_t + self._frame_interval
-        if t > last_end + Fraction(1, 2) and self.duration and t < self.duration and is_truncated(self.duration,
-                                                                                                    last_end):
+        if (
+            t > last_end + Fraction(1, 2)
+            and self.duration
+            and t < self.duration
+            and is_truncated(self.duration, last_end)
+        ):
             detail = f" ({self._damage})" if self._damage else ""
-            raise MediaError(self.path, f"truncated or damaged: no picture after {float(last_end):.2f} s of "
-                                        f"{float(self.duration):.2f} s{detail}")
+            raise MediaError(
+                self.path,
+                f"truncated or damaged: no picture after {float(last_end):.2f} s of "
+                f"{float(self.duration):.2f} s{detail}",
+            )
 
     def frame_at(self, t: Fraction) -> av.VideoFrame:
         if self._current is not None and t < self._current_t - self._tolerance:
@@ -208,7 +219,9 @@ class StillReader:
                 pixels = np.asarray(image.convert("RGBA" if has_alpha else "RGB"))
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise MediaError(self.path, f"cannot read image ({exc})") from None
-        self._frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgba" if has_alpha else "rgb24")
+        self._frame = av.VideoFrame.from_ndarray(
+            np.ascontiguousarray(pixels), format="rgba" if has_alpha else "rgb24"
+        )
 
     def frame_at(self, t: Fraction) -> av.VideoFrame:
         return self._frame

@@ -15,8 +15,9 @@ from kijkocut.media.probe import probe_media
 _CHUNK_SECONDS = Fraction(1, 2)
 
 
-def bucket_peaks(samples: np.ndarray, first_sample: int, total_samples: int, mins: np.ndarray,
-                 maxs: np.ndarray) -> None:
+def bucket_peaks(
+    samples: np.ndarray, first_sample: int, total_samples: int, mins: np.ndarray, maxs: np.ndarray
+) -> None:
     """Fold a run of mono samples starting at `first_sample` into the per-bucket `mins`/`maxs` (in place)."""
     buckets = len(mins)
     index = (np.arange(first_sample, first_sample + len(samples)) * buckets) // max(total_samples, 1)

@@ -29,7 +29,11 @@ def element_at(element, t: Fraction):
         else:
             updated = _with_value(updated, path.split("."), value)
     if effect_values:
-        effects = [e.model_copy(update={"params": {**e.params, **effect_values[e.id]}}) if e.id in effect_values
-                   else e for e in updated.effects]
+        effects = [
+            e.model_copy(update={"params": {**e.params, **effect_values[e.id]}})
+            if e.id in effect_values
+            else e
+            for e in updated.effects
+        ]
         updated = updated.model_copy(update={"effects": effects})
     return updated

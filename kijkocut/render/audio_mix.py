@@ -29,7 +29,9 @@ from kijkocut.validate import check_project, check_render_range
 __all__ = ["AudioMixer", "AudioSegment", "audible_tracks", "db_to_gain", "master_bus", "render_audio"]
 
 SOUND_TRACKS = ("video", "overlay", "audio")
-KEYFRAME_STEP = 64  # samples between evaluations of gain and pan keyframes; linear in between (1.3 ms at 48 kHz)
+KEYFRAME_STEP = (
+    64  # samples between evaluations of gain and pan keyframes; linear in between (1.3 ms at 48 kHz)
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,16 @@ def _segments(project: Project, track: Track, rate: int) -> list[AudioSegment]:
         if media is None or media.info.audio is None:
             continue
         first, last = extend[element.id]
-        segments.append(AudioSegment(element, track.id, round(first * rate), round(last * rate),
-                                     tuple(spans[element.id]), media.info.audio.channels == 1))
+        segments.append(
+            AudioSegment(
+                element,
+                track.id,
+                round(first * rate),
+                round(last * rate),
+                tuple(spans[element.id]),
+                media.info.audio.channels == 1,
+            )
+        )
     return segments
 
 
@@ -90,7 +100,9 @@ def _envelope(segment: AudioSegment, lo: int, hi: int, rate: int) -> np.ndarray 
     """Per-sample weight over [lo, hi): gain (keyframed or fixed) x fades x transition crossfade ramps."""
     element = segment.element
     keys = element.keyframes.get("gain_db")
-    gain = db_to_gain(element.gain_db) if keys is None else 10 ** (_automation(keys, element, lo, hi, rate) / 20)
+    gain = (
+        db_to_gain(element.gain_db) if keys is None else 10 ** (_automation(keys, element, lo, hi, rate) / 20)
+    )
     fade_in, fade_out = element.fade_in * rate, element.fade_out * rate
     start, end = element.start * rate, element.end * rate
     if not fade_in and not fade_out and not segment.crossfades:
@@ -117,9 +129,11 @@ class AudioMixer:
         self.segments = [s for track in self.tracks for s in _segments(project, track, self.rate)]
         audible = {track.id for track in self.tracks}
         # A muted or un-soloed voice is silent, so it ducks nothing.
-        self.duckers = {track.id: (track.ducking.under_track_id, Ducker(track.ducking, self.rate))
-                        for track in self.tracks
-                        if track.ducking and track.ducking.under_track_id in audible - {track.id}}
+        self.duckers = {
+            track.id: (track.ducking.under_track_id, Ducker(track.ducking, self.rate))
+            for track in self.tracks
+            if track.ducking and track.ducking.under_track_id in audible - {track.id}
+        }
         self._sounds: dict[str, ClipSound] = {}
         self._next: int | None = None
 
@@ -139,8 +153,9 @@ class AudioMixer:
         key = segment.element.id
         if key not in self._sounds:
             media = self.project.media[segment.element.media_id]
-            self._sounds[key] = ClipSound(segment.element, resolve_media_path(media.path, self.project_dir),
-                                          self.rate, self.channels)
+            self._sounds[key] = ClipSound(
+                segment.element, resolve_media_path(media.path, self.project_dir), self.rate, self.channels
+            )
         return self._sounds[key]
 
     def _track_mix(self, track: Track, first_sample: int, count: int) -> np.ndarray:
@@ -175,8 +190,13 @@ class AudioMixer:
         return out
 
 
-def render_audio(project: Project, *, start: Fraction | None = None, end: Fraction | None = None,
-                 project_dir: str | os.PathLike | None = None) -> np.ndarray:
+def render_audio(
+    project: Project,
+    *,
+    start: Fraction | None = None,
+    end: Fraction | None = None,
+    project_dir: str | os.PathLike | None = None,
+) -> np.ndarray:
     """The mix of [start, end) as float32 (channels, samples) at the project's sample rate."""
     check_project(project)
     rate = project.settings.sample_rate
@@ -188,8 +208,16 @@ def render_audio(project: Project, *, start: Fraction | None = None, end: Fracti
         return mixer.mix(first, max(0, last - first))
 
 
-def master_bus(project: Project, mixer: AudioMixer, first: int, last: int, *, loudness_lufs: float | None = None,
-               ceiling_db: float | None = -1.0, project_dir: str | os.PathLike | None = None) -> MasterBus:
+def master_bus(
+    project: Project,
+    mixer: AudioMixer,
+    first: int,
+    last: int,
+    *,
+    loudness_lufs: float | None = None,
+    ceiling_db: float | None = -1.0,
+    project_dir: str | os.PathLike | None = None,
+) -> MasterBus:
     """The export's master bus over timeline samples [first, last). Normalising to `loudness_lufs` needs the
     whole mix's loudness first: a separate pass over the audio alone (no video is decoded)."""
     rate, channels = project.settings.sample_rate, project.settings.channels
@@ -200,5 +228,6 @@ def master_bus(project: Project, mixer: AudioMixer, first: int, last: int, *, lo
             source_loudness = measure(measuring.mix, first, last, rate, channels).integrated()
         if math.isfinite(source_loudness):  # silence stays silence
             gain_db = loudness_lufs - source_loudness
-    return MasterBus(mixer.mix, rate, channels, gain_db=gain_db, ceiling_db=ceiling_db,
-                     source_loudness=source_loudness)
+    return MasterBus(
+        mixer.mix, rate, channels, gain_db=gain_db, ceiling_db=ceiling_db, source_loudness=source_loudness
+    )

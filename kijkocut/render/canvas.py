@@ -44,7 +44,9 @@ class Patch:
         alpha = alpha_chroma = None
         if frame.format.name == "yuva420p":
             alpha = plane_view(frame, 3, w, h)
-            padded = alpha if (w % 2 == 0 and h % 2 == 0) else np.pad(alpha, ((0, h % 2), (0, w % 2)), mode="edge")
+            padded = (
+                alpha if (w % 2 == 0 and h % 2 == 0) else np.pad(alpha, ((0, h % 2), (0, w % 2)), mode="edge")
+            )
             alpha_chroma = padded.reshape(ch, 2, cw, 2).mean(axis=(1, 3)).astype(np.uint8)
         return cls(x, y, luma, cb, cr, alpha, alpha_chroma)
 
@@ -80,8 +82,9 @@ class Canvas:
         self._blend_plane(self.cr, patch.cr, patch.x // 2, patch.y // 2, patch.alpha_chroma, opacity)
 
     @staticmethod
-    def _blend_plane(dst: np.ndarray, src: np.ndarray, x: int, y: int, alpha: np.ndarray | None,
-                     opacity: float) -> None:
+    def _blend_plane(
+        dst: np.ndarray, src: np.ndarray, x: int, y: int, alpha: np.ndarray | None, opacity: float
+    ) -> None:
         height, width = dst.shape
         x0, y0 = max(x, 0), max(y, 0)
         x1, y1 = min(x + src.shape[1], width), min(y + src.shape[0], height)
@@ -99,7 +102,9 @@ class Canvas:
         rows = max(1, BLEND_BAND_BYTES // region.shape[1])
         for top in range(0, region.shape[0], rows):
             band = slice(top, top + rows)
-            _mix_into(region[band], source[band], level if cover is None else _alpha_weights(cover[band], level))
+            _mix_into(
+                region[band], source[band], level if cover is None else _alpha_weights(cover[band], level)
+            )
 
 
 def _alpha_weights(alpha: np.ndarray, level: int) -> np.ndarray:
@@ -128,10 +133,13 @@ def _mix_into(region: np.ndarray, source: np.ndarray, weight: np.ndarray | int) 
 # --- RGB access for effects that need it: blend modes and adjustment layers ------------------------------
 
 # BT.709, limited range
-_YUV_TO_RGB = np.array([[1.164384, 0.0, 1.792741], [1.164384, -0.213249, -0.532909], [1.164384, 2.112402, 0.0]],
-                       np.float32)
-_RGB_TO_YUV = np.array([[0.182586, 0.614231, 0.062007], [-0.100644, -0.338572, 0.439216],
-                        [0.439216, -0.398942, -0.040274]], np.float32)
+_YUV_TO_RGB = np.array(
+    [[1.164384, 0.0, 1.792741], [1.164384, -0.213249, -0.532909], [1.164384, 2.112402, 0.0]], np.float32
+)
+_RGB_TO_YUV = np.array(
+    [[0.182586, 0.614231, 0.062007], [-0.100644, -0.338572, 0.439216], [0.439216, -0.398942, -0.040274]],
+    np.float32,
+)
 
 
 def _even_box(canvas: Canvas, left: int, top: int, width: int, height: int) -> tuple[int, int, int, int]:

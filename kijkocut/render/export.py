@@ -134,7 +134,9 @@ def _to_encoder_format(frame: av.VideoFrame, pixel_format: str) -> av.VideoFrame
 
 def _palettised(frame: av.VideoFrame) -> av.VideoFrame:
     """GIF frames: swscale cannot make palettes, so Pillow picks 256 colours per frame (with dithering)."""
-    image = frame.to_image().quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.FLOYDSTEINBERG)
+    image = frame.to_image().quantize(
+        256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.FLOYDSTEINBERG
+    )
     palette = np.zeros((256, 4), np.uint8)
     colours = np.asarray(image.getpalette()[:768], np.uint8).reshape(-1, 3)
     palette[: len(colours), 1:] = colours  # PyAV reads each PAL8 entry as A, R, G, B
@@ -143,10 +145,18 @@ def _palettised(frame: av.VideoFrame) -> av.VideoFrame:
     return av.VideoFrame.from_ndarray((np.asarray(image), palette), format="pal8")  # type: ignore[arg-type]
 
 
-def export_project(project: Project, output_path: str | os.PathLike, settings: ExportSettings | None = None, *,
-                   project_dir: str | os.PathLike | None = None, progress: ProgressCallback | None = None,
-                   cancel=None, project_file: str | os.PathLike | None = None,
-                   create_folders: bool = False, path_policy: PathPolicy | None = None) -> ExportResult:
+def export_project(
+    project: Project,
+    output_path: str | os.PathLike,
+    settings: ExportSettings | None = None,
+    *,
+    project_dir: str | os.PathLike | None = None,
+    progress: ProgressCallback | None = None,
+    cancel=None,
+    project_file: str | os.PathLike | None = None,
+    create_folders: bool = False,
+    path_policy: PathPolicy | None = None,
+) -> ExportResult:
     """Render `project` to `output_path`. Never writes over `project_file` or a media file of the project;
     a missing output folder is an error unless `create_folders`. Raises `ExportTargetError` for an output that
     cannot be written (checked before rendering where possible), `MediaMissingError`/`MediaChangedError` for
@@ -156,8 +166,9 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     if path_policy is not None:  # every file the project names, confined before anything is opened
         project = confined_project(project, path_policy, project_dir)
     output_path = Path(output_path)
-    check_output_target(output_path, protected_paths(project, project_dir, project_file),
-                        create_folders=create_folders)
+    check_output_target(
+        output_path, protected_paths(project, project_dir, project_file), create_folders=create_folders
+    )
     media_check = check_media(project, project_dir)
     project = media_check.project
     began = time.monotonic()
@@ -165,18 +176,26 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
     start = settings.start or Fraction(0)
     end = settings.end if settings.end is not None else project.duration()
     if end <= start:
-        raise KijkoCutError("nothing to export: the timeline is empty" if end == 0
-                            else f"nothing to export between {float(start):.3f} s and {float(end):.3f} s")
+        raise KijkoCutError(
+            "nothing to export: the timeline is empty"
+            if end == 0
+            else f"nothing to export between {float(start):.3f} s and {float(end):.3f} s"
+        )
     check_render_range(start, end, rate)
     total = frame_count(end - start, rate)
-    layout = reframe_layout(project, settings.width, settings.height, settings.reframe, settings.reframe_color)
-    warnings = media_check.warnings + framing_warnings(project, layout.mapping, settings.safe_area, start=start,
-                                                       end=end)
+    layout = reframe_layout(
+        project, settings.width, settings.height, settings.reframe, settings.reframe_color
+    )
+    warnings = media_check.warnings + framing_warnings(
+        project, layout.mapping, settings.safe_area, start=start, end=end
+    )
     with_audio = settings.audio and settings.container != "gif"
 
     sweep_stale_partials(output_path.parent, PARTIAL_NAME)
     try:
-        partial_file = LockedPartial(output_path.parent, f".{output_path.stem}.", f".partial{output_path.suffix}")
+        partial_file = LockedPartial(
+            output_path.parent, f".{output_path.stem}.", f".partial{output_path.suffix}"
+        )
     except OSError as exc:
         raise write_failure(exc, output_path) from None
     partial = partial_file.path
@@ -191,17 +210,30 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
             pixel_format = VIDEO_ENCODERS[settings.codec][1]
             # The muxer may change the stream's time base once it writes the header; frames keep 1/rate.
             frame_time_base = 1 / rate
-            worker = threading.Thread(target=_produce_frames, name="kijkocut-composite", daemon=True,
-                                      args=(project, layout, project_dir, start, rate, total, frames_out,
-                                            stop_worker))
+            worker = threading.Thread(
+                target=_produce_frames,
+                name="kijkocut-composite",
+                daemon=True,
+                args=(project, layout, project_dir, start, rate, total, frames_out, stop_worker),
+            )
             worker.start()
             mixer = AudioMixer(project, project_dir=project_dir) if audio is not None else None
             fifo = av.AudioFifo() if audio is not None else None
             audio_done = math.floor(start * project.settings.sample_rate)
             audio_end = math.floor((start + Fraction(total) / rate) * project.settings.sample_rate)
-            master = None if mixer is None else master_bus(
-                project, mixer, audio_done, audio_end, loudness_lufs=settings.loudness_lufs, project_dir=project_dir,
-                ceiling_db=settings.limiter_ceiling_db if settings.limiter else None)
+            master = (
+                None
+                if mixer is None
+                else master_bus(
+                    project,
+                    mixer,
+                    audio_done,
+                    audio_end,
+                    loudness_lufs=settings.loudness_lufs,
+                    project_dir=project_dir,
+                    ceiling_db=settings.limiter_ceiling_db if settings.limiter else None,
+                )
+            )
             try:
                 for index in range(total):
                     if is_cancelled(cancel):
@@ -211,7 +243,9 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
                         raise item.error or KijkoCutError("renderer stopped early")
                     frame = _to_encoder_format(item, pixel_format)
                     frame.pts, frame.time_base = index, frame_time_base
-                    frame.pict_type = av.video.frame.PictureType.NONE  # a source frame type would force the GOP
+                    frame.pict_type = (
+                        av.video.frame.PictureType.NONE
+                    )  # a source frame type would force the GOP
                     container.mux(video.encode(frame))
                     if master is not None:
                         sample_rate = project.settings.sample_rate
@@ -240,11 +274,28 @@ def export_project(project: Project, output_path: str | os.PathLike, settings: E
             stop_worker.set()
             _drain(frames_out)
             worker.join(timeout=10)
-    loudness = {} if master is None else {
-        "loudness_lufs": master.meter.integrated(), "source_loudness_lufs": master.source_loudness,
-        "audio_peak_db": master.meter.peak_db, "audio_true_peak_db": gain_to_db(master.true_peak.finish())}
-    return ExportResult(str(output_path), total, Fraction(total) / rate, layout.width, layout.height, rate,
-                        with_audio, time.monotonic() - began, **loudness, warnings=warnings)
+    loudness = (
+        {}
+        if master is None
+        else {
+            "loudness_lufs": master.meter.integrated(),
+            "source_loudness_lufs": master.source_loudness,
+            "audio_peak_db": master.meter.peak_db,
+            "audio_true_peak_db": gain_to_db(master.true_peak.finish()),
+        }
+    )
+    return ExportResult(
+        str(output_path),
+        total,
+        Fraction(total) / rate,
+        layout.width,
+        layout.height,
+        rate,
+        with_audio,
+        time.monotonic() - began,
+        **loudness,
+        warnings=warnings,
+    )
 
 
 def _is_write_failure(exc: OSError, partial: str, output_path: Path) -> bool:
@@ -258,8 +309,16 @@ def _muxer(settings: ExportSettings) -> str:
     return {"mkv": "matroska", "mov": "mov", "mp4": "mp4", "webm": "webm", "gif": "gif"}[settings.container]
 
 
-def _produce_frames(project, layout: ReframeLayout, project_dir, start, rate, total, frames_out: queue.Queue,
-                    stop: threading.Event) -> None:
+def _produce_frames(
+    project,
+    layout: ReframeLayout,
+    project_dir,
+    start,
+    rate,
+    total,
+    frames_out: queue.Queue,
+    stop: threading.Event,
+) -> None:
     try:
         with FrameRenderer(project, layout.render, project_dir=project_dir) as renderer:
             for index in range(total):
@@ -295,8 +354,9 @@ def _drain(frames_out: queue.Queue) -> None:
             return
 
 
-def _encode_audio(container, stream, fifo, mixer: MasterBus, first: int, upto: int, start: Fraction,
-                  sample_rate: int) -> None:
+def _encode_audio(
+    container, stream, fifo, mixer: MasterBus, first: int, upto: int, start: Fraction, sample_rate: int
+) -> None:
     if upto <= first:
         return
     samples = mixer.mix(first, upto - first)

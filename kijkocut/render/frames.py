@@ -60,7 +60,9 @@ class FrameRenderer:
     """Renders output frames in order. Keeps one reader per visible element (split pieces and the two sides of
     a transition never fight over one decoder), at most MAX_OPEN_READERS at a time."""
 
-    def __init__(self, project: Project, geometry: OutputGeometry, *, project_dir: str | os.PathLike | None = None):
+    def __init__(
+        self, project: Project, geometry: OutputGeometry, *, project_dir: str | os.PathLike | None = None
+    ):
         self.project = project
         self.geometry = geometry
         self.project_dir = project_dir
@@ -98,8 +100,9 @@ class FrameRenderer:
             self._readers.move_to_end(element.id)
         return reader
 
-    def _source_frame(self, element: ClipElement, media: MediaRef, t: Fraction,
-                      holds_edge: bool) -> av.VideoFrame:
+    def _source_frame(
+        self, element: ClipElement, media: MediaRef, t: Fraction, holds_edge: bool
+    ) -> av.VideoFrame:
         reader = self._reader(element, media)
         media_t = source_time(element, t, self._rate)
         if holds_edge:
@@ -139,16 +142,18 @@ class FrameRenderer:
             transition = actives[-1].transition if actives else None
             look = None
             if transition is not None:
-                look = transition_look(transition.kind, float(actives[-1].weight), self.geometry.width,
-                                       self.geometry.height)
+                look = transition_look(
+                    transition.kind, float(actives[-1].weight), self.geometry.width, self.geometry.height
+                )
             for active in actives:
                 modifier = None if look is None else (look.incoming if active.is_incoming else look.outgoing)
                 if modifier is not None and not modifier.visible:
                     continue
                 element = element_at(active.element, t)
                 opacity = float(fade_factor(element, t)) * (modifier.opacity if modifier else 1.0)
-                canvas = self._draw(canvas, element, t, opacity, modifier or NO_MODIFIER,
-                                    holds_edge=active.holds_edge)
+                canvas = self._draw(
+                    canvas, element, t, opacity, modifier or NO_MODIFIER, holds_edge=active.holds_edge
+                )
             if look is not None and look.colour is not None and look.colour_opacity > 0:
                 canvas = self._materialised(canvas)
                 canvas.blend(self._colour_patch(look.colour), look.colour_opacity)
@@ -170,17 +175,29 @@ class FrameRenderer:
             return canvas.materialise(self._background)
         return canvas
 
-    def _draw(self, canvas, element, t: Fraction, opacity: float, modifier: SideModifier, *,
-              holds_edge: bool = False):
+    def _draw(
+        self,
+        canvas,
+        element,
+        t: Fraction,
+        opacity: float,
+        modifier: SideModifier,
+        *,
+        holds_edge: bool = False,
+    ):
         if opacity <= 0:
             return canvas
         if isinstance(element, AdjustmentElement):
             canvas = self._materialised(canvas)
             self._adjust(canvas, element, t, opacity)
             return canvas
-        needs_rgba = any(e.enabled for e in element.effects) or element.blend_mode != "normal" or modifier.blur > 0
+        needs_rgba = (
+            any(e.enabled for e in element.effects) or element.blend_mode != "normal" or modifier.blur > 0
+        )
         if isinstance(element, TextElement):
-            return self._draw_text(canvas, element, t, opacity, modifier, needs_rgba or modifier.mask is not None)
+            return self._draw_text(
+                canvas, element, t, opacity, modifier, needs_rgba or modifier.mask is not None
+            )
         media = self.project.media.get(element.media_id)
         if media is None:
             return canvas
@@ -196,29 +213,49 @@ class FrameRenderer:
                 return canvas
             rgba, left, top = placed
             effect_scale = self.geometry.scale * transform.scale
-            rgba, left, top = self._finish_rgba(rgba, left, top, element, t, modifier, effect_scale,
-                                                transform.rotation)
+            rgba, left, top = self._finish_rgba(
+                rgba, left, top, element, t, modifier, effect_scale, transform.rotation
+            )
             return self._blend_rgba(canvas, rgba, left, top, opacity, element.blend_mode)
         patch = clip_patch(frame, transform, self.geometry, orientation=orientation, sample_aspect=sar)
         if patch is None:
             return canvas
         patch = _shifted(patch, modifier)
-        if (canvas is None and opacity >= 1 and patch.alpha is None and patch.x == 0 and patch.y == 0
-                and patch.width == self.geometry.width and patch.height == self.geometry.height
-                and not frame_has_alpha(frame) and _is_whole_frame(patch, frame)):
+        if (
+            canvas is None
+            and opacity >= 1
+            and patch.alpha is None
+            and patch.x == 0
+            and patch.y == 0
+            and patch.width == self.geometry.width
+            and patch.height == self.geometry.height
+            and not frame_has_alpha(frame)
+            and _is_whole_frame(patch, frame)
+        ):
             return _CanvasFromFrame(frame)  # opaque full-frame bottom layer: no copy at all
         canvas = self._materialised(canvas)
         canvas.blend(patch, opacity)
         return canvas
 
-    def _draw_text(self, canvas, element: TextElement, t: Fraction, opacity: float, modifier: SideModifier,
-                   needs_rgba: bool):
+    def _draw_text(
+        self,
+        canvas,
+        element: TextElement,
+        t: Fraction,
+        opacity: float,
+        modifier: SideModifier,
+        needs_rgba: bool,
+    ):
         motion = text_motion(element, t, self.geometry.canvas_height)
         opacity *= motion.opacity * element.style.opacity
         if opacity <= 0 or motion.visible_chars == 0:
             return canvas
-        key = (element.id, element.model_dump_json(include={"text", "style"}), motion.visible_chars,
-               self.geometry.scale)
+        key = (
+            element.id,
+            element.model_dump_json(include={"text", "style"}),
+            motion.visible_chars,
+            self.geometry.scale,
+        )
         cached = self._text_cache.get(key)
         if cached is None:
             if len(self._text_cache) > 256:
@@ -231,19 +268,29 @@ class FrameRenderer:
         ox, oy = self.geometry.to_output(cx, cy)
         left, top = ox + offset_x, oy + offset_y
         if needs_rgba:
-            rgba, left, top = self._finish_rgba(rgba, left, top, element, t, modifier, self.geometry.scale, 0.0)
+            rgba, left, top = self._finish_rgba(
+                rgba, left, top, element, t, modifier, self.geometry.scale, 0.0
+            )
             return self._blend_rgba(canvas, rgba, left, top, opacity, element.blend_mode)
         canvas = self._materialised(canvas)
         canvas.blend(rgba_patch(rgba, left + modifier.dx, top + modifier.dy), opacity)
         return canvas
 
-    def _finish_rgba(self, rgba: np.ndarray, left: float, top: float, element, t: Fraction,
-                     modifier: SideModifier, effect_scale: float, rotation: float):
+    def _finish_rgba(
+        self,
+        rgba: np.ndarray,
+        left: float,
+        top: float,
+        element,
+        t: Fraction,
+        modifier: SideModifier,
+        effect_scale: float,
+        rotation: float,
+    ):
         """Effects, rotation, transition blur and mask on RGBA pixels; returns float32 RGBA and position."""
         image = rgba.copy() if not rgba.flags.writeable else rgba
         if element.effects:
-            image = apply_effects(image, element.effects, scale=effect_scale,
-                                  frame_index=int(t * self._rate))
+            image = apply_effects(image, element.effects, scale=effect_scale, frame_index=int(t * self._rate))
         if rotation % 360:
             image, left, top = rotate_rgba(as_uint8(image), left, top, rotation)
         if modifier.blur > 0:  # through the effect runner: opaque pictures blur in 8 bits
@@ -270,8 +317,9 @@ class FrameRenderer:
         box = (0, 0, canvas.width, canvas.height)
         base = read_rgb(canvas, box)
         image = np.concatenate([base, np.ones(base.shape[:2] + (1,), np.float32)], axis=-1)
-        adjusted = apply_effects(image, element.effects, scale=self.geometry.scale,
-                                 frame_index=int(t * self._rate))[..., :3]
+        adjusted = apply_effects(
+            image, element.effects, scale=self.geometry.scale, frame_index=int(t * self._rate)
+        )[..., :3]
         write_rgb(canvas, box, base + (adjusted - base) * np.float32(opacity))
 
 
@@ -297,7 +345,9 @@ class _CanvasFromFrame:
 def _shifted(patch: Patch, modifier: SideModifier) -> Patch:
     dx, dy = 2 * round(modifier.dx / 2), 2 * round(modifier.dy / 2)
     if dx or dy:
-        patch = Patch(patch.x + dx, patch.y + dy, patch.luma, patch.cb, patch.cr, patch.alpha, patch.alpha_chroma)
+        patch = Patch(
+            patch.x + dx, patch.y + dy, patch.luma, patch.cb, patch.cr, patch.alpha, patch.alpha_chroma
+        )
     if modifier.mask is None:
         return patch
     mask = modifier.mask(patch.width, patch.height, patch.x, patch.y)
@@ -309,8 +359,9 @@ def _shifted(patch: Patch, modifier: SideModifier) -> Patch:
     return Patch(patch.x, patch.y, patch.luma, patch.cb, patch.cr, alpha, chroma)
 
 
-def output_geometry(project: Project, width: int | None = None, height: int | None = None,
-                    reframe: Reframe = "contain") -> OutputGeometry:
+def output_geometry(
+    project: Project, width: int | None = None, height: int | None = None, reframe: Reframe = "contain"
+) -> OutputGeometry:
     settings = project.settings
     if width is None:  # the canvas's, or as wide as the given height asks
         width = settings.width if height is None else round(settings.width * height / settings.height)
@@ -324,9 +375,15 @@ def frame_to_rgb(frame: av.VideoFrame) -> np.ndarray:
     return frame.to_ndarray(format="rgb24", src_colorspace=read_matrix(frame))
 
 
-def render_frame(project: Project, t: Fraction | float | str, *, width: int | None = None,
-                 height: int | None = None, project_dir: str | os.PathLike | None = None,
-                 path_policy: PathPolicy | None = None) -> np.ndarray:
+def render_frame(
+    project: Project,
+    t: Fraction | float | str,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    project_dir: str | os.PathLike | None = None,
+    path_policy: PathPolicy | None = None,
+) -> np.ndarray:
     """One frame at time t as an RGB array (H, W, 3), at any output size (aspect kept, letterboxed). With a
     `path_policy`, every file the project names is confined to it before anything is opened."""
     if path_policy is not None:
@@ -335,10 +392,19 @@ def render_frame(project: Project, t: Fraction | float | str, *, width: int | No
         return frame_to_rgb(renderer.render(to_time(t)))
 
 
-def iter_frames(project: Project, *, start: Fraction | None = None, end: Fraction | None = None,
-                width: int | None = None, height: int | None = None, every_nth: int = 1,
-                project_dir: str | os.PathLike | None = None, progress: ProgressCallback | None = None,
-                cancel=None, path_policy: PathPolicy | None = None) -> Iterator[np.ndarray]:
+def iter_frames(
+    project: Project,
+    *,
+    start: Fraction | None = None,
+    end: Fraction | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    every_nth: int = 1,
+    project_dir: str | os.PathLike | None = None,
+    progress: ProgressCallback | None = None,
+    cancel=None,
+    path_policy: PathPolicy | None = None,
+) -> Iterator[np.ndarray]:
     """RGB frames of [start, end) at the project frame rate, every n-th frame, streamed one at a time. With a
     `path_policy`, every file the project names is confined to it before anything is opened."""
     check_project(project)
@@ -357,5 +423,3 @@ def iter_frames(project: Project, *, start: Fraction | None = None, end: Fractio
             yield frame_to_rgb(renderer.render(start + Fraction(index) / rate))
             if progress:
                 progress(done, len(indices))
-
-

@@ -16,7 +16,9 @@ from kijkocut.render.geometry import Box, OutputGeometry, fitted_size
 from kijkocut.render.platforms import PLATFORM_NAMES, UI_MARGINS
 from kijkocut.render.text import layout_text, load_font, text_motion
 
-OVERLAY_COVER = 0.9  # a picture covering less of the canvas than this is an overlay (picture in picture, logo)
+OVERLAY_COVER = (
+    0.9  # a picture covering less of the canvas than this is an overlay (picture in picture, logo)
+)
 CUT_TOLERANCE = 0.01  # share of an element's area the reframe may cut before it is reported (edge pixels)
 UI_TOLERANCE = 0.02  # share of an element's visible area that may reach under the platform's interface
 SAMPLES = 5  # moments checked while an element is fully on screen (its keyframes too)
@@ -29,8 +31,14 @@ class Zone:
     box: Box
 
 
-def framing_warnings(project: Project, geometry: OutputGeometry, platform: str | None = None, *,
-                     start: Fraction | None = None, end: Fraction | None = None) -> list[str]:
+def framing_warnings(
+    project: Project,
+    geometry: OutputGeometry,
+    platform: str | None = None,
+    *,
+    start: Fraction | None = None,
+    end: Fraction | None = None,
+) -> list[str]:
     """One warning per problem, naming the titles and overlays that the reframe cuts (more than the canvas
     itself does) and those under `platform`'s interface, while they are on screen in [start, end)."""
     visible = Box(0, 0, geometry.width, geometry.height).intersect(geometry.canvas_box)
@@ -55,12 +63,16 @@ def framing_warnings(project: Project, geometry: OutputGeometry, platform: str |
     warnings = []
     if cut:
         named = [f"{label} ({share:.0%} cut)" for label, share in cut]
-        warnings.append(f"the {geometry.width}x{geometry.height} crop cuts {_listed(named)}; use reframe "
-                        "fit_blur or fit_color to keep the whole picture")
+        warnings.append(
+            f"the {geometry.width}x{geometry.height} crop cuts {_listed(named)}; use reframe "
+            "fit_blur or fit_color to keep the whole picture"
+        )
     for zone in zones:
         if covered[zone.name]:
-            warnings.append(f"{_listed(covered[zone.name])} under {PLATFORM_NAMES[platform or '']}'s "
-                            f"{zone.name}; move them up and left of it")
+            warnings.append(
+                f"{_listed(covered[zone.name])} under {PLATFORM_NAMES[platform or '']}'s "
+                f"{zone.name}; move them up and left of it"
+            )
     return warnings
 
 
@@ -70,8 +82,10 @@ def _ui_zones(platform: str | None, width: int, height: int) -> list[Zone]:
     margins = UI_MARGINS[platform]
     bottom = Box(0, height * (1 - margins.bottom), width, height * margins.bottom)
     right = Box(width * (1 - margins.right), 0, width * margins.right, height)
-    return [Zone(f"caption area (bottom {margins.bottom:.0%})", bottom),
-            Zone(f"button column (right {margins.right:.0%})", right)]
+    return [
+        Zone(f"caption area (bottom {margins.bottom:.0%})", bottom),
+        Zone(f"button column (right {margins.right:.0%})", right),
+    ]
 
 
 def _framed_elements(project: Project) -> Iterator[ClipElement | TextElement]:
@@ -89,11 +103,22 @@ def _framed_elements(project: Project) -> Iterator[ClipElement | TextElement]:
                     yield element
 
 
-def _boxes(project: Project, element: ClipElement | TextElement, canvas: Box, start: Fraction | None,
-           end: Fraction | None) -> Iterator[Box]:
+def _boxes(
+    project: Project,
+    element: ClipElement | TextElement,
+    canvas: Box,
+    start: Fraction | None,
+    end: Fraction | None,
+) -> Iterator[Box]:
     """The element's box on the canvas at each moment checked inside [start, end)."""
-    for t in _moments(element, element.start if start is None else start, element.end if end is None else end):
-        box = _text_box(element, t, canvas) if isinstance(element, TextElement) else _clip_box(project, element, t)
+    for t in _moments(
+        element, element.start if start is None else start, element.end if end is None else end
+    ):
+        box = (
+            _text_box(element, t, canvas)
+            if isinstance(element, TextElement)
+            else _clip_box(project, element, t)
+        )
         if box is not None and box.area > 0:
             yield box
 
@@ -114,8 +139,12 @@ def _moments(element: ClipElement | TextElement, start: Fraction, end: Fraction)
     if last <= first:
         return [(shown_from + shown_to) / 2]
     moments = {first + (last - first) * Fraction(i, SAMPLES - 1) for i in range(SAMPLES)}
-    moments |= {element.start + key.time for keys in element.keyframes.values() for key in keys
-                if first <= element.start + key.time <= last}
+    moments |= {
+        element.start + key.time
+        for keys in element.keyframes.values()
+        for key in keys
+        if first <= element.start + key.time <= last
+    }
     return sorted(moments)
 
 
@@ -153,11 +182,15 @@ def _clip_box(project: Project, element: ClipElement, t: Fraction) -> Box | None
     transform = element_at(element, t).transform
     crop = transform.crop
     shown_w, shown_h = size[0] * (1 - crop.left - crop.right), size[1] * (1 - crop.top - crop.bottom)
-    width, height = fitted_size(transform.fit, shown_w, shown_h, project.settings.width, project.settings.height)
+    width, height = fitted_size(
+        transform.fit, shown_w, shown_h, project.settings.width, project.settings.height
+    )
     width, height = width * transform.scale, height * transform.scale
     turn = math.radians(transform.rotation)
-    width, height = (abs(width * math.cos(turn)) + abs(height * math.sin(turn)),
-                     abs(width * math.sin(turn)) + abs(height * math.cos(turn)))
+    width, height = (
+        abs(width * math.cos(turn)) + abs(height * math.sin(turn)),
+        abs(width * math.sin(turn)) + abs(height * math.cos(turn)),
+    )
     cx = project.settings.width / 2 if transform.x is None else transform.x
     cy = project.settings.height / 2 if transform.y is None else transform.y
     return Box(cx - width / 2, cy - height / 2, width, height)

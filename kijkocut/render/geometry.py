@@ -64,7 +64,9 @@ def fit_box(canvas_width: int, canvas_height: int, width: int, height: int) -> B
     band of a vertical export of a 16:9 canvas)."""
     scale = min(width / canvas_width, height / canvas_height)
     band_width, band_height = min(width, even(canvas_width * scale)), min(height, even(canvas_height * scale))
-    return Box(even_floor((width - band_width) / 2), even_floor((height - band_height) / 2), band_width, band_height)
+    return Box(
+        even_floor((width - band_width) / 2), even_floor((height - band_height) / 2), band_width, band_height
+    )
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,9 @@ class OutputGeometry:
         return self.box_to_output(Box(0, 0, self.canvas_width, self.canvas_height))
 
 
-def fitted_size(fit: Fit, source_width: float, source_height: float, canvas_width: int,
-                canvas_height: int) -> tuple[float, float]:
+def fitted_size(
+    fit: Fit, source_width: float, source_height: float, canvas_width: int, canvas_height: int
+) -> tuple[float, float]:
     """Size of a source on the canvas before the element's own scale."""
     if fit == "none":
         return source_width, source_height
@@ -125,8 +128,12 @@ class Placement:
     rotation: float
 
 
-def place(transform: Transform, visible_width: float, visible_height: float, geometry: OutputGeometry) -> Placement:
-    w, h = fitted_size(transform.fit, visible_width, visible_height, geometry.canvas_width, geometry.canvas_height)
+def place(
+    transform: Transform, visible_width: float, visible_height: float, geometry: OutputGeometry
+) -> Placement:
+    w, h = fitted_size(
+        transform.fit, visible_width, visible_height, geometry.canvas_width, geometry.canvas_height
+    )
     cx = geometry.canvas_width / 2 if transform.x is None else transform.x
     cy = geometry.canvas_height / 2 if transform.y is None else transform.y
     ox, oy = geometry.to_output(cx, cy)

@@ -29,8 +29,13 @@ def _rotate_planes(planes: list[np.ndarray], orientation: int) -> list[np.ndarra
     return [np.ascontiguousarray(np.rot90(p, turns)) for p in planes]
 
 
-def _visible_box(frame: av.VideoFrame, transform: Transform, geometry: OutputGeometry, orientation: int,
-                 sample_aspect: float) -> tuple[Placement, float, float] | None:
+def _visible_box(
+    frame: av.VideoFrame,
+    transform: Transform,
+    geometry: OutputGeometry,
+    orientation: int,
+    sample_aspect: float,
+) -> tuple[Placement, float, float] | None:
     """The element's box on the output and the kept fractions of the source, or None if nothing shows."""
     source_w, source_h = display_size(frame, orientation, sample_aspect)
     crop = transform.crop
@@ -43,8 +48,14 @@ def _visible_box(frame: av.VideoFrame, transform: Transform, geometry: OutputGeo
     return box, keep_w, keep_h
 
 
-def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeometry, *, orientation: int = 0,
-               sample_aspect: float = 1.0) -> Patch | None:
+def clip_patch(
+    frame: av.VideoFrame,
+    transform: Transform,
+    geometry: OutputGeometry,
+    *,
+    orientation: int = 0,
+    sample_aspect: float = 1.0,
+) -> Patch | None:
     """The frame as it should appear on the output, or None when it would be invisible (zero size)."""
     visible = _visible_box(frame, transform, geometry, orientation, sample_aspect)
     if visible is None:
@@ -60,12 +71,21 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     scaled_w, scaled_h = (full_h, full_w) if orientation in (90, 270) else (full_w, full_h)
     alpha = frame_has_alpha(frame)
     target_format = "yuva420p" if alpha else "yuv420p"
-    if (frame.width == scaled_w and frame.height == scaled_h and frame.format.name == target_format
-            and is_bt709(frame)):
+    if (
+        frame.width == scaled_w
+        and frame.height == scaled_h
+        and frame.format.name == target_format
+        and is_bt709(frame)
+    ):
         scaled = frame
     else:  # RGB sources and other matrices become the canvas's BT.709
-        scaled = frame.reformat(width=scaled_w, height=scaled_h, format=target_format,
-                                src_colorspace=read_matrix(frame), dst_colorspace=SWS_BT709)
+        scaled = frame.reformat(
+            width=scaled_w,
+            height=scaled_h,
+            format=target_format,
+            src_colorspace=read_matrix(frame),
+            dst_colorspace=SWS_BT709,
+        )
     left, top = even_floor(box.center_x - box.width / 2), even_floor(box.center_y - box.height / 2)
     if orientation == 0 and crop.is_identity:
         return Patch.from_frame(scaled, left, top)
@@ -82,12 +102,20 @@ def clip_patch(frame: av.VideoFrame, transform: Transform, geometry: OutputGeome
     alpha_chroma = None
     if alpha_plane is not None:
         h2, w2 = alpha_plane.shape[0] // 2, alpha_plane.shape[1] // 2
-        alpha_chroma = alpha_plane[: h2 * 2, : w2 * 2].reshape(h2, 2, w2, 2).mean(axis=(1, 3)).astype(np.uint8)
+        alpha_chroma = (
+            alpha_plane[: h2 * 2, : w2 * 2].reshape(h2, 2, w2, 2).mean(axis=(1, 3)).astype(np.uint8)
+        )
     return Patch(left, top, luma, cb, cr, alpha_plane, alpha_chroma)
 
 
-def clip_rgba(frame: av.VideoFrame, transform: Transform, geometry: OutputGeometry, *, orientation: int = 0,
-              sample_aspect: float = 1.0) -> tuple[np.ndarray, float, float] | None:
+def clip_rgba(
+    frame: av.VideoFrame,
+    transform: Transform,
+    geometry: OutputGeometry,
+    *,
+    orientation: int = 0,
+    sample_aspect: float = 1.0,
+) -> tuple[np.ndarray, float, float] | None:
     """The frame as RGBA pixels at its output size (crop, orientation and scale applied, not the rotation),
     with the output position of its top-left corner. None when it would be invisible."""
     visible = _visible_box(frame, transform, geometry, orientation, sample_aspect)
@@ -97,8 +125,9 @@ def clip_rgba(frame: av.VideoFrame, transform: Transform, geometry: OutputGeomet
     crop = transform.crop
     full_w, full_h = max(1, round(box.width / keep_w)), max(1, round(box.height / keep_h))
     scaled_w, scaled_h = (full_h, full_w) if orientation in (90, 270) else (full_w, full_h)
-    rgba = frame.reformat(width=scaled_w, height=scaled_h, format="rgba",
-                          src_colorspace=read_matrix(frame)).to_ndarray()
+    rgba = frame.reformat(
+        width=scaled_w, height=scaled_h, format="rgba", src_colorspace=read_matrix(frame)
+    ).to_ndarray()
     if orientation:
         rgba = _rotate_planes([rgba], orientation)[0]
     cl, ct = round(crop.left * full_w), round(crop.top * full_h)
@@ -112,7 +141,8 @@ def rotate_rgba(rgba: np.ndarray, left: float, top: float, degrees: float) -> tu
         return rgba, left, top
     height, width = rgba.shape[:2]
     image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA").rotate(
-        -degrees, resample=Image.Resampling.BICUBIC, expand=True)
+        -degrees, resample=Image.Resampling.BICUBIC, expand=True
+    )
     cx, cy = left + width / 2, top + height / 2
     return np.asarray(image), cx - image.width / 2, cy - image.height / 2
 
@@ -127,10 +157,13 @@ def rgba_patch(rgba: np.ndarray, left: float, top: float) -> Patch:
     opaque = not (pad_left or pad_top or pad_right or pad_bottom) and rgba[..., 3].min() == 255
     if opaque:  # no alpha plane: cheaper conversion and a plain copy when blended at full opacity
         rgb = np.ascontiguousarray(rgba[..., :3])
-        yuv = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p", dst_colorspace=SWS_BT709)
+        yuv = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(
+            format="yuv420p", dst_colorspace=SWS_BT709
+        )
         return Patch.from_frame(yuv, x, y)
     if pad_left or pad_top or pad_right or pad_bottom:
         rgba = np.pad(rgba, ((pad_top, pad_bottom), (pad_left, pad_right), (0, 0)))
     frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgba), format="rgba").reformat(
-        format="yuva420p", dst_colorspace=SWS_BT709)
+        format="yuva420p", dst_colorspace=SWS_BT709
+    )
     return Patch.from_frame(frame, x, y)

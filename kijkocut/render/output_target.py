@@ -26,12 +26,17 @@ _WRITE_FAILURES = {
 }
 
 
-def protected_paths(project: Project, project_dir: str | os.PathLike | None = None,
-                    project_file: str | os.PathLike | None = None) -> dict[str, str]:
+def protected_paths(
+    project: Project,
+    project_dir: str | os.PathLike | None = None,
+    project_file: str | os.PathLike | None = None,
+) -> dict[str, str]:
     """Files an export must never replace, by what to call them: every media file in the pool (used or not)
     and the project file when the caller has one."""
-    protected = {os.fspath(resolve_media_path(m.path, project_dir)): f"media {m.id} ({m.name or Path(m.path).name})"
-                 for m in project.media.values()}
+    protected = {
+        os.fspath(resolve_media_path(m.path, project_dir)): f"media {m.id} ({m.name or Path(m.path).name})"
+        for m in project.media.values()
+    }
     if project_file is not None:
         protected[os.fspath(project_file)] = "the project file"
     return protected
@@ -66,10 +71,13 @@ def check_output_target(output: Path, protected: dict[str, str], *, create_folde
         raise ExportTargetError(f"cannot write {output}: {exc.strerror}") from None
     for path, what in protected.items():
         if _same_file(output, path, output_stat):
-            raise ExportTargetError(f"refusing to write the export over {what}: {output}; choose another file name")
+            raise ExportTargetError(
+                f"refusing to write the export over {what}: {output}; choose another file name"
+            )
     if output_stat is not None and stat.S_ISDIR(output_stat.st_mode):
-        raise ExportTargetError(f"cannot write {output}: it is a folder; give a file name such as "
-                                f"{output / 'video.mp4'}")
+        raise ExportTargetError(
+            f"cannot write {output}: it is a folder; give a file name such as {output / 'video.mp4'}"
+        )
     if output_stat is not None and not stat.S_ISREG(output_stat.st_mode):
         raise ExportTargetError(f"cannot write {output}: it exists and is not a regular file")
     folder = output.parent

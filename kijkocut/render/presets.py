@@ -48,24 +48,37 @@ class ExportSettings(BaseModel):
     speed: SpeedPreset = "veryfast"
     width: int | None = Field(None, ge=16, le=8192, description="output size; None = canvas size")
     height: int | None = Field(None, ge=16, le=8192)
-    reframe: ReframeMode = Field("fit_color", description=(
-        "when the output aspect differs from the canvas: crop (fill the frame, cutting the sides), fit_blur "
-        "(the whole picture over a blurred, darkened copy of itself) or fit_color (the whole picture on "
-        "reframe_color)"))
-    reframe_color: str | None = Field(None, description="'#rrggbb' around the picture with fit_color; "
-                                      "None = the project's background")
-    safe_area: Platform | None = Field(None, description="warn about titles and overlays under this "
-                                       "platform's on-screen buttons and captions")
+    reframe: ReframeMode = Field(
+        "fit_color",
+        description=(
+            "when the output aspect differs from the canvas: crop (fill the frame, cutting the sides), fit_blur "
+            "(the whole picture over a blurred, darkened copy of itself) or fit_color (the whole picture on "
+            "reframe_color)"
+        ),
+    )
+    reframe_color: str | None = Field(
+        None, description="'#rrggbb' around the picture with fit_color; None = the project's background"
+    )
+    safe_area: Platform | None = Field(
+        None,
+        description="warn about titles and overlays under this platform's on-screen buttons and captions",
+    )
     frame_rate: FrameRate | None = Field(None, description="None = project frame rate; 1..240 fps")
     start: Time | None = Field(None, description="range start on the timeline; None = 0")
     end: Time | None = Field(None, description="range end; None = end of the timeline")
     audio: bool = True
-    audio_codec: AudioCodec | None = Field(None, description="None = the container's usual codec (AAC; Opus in "
-                                           "WebM); flac and pcm are lossless")
+    audio_codec: AudioCodec | None = Field(
+        None, description="None = the container's usual codec (AAC; Opus in WebM); flac and pcm are lossless"
+    )
     audio_bitrate: int = Field(192_000, ge=32_000, le=512_000, description="bits/s for AAC and Opus")
-    loudness_lufs: float | None = Field(None, ge=-70, le=-1, description="normalise the mix to this integrated "
-                                        "loudness (ITU-R BS.1770), e.g. -14 for web, -23 for broadcast; "
-                                        "None = as mixed")
+    loudness_lufs: float | None = Field(
+        None,
+        ge=-70,
+        le=-1,
+        description="normalise the mix to this integrated "
+        "loudness (ITU-R BS.1770), e.g. -14 for web, -23 for broadcast; "
+        "None = as mixed",
+    )
     limiter: bool = Field(True, description="true-peak limiter on the master, so the mix never clips")
     limiter_ceiling_db: float = Field(-1.0, ge=-20, le=0, description="limiter ceiling in dBTP (true peak)")
     threads: int = Field(0, ge=0, description="encoder threads; 0 = all cores")
@@ -86,7 +99,9 @@ class ExportSettings(BaseModel):
     def _compatible(self) -> ExportSettings:
         _check_fits(self.container, "video", self.codec, VIDEO_ENCODERS[self.codec][2])
         if self.audio_codec_name is not None:
-            _check_fits(self.container, "audio", self.audio_codec_name, AUDIO_ENCODERS[self.audio_codec_name][1])
+            _check_fits(
+                self.container, "audio", self.audio_codec_name, AUDIO_ENCODERS[self.audio_codec_name][1]
+            )
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValueError("end must be after start")
         return self
@@ -112,14 +127,36 @@ PRESETS: dict[str, ExportSettings] = {
     "youtube_4k": ExportSettings(width=3840, height=2160, crf=18, speed="fast"),
     # Social presets: the whole picture on a blurred fill (crop cuts titles; it warns when asked for), at the
     # platforms' loudness (-14 LUFS integrated, -1 dBTP true peak).
-    "tiktok": ExportSettings(width=1080, height=1920, crf=20, reframe="fit_blur", safe_area="tiktok",
-                             loudness_lufs=-14, limiter_ceiling_db=-1),
-    "reels": ExportSettings(width=1080, height=1920, crf=20, reframe="fit_blur", safe_area="reels",
-                            loudness_lufs=-14, limiter_ceiling_db=-1),
-    "shorts": ExportSettings(width=1080, height=1920, crf=20, reframe="fit_blur", safe_area="shorts",
-                             loudness_lufs=-14, limiter_ceiling_db=-1),
-    "instagram_square": ExportSettings(width=1080, height=1080, crf=20, reframe="fit_blur", loudness_lufs=-14,
-                                       limiter_ceiling_db=-1),
+    "tiktok": ExportSettings(
+        width=1080,
+        height=1920,
+        crf=20,
+        reframe="fit_blur",
+        safe_area="tiktok",
+        loudness_lufs=-14,
+        limiter_ceiling_db=-1,
+    ),
+    "reels": ExportSettings(
+        width=1080,
+        height=1920,
+        crf=20,
+        reframe="fit_blur",
+        safe_area="reels",
+        loudness_lufs=-14,
+        limiter_ceiling_db=-1,
+    ),
+    "shorts": ExportSettings(
+        width=1080,
+        height=1920,
+        crf=20,
+        reframe="fit_blur",
+        safe_area="shorts",
+        loudness_lufs=-14,
+        limiter_ceiling_db=-1,
+    ),
+    "instagram_square": ExportSettings(
+        width=1080, height=1080, crf=20, reframe="fit_blur", loudness_lufs=-14, limiter_ceiling_db=-1
+    ),
     "prores_master": ExportSettings(container="mov", video_codec="prores", crf=None, audio_codec="pcm"),
     "webm_vp9": ExportSettings(container="webm", video_codec="vp9", crf=32),
     "av1": ExportSettings(container="mkv", video_codec="av1", crf=35),

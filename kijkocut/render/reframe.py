@@ -38,8 +38,9 @@ class ReframeLayout:
     def mapping(self) -> OutputGeometry:
         """The canvas on the whole output frame (where each element ends up, for framing checks)."""
         render = self.render
-        return OutputGeometry(render.canvas_width, render.canvas_height, self.width, self.height,
-                              mapping_for(self.mode))
+        return OutputGeometry(
+            render.canvas_width, render.canvas_height, self.width, self.height, mapping_for(self.mode)
+        )
 
     def finish(self, picture: av.VideoFrame) -> av.VideoFrame:
         """The output frame for a rendered one (unchanged when the renderer drew the output itself)."""
@@ -52,15 +53,18 @@ class ReframeLayout:
         return framed.frame
 
 
-def reframe_layout(project: Project, width: int | None, height: int | None, mode: ReframeMode,
-                   colour: str | None = None) -> ReframeLayout:
+def reframe_layout(
+    project: Project, width: int | None, height: int | None, mode: ReframeMode, colour: str | None = None
+) -> ReframeLayout:
     """The layout of an export of `width` x `height` (None: from the canvas, aspect kept)."""
     output = output_geometry(project, width, height, mapping_for(mode))
     fill_colour = parse_colour(colour or project.settings.background)[:3]
     band = fit_box(output.canvas_width, output.canvas_height, output.width, output.height)
     if mode == "crop" or (band.width, band.height) == (output.width, output.height):
         return ReframeLayout(mode, output.width, output.height, output, None, fill_colour)
-    render = OutputGeometry(output.canvas_width, output.canvas_height, int(band.width), int(band.height), "contain")
+    render = OutputGeometry(
+        output.canvas_width, output.canvas_height, int(band.width), int(band.height), "contain"
+    )
     return ReframeLayout(mode, output.width, output.height, render, band, fill_colour)
 
 
@@ -73,8 +77,9 @@ def blurred_fill(picture: av.VideoFrame, band: Box, width: int, height: int) -> 
     radius = max(1.0, FILL_BLUR * max(width, height) * FILL_SCALE)
     planes = []
     for index, divisor, table in ((0, 1, _LUMA_TABLE), (1, 2, _CHROMA_TABLE), (2, 2, _CHROMA_TABLE)):
-        plane = Image.fromarray(np.ascontiguousarray(
-            plane_view(small, index, small_width // divisor, small_height // divisor)))
+        plane = Image.fromarray(
+            np.ascontiguousarray(plane_view(small, index, small_width // divisor, small_height // divisor))
+        )
         planes.append(table[np.asarray(plane.filter(ImageFilter.GaussianBlur(radius / divisor)))])
     packed = np.concatenate([planes[0], np.concatenate([planes[1], planes[2]]).reshape(-1, small_width)])
     backdrop = av.VideoFrame.from_ndarray(packed, format="yuv420p")
@@ -96,9 +101,12 @@ def _cover_window(picture: av.VideoFrame, aspect: float) -> av.VideoFrame:
     else:
         kept_width, kept_height = width, min(height, even(width / aspect))
     left, top = even_floor((width - kept_width) / 2), even_floor((height - kept_height) / 2)
-    planes = [plane_view(picture, index, width // divisor, height // divisor)[
-        top // divisor : (top + kept_height) // divisor, left // divisor : (left + kept_width) // divisor]
-        for index, divisor in ((0, 1), (1, 2), (2, 2))]
+    planes = [
+        plane_view(picture, index, width // divisor, height // divisor)[
+            top // divisor : (top + kept_height) // divisor, left // divisor : (left + kept_width) // divisor
+        ]
+        for index, divisor in ((0, 1), (1, 2), (2, 2))
+    ]
     chroma = np.concatenate([planes[1], planes[2]]).reshape(-1, kept_width)
     return av.VideoFrame.from_ndarray(np.concatenate([planes[0], chroma]), format="yuv420p")
 
@@ -108,4 +116,6 @@ def _paste(picture: av.VideoFrame, framed: av.VideoFrame, band: Box) -> None:
     for index, divisor in ((0, 1), (1, 2), (2, 2)):
         source = plane_view(picture, index, width // divisor, height // divisor)
         target = plane_view(framed, index, framed.width // divisor, framed.height // divisor)
-        target[top // divisor : (top + height) // divisor, left // divisor : (left + width) // divisor] = source
+        target[top // divisor : (top + height) // divisor, left // divisor : (left + width) // divisor] = (
+            source
+        )

@@ -21,8 +21,12 @@ from kijkocut.paths import FONT_DIRS, is_font_file
 log = logging.getLogger(__name__)
 
 DEFAULT_FONT_NAMES = ("DejaVuSans", "Arial", "Helvetica", "LiberationSans-Regular", "NotoSans-Regular")
-_STYLE_SUFFIXES = {(True, False): ("bold",), (False, True): ("oblique", "italic"),
-                   (True, True): ("boldoblique", "bolditalic"), (False, False): ("", "regular")}
+_STYLE_SUFFIXES = {
+    (True, False): ("bold",),
+    (False, True): ("oblique", "italic"),
+    (True, True): ("boldoblique", "bolditalic"),
+    (False, False): ("", "regular"),
+}
 
 
 def _key(name: str) -> str:
@@ -147,8 +151,13 @@ def layout_text(text: str, font, style: TextStyle, scale: float) -> Layout:
     limit = style.max_width * scale if style.max_width else None
     lines = [line for paragraph in text.split("\n") for line in _wrap(font, paragraph, limit, spacing)]
     ascent, descent = font.getmetrics() if hasattr(font, "getmetrics") else (style.size, 0)
-    return Layout(tuple(lines), tuple(_line_width(font, line, spacing) for line in lines),
-                  style.line_spacing * style.size * scale, ascent, descent)
+    return Layout(
+        tuple(lines),
+        tuple(_line_width(font, line, spacing) for line in lines),
+        style.line_spacing * style.size * scale,
+        ascent,
+        descent,
+    )
 
 
 def rasterise(element: TextElement, scale: float, visible_chars: int | None = None):
@@ -157,14 +166,20 @@ def rasterise(element: TextElement, scale: float, visible_chars: int | None = No
     font = load_font(style.font, max(1, round(style.size * scale)), style.weight == "bold", style.italic)
     missing = missing_glyphs(element.text, style)
     if missing:
-        log.warning("missing glyph(s) %s in font %s for title %s: they will show as boxes or gaps",
-                    "".join(missing), getattr(font, "path", "default"), element.id)
+        log.warning(
+            "missing glyph(s) %s in font %s for title %s: they will show as boxes or gaps",
+            "".join(missing),
+            getattr(font, "path", "default"),
+            element.id,
+        )
     layout = layout_text(element.text, font, style, scale)
     stroke = round(style.stroke_width * scale)
     shadow_reach = 0
     if style.shadow_color:
-        shadow_reach = math.ceil(max(abs(style.shadow_offset_x), abs(style.shadow_offset_y)) * scale
-                                 + 3 * style.shadow_blur * scale)
+        shadow_reach = math.ceil(
+            max(abs(style.shadow_offset_x), abs(style.shadow_offset_y)) * scale
+            + 3 * style.shadow_blur * scale
+        )
     box_pad = round(style.box_padding * scale) if style.box_color else 0
     margin = stroke + shadow_reach + box_pad + 2
     width = math.ceil(layout.width) + 2 * margin
@@ -172,11 +187,28 @@ def rasterise(element: TextElement, scale: float, visible_chars: int | None = No
     image = Image.new("RGBA", (max(1, width), max(1, height)), (0, 0, 0, 0))
     if style.box_color:
         ImageDraw.Draw(image).rounded_rectangle(
-            [margin - box_pad, margin - box_pad, margin + layout.width + box_pad, margin + layout.height + box_pad],
-            radius=round(style.box_radius * scale), fill=parse_colour(style.box_color))
+            [
+                margin - box_pad,
+                margin - box_pad,
+                margin + layout.width + box_pad,
+                margin + layout.height + box_pad,
+            ],
+            radius=round(style.box_radius * scale),
+            fill=parse_colour(style.box_color),
+        )
     text_layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    _draw_lines(ImageDraw.Draw(text_layer), font, layout, style, scale, margin, stroke, visible_chars,
-                fill=parse_colour(style.color), stroke_fill=parse_colour(style.stroke_color))
+    _draw_lines(
+        ImageDraw.Draw(text_layer),
+        font,
+        layout,
+        style,
+        scale,
+        margin,
+        stroke,
+        visible_chars,
+        fill=parse_colour(style.color),
+        stroke_fill=parse_colour(style.stroke_color),
+    )
     if style.shadow_color:
         shadow_alpha = text_layer.getchannel("A")
         shadow = Image.new("RGBA", image.size, parse_colour(style.shadow_color)[:3] + (0,))
@@ -191,13 +223,27 @@ def rasterise(element: TextElement, scale: float, visible_chars: int | None = No
     return np.asarray(image), (-(margin + layout.width / 2), -(margin + layout.height / 2))
 
 
-def _draw_lines(draw, font, layout: Layout, style: TextStyle, scale: float, margin: int, stroke: int,
-                visible_chars: int | None, fill, stroke_fill) -> None:
+def _draw_lines(
+    draw,
+    font,
+    layout: Layout,
+    style: TextStyle,
+    scale: float,
+    margin: int,
+    stroke: int,
+    visible_chars: int | None,
+    fill,
+    stroke_fill,
+) -> None:
     remaining = visible_chars
     spacing = style.letter_spacing * scale
     for index, (line, line_width) in enumerate(zip(layout.lines, layout.widths)):
-        x = margin + {"left": 0.0, "center": (layout.width - line_width) / 2,
-                      "right": layout.width - line_width}[style.align]
+        x = (
+            margin
+            + {"left": 0.0, "center": (layout.width - line_width) / 2, "right": layout.width - line_width}[
+                style.align
+            ]
+        )
         y = margin + index * layout.line_height
         shown = line if remaining is None else line[: max(0, remaining)]
         if remaining is not None:
@@ -206,11 +252,20 @@ def _draw_lines(draw, font, layout: Layout, style: TextStyle, scale: float, marg
             continue
         if spacing:
             for char in shown:  # letter spacing: glyph by glyph (no kerning, as in most editors)
-                draw.text((x, y), char, font=font, fill=fill, anchor="la", stroke_width=stroke,
-                          stroke_fill=stroke_fill)
+                draw.text(
+                    (x, y),
+                    char,
+                    font=font,
+                    fill=fill,
+                    anchor="la",
+                    stroke_width=stroke,
+                    stroke_fill=stroke_fill,
+                )
                 x += font.getlength(char) + spacing
         else:
-            draw.text((x, y), shown, font=font, fill=fill, anchor="la", stroke_width=stroke, stroke_fill=stroke_fill)
+            draw.text(
+                (x, y), shown, font=font, fill=fill, anchor="la", stroke_width=stroke, stroke_fill=stroke_fill
+            )
 
 
 @dataclass(frozen=True)
@@ -227,8 +282,10 @@ def text_motion(element: TextElement, t: Fraction, canvas_height: int) -> TextMo
     style = element.style
     span = max(Fraction(1, 1000), min(style.animation_duration, element.duration))
     opacity, dx, dy, visible = 1.0, 0.0, 0.0, None
-    for kind, progress in ((style.animation_in, (t - element.start) / span),
-                           (style.animation_out, (element.end - t) / span)):
+    for kind, progress in (
+        (style.animation_in, (t - element.start) / span),
+        (style.animation_out, (element.end - t) / span),
+    ):
         if kind == "none" or progress >= 1:
             continue
         p = float(max(Fraction(0), progress))
@@ -239,7 +296,9 @@ def text_motion(element: TextElement, t: Fraction, canvas_height: int) -> TextMo
             visible = count if visible is None else min(visible, count)
         else:
             distance = (1 - cubic_bezier(0.0, 0.0, 0.58, 1.0, p)) * 0.1 * canvas_height
-            unit = {"slide_up": (0, 1), "slide_down": (0, -1), "slide_left": (1, 0), "slide_right": (-1, 0)}[kind]
+            unit = {"slide_up": (0, 1), "slide_down": (0, -1), "slide_left": (1, 0), "slide_right": (-1, 0)}[
+                kind
+            ]
             dx += unit[0] * distance
             dy += unit[1] * distance
     return TextMotion(opacity, dx, dy, visible)

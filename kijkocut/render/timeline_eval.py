@@ -38,8 +38,17 @@ def fade_factor(element: ClipElement | TextElement | AdjustmentElement, t: Fract
     return factor
 
 
-def transition_at(track: Track, t: Fraction) -> tuple[Transition, ClipElement | TextElement | AdjustmentElement,
-                                                     ClipElement | TextElement | AdjustmentElement, Fraction] | None:
+def transition_at(
+    track: Track, t: Fraction
+) -> (
+    tuple[
+        Transition,
+        ClipElement | TextElement | AdjustmentElement,
+        ClipElement | TextElement | AdjustmentElement,
+        Fraction,
+    ]
+    | None
+):
     """The transition covering t on a track, its two elements and the incoming weight k in [0, 1)."""
     if not track.transitions:
         return None
@@ -59,8 +68,10 @@ def active_on_track(track: Track, t: Fraction) -> list[ActiveElement]:
     found = transition_at(track, t)
     if found is not None:
         transition, left, right, k = found
-        return [ActiveElement(track, left, 1 - k, "outgoing", transition),
-                ActiveElement(track, right, k, "incoming", transition)]
+        return [
+            ActiveElement(track, left, 1 - k, "outgoing", transition),
+            ActiveElement(track, right, k, "incoming", transition),
+        ]
     for element in track.elements:
         if element.start <= t < element.end:
             return [ActiveElement(track, element, Fraction(1), "solo")]

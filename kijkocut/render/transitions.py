@@ -37,6 +37,7 @@ class TransitionLook:
 
 def _edge_mask(axis: str, threshold: float, reveal_after: bool, softness: float) -> Mask:
     """1 where the incoming clip shows: beyond `threshold` (output pixels) along an axis, with a soft edge."""
+
     def mask(width: int, height: int, left: int, top: int) -> np.ndarray:
         if axis == "x":
             coords = np.arange(left, left + width, dtype=np.float32)[None, :]
@@ -45,6 +46,7 @@ def _edge_mask(axis: str, threshold: float, reveal_after: bool, softness: float)
         ramp = np.clip((coords - threshold) / softness + 0.5, 0, 1)
         values = ramp if reveal_after else 1 - ramp
         return np.broadcast_to(values, (height, width)).astype(np.float32)
+
     return mask
 
 
@@ -53,6 +55,7 @@ def _iris_mask(cx: float, cy: float, radius: float, softness: float) -> Mask:
         y, x = np.ogrid[top : top + height, left : left + width]
         distance = np.sqrt((x - cx) ** 2 + (y - cy) ** 2).astype(np.float32)
         return np.clip((radius - distance) / softness + 0.5, 0, 1)
+
     return mask
 
 
@@ -68,9 +71,13 @@ def transition_look(kind: str, k: float, width: int, height: int) -> TransitionL
         return TransitionLook(SideModifier(opacity=0), SideModifier(), colour, 2 * (1 - k))
     if kind.startswith("wipe_"):
         direction = kind.removeprefix("wipe_")
-        threshold = {"left": width * (1 - k), "right": width * k, "up": height * (1 - k), "down": height * k}[direction]
+        threshold = {"left": width * (1 - k), "right": width * k, "up": height * (1 - k), "down": height * k}[
+            direction
+        ]
         axis = "x" if direction in ("left", "right") else "y"
-        return TransitionLook(out, SideModifier(mask=_edge_mask(axis, threshold, direction in ("left", "up"), soft)))
+        return TransitionLook(
+            out, SideModifier(mask=_edge_mask(axis, threshold, direction in ("left", "up"), soft))
+        )
     if kind.startswith(("slide_", "push_")):
         direction = kind.split("_", 1)[1]
         unit_x, unit_y = {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}[direction]
@@ -80,7 +87,9 @@ def transition_look(kind: str, k: float, width: int, height: int) -> TransitionL
             out = SideModifier(dx=unit_x * width * k, dy=unit_y * height * k)
         return TransitionLook(out, inc)
     if kind == "zoom_in":
-        return TransitionLook(SideModifier(scale=1 + k, opacity=1.0), SideModifier(opacity=k, scale=0.5 + 0.5 * k))
+        return TransitionLook(
+            SideModifier(scale=1 + k, opacity=1.0), SideModifier(opacity=k, scale=0.5 + 0.5 * k)
+        )
     if kind == "zoom_out":
         return TransitionLook(SideModifier(scale=1 - 0.5 * k), SideModifier(opacity=k, scale=2 - k))
     if kind == "iris":

@@ -62,7 +62,9 @@ class ActionContext:
         try:
             real = self.policy.confine(font.strip(), "font")
         except PathNotAllowedError as exc:
-            raise PathNotAllowedError(f"font {exc}; name a font file in an allowed folder, or a font family") from None
+            raise PathNotAllowedError(
+                f"font {exc}; name a font file in an allowed folder, or a font family"
+            ) from None
         if real.is_file():
             return str(real)
         if "/" in font or "\\" in font or font.startswith("~"):
@@ -79,6 +81,7 @@ class ActionContext:
             for path in project_paths(edited):
                 if path.value not in known:
                     confine_project_path(policy, path, self.project_dir)
+
         return check
 
 
@@ -119,17 +122,26 @@ class Action(Generic[P]):
 ACTIONS: dict[str, Action[Any]] = {}
 
 
-def action(name: str, label: str, params: type[P], *, needs: str = "", changes: str = "",
-           prepare: Callable[[P, ActionContext], Any] | None = None
-           ) -> Callable[[Callable[[Project, P, ActionContext], Plan | list[Command]]], Action[P]]:
+def action(
+    name: str,
+    label: str,
+    params: type[P],
+    *,
+    needs: str = "",
+    changes: str = "",
+    prepare: Callable[[P, ActionContext], Any] | None = None,
+) -> Callable[[Callable[[Project, P, ActionContext], Plan | list[Command]]], Action[P]]:
     """Declare a user action; the decorated function is its `build`, its docstring the description."""
+
     def register(build: Callable[[Project, P, ActionContext], Plan | list[Command]]) -> Action[P]:
         if name in ACTIONS:
             raise ValueError(f"action {name!r} is declared twice")
-        declared = Action(name=name, label=label, params=params, build=build, needs=needs, changes=changes,
-                          prepare=prepare)
+        declared = Action(
+            name=name, label=label, params=params, build=build, needs=needs, changes=changes, prepare=prepare
+        )
         ACTIONS[name] = declared
         return declared
+
     return register
 
 
@@ -182,8 +194,9 @@ def _prepared(declared: Action[Any], params: Params, ctx: ActionContext) -> Acti
     return replace(ctx, prepared=declared.prepare(params, ctx))
 
 
-def apply_action(project: Project, name: str, params: Params | dict[str, Any],
-                 ctx: ActionContext | None = None) -> ActionOutcome:
+def apply_action(
+    project: Project, name: str, params: Params | dict[str, Any], ctx: ActionContext | None = None
+) -> ActionOutcome:
     """Apply an action to a project in memory (a ComfyUI node's timeline value): one history entry."""
     declared = get_action(name)
     parsed = declared.parse(params)
@@ -201,9 +214,16 @@ def step_history(project: Project, kind: Literal["undo", "redo"]) -> EditResult:
     return editor.undo() if kind == "undo" else editor.redo()
 
 
-def run_action(store: ProjectStore, project_id: str, name: str, params: Params | dict[str, Any], *,
-               ctx: ActionContext | None = None, base_revision: int | None = None,
-               origin: str = "") -> ActionOutcome:
+def run_action(
+    store: ProjectStore,
+    project_id: str,
+    name: str,
+    params: Params | dict[str, Any],
+    *,
+    ctx: ActionContext | None = None,
+    base_revision: int | None = None,
+    origin: str = "",
+) -> ActionOutcome:
     """Apply an action to a stored project under its lock, save it and publish the change."""
     declared = get_action(name)
     parsed = declared.parse(params)

@@ -25,8 +25,11 @@ from kijkocut.service.times import TimeArg, parse_time
 
 
 class AppendProjectParams(Params):
-    project_json: str = Field(min_length=2, max_length=MAX_PROJECT_BYTES, description=(
-        "the project to append, as KijkoCut project JSON; its media paths must be absolute"))
+    project_json: str = Field(
+        min_length=2,
+        max_length=MAX_PROJECT_BYTES,
+        description=("the project to append, as KijkoCut project JSON; its media paths must be absolute"),
+    )
     gap: TimeArg = Field("0", description="time between the end of this timeline and the appended one")
 
 
@@ -77,8 +80,12 @@ def _appended(text: str, ctx: ActionContext) -> Project:
     return second
 
 
-@action("append_project", "Append project", AppendProjectParams,
-        changes="adds the other project's media, tracks, elements and transitions after the end")
+@action(
+    "append_project",
+    "Append project",
+    AppendProjectParams,
+    changes="adds the other project's media, tracks, elements and transitions after the end",
+)
 def append_project(project: Project, p: AppendProjectParams, ctx: ActionContext) -> Plan:
     """Append another project after the end of this timeline (plus a gap): its media, tracks, elements and
     transitions, with colliding ids renamed."""
@@ -87,8 +94,11 @@ def append_project(project: Project, p: AppendProjectParams, ctx: ActionContext)
         raise ServiceError(f"gap must not be negative, got {float(gap):.3f} s")
     second = _appended(p.project_json, ctx)
     offset: Fraction = project.duration() + gap
-    taken = {t.id for t in project.tracks} | {e.id for t in project.tracks for e in t.elements} \
+    taken = (
+        {t.id for t in project.tracks}
+        | {e.id for t in project.tracks for e in t.elements}
         | {x.id for t in project.tracks for x in t.transitions}
+    )
     commands: list[Command] = []
 
     media_ids: dict[str, str] = {}
@@ -116,8 +126,15 @@ def append_project(project: Project, p: AppendProjectParams, ctx: ActionContext)
             commands.append(AddElement(track_id=track_ids[track.id], element=moved, mode="strict"))
     for track in second.tracks:
         for transition in track.transitions:
-            commands.append(AddTransition(
-                from_id=element_ids[transition.from_id], to_id=element_ids[transition.to_id],
-                kind=transition.kind, duration=transition.duration, alignment=transition.alignment,
-                audio=transition.audio, transition_id=_fresh(transition.id, taken)))
+            commands.append(
+                AddTransition(
+                    from_id=element_ids[transition.from_id],
+                    to_id=element_ids[transition.to_id],
+                    kind=transition.kind,
+                    duration=transition.duration,
+                    alignment=transition.alignment,
+                    audio=transition.audio,
+                    transition_id=_fresh(transition.id, taken),
+                )
+            )
     return Plan(commands, created={"element_ids": element_ids}, title=f"Append {second.name}")

@@ -20,8 +20,9 @@ class ImportCaptionsParams(Params):
     path: str = Field(min_length=1, max_length=1000, description="an .srt or .vtt file")
     offset: TimeArg = Field("0", description="added to every cue (negative moves them earlier)")
     track_name: str = Field("Captions", min_length=1, max_length=120)
-    overlap: Literal["trim", "stack"] = Field("trim", description="overlapping cues: trim the earlier one, or "
-                                                                  "stack them on extra caption tracks")
+    overlap: Literal["trim", "stack"] = Field(
+        "trim", description="overlapping cues: trim the earlier one, or stack them on extra caption tracks"
+    )
     format: Literal["srt", "vtt"] | None = Field(None, description="omit: by the file's extension or content")
     show_speakers: bool = Field(False, description="prefix WebVTT voices ('Speaker: text')")
 
@@ -33,15 +34,28 @@ def read_caption_file(p: ImportCaptionsParams, ctx: ActionContext) -> list[Cue]:
     return cues
 
 
-@action("import_captions", "Import captions", ImportCaptionsParams, prepare=read_caption_file,
-        changes="adds caption tracks with one title per cue")
+@action(
+    "import_captions",
+    "Import captions",
+    ImportCaptionsParams,
+    prepare=read_caption_file,
+    changes="adds caption tracks with one title per cue",
+)
 def import_captions(project: Project, p: ImportCaptionsParams, ctx: ActionContext) -> Plan:
     """Put the cues of a subtitle file on new caption tracks, styled to read on the canvas."""
     cues: list[Cue] = ctx.prepared
     offset = parse_time(p.offset, project.settings.frame_rate, what="offset")
-    return Plan(caption_commands(project.settings, cues, track_name=p.track_name, offset=offset, overlap=p.overlap,
-                                 show_speakers=p.show_speakers),
-                title=f"Import {len(cues)} captions")
+    return Plan(
+        caption_commands(
+            project.settings,
+            cues,
+            track_name=p.track_name,
+            offset=offset,
+            overlap=p.overlap,
+            show_speakers=p.show_speakers,
+        ),
+        title=f"Import {len(cues)} captions",
+    )
 
 
 def caption_track_id(project: Project, wanted: str | None) -> str:
@@ -59,14 +73,26 @@ def caption_track_id(project: Project, wanted: str | None) -> str:
 
 
 class RestyleCaptionsParams(Params):
-    track_id: str | None = Field(None, max_length=120, description="a text track's id or name; omit when the "
-                                                                   "project has one text track")
-    style: dict[str, Any] = Field(max_length=40, description='title style fields to set on every caption, e.g. '
-                                                             '{"size": 40, "box_color": "#00000099"}')
+    track_id: str | None = Field(
+        None,
+        max_length=120,
+        description="a text track's id or name; omit when the project has one text track",
+    )
+    style: dict[str, Any] = Field(
+        max_length=40,
+        description='title style fields to set on every caption, e.g. {"size": 40, "box_color": "#00000099"}',
+    )
 
 
-@action("restyle_captions", "Restyle captions", RestyleCaptionsParams, needs="a text track",
-        changes="the style of every title on the track")
+@action(
+    "restyle_captions",
+    "Restyle captions",
+    RestyleCaptionsParams,
+    needs="a text track",
+    changes="the style of every title on the track",
+)
 def restyle_captions(project: Project, p: RestyleCaptionsParams, ctx: ActionContext) -> Plan:
     """Give every caption of a text track the same style fields (the others stay as they are)."""
-    return Plan(restyle_commands(project, caption_track_id(project, p.track_id), p.style), title="Restyle captions")
+    return Plan(
+        restyle_commands(project, caption_track_id(project, p.track_id), p.style), title="Restyle captions"
+    )

@@ -34,8 +34,16 @@ def parse_commands(items: Any) -> list[Command]:
         raise ServiceError(str(exc)) from None
 
 
-def run_commands(store: ProjectStore, project_id: str, items: Any, *, check_path: PathCheck,
-                 title: str | None = None, base_revision: int | None = None, origin: str = "") -> EditResult:
+def run_commands(
+    store: ProjectStore,
+    project_id: str,
+    items: Any,
+    *,
+    check_path: PathCheck,
+    title: str | None = None,
+    base_revision: int | None = None,
+    origin: str = "",
+) -> EditResult:
     """Apply raw commands to a stored project as one undo step; every file path they bring in must pass
     `check_path`, or the edit is taken back whole and nothing is saved."""
     commands = parse_commands(items)
@@ -50,5 +58,6 @@ def run_commands(store: ProjectStore, project_id: str, items: Any, *, check_path
             if (path.kind, path.value) not in known:
                 check_path(path)
 
-    return store.apply(project_id, build, title=title, base_revision=base_revision, origin=origin,
-                       check=check)
+    return store.apply(
+        project_id, build, title=title, base_revision=base_revision, origin=origin, check=check
+    )

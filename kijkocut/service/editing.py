@@ -74,10 +74,14 @@ def _length(project: Project, value: str, what: str = "duration") -> Fraction:
 
 
 class AddTrackParams(Params):
-    kind: TrackKind = Field(description="overlay = picture-in-picture layer above video; adjustment = holds "
-                                        "adjustment layers whose effects change everything beneath")
+    kind: TrackKind = Field(
+        description="overlay = picture-in-picture layer above video; adjustment = holds "
+        "adjustment layers whose effects change everything beneath"
+    )
     name: str = Field("", max_length=120)
-    track_id: Id | None = Field(None, description="an id to refer to the track by (e.g. 'V2'); omit for a new one")
+    track_id: Id | None = Field(
+        None, description="an id to refer to the track by (e.g. 'V2'); omit for a new one"
+    )
 
 
 @action("add_track", "Add track", AddTrackParams, changes="adds a track on top of the others")
@@ -94,32 +98,46 @@ class UpdateTrackParams(Params):
     solo: bool | None = None
     hidden: bool | None = None
     locked: bool | None = None
-    ducking_under_track_id: Id | None = Field(None, description="duck this track while that (voice) track "
-                                                                "is audible")
+    ducking_under_track_id: Id | None = Field(
+        None, description="duck this track while that (voice) track is audible"
+    )
     ducking_amount_db: float = Field(-12.0, ge=-60, le=0)
-    ducking_threshold_db: float = Field(-40.0, ge=-90, le=0,
-                                        description="voice level that starts the ducking")
+    ducking_threshold_db: float = Field(
+        -40.0, ge=-90, le=0, description="voice level that starts the ducking"
+    )
     ducking_off: bool = False
 
 
-@action("update_track", "Change track", UpdateTrackParams, needs="an existing track",
-        changes="the track's name, mute, solo, hidden, lock or ducking")
+@action(
+    "update_track",
+    "Change track",
+    UpdateTrackParams,
+    needs="an existing track",
+    changes="the track's name, mute, solo, hidden, lock or ducking",
+)
 def update_track(project: Project, p: UpdateTrackParams, ctx: ActionContext) -> list[Command]:
     """Rename, mute, solo, hide or lock a track, or duck it under a voice track."""
     lookup.find_track(project, p.track_id)
-    changes: dict[str, Any] = {name: getattr(p, name) for name in ("name", "muted", "solo", "hidden", "locked")
-                               if getattr(p, name) is not None}
+    changes: dict[str, Any] = {
+        name: getattr(p, name)
+        for name in ("name", "muted", "solo", "hidden", "locked")
+        if getattr(p, name) is not None
+    }
     if p.ducking_under_track_id is not None:
         if p.ducking_off:
             raise ServiceError("give ducking_under_track_id or ducking_off, not both")
         lookup.find_track(project, p.ducking_under_track_id)
         if p.ducking_under_track_id == p.track_id:
             raise ServiceError(f"track {p.track_id} cannot duck under itself")
-        changes["ducking"] = Ducking(under_track_id=p.ducking_under_track_id, amount_db=p.ducking_amount_db,
-                                     threshold_db=p.ducking_threshold_db)
+        changes["ducking"] = Ducking(
+            under_track_id=p.ducking_under_track_id,
+            amount_db=p.ducking_amount_db,
+            threshold_db=p.ducking_threshold_db,
+        )
     if not changes and not p.ducking_off:
-        raise ServiceError("nothing to change: give name, muted, solo, hidden, locked, ducking_under_track_id or "
-                           "ducking_off")
+        raise ServiceError(
+            "nothing to change: give name, muted, solo, hidden, locked, ducking_under_track_id or ducking_off"
+        )
     return [UpdateTrack(track_id=p.track_id, clear_ducking=p.ducking_off, **changes)]
 
 
@@ -127,27 +145,50 @@ def update_track(project: Project, p: UpdateTrackParams, ctx: ActionContext) -> 
 
 
 class AddClipParams(Params):
-    media_id: Id | None = Field(None, description="from the project's media pool (import media first); with "
-                                                  "`path`, the id the imported file gets")
-    path: str | None = Field(None, min_length=1, max_length=1000, description=(
-        "a media file to import and place in one step, instead of media_id (the pool's entry is reused when "
-        "it holds the same file)"))
-    track_id: Id | None = Field(None, description="omit: the first video track (audio track for audio files), "
-                                                  "created if needed")
+    media_id: Id | None = Field(
+        None,
+        description="from the project's media pool (import media first); with "
+        "`path`, the id the imported file gets",
+    )
+    path: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description=(
+            "a media file to import and place in one step, instead of media_id (the pool's entry is reused when "
+            "it holds the same file)"
+        ),
+    )
+    track_id: Id | None = Field(
+        None, description="omit: the first video track (audio track for audio files), created if needed"
+    )
     track_kind: Literal["video", "overlay", "audio"] | None = Field(
-        None, description="kind of a track created for the clip; omit for video (audio for sound files)")
-    start: TimeArg | None = Field(None, description="timeline position; omit to append after the last element "
-                                                    "of the track (or after `after_element_id`)")
+        None, description="kind of a track created for the clip; omit for video (audio for sound files)"
+    )
+    start: TimeArg | None = Field(
+        None,
+        description="timeline position; omit to append after the last element "
+        "of the track (or after `after_element_id`)",
+    )
     after_element_id: Id | None = Field(None, description="place the clip right after this element")
     source_in: TimeArg = Field("0", description="media time where the clip starts")
-    duration: TimeArg | None = Field(None, description="length; omit for the rest of the media (5 s for images)")
+    duration: TimeArg | None = Field(
+        None, description="length; omit for the rest of the media (5 s for images)"
+    )
     mode: PlaceMode = Field("overwrite", description=MODE_HELP)
-    new_track: bool = Field(False, description="put the clip on a new track on top (picture-in-picture overlay)")
+    new_track: bool = Field(
+        False, description="put the clip on a new track on top (picture-in-picture overlay)"
+    )
     create_track: bool = Field(False, description="create `track_id` when it does not exist yet")
     element_id: Id | None = Field(None, description="an id for the new clip; omit for a generated one")
-    properties: str | None = Field(None, max_length=10_000, description=(
-        'more fields of the new clip as a JSON object, named as set_property names them: {"transform": '
-        '{"scale": 0.5, "opacity": 0.8}, "gain_db": -6, "fade_in": 0.5, "audio_muted": true}'))
+    properties: str | None = Field(
+        None,
+        max_length=10_000,
+        description=(
+            'more fields of the new clip as a JSON object, named as set_property names them: {"transform": '
+            '{"scale": 0.5, "opacity": 0.8}, "gain_db": -6, "fade_in": 0.5, "audio_muted": true}'
+        ),
+    )
 
 
 CLIP_PARAMETERS = frozenset({"id", "kind", "media_id", "start", "duration", "source_in"})
@@ -187,17 +228,32 @@ def _clip_properties(project: Project, text: str | None) -> dict[str, Any]:
     return snapped_times(project, fields)
 
 
-@action("add_clip", "Add clip", AddClipParams, needs="media in the project's pool, or a file to import",
-        changes="adds a clip (and the track and media it needs)", prepare=probe_clip_file)
+@action(
+    "add_clip",
+    "Add clip",
+    AddClipParams,
+    needs="media in the project's pool, or a file to import",
+    changes="adds a clip (and the track and media it needs)",
+    prepare=probe_clip_file,
+)
 def add_clip(project: Project, p: AddClipParams, ctx: ActionContext) -> Plan:
     """Put a piece of a media file on the timeline: on a given or new track of the right kind, appended, at a
     time or after an element, inserted or overwriting."""
     pending: list[Command] = []
     media = _clip_media(project, p, ctx, pending)
-    target = lookup.target_track(project, lookup.media_element_kind(media), p.track_id, pending,
-                                 create=p.create_track, new_track=p.new_track, kind=p.track_kind)
+    target = lookup.target_track(
+        project,
+        lookup.media_element_kind(media),
+        p.track_id,
+        pending,
+        create=p.create_track,
+        new_track=p.new_track,
+        kind=p.track_kind,
+    )
     source = _time(project, p.source_in, "source_in")
-    length = _length(project, p.duration) if p.duration is not None else lookup.clip_length(project, media, source)
+    length = (
+        _length(project, p.duration) if p.duration is not None else lookup.clip_length(project, media, source)
+    )
     if p.after_element_id is not None:
         if p.start is not None:
             raise ServiceError("give start or after_element_id, not both")
@@ -208,12 +264,22 @@ def add_clip(project: Project, p: AddClipParams, ctx: ActionContext) -> Plan:
         at = lookup.track_end(project, target)
     fields = {"name": media.name, **_clip_properties(project, p.properties)}
     try:
-        element = ClipElement.model_validate({**fields, "media_id": media.id, "start": at, "duration": length,
-                                              "source_in": source, "id": p.element_id or new_id("clip")})
+        element = ClipElement.model_validate(
+            {
+                **fields,
+                "media_id": media.id,
+                "start": at,
+                "duration": length,
+                "source_in": source,
+                "id": p.element_id or new_id("clip"),
+            }
+        )
     except ValidationError as exc:
         raise ServiceError(f"invalid clip properties: {describe_validation_error(exc)}") from None
-    return Plan([*pending, AddElement(track_id=target, element=element, mode=p.mode)],
-                created={"element_id": element.id, "track_id": target, "media_id": media.id})
+    return Plan(
+        [*pending, AddElement(track_id=target, element=element, mode=p.mode)],
+        created={"element_id": element.id, "track_id": target, "media_id": media.id},
+    )
 
 
 def _style_fields() -> dict[str, Any]:
@@ -228,18 +294,23 @@ def _style_fields() -> dict[str, Any]:
             annotation = TimeArg
         if annotation is None:
             raise TypeError(f"TextStyle.{name} has no type")
-        fields[name] = (annotation | None, Field(None, description=info.description or name.replace("_", " ")))
+        fields[name] = (
+            annotation | None,
+            Field(None, description=info.description or name.replace("_", " ")),
+        )
     return fields
 
 
 AddTextParams = create_model(  # type: ignore[call-overload]
-    "AddTextParams", __base__=Params,
+    "AddTextParams",
+    __base__=Params,
     text=(str, Field(min_length=1, max_length=2000)),
     start=(TimeArg, Field(description="timeline position")),
     duration=(TimeArg, Field(description="how long the title shows")),
     track_id=(Id | None, Field(None, description="omit: the first text track, created if needed")),
     create_track=(bool, Field(False, description="create `track_id` when it does not exist yet")),
-    fade_in=(TimeArg, Field("0")), fade_out=(TimeArg, Field("0")),
+    fade_in=(TimeArg, Field("0")),
+    fade_out=(TimeArg, Field("0")),
     mode=(PlaceMode, Field("overwrite", description=MODE_HELP)),
     element_id=(Id | None, Field(None, description="an id for the new title; omit for a generated one")),
     **_style_fields(),
@@ -262,30 +333,50 @@ def add_text(project: Project, p: Any, ctx: ActionContext) -> Plan:
         style = TextStyle(**given)
     except ValueError as exc:
         raise ServiceError(f"invalid text style: {exc}") from None
-    element = TextElement(text=p.text, start=_time(project, p.start, "start"), duration=_length(project, p.duration),
-                          fade_in=_time(project, p.fade_in, "fade_in"), fade_out=_time(project, p.fade_out, "fade_out"),
-                          style=style, id=p.element_id or new_id("text"))
-    return Plan([*pending, AddElement(track_id=target, element=element, mode=p.mode)],
-                created={"element_id": element.id, "track_id": target})
+    element = TextElement(
+        text=p.text,
+        start=_time(project, p.start, "start"),
+        duration=_length(project, p.duration),
+        fade_in=_time(project, p.fade_in, "fade_in"),
+        fade_out=_time(project, p.fade_out, "fade_out"),
+        style=style,
+        id=p.element_id or new_id("text"),
+    )
+    return Plan(
+        [*pending, AddElement(track_id=target, element=element, mode=p.mode)],
+        created={"element_id": element.id, "track_id": target},
+    )
 
 
 class AddAdjustmentParams(Params):
     start: TimeArg
     duration: TimeArg
-    track_id: Id | None = Field(None, description="omit: the first adjustment track, created on top if needed")
+    track_id: Id | None = Field(
+        None, description="omit: the first adjustment track, created on top if needed"
+    )
 
 
-@action("add_adjustment", "Add adjustment layer", AddAdjustmentParams,
-        changes="adds an adjustment layer (and an adjustment track when none exists)")
+@action(
+    "add_adjustment",
+    "Add adjustment layer",
+    AddAdjustmentParams,
+    changes="adds an adjustment layer (and an adjustment track when none exists)",
+)
 def add_adjustment(project: Project, p: AddAdjustmentParams, ctx: ActionContext) -> Plan:
     """Add an adjustment layer: an empty element whose effects apply to every track beneath it while it
     lasts, e.g. one colour grade over several clips."""
     pending: list[Command] = []
     target = lookup.target_track(project, "adjustment", p.track_id, pending)
-    element = AdjustmentElement(start=_time(project, p.start, "start"), duration=_length(project, p.duration),
-                                id=new_id("adj"), name="Adjustment")
-    return Plan([*pending, AddElement(track_id=target, element=element, mode="overwrite")],
-                created={"element_id": element.id, "track_id": target})
+    element = AdjustmentElement(
+        start=_time(project, p.start, "start"),
+        duration=_length(project, p.duration),
+        id=new_id("adj"),
+        name="Adjustment",
+    )
+    return Plan(
+        [*pending, AddElement(track_id=target, element=element, mode="overwrite")],
+        created={"element_id": element.id, "track_id": target},
+    )
 
 
 # --- arranging ------------------------------------------------------------------------------------------------
@@ -298,14 +389,19 @@ class MoveParams(Params):
     mode: PlaceMode = Field("overwrite", description=MODE_HELP)
 
 
-@action("move_element", "Move element", MoveParams, needs="an unlocked track", changes="the element's start/track")
+@action(
+    "move_element", "Move element", MoveParams, needs="an unlocked track", changes="the element's start/track"
+)
 def move_element(project: Project, p: MoveParams, ctx: ActionContext) -> list[Command]:
     """Move an element to a new start time, optionally onto another track."""
     lookup.element(project, p.element_id)
     if p.track_id is not None:
         lookup.find_track(project, p.track_id)
-    return [MoveElement(element_id=p.element_id, start=_time(project, p.start, "start"), track_id=p.track_id,
-                        mode=p.mode)]
+    return [
+        MoveElement(
+            element_id=p.element_id, start=_time(project, p.start, "start"), track_id=p.track_id, mode=p.mode
+        )
+    ]
 
 
 class TrimParams(Params):
@@ -380,8 +476,11 @@ class AddTransitionParams(Params):
     alignment: Alignment = Field("center", description="centred on the cut, starting at it, or ending at it")
     audio: bool = Field(True, description="crossfade the sound too (false: hard audio cut)")
     fit: Fit = Field("auto", description=FIT_HELP)
-    all_tracks: bool = Field(False, description="with an overlap: pull what starts at or after the cut on the "
-                                                "other unlocked tracks left too, keeping them in sync")
+    all_tracks: bool = Field(
+        False,
+        description="with an overlap: pull what starts at or after the cut on the "
+        "other unlocked tracks left too, keeping them in sync",
+    )
 
 
 def _fit_outcome(plan: FitPlan, transition_id: str) -> dict[str, Any]:
@@ -392,29 +491,59 @@ def _fit_outcome(plan: FitPlan, transition_id: str) -> dict[str, Any]:
     return created
 
 
-def _overlap(p: AddTransitionParams | UpdateTransitionParams, plan: FitPlan, from_id: str,
-             to_id: str) -> list[Command]:
+def _overlap(
+    p: AddTransitionParams | UpdateTransitionParams, plan: FitPlan, from_id: str, to_id: str
+) -> list[Command]:
     if not plan.shortened_by:
         return []
-    return [OverlapCut(from_id=from_id, to_id=to_id, before=plan.trim_incoming, after=plan.trim_outgoing,
-                       all_tracks=p.all_tracks)]
+    return [
+        OverlapCut(
+            from_id=from_id,
+            to_id=to_id,
+            before=plan.trim_incoming,
+            after=plan.trim_outgoing,
+            all_tracks=p.all_tracks,
+        )
+    ]
 
 
-@action("add_transition", "Add transition", AddTransitionParams, needs="two elements that meet at a cut",
-        changes="adds (or replaces) the transition at the cut; an overlap trims both clips and moves later "
-                "elements left")
+@action(
+    "add_transition",
+    "Add transition",
+    AddTransitionParams,
+    needs="two elements that meet at a cut",
+    changes="adds (or replaces) the transition at the cut; an overlap trims both clips and moves later "
+    "elements left",
+)
 def add_transition(project: Project, p: AddTransitionParams, ctx: ActionContext) -> Plan:
     """Blend two clips that meet at a cut on the same track (crossfade, dips, wipes, slides, pushes, zooms,
     iris, blur dissolve). Past the clips' edges it shows their media, overlaps the clips (trimming both, the
     track gets shorter) or holds the edge frames: `fit`."""
     left, right = lookup.element(project, p.from_element_id), lookup.element(project, p.to_element_id)
-    wanted = Transition(id=new_id("trn"), kind=p.kind, from_id=left.id, to_id=right.id, alignment=p.alignment,
-                        duration=_length(project, p.duration), audio=p.audio)
+    wanted = Transition(
+        id=new_id("trn"),
+        kind=p.kind,
+        from_id=left.id,
+        to_id=right.id,
+        alignment=p.alignment,
+        duration=_length(project, p.duration),
+        audio=p.audio,
+    )
     plan = plan_fit(project, left, right, wanted, p.fit)
-    add = AddTransition(from_id=left.id, to_id=right.id, kind=wanted.kind, alignment=wanted.alignment,
-                        duration=wanted.duration, audio=wanted.audio, handles=plan.handles, transition_id=wanted.id)
+    add = AddTransition(
+        from_id=left.id,
+        to_id=right.id,
+        kind=wanted.kind,
+        alignment=wanted.alignment,
+        duration=wanted.duration,
+        audio=wanted.audio,
+        handles=plan.handles,
+        transition_id=wanted.id,
+    )
     title = f"{add.label()} ({plan.fit})" if plan.fit != "media" else None
-    return Plan([*_overlap(p, plan, left.id, right.id), add], created=_fit_outcome(plan, wanted.id), title=title)
+    return Plan(
+        [*_overlap(p, plan, left.id, right.id), add], created=_fit_outcome(plan, wanted.id), title=title
+    )
 
 
 class UpdateTransitionParams(Params):
@@ -424,18 +553,26 @@ class UpdateTransitionParams(Params):
     alignment: Alignment | None = None
     audio: bool | None = Field(None, description="crossfade the sound too; omit to keep")
     fit: Fit = Field("auto", description=FIT_HELP + "; 'auto' keeps a holding transition holding")
-    all_tracks: bool = Field(False, description="with an overlap: pull what starts at or after the cut on the "
-                                                "other unlocked tracks left too, keeping them in sync")
+    all_tracks: bool = Field(
+        False,
+        description="with an overlap: pull what starts at or after the cut on the "
+        "other unlocked tracks left too, keeping them in sync",
+    )
 
 
-@action("update_transition", "Change transition", UpdateTransitionParams,
-        changes="the transition; an overlap for a longer one trims both clips and moves later elements left")
+@action(
+    "update_transition",
+    "Change transition",
+    UpdateTransitionParams,
+    changes="the transition; an overlap for a longer one trims both clips and moves later elements left",
+)
 def update_transition(project: Project, p: UpdateTransitionParams, ctx: ActionContext) -> Plan:
     """Change a transition's kind, duration, alignment, audio crossfade or how it fits the clips' media."""
     _, current = lookup.transition(project, p.transition_id)
     left, right = lookup.element(project, current.from_id), lookup.element(project, current.to_id)
-    changes: dict[str, Any] = {key: getattr(p, key) for key in ("kind", "alignment", "audio")
-                               if getattr(p, key) is not None}
+    changes: dict[str, Any] = {
+        key: getattr(p, key) for key in ("kind", "alignment", "audio") if getattr(p, key) is not None
+    }
     if p.duration is not None:
         changes["duration"] = _length(project, p.duration)
     plan = plan_fit(project, left, right, current.model_copy(update=changes), p.fit, current)
@@ -443,8 +580,11 @@ def update_transition(project: Project, p: UpdateTransitionParams, ctx: ActionCo
         changes["handles"] = plan.handles
     update = UpdateTransition(transition_id=p.transition_id, **changes)
     title = f"{update.label()} ({plan.fit})" if plan.shortened_by else None
-    return Plan([*_overlap(p, plan, left.id, right.id), update],
-                created=_fit_outcome(plan, p.transition_id), title=title)
+    return Plan(
+        [*_overlap(p, plan, left.id, right.id), update],
+        created=_fit_outcome(plan, p.transition_id),
+        title=title,
+    )
 
 
 # --- properties, speed, freeze, audio, markers ------------------------------------------------------------
@@ -469,10 +609,15 @@ def confined_patch(patch: dict[str, Any], ctx: ActionContext) -> dict[str, Any]:
         patch = {**patch, "style": {**style, "font": ctx.font(style["font"])}}
     effects = patch.get("effects")
     if isinstance(effects, list) and ctx.resolve_path is not None:
-        patch = {**patch, "effects": [
-            {**e, "params": confined_params(e["kind"], e["params"], ctx)}
-            if isinstance(e, dict) and e.get("kind") in EFFECTS and isinstance(e.get("params"), dict) else e
-            for e in effects]}
+        patch = {
+            **patch,
+            "effects": [
+                {**e, "params": confined_params(e["kind"], e["params"], ctx)}
+                if isinstance(e, dict) and e.get("kind") in EFFECTS and isinstance(e.get("params"), dict)
+                else e
+                for e in effects
+            ],
+        }
     return patch
 
 
@@ -482,20 +627,27 @@ TIME_FIELDS = frozenset({"fade_in", "fade_out", "animation_duration"})
 def snapped_times(project: Project, patch: dict[str, Any]) -> dict[str, Any]:
     """A property patch with its time fields at any depth (a title's style.animation_duration too) on the
     frame grid."""
+
     def snap(key: str, value: Any) -> Any:
         if isinstance(value, dict):
             return snapped_times(project, value)
         if key in TIME_FIELDS and isinstance(value, (int, float, str)) and not isinstance(value, bool):
             return str(_time(project, str(value), key))
         return value
+
     return {key: snap(key, value) for key, value in patch.items()}
 
 
 class SetPropertyParams(Params):
     element_id: Id
-    property: str = Field(min_length=1, max_length=100, description=(
-        "dotted field name: fade_in, fade_out, name, blend_mode; clips: transform.x/y/scale/rotation/opacity/"
-        "fit, transform.crop.left/top/right/bottom, gain_db, pan, audio_muted; titles: text, style.<field>"))
+    property: str = Field(
+        min_length=1,
+        max_length=100,
+        description=(
+            "dotted field name: fade_in, fade_out, name, blend_mode; clips: transform.x/y/scale/rotation/opacity/"
+            "fit, transform.crop.left/top/right/bottom, gain_db, pan, audio_muted; titles: text, style.<field>"
+        ),
+    )
     value: str = Field(max_length=10_000, description="the new value: a number, true/false, text, or JSON")
 
 
@@ -509,7 +661,9 @@ def set_property(project: Project, p: SetPropertyParams, ctx: ActionContext) -> 
     patch: Any = parse_value(p.value)
     for key in reversed(keys):
         patch = {key: patch}
-    return [SetProperties(element_id=p.element_id, properties=snapped_times(project, confined_patch(patch, ctx)))]
+    return [
+        SetProperties(element_id=p.element_id, properties=snapped_times(project, confined_patch(patch, ctx)))
+    ]
 
 
 class SetSpeedParams(Params):
@@ -524,8 +678,15 @@ class SetSpeedParams(Params):
 def set_speed(project: Project, p: SetSpeedParams, ctx: ActionContext) -> list[Command]:
     """Change a clip's playback speed (0.1x to 10x), reverse it, keep or release the pitch."""
     lookup.element(project, p.element_id)
-    return [SetSpeed(element_id=p.element_id, speed=p.speed, reverse=p.reverse, preserve_pitch=p.preserve_pitch,
-                     ripple=p.ripple)]
+    return [
+        SetSpeed(
+            element_id=p.element_id,
+            speed=p.speed,
+            reverse=p.reverse,
+            preserve_pitch=p.preserve_pitch,
+            ripple=p.ripple,
+        )
+    ]
 
 
 class FreezeFrameParams(Params):
@@ -535,14 +696,24 @@ class FreezeFrameParams(Params):
     frozen_id: Id | None = Field(None, description="an id for the held frame; omit for a generated one")
 
 
-@action("freeze_frame", "Freeze frame", FreezeFrameParams, changes="inserts a held frame, later clips move right")
+@action(
+    "freeze_frame", "Freeze frame", FreezeFrameParams, changes="inserts a held frame, later clips move right"
+)
 def freeze_frame(project: Project, p: FreezeFrameParams, ctx: ActionContext) -> Plan:
     """Hold one frame of a clip: the clip is split there and the held frame inserted."""
     lookup.element(project, p.element_id)
     frozen_id = p.frozen_id or new_id("frz")
-    return Plan([FreezeFrame(element_id=p.element_id, at=_time(project, p.at, "at"),
-                             duration=_length(project, p.duration), frozen_id=frozen_id)],
-                created={"element_id": frozen_id})
+    return Plan(
+        [
+            FreezeFrame(
+                element_id=p.element_id,
+                at=_time(project, p.at, "at"),
+                duration=_length(project, p.duration),
+                frozen_id=frozen_id,
+            )
+        ],
+        created={"element_id": frozen_id},
+    )
 
 
 class DetachAudioParams(Params):
@@ -552,7 +723,12 @@ class DetachAudioParams(Params):
     sound_id: Id | None = Field(None, description="an id for the sound's clip; omit for a generated one")
 
 
-@action("detach_audio", "Detach audio", DetachAudioParams, changes="mutes the clip, adds its sound on an audio track")
+@action(
+    "detach_audio",
+    "Detach audio",
+    DetachAudioParams,
+    changes="mutes the clip, adds its sound on an audio track",
+)
 def detach_audio(project: Project, p: DetachAudioParams, ctx: ActionContext) -> Plan:
     """Move a video clip's sound to its own clip on an audio track, so it can be trimmed or moved alone."""
     lookup.element(project, p.element_id)
@@ -560,8 +736,10 @@ def detach_audio(project: Project, p: DetachAudioParams, ctx: ActionContext) -> 
     if p.track_id is not None:
         lookup.target_track(project, "audio", p.track_id, pending, create=p.create_track)
     sound_id = p.sound_id or new_id("snd")
-    return Plan([*pending, DetachAudio(element_id=p.element_id, track_id=p.track_id, sound_id=sound_id)],
-                created={"element_id": sound_id})
+    return Plan(
+        [*pending, DetachAudio(element_id=p.element_id, track_id=p.track_id, sound_id=sound_id)],
+        created={"element_id": sound_id},
+    )
 
 
 class AddMarkerParams(Params):
@@ -574,8 +752,10 @@ class AddMarkerParams(Params):
 def add_marker(project: Project, p: AddMarkerParams, ctx: ActionContext) -> Plan:
     """Mark a moment on the timeline (for snapping and notes)."""
     marker_id = new_id("mrk")
-    return Plan([AddMarker(time=_time(project, p.time, "time"), name=p.name, color=p.color, marker_id=marker_id)],
-                created={"marker_id": marker_id})
+    return Plan(
+        [AddMarker(time=_time(project, p.time, "time"), name=p.name, color=p.color, marker_id=marker_id)],
+        created={"marker_id": marker_id},
+    )
 
 
 class RemoveMarkerParams(Params):

@@ -27,9 +27,15 @@ class ConflictError(ServiceError):
     status = 409
 
     def __init__(self, project_id: str, base_revision: int, current_revision: int):
-        self.project_id, self.base_revision, self.current_revision = project_id, base_revision, current_revision
-        super().__init__(f"project {project_id} changed since revision {base_revision} (now at revision "
-                         f"{current_revision}); reload it and apply the edit again")
+        self.project_id, self.base_revision, self.current_revision = (
+            project_id,
+            base_revision,
+            current_revision,
+        )
+        super().__init__(
+            f"project {project_id} changed since revision {base_revision} (now at revision "
+            f"{current_revision}); reload it and apply the edit again"
+        )
 
 
 class BusyError(ServiceError):

@@ -51,12 +51,19 @@ class ExportOptions(Params):
     speed: SpeedPreset | None = Field(None, description="encoder speed preset")
     width: int | None = Field(None, ge=16, le=8192)
     height: int | None = Field(None, ge=16, le=8192)
-    reframe: ReframeMode | None = Field(None, description=(
-        "when the output's shape differs from the canvas: crop (fill, cutting the sides; warns about titles "
-        "it cuts), fit_blur (all of it over a blurred copy) or fit_color (all of it on reframe_color); omit "
-        "for the preset's"))
-    reframe_color: str | None = Field(None, max_length=9, description="'#rrggbb' around the picture with "
-                                      "fit_color; omit for the project's background")
+    reframe: ReframeMode | None = Field(
+        None,
+        description=(
+            "when the output's shape differs from the canvas: crop (fill, cutting the sides; warns about titles "
+            "it cuts), fit_blur (all of it over a blurred copy) or fit_color (all of it on reframe_color); omit "
+            "for the preset's"
+        ),
+    )
+    reframe_color: str | None = Field(
+        None,
+        max_length=9,
+        description="'#rrggbb' around the picture with fit_color; omit for the project's background",
+    )
     frame_rate: str | None = Field(None, max_length=20, description="e.g. 30 or 30000/1001")
     start: TimeArg | None = Field(None, description="range start; omit for the beginning")
     end: TimeArg | None = Field(None, description="range end; omit for the end of the timeline")
@@ -80,11 +87,26 @@ def export_settings(project: Project | None, options: ExportOptions) -> ExportSe
     container = options.container or fields["container"]
     if container != fields["container"]:
         fields["container"] = container
-        fields["video_codec"] = _kept(fields["video_codec"], DEFAULT_CODEC.get(container), VIDEO_ENCODERS, container)
-        fields["audio_codec"] = _kept(fields["audio_codec"], DEFAULT_AUDIO_CODEC.get(container), AUDIO_ENCODERS,
-                                      container)
-    for name in ("video_codec", "audio_codec", "crf", "bitrate", "speed", "width", "height", "reframe",
-                 "reframe_color", "frame_rate", "loudness_lufs", "limiter_ceiling_db"):
+        fields["video_codec"] = _kept(
+            fields["video_codec"], DEFAULT_CODEC.get(container), VIDEO_ENCODERS, container
+        )
+        fields["audio_codec"] = _kept(
+            fields["audio_codec"], DEFAULT_AUDIO_CODEC.get(container), AUDIO_ENCODERS, container
+        )
+    for name in (
+        "video_codec",
+        "audio_codec",
+        "crf",
+        "bitrate",
+        "speed",
+        "width",
+        "height",
+        "reframe",
+        "reframe_color",
+        "frame_rate",
+        "loudness_lufs",
+        "limiter_ceiling_db",
+    ):
         value = getattr(options, name)
         if value is not None:
             fields[name] = value
@@ -105,7 +127,9 @@ def _kept(codec: str | None, usual: str | None, encoders: dict, container: str) 
     return codec if container in containers else usual
 
 
-def export_range(project: Project, start: str | None, end: str | None) -> tuple[Fraction | None, Fraction | None]:
+def export_range(
+    project: Project, start: str | None, end: str | None
+) -> tuple[Fraction | None, Fraction | None]:
     """The range on the frame grid, inside the timeline; None for a side left open."""
     rate, duration = project.settings.frame_rate, project.duration()
     begin = None if start is None else parse_time(start, rate, what="start")
@@ -113,9 +137,13 @@ def export_range(project: Project, start: str | None, end: str | None) -> tuple[
     if duration == 0:
         raise ServiceError("nothing to export: the timeline is empty")
     if begin is not None and not 0 <= begin < duration:
-        raise ServiceError(f"start {float(begin):.3f} s is outside the timeline (0 to {float(duration):.3f} s)")
+        raise ServiceError(
+            f"start {float(begin):.3f} s is outside the timeline (0 to {float(duration):.3f} s)"
+        )
     if finish is not None and not 0 < finish <= duration:
-        raise ServiceError(f"end {float(finish):.3f} s is outside the timeline (0 to {float(duration):.3f} s)")
+        raise ServiceError(
+            f"end {float(finish):.3f} s is outside the timeline (0 to {float(duration):.3f} s)"
+        )
     if begin is not None and finish is not None and finish <= begin:
         raise ServiceError(f"end {float(finish):.3f} s must come after start {float(begin):.3f} s")
     return begin, finish

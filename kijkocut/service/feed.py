@@ -54,6 +54,7 @@ class ChangeFeed:
             with self._guard:
                 if listener in self._listeners:
                     self._listeners.remove(listener)
+
         return unsubscribe
 
     def publish(self, event: ChangeEvent) -> None:

@@ -50,8 +50,12 @@ class Progress:
         if now - self._last < PROGRESS_EVERY and done < total:
             return
         self._last = now
-        job = self._queue.store.update(self._job_id, done_frames=done, total_frames=total,
-                                       progress=min(1.0, done / total) if total else 0.0)
+        job = self._queue.store.update(
+            self._job_id,
+            done_frames=done,
+            total_frames=total,
+            progress=min(1.0, done / total) if total else 0.0,
+        )
         self._queue.store.heartbeat(self._queue.owner)
         if job.cancel_requested:
             self.cancel.set()
@@ -76,16 +80,24 @@ class RenderQueue:
     def _fail_orphans(self) -> None:
         for job in self.store.orphans(STALE_AFTER):
             try:
-                self.store.update(job.id, status=JobStatus.failed, message="failed",
-                                  error="the program rendering it stopped before it finished; start it again")
+                self.store.update(
+                    job.id,
+                    status=JobStatus.failed,
+                    message="failed",
+                    error="the program rendering it stopped before it finished; start it again",
+                )
             except InvalidTransitionError:
                 continue
 
     def submit(self, job: RenderJob, work: Work) -> RenderJob:
-        job = self.store.create(job.model_copy(update={"message": "waiting for the renderer"}), owner=self.owner)
+        job = self.store.create(
+            job.model_copy(update={"message": "waiting for the renderer"}), owner=self.owner
+        )
         with self._guard:
             self._cancels[job.id] = threading.Event()
-        threading.Thread(target=self._run, args=(job.id, work), name=f"kijkocut-{job.id}", daemon=True).start()
+        threading.Thread(
+            target=self._run, args=(job.id, work), name=f"kijkocut-{job.id}", daemon=True
+        ).start()
         return job
 
     def _run(self, job_id: str, work: Work) -> None:
@@ -103,11 +115,18 @@ class RenderQueue:
             except (KijkoCutError, OSError, ValueError) as exc:
                 self._finish(job_id, JobStatus.failed, "failed", error=str(exc))
             except Exception as exc:  # a worker must always end its job, never leave it "running"
-                self._finish(job_id, JobStatus.failed, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
+                self._finish(
+                    job_id, JobStatus.failed, "failed", error=f"internal error: {type(exc).__name__}: {exc}"
+                )
             else:
                 summary = result.get("summary", "")
-                self._finish(job_id, JobStatus.completed, f"done: {summary}" if summary else "done",
-                             progress=1.0, **result)
+                self._finish(
+                    job_id,
+                    JobStatus.completed,
+                    f"done: {summary}" if summary else "done",
+                    progress=1.0,
+                    **result,
+                )
         with self._guard:
             self._cancels.pop(job_id, None)
 

@@ -40,8 +40,16 @@ def find_track(project: Project, track_id: str) -> Track:
     raise NotFoundError(f"unknown track {track_id!r}; tracks: {track_list(project)}")
 
 
-def target_track(project: Project, element: ElementKind, track_id: str | None, pending: list[Command], *,
-                 create: bool = False, new_track: bool = False, kind: TrackKind | None = None) -> str:
+def target_track(
+    project: Project,
+    element: ElementKind,
+    track_id: str | None,
+    pending: list[Command],
+    *,
+    create: bool = False,
+    new_track: bool = False,
+    kind: TrackKind | None = None,
+) -> str:
     """The track an element goes on: `track_id` when given (created when missing and `create` is set, as a
     ComfyUI graph names tracks 'V1', 'T1'); with `new_track`, a new track on top; otherwise the first track of
     a fitting kind, else a new one. A track created here is of `kind` when given (an overlay for a
@@ -67,8 +75,10 @@ def target_track(project: Project, element: ElementKind, track_id: str | None, p
                 raise NotFoundError(f"unknown track {track_id!r}; tracks: {track_list(project)}")
             return _create(project, kind or kinds[0], track_id, pending)
         if track.kind not in kinds:
-            raise ServiceError(f"track {track_id} is a {track.kind} track; a {element} element goes on a "
-                               f"{' or '.join(kinds)} track")
+            raise ServiceError(
+                f"track {track_id} is a {track.kind} track; a {element} element goes on a "
+                f"{' or '.join(kinds)} track"
+            )
         return track.id
     existing = next((t for t in project.tracks if t.kind in kinds), None)
     return existing.id if existing else _create(project, kind or kinds[0], None, pending)
@@ -115,15 +125,19 @@ def last_added(project: Project) -> str:
     """The newest element the history added that still exists (clips, titles, freeze frames...)."""
     existing = {e.id for t in project.tracks for e in t.elements}
     for entry in reversed(project.history.done):
-        added = [c.id for c in entry.changes if c.entity == "element" and c.before is None and c.id in existing]
+        added = [
+            c.id for c in entry.changes if c.entity == "element" and c.before is None and c.id in existing
+        ]
         if added:
             return added[-1]
-    raise NotFoundError("no element has been added to this timeline yet: name an element, or pick one by "
-                        "track and time")
+    raise NotFoundError(
+        "no element has been added to this timeline yet: name an element, or pick one by track and time"
+    )
 
 
-def resolve_element(project: Project, element_id: str | None, track_id: str | None = None,
-                    at: Fraction | None = None) -> str:
+def resolve_element(
+    project: Project, element_id: str | None, track_id: str | None = None, at: Fraction | None = None
+) -> str:
     """An element id, 'last' for the newest, or (no id) the element on `track_id` covering time `at`."""
     wanted = (element_id or "").strip()
     if wanted.lower() == LAST:
@@ -145,11 +159,15 @@ def find_cut(project: Project, track_id: str, at: Fraction) -> tuple[str, str]:
     ordered = sorted(track.elements, key=lambda e: e.start)
     cuts = [(left, right) for left, right in zip(ordered, ordered[1:]) if left.end == right.start]
     tolerance = 1 / project.settings.frame_rate
-    near = [(abs(left.end - at), left.id, right.id) for left, right in cuts if abs(left.end - at) <= tolerance]
+    near = [
+        (abs(left.end - at), left.id, right.id) for left, right in cuts if abs(left.end - at) <= tolerance
+    ]
     if not near:
         listed = ", ".join(f"{float(left.end):.3f} s" for left, _ in cuts) or "none"
-        raise NotFoundError(f"no cut between two touching elements on track {track_id} near {float(at):.3f} s "
-                            f"(cuts on that track: {listed})")
+        raise NotFoundError(
+            f"no cut between two touching elements on track {track_id} near {float(at):.3f} s "
+            f"(cuts on that track: {listed})"
+        )
     _, from_id, to_id = min(near)
     return from_id, to_id
 
@@ -162,8 +180,10 @@ def clip_length(project: Project, media: MediaRef, source_in: Fraction) -> Fract
     rate = project.settings.frame_rate
     length = Fraction(int((media.info.duration - source_in) * rate)) / rate
     if length <= 0:
-        raise ServiceError(f"source_in {float(source_in):.3f} s is past the end of {media.id} "
-                           f"({float(media.info.duration):.3f} s)")
+        raise ServiceError(
+            f"source_in {float(source_in):.3f} s is past the end of {media.id} "
+            f"({float(media.info.duration):.3f} s)"
+        )
     return length
 
 
@@ -181,5 +201,12 @@ def media(project: Project, media_id: str) -> MediaRef:
 
 
 def first_clip_of(project: Project, media_id: str) -> ClipElement | None:
-    return next((e for t in project.tracks for e in t.elements
-                 if isinstance(e, ClipElement) and e.media_id == media_id), None)
+    return next(
+        (
+            e
+            for t in project.tracks
+            for e in t.elements
+            if isinstance(e, ClipElement) and e.media_id == media_id
+        ),
+        None,
+    )

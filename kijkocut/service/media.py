@@ -30,25 +30,39 @@ class Probed:
 
 
 def media_files(folder: Path) -> list[Path]:
-    files = [p for p in sorted(folder.iterdir(), key=lambda p: p.name.lower())
-             if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in MEDIA_EXTENSIONS]
+    files = [
+        p
+        for p in sorted(folder.iterdir(), key=lambda p: p.name.lower())
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in MEDIA_EXTENSIONS
+    ]
     if len(files) > MAX_IMPORT:
-        raise ServiceError(f"{folder.name} holds {len(files)} media files; import at most {MAX_IMPORT} at a time "
-                           f"(name the files, or a smaller folder)")
+        raise ServiceError(
+            f"{folder.name} holds {len(files)} media files; import at most {MAX_IMPORT} at a time "
+            f"(name the files, or a smaller folder)"
+        )
     return files
 
 
 class ImportMediaParams(Params):
-    path: str | None = Field(None, min_length=1, max_length=1000, description=(
-        "a media file, or a folder (every media file directly inside is imported)"))
-    paths: list[str] = Field(default_factory=list, max_length=MAX_IMPORT, description=(
-        "several media files or folders, imported in one step"))
-    add_to_timeline: bool = Field(False, description="also append the media as clips, one after another (same "
-                                                     "undo step)")
+    path: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description=("a media file, or a folder (every media file directly inside is imported)"),
+    )
+    paths: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_IMPORT,
+        description=("several media files or folders, imported in one step"),
+    )
+    add_to_timeline: bool = Field(
+        False, description="also append the media as clips, one after another (same undo step)"
+    )
     track_id: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
-        None, description="with add_to_timeline: the track for the clips; omit for the first video track (audio "
-                          "track for sound files), created if needed")
-
+        None,
+        description="with add_to_timeline: the track for the clips; omit for the first video track (audio "
+        "track for sound files), created if needed",
+    )
 
     @model_validator(mode="after")
     def _something_named(self) -> ImportMediaParams:
@@ -81,8 +95,13 @@ def probe_paths(p: ImportMediaParams, ctx: ActionContext) -> Probed:
     return probed
 
 
-@action("import_media", "Import media", ImportMediaParams, prepare=probe_paths,
-        changes="adds media to the project's pool")
+@action(
+    "import_media",
+    "Import media",
+    ImportMediaParams,
+    prepare=probe_paths,
+    changes="adds media to the project's pool",
+)
 def import_media_action(project: Project, p: ImportMediaParams, ctx: ActionContext) -> Plan:
     """Probe files (or every media file in a folder) and add them to the project's media pool. Unreadable
     files are skipped with the reason; media already in the pool (same path and content) is not added twice."""
@@ -102,15 +121,18 @@ def import_media_action(project: Project, p: ImportMediaParams, ctx: ActionConte
         clips = appended_clips(project, [pool[i] for i in ids], p.track_id)
         created["element_ids"] = [c.element.id for c in clips if isinstance(c, AddElement)]
         return Plan([*commands, *clips], created=created, title=f"Import and place {len(ids)} media files")
-    return Plan(commands, created=created,
-                title=None if len(commands) <= 1 else f"Import {len(commands)} media files")
+    return Plan(
+        commands, created=created, title=None if len(commands) <= 1 else f"Import {len(commands)} media files"
+    )
 
 
 def appended_clips(project: Project, media: list[MediaRef], track_id: str | None) -> list[Command]:
     """Whole-media clips appended one after another (each on its kind's track), with the tracks they need."""
     tracks: list[Command] = []
     clips: list[Command] = []
-    targets: dict[str, str] = {}  # element kind -> track, so a track created for the first clip takes the next
+    targets: dict[
+        str, str
+    ] = {}  # element kind -> track, so a track created for the first clip takes the next
     ends: dict[str, Fraction] = {}
     for ref in media:
         kind = lookup.media_element_kind(ref)
@@ -119,7 +141,13 @@ def appended_clips(project: Project, media: list[MediaRef], track_id: str | None
         target = targets[kind]
         at = ends.get(target, lookup.track_end(project, target))
         length = lookup.clip_length(project, ref, Fraction(0))
-        clips.append(AddElement(track_id=target, element=ClipElement(
-            media_id=ref.id, start=at, duration=length, name=ref.name, id=new_id("clip"))))
+        clips.append(
+            AddElement(
+                track_id=target,
+                element=ClipElement(
+                    media_id=ref.id, start=at, duration=length, name=ref.name, id=new_id("clip")
+                ),
+            )
+        )
         ends[target] = at + length
     return [*tracks, *clips]

@@ -46,10 +46,19 @@ class ProjectFileStore(ProjectStore):
             if self.path.exists():
                 raise ServiceError(f"{self.path.name} already exists; choose another file name")
             self._save(project)
-        self.feed.publish(ChangeEvent(project_id=project.id, revision=project.revision, kind="created",
-                                      label=f"Create {project.name}", origin=origin))
+        self.feed.publish(
+            ChangeEvent(
+                project_id=project.id,
+                revision=project.revision,
+                kind="created",
+                label=f"Create {project.name}",
+                origin=origin,
+            )
+        )
         return project
 
     def delete(self, project_id: str, *, origin: str = "") -> None:
-        raise ServiceError(f"{self.path.name} is a project file of yours, not one of the projects folder; "
-                           "delete it as you would any file")
+        raise ServiceError(
+            f"{self.path.name} is a project file of yours, not one of the projects folder; "
+            "delete it as you would any file"
+        )

@@ -38,8 +38,11 @@ def index_folder(folder: Path) -> FolderIndex:
     index, seen = FolderIndex(), 0
     root_depth = len(folder.parts)
     for directory, subdirs, files in os.walk(folder):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")) if \
-            len(Path(directory).parts) - root_depth < MAX_DEPTH else []
+        subdirs[:] = (
+            sorted(d for d in subdirs if not d.startswith("."))
+            if len(Path(directory).parts) - root_depth < MAX_DEPTH
+            else []
+        )
         for name in sorted(files):
             path = Path(directory) / name
             if name.startswith(".") or path.suffix.lower() not in MEDIA_EXTENSIONS or path.is_symlink():
@@ -59,8 +62,12 @@ def index_folder(folder: Path) -> FolderIndex:
 
 class RelinkMediaParams(Params):
     folder: str = Field(min_length=1, max_length=1000, description="a folder to search, subfolders included")
-    media_ids: list[str] | None = Field(None, max_length=1000, description="which media to relink (media ids "
-                                        "from the project's pool); omit for every file that is missing")
+    media_ids: list[str] | None = Field(
+        None,
+        max_length=1000,
+        description="which media to relink (media ids "
+        "from the project's pool); omit for every file that is missing",
+    )
 
 
 def scan(p: RelinkMediaParams, ctx: ActionContext) -> FolderIndex:
@@ -71,8 +78,11 @@ def scan(p: RelinkMediaParams, ctx: ActionContext) -> FolderIndex:
 
 
 def _missing(project: Project, ctx: ActionContext) -> list[str]:
-    return [media_id for media_id, media in project.media.items()
-            if not resolve_media_path(media.path, ctx.project_dir).exists()]
+    return [
+        media_id
+        for media_id, media in project.media.items()
+        if not resolve_media_path(media.path, ctx.project_dir).exists()
+    ]
 
 
 def _same_content(media: MediaRef, candidates: list[Path], ctx: ActionContext) -> Path | None:
@@ -86,8 +96,13 @@ def _same_content(media: MediaRef, candidates: list[Path], ctx: ActionContext) -
     return None
 
 
-@action("relink_media", "Relink media", RelinkMediaParams, prepare=scan,
-        changes="where the project's media files are")
+@action(
+    "relink_media",
+    "Relink media",
+    RelinkMediaParams,
+    prepare=scan,
+    changes="where the project's media files are",
+)
 def relink_media(project: Project, p: RelinkMediaParams, ctx: ActionContext) -> Plan:
     """Find media that moved in a folder (by name, then by content for renamed copies) and point the project
     at the files found; files whose name matches but whose content differs are reported, not linked."""
@@ -100,16 +115,22 @@ def relink_media(project: Project, p: RelinkMediaParams, ctx: ActionContext) -> 
         media = lookup.media(project, media_id)
         named = index.by_name.get(Path(media.path).name.lower(), [])
         found = _same_content(media, named, ctx) or _same_content(
-            media, [c for c in index.by_size.get(media.info.size_bytes, []) if c not in named], ctx)
+            media, [c for c in index.by_size.get(media.info.size_bytes, []) if c not in named], ctx
+        )
         if found is None:
-            not_found[media_id] = ("a file with its name has other content" if named else
-                                   "no file with its name or content")
+            not_found[media_id] = (
+                "a file with its name has other content" if named else "no file with its name or content"
+            )
             continue
         stat = found.stat()
-        commands.append(RelinkMedia(media=media.model_copy(update={"path": str(found),
-                                                                   "mtime_ns": stat.st_mtime_ns})))
+        commands.append(
+            RelinkMedia(media=media.model_copy(update={"path": str(found), "mtime_ns": stat.st_mtime_ns}))
+        )
         relinked[media_id] = str(found)
     if index.truncated:
         not_found = {k: f"{v} (searched the first {MAX_SCANNED} files only)" for k, v in not_found.items()}
-    return Plan(commands, created={"relinked": relinked, "not_found": not_found},
-                title=None if len(commands) <= 1 else f"Relink {len(commands)} media files")
+    return Plan(
+        commands,
+        created={"relinked": relinked, "not_found": not_found},
+        title=None if len(commands) <= 1 else f"Relink {len(commands)} media files",
+    )

@@ -66,8 +66,13 @@ class _Cached:
 
 
 class ProjectStore:
-    def __init__(self, root: str | os.PathLike[str], *, feed: ChangeFeed | None = None,
-                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        feed: ChangeFeed | None = None,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ):
         self.root = Path(os.path.realpath(root))
         self.root.mkdir(parents=True, exist_ok=True)
         self.feed = feed or ChangeFeed()
@@ -127,8 +132,9 @@ class ProjectStore:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise BusyError(f"project {project_id} is being edited by another program; try again "
-                                        f"in a moment") from None
+                        raise BusyError(
+                            f"project {project_id} is being edited by another program; try again in a moment"
+                        ) from None
                     time.sleep(0.02)
             # The lock file holds the token of the last save. A different one means another process saved
             # since we cached the project: (inode, mtime, size) alone can repeat when the filesystem reuses an
@@ -154,7 +160,9 @@ class ProjectStore:
                 stat = path.stat()
             except FileNotFoundError:
                 self._cache.pop(project_id, None)
-                raise NotFoundError(f"unknown project {project_id!r}; the project list shows the existing ones") from None
+                raise NotFoundError(
+                    f"unknown project {project_id!r}; the project list shows the existing ones"
+                ) from None
             stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
             cached = self._cache.get(project_id)
             if cached is None or cached.stamp != stamp:
@@ -212,8 +220,9 @@ class ProjectStore:
             os.ftruncate(fd, len(token))
             self._tokens[project.id] = token
 
-    def create(self, name: str = "Untitled", settings: ProjectSettings | None = None, *,
-               origin: str = "") -> Project:
+    def create(
+        self, name: str = "Untitled", settings: ProjectSettings | None = None, *, origin: str = ""
+    ) -> Project:
         return self.adopt(Project(name=name, settings=settings or ProjectSettings()), origin=origin)
 
     def adopt(self, project: Project, *, origin: str = "") -> Project:
@@ -225,8 +234,15 @@ class ProjectStore:
             raise ServiceError(f"project {project.id} already exists") from None
         with self.locked(project.id):
             self._save(project)
-        self.feed.publish(ChangeEvent(project_id=project.id, revision=project.revision, kind="created",
-                                      label=f"Create {project.name}", origin=origin))
+        self.feed.publish(
+            ChangeEvent(
+                project_id=project.id,
+                revision=project.revision,
+                kind="created",
+                label=f"Create {project.name}",
+                origin=origin,
+            )
+        )
         return project
 
     def duplicate(self, project_id: str, name: str | None = None, *, origin: str = "") -> Project:
@@ -234,8 +250,9 @@ class ProjectStore:
         copy = copy.model_copy(update={"id": new_id("prj"), "name": name or f"{copy.name} copy"})
         return self.adopt(copy, origin=origin)
 
-    def rename(self, project_id: str, name: str, *, base_revision: int | None = None,
-               origin: str = "") -> EditResult:
+    def rename(
+        self, project_id: str, name: str, *, base_revision: int | None = None, origin: str = ""
+    ) -> EditResult:
         return self.apply(project_id, [RenameProject(name=name)], base_revision=base_revision, origin=origin)
 
     def delete(self, project_id: str, *, origin: str = "") -> None:
@@ -246,8 +263,15 @@ class ProjectStore:
             revision = self.get(project_id).revision
             shutil.rmtree(directory)
             self._cache.pop(project_id, None)
-        self.feed.publish(ChangeEvent(project_id=project_id, revision=revision, kind="deleted",
-                                      label="Delete project", origin=origin))
+        self.feed.publish(
+            ChangeEvent(
+                project_id=project_id,
+                revision=revision,
+                kind="deleted",
+                label="Delete project",
+                origin=origin,
+            )
+        )
 
     # --- edits --------------------------------------------------------------------------------------------
 
@@ -255,8 +279,16 @@ class ProjectStore:
         if base_revision is not None and base_revision != project.revision:
             raise ConflictError(project.id, base_revision, project.revision)
 
-    def apply(self, project_id: str, edit: Edit, *, title: str | None = None, base_revision: int | None = None,
-              origin: str = "", check: Callable[[Project], None] | None = None) -> EditResult:
+    def apply(
+        self,
+        project_id: str,
+        edit: Edit,
+        *,
+        title: str | None = None,
+        base_revision: int | None = None,
+        origin: str = "",
+        check: Callable[[Project], None] | None = None,
+    ) -> EditResult:
         """Apply an edit as ONE undo step (several commands become a Batch), save it and publish it. A
         failing command, or a `check` of the edited project that raises, leaves the project and its file
         untouched."""
@@ -266,8 +298,11 @@ class ProjectStore:
             commands = list(edit(project) if callable(edit) else edit)
             if not commands:  # already as asked: nothing to save or publish
                 return EditResult(title or "No change", project.revision, [])
-            command = commands[0] if len(commands) == 1 and title is None else Batch(
-                title=title or " + ".join(c.label() for c in commands), commands=commands)
+            command = (
+                commands[0]
+                if len(commands) == 1 and title is None
+                else Batch(title=title or " + ".join(c.label() for c in commands), commands=commands)
+            )
             result = apply_checked(Editor(project), command, check)
             if result.changes:
                 self._save(project)
@@ -297,8 +332,15 @@ class ProjectStore:
         with self.locked(project.id):
             self._check_base(self.get(project.id), base_revision)
             self._save(project)
-        self.feed.publish(ChangeEvent(project_id=project.id, revision=project.revision, kind="replaced",
-                                      label="Replace project", origin=origin))
+        self.feed.publish(
+            ChangeEvent(
+                project_id=project.id,
+                revision=project.revision,
+                kind="replaced",
+                label="Replace project",
+                origin=origin,
+            )
+        )
         return project
 
     # --- other processes ------------------------------------------------------------------------------------
@@ -319,8 +361,12 @@ class ProjectStore:
             except ServiceError:
                 continue  # a broken save elsewhere: opening it names the problem
             if current.revision != cached.project.revision:
-                event = ChangeEvent(project_id=project_id, revision=current.revision, kind="external",
-                                    label="Changed by another program")
+                event = ChangeEvent(
+                    project_id=project_id,
+                    revision=current.revision,
+                    kind="external",
+                    label="Changed by another program",
+                )
                 self.feed.publish(event)
                 events.append(event)
         return events
@@ -337,11 +383,21 @@ class ProjectStore:
         return stop.set
 
     def _publish(self, project_id: str, kind: str, result: EditResult, origin: str) -> None:
-        self.feed.publish(ChangeEvent(project_id=project_id, revision=result.revision, kind=kind,  # type: ignore[arg-type]
-                                      label=result.label, origin=origin, changes=result.changes))
+        self.feed.publish(
+            ChangeEvent(
+                project_id=project_id,
+                revision=result.revision,
+                kind=kind,  # type: ignore[arg-type]
+                label=result.label,
+                origin=origin,
+                changes=result.changes,
+            )
+        )
 
 
-def apply_checked(editor: Editor, command: Command, check: Callable[[Project], None] | None = None) -> EditResult:
+def apply_checked(
+    editor: Editor, command: Command, check: Callable[[Project], None] | None = None
+) -> EditResult:
     """Apply a command, then `check` the project it made. When the check raises, the edit is taken back whole
     (the redo steps and the revision as they were) and the check's error goes to the caller."""
     project = editor.project

@@ -63,8 +63,10 @@ def _timecode(code: re.Match[str], value: str, frame_rate: Fraction, what: str) 
     # Timecode counts frames at the nominal rate (30 for 29.97), as editors and decks do.
     nominal = round(frame_rate)
     if int(frame) >= nominal:
-        raise ServiceError(f"{what}: frame {frame} of {value!r} does not exist at {float(frame_rate):g} fps "
-                           f"(frames run 0-{nominal - 1})")
+        raise ServiceError(
+            f"{what}: frame {frame} of {value!r} does not exist at {float(frame_rate):g} fps "
+            f"(frames run 0-{nominal - 1})"
+        )
     frames = (whole + int(secs)) * nominal + int(frame)
     if ";" in value and frame_rate.denominator == 1001 and nominal % 30 == 0:
         # Drop-frame: two frame numbers (four at 59.94) skipped each minute except every tenth.
@@ -84,5 +86,9 @@ def _time_text(value: Any) -> Any:
 
 # A time as an action parameter: a number of seconds or any notation `parse_time` reads. Its schema is a plain
 # string (models that only know flat schemas, such as Gemini's, keep it), and numbers are accepted too.
-TimeArg = Annotated[str, BeforeValidator(_time_text), Field(max_length=40),
-                    WithJsonSchema({"type": "string", "description": TIME_HELP})]
+TimeArg = Annotated[
+    str,
+    BeforeValidator(_time_text),
+    Field(max_length=40),
+    WithJsonSchema({"type": "string", "description": TIME_HELP}),
+]

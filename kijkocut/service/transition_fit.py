@@ -20,10 +20,12 @@ from kijkocut.validate import media_shortfall
 
 Fit = Literal["auto", "media", "overlap", "hold"]
 Side = ClipElement | TextElement | AdjustmentElement  # an element on either side of the cut
-FIT_HELP = ("what the transition shows past the clips' edges: 'media' (the media there, which must exist), "
-            "'overlap' (trim both clips so they gain that media; later elements of the track move left and it "
-            "gets the transition's length shorter), 'hold' (the media while it lasts, then the edge frame held "
-            "and silence), or 'auto' (media when there is enough, else overlap when the clips are long enough)")
+FIT_HELP = (
+    "what the transition shows past the clips' edges: 'media' (the media there, which must exist), "
+    "'overlap' (trim both clips so they gain that media; later elements of the track move left and it "
+    "gets the transition's length shorter), 'hold' (the media while it lasts, then the edge frame held "
+    "and silence), or 'auto' (media when there is enough, else overlap when the clips are long enough)"
+)
 
 
 @dataclass(frozen=True)
@@ -40,17 +42,22 @@ class FitPlan:
         return self.trim_incoming + self.trim_outgoing
 
 
-def plan_fit(project: Project, left: Side, right: Side, wanted: Transition, fit: Fit,
-             current: Transition | None = None) -> FitPlan:
+def plan_fit(
+    project: Project, left: Side, right: Side, wanted: Transition, fit: Fit, current: Transition | None = None
+) -> FitPlan:
     """How `wanted`, a transition from `left` to `right`, fits their cut. `current` is the transition being
     changed: a holding one keeps holding under "auto", and an overlap trims only what the change adds to the
     media it already reaches. Raises a ServiceError naming the options when the chosen fit cannot work."""
     if project.find_element(left.id)[0] is not project.find_element(right.id)[0]:
-        raise ServiceError(f"{left.id} and {right.id} are on different tracks: a transition blends two clips "
-                           f"that meet at a cut on one track")
+        raise ServiceError(
+            f"{left.id} and {right.id} are on different tracks: a transition blends two clips "
+            f"that meet at a cut on one track"
+        )
     if left.end != right.start:
-        raise ServiceError(f"{left.id} ends at {float(left.end):.3f} s but {right.id} starts at "
-                           f"{float(right.start):.3f} s: a transition needs two clips that meet at a cut")
+        raise ServiceError(
+            f"{left.id} ends at {float(left.end):.3f} s but {right.id} starts at "
+            f"{float(right.start):.3f} s: a transition needs two clips that meet at a cut"
+        )
     names = _names(project, left, right)
     reach = _reach_problem(project, left, right, wanted, names)
     if reach is not None:
@@ -66,8 +73,10 @@ def plan_fit(project: Project, left: Side, right: Side, wanted: Transition, fit:
     if fit == "overlap":
         longest = _longest_overlap(project, left, right, wanted, current)
         shorter = f" or an overlap of at most {_secs(longest)} s" if longest > 0 else ""
-        raise ServiceError(f"fit='overlap' cannot make a {_secs(wanted.duration)} s transition here: "
-                           f"{overlap_problem}; use fit='hold' (the edge frames are held){shorter}")
+        raise ServiceError(
+            f"fit='overlap' cannot make a {_secs(wanted.duration)} s transition here: "
+            f"{overlap_problem}; use fit='hold' (the edge frames are held){shorter}"
+        )
     raise ServiceError(_not_enough_media(project, left, right, wanted, trims, overlap_problem, names))
 
 
@@ -86,37 +95,49 @@ def _overlap_trims(wanted: Transition, current: Transition | None) -> tuple[Frac
     return max(Fraction(0), need_before - had_before), max(Fraction(0), need_after - had_after)
 
 
-def _reach_problem(project: Project, left: Side, right: Side, wanted: Transition,
-                   names: tuple[str, str]) -> str | None:
+def _reach_problem(
+    project: Project, left: Side, right: Side, wanted: Transition, names: tuple[str, str]
+) -> str | None:
     """A transition covers part of each clip's own range; it cannot reach past the clips' far edges."""
     need_before, need_after = wanted.needs()
-    too_short = [(name, element.duration, need) for name, element, need in
-                 ((names[0], left, need_before), (names[1], right, need_after)) if need > element.duration]
+    too_short = [
+        (name, element.duration, need)
+        for name, element, need in ((names[0], left, need_before), (names[1], right, need_after))
+        if need > element.duration
+    ]
     if not too_short:
         return None
     name, length, need = too_short[0]
     longest = _longest(project, wanted, (left.duration, right.duration))
-    return (f"a {_secs(wanted.duration)} s transition {_placed(wanted)} reaches {_secs(need)} s into {name}, "
-            f"which is {_secs(length)} s long; use a transition of at most {_secs(longest)} s")
+    return (
+        f"a {_secs(wanted.duration)} s transition {_placed(wanted)} reaches {_secs(need)} s into {name}, "
+        f"which is {_secs(length)} s long; use a transition of at most {_secs(longest)} s"
+    )
 
 
-def _overlap_problem(left: Side, right: Side, wanted: Transition, trims: tuple[Fraction, Fraction],
-                     names: tuple[str, str]) -> str | None:
+def _overlap_problem(
+    left: Side, right: Side, wanted: Transition, trims: tuple[Fraction, Fraction], names: tuple[str, str]
+) -> str | None:
     """After the overlap each clip keeps something and still spans its part of the transition."""
     trim_in, trim_out = trims
     need_before, need_after = wanted.needs()
     sides = ((names[0], left, trim_out, need_before), (names[1], right, trim_in, need_after))
     for name, element, trim, need in sides:
         if element.duration <= trim:
-            return f"it would trim {_secs(trim)} s from {name}, which is only {_secs(element.duration)} s long"
+            return (
+                f"it would trim {_secs(trim)} s from {name}, which is only {_secs(element.duration)} s long"
+            )
         if element.duration < trim + need:
-            return (f"it trims {_secs(trim)} s from {name} ({_secs(element.duration)} s long), leaving "
-                    f"{_secs(element.duration - trim)} s where the transition needs {_secs(need)} s")
+            return (
+                f"it trims {_secs(trim)} s from {name} ({_secs(element.duration)} s long), leaving "
+                f"{_secs(element.duration - trim)} s where the transition needs {_secs(need)} s"
+            )
     return None
 
 
-def _longest_overlap(project: Project, left: Side, right: Side, wanted: Transition,
-                     current: Transition | None) -> Fraction:
+def _longest_overlap(
+    project: Project, left: Side, right: Side, wanted: Transition, current: Transition | None
+) -> Fraction:
     """The longest transition on the frame grid an overlap can make (0 when none): each clip must keep what the
     transition covers of it after giving up its neighbour's handle."""
     step = 1 / project.settings.frame_rate
@@ -130,8 +151,15 @@ def _longest_overlap(project: Project, left: Side, right: Side, wanted: Transiti
     return max(Fraction(0), length)
 
 
-def _not_enough_media(project: Project, left: Side, right: Side, wanted: Transition,
-                      trims: tuple[Fraction, Fraction], overlap_problem: str | None, names: tuple[str, str]) -> str:
+def _not_enough_media(
+    project: Project,
+    left: Side,
+    right: Side,
+    wanted: Transition,
+    trims: tuple[Fraction, Fraction],
+    overlap_problem: str | None,
+    names: tuple[str, str],
+) -> str:
     need_before, need_after = wanted.needs()
     room_before, room_after = _room(project, right)[0], _room(project, left)[1]
     rooms = []
@@ -141,30 +169,41 @@ def _not_enough_media(project: Project, left: Side, right: Side, wanted: Transit
         rooms.append(f"{names[1]} has {_room_text(room_before)} before its in point")
     options = []
     if overlap_problem is None:
-        options.append(f"fit='overlap' (the clips are trimmed so they gain that media, and the track gets "
-                       f"{_secs(sum(trims, Fraction(0)))} s shorter)")
-    options.append("fit='hold' (the edge frames are held where the media runs out, the sound is silent there)")
+        options.append(
+            f"fit='overlap' (the clips are trimmed so they gain that media, and the track gets "
+            f"{_secs(sum(trims, Fraction(0)))} s shorter)"
+        )
+    options.append(
+        "fit='hold' (the edge frames are held where the media runs out, the sound is silent there)"
+    )
     longest = _longest(project, wanted, (left.duration, right.duration), (room_before, room_after))
     if longest > 0:
         options.append(f"a transition of at most {_secs(longest)} s")
     choices = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
-    message = (f"not enough media beyond the cut for a {_secs(wanted.duration)} s transition: "
-               f"{', '.join(rooms)}; use {choices}")
+    message = (
+        f"not enough media beyond the cut for a {_secs(wanted.duration)} s transition: "
+        f"{', '.join(rooms)}; use {choices}"
+    )
     if overlap_problem is not None:
         message += f" (fit='overlap' cannot: {overlap_problem})"
     return message
 
 
-def _longest(project: Project, wanted: Transition, lengths: tuple[Fraction, Fraction],
-             rooms: tuple[Fraction | None, Fraction | None] = (None, None)) -> Fraction:
+def _longest(
+    project: Project,
+    wanted: Transition,
+    lengths: tuple[Fraction, Fraction],
+    rooms: tuple[Fraction | None, Fraction | None] = (None, None),
+) -> Fraction:
     """The longest transition of this alignment, on the frame grid, that the clips (and their media) allow:
     the part before the cut lies in the outgoing clip and the incoming one's handle, the part after it in the
     incoming clip and the outgoing one's handle."""
     share_before, share_after = wanted.model_copy(update={"duration": Fraction(1)}).needs()
     limits = [lengths[0] / share_before] if share_before else []
     limits += [lengths[1] / share_after] if share_after else []
-    limits += [room / share for room, share in zip(rooms, (share_before, share_after))
-               if room is not None and share]
+    limits += [
+        room / share for room, share in zip(rooms, (share_before, share_after)) if room is not None and share
+    ]
     rate = project.settings.frame_rate
     return Fraction(int(min(limits) * rate), 1) / rate
 
@@ -196,7 +235,8 @@ def _name(project: Project, element: Side) -> str:
 
 def _placed(transition: Transition) -> str:
     return {"center": "centred on the cut", "start": "starting at the cut", "end": "ending at the cut"}[
-        transition.alignment]
+        transition.alignment
+    ]
 
 
 def _room_text(seconds: Fraction) -> str:

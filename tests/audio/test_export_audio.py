@@ -22,8 +22,10 @@ from tests.audio.helpers import RATE, audio_editor, place
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
     folder = tmp_path_factory.mktemp("export_audio")
-    return {"music": samples.write_audio(folder / "music.wav", samples.chord(4), RATE),
-            "voice": samples.write_audio(folder / "voice.wav", samples.voice_like(4, RATE), RATE)}
+    return {
+        "music": samples.write_audio(folder / "music.wav", samples.chord(4), RATE),
+        "voice": samples.write_audio(folder / "voice.wav", samples.voice_like(4, RATE), RATE),
+    }
 
 
 def small_project(media, **music):
@@ -37,7 +39,9 @@ def small_project(media, **music):
 def decoded_audio(path) -> np.ndarray:
     with av.open(str(path)) as container:
         resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
-        frames = [out.to_ndarray() for frame in container.decode(audio=0) for out in resampler.resample(frame)]
+        frames = [
+            out.to_ndarray() for frame in container.decode(audio=0) for out in resampler.resample(frame)
+        ]
     return np.concatenate(frames, axis=1)
 
 
@@ -45,8 +49,11 @@ def decoded_audio(path) -> np.ndarray:
 def test_export_is_normalised_to_the_target_loudness(media, tmp_path, container, target):
     project = small_project(media, gain_db=-9)
     mix_loudness = integrated_loudness(render_audio(project), RATE)
-    result = export_project(project, tmp_path / f"out.{container}",
-                            ExportSettings(container=container, loudness_lufs=target, crf=40))
+    result = export_project(
+        project,
+        tmp_path / f"out.{container}",
+        ExportSettings(container=container, loudness_lufs=target, crf=40),
+    )
     assert math.isclose(result.source_loudness_lufs, mix_loudness, abs_tol=0.01)
     assert math.isclose(result.loudness_lufs, target, abs_tol=0.1)
     encoded = integrated_loudness(decoded_audio(result.path), RATE)
@@ -84,24 +91,41 @@ def test_export_limits_peaks_between_samples(tmp_path):
     tone = np.repeat((0.99 * np.sin(2 * np.pi * 12000 * n / RATE + math.pi / 4))[None, :], 2, axis=0)
     editor = audio_editor("a1")
     editor.project.settings = ProjectSettings(width=64, height=36, frame_rate=25)
-    place(editor, samples.write_audio(tmp_path / "tone.wav", tone.astype(np.float32), RATE), "tone", id="t",
-          start=0, duration=2)
+    place(
+        editor,
+        samples.write_audio(tmp_path / "tone.wav", tone.astype(np.float32), RATE),
+        "tone",
+        id="t",
+        start=0,
+        duration=2,
+    )
     assert gain_to_db(true_peak(render_audio(editor.project), RATE)) > -0.2
-    result = export_project(editor.project, tmp_path / "tone.mkv",
-                            ExportSettings(container="mkv", audio_codec="flac", crf=40))
+    result = export_project(
+        editor.project, tmp_path / "tone.mkv", ExportSettings(container="mkv", audio_codec="flac", crf=40)
+    )
     assert -1.1 <= result.audio_true_peak_db <= -1.0 + 0.05
     assert result.audio_peak_db < -3.5
     decoded = decoded_audio(result.path)
     assert gain_to_db(true_peak(decoded, RATE)) <= -1.0 + 0.05
 
 
-@pytest.mark.parametrize(("container", "codec", "decoder"), [("mov", "pcm", "pcm_s24le"), ("mkv", "flac", "flac"),
-                                                            ("mp4", "flac", "flac"), ("mkv", "pcm", "pcm_s24le")])
+@pytest.mark.parametrize(
+    ("container", "codec", "decoder"),
+    [
+        ("mov", "pcm", "pcm_s24le"),
+        ("mkv", "flac", "flac"),
+        ("mp4", "flac", "flac"),
+        ("mkv", "pcm", "pcm_s24le"),
+    ],
+)
 def test_lossless_audio_is_the_mix_to_24_bits(media, tmp_path, container, codec, decoder):
     project = small_project(media, gain_db=-4)  # peaks under the ceiling: the limiter leaves it alone
     mix = render_audio(project)
-    result = export_project(project, tmp_path / f"master.{container}",
-                            ExportSettings(container=container, audio_codec=codec, crf=40))
+    result = export_project(
+        project,
+        tmp_path / f"master.{container}",
+        ExportSettings(container=container, audio_codec=codec, crf=40),
+    )
     with av.open(result.path) as container_file:
         assert container_file.streams.audio[0].codec_context.name == decoder
     decoded = decoded_audio(result.path)
@@ -110,14 +134,17 @@ def test_lossless_audio_is_the_mix_to_24_bits(media, tmp_path, container, codec,
 
 
 def test_prores_master_carries_pcm_audio(media, tmp_path):
-    result = export_project(small_project(media, gain_db=-4), tmp_path / "master.mov", PRESETS["prores_master"])
+    result = export_project(
+        small_project(media, gain_db=-4), tmp_path / "master.mov", PRESETS["prores_master"]
+    )
     with av.open(result.path) as master:
         assert master.streams.video[0].codec_context.name == "prores"
         assert master.streams.audio[0].codec_context.name == "pcm_s24le"
 
 
-@pytest.mark.parametrize(("container", "codec"), [("mp4", "pcm"), ("webm", "aac"), ("mov", "flac"),
-                                                  ("webm", "flac")])
+@pytest.mark.parametrize(
+    ("container", "codec"), [("mp4", "pcm"), ("webm", "aac"), ("mov", "flac"), ("webm", "flac")]
+)
 def test_audio_codec_the_container_cannot_hold_is_refused(container, codec):
     with pytest.raises(ValueError, match=f"{codec} audio cannot go in a {container} file"):
         ExportSettings(container=container, audio_codec=codec)

@@ -6,7 +6,11 @@ import pytest
 from kijkocut.audio.iir import BiquadCascade
 from kijkocut.audio.loudness import k_weighting
 
-SECTIONS = [(0.2, 0.3, 0.1, 1.0, -0.5, 0.2), (1.0, -2.0, 1.0, 1.0, -1.9, 0.905), (0.5, 0.0, 0.0, 2.0, -0.2, 0.0)]
+SECTIONS = [
+    (0.2, 0.3, 0.1, 1.0, -0.5, 0.2),
+    (1.0, -2.0, 1.0, 1.0, -1.9, 0.905),
+    (0.5, 0.0, 0.0, 2.0, -0.2, 0.0),
+]
 
 
 def difference_equation(signal: np.ndarray, sections) -> np.ndarray:

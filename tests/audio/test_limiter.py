@@ -42,7 +42,9 @@ def test_output_never_exceeds_the_ceiling():
 
 def test_transparent_below_the_ceiling():
     t = np.arange(RATE * 2) / RATE
-    signal = np.stack([0.6 * np.sin(2 * np.pi * 261.63 * t), 0.6 * np.sin(2 * np.pi * 392 * t)]).astype(np.float32)
+    signal = np.stack([0.6 * np.sin(2 * np.pi * 261.63 * t), 0.6 * np.sin(2 * np.pi * 392 * t)]).astype(
+        np.float32
+    )
     limiter = PeakLimiter(RATE, 2, -1.0)
     out = limit_in_chunks(limiter, signal, [1600] * 50)
     latency = limiter.latency

@@ -31,8 +31,11 @@ def meter_of(*parts: tuple[float, float], rate: int = RATE) -> float:
 def test_k_weighting_reproduces_the_standards_48k_coefficients():
     # ITU-R BS.1770-4, Tables 1 and 2.
     shelf, highpass = k_weighting(48000)
-    assert np.allclose(shelf, [1.53512485958697, -2.69169618940638, 1.19839281085285,
-                               1.0, -1.69065929318241, 0.73248077421585], atol=1e-10)
+    assert np.allclose(
+        shelf,
+        [1.53512485958697, -2.69169618940638, 1.19839281085285, 1.0, -1.69065929318241, 0.73248077421585],
+        atol=1e-10,
+    )
     assert np.allclose(highpass, [1.0, -2.0, 1.0, 1.0, -1.99004745483398, 0.99007225036621], atol=1e-10)
 
 
@@ -49,11 +52,14 @@ def test_full_scale_sine_in_one_channel_reads_minus_3_01():
     assert math.isclose(integrated_loudness(wave, RATE), -3.01, abs_tol=0.05)
 
 
-@pytest.mark.parametrize(("parts", "case"), [
-    (((-36, 10), (-23, 60), (-36, 10)), "3: relative gate"),
-    (((-72, 10), (-36, 10), (-23, 60), (-36, 10), (-72, 10)), "4: absolute and relative gates"),
-    (((-26, 20), (-20, 20.1), (-26, 20)), "5: level changes"),
-])
+@pytest.mark.parametrize(
+    ("parts", "case"),
+    [
+        (((-36, 10), (-23, 60), (-36, 10)), "3: relative gate"),
+        (((-72, 10), (-36, 10), (-23, 60), (-36, 10), (-72, 10)), "4: absolute and relative gates"),
+        (((-26, 20), (-20, 20.1), (-26, 20)), "5: level changes"),
+    ],
+)
 def test_ebu_3341_gating_cases(parts, case):
     assert math.isclose(meter_of(*parts), -23.0, abs_tol=0.1), case
 
@@ -91,8 +97,9 @@ def ffmpeg_integrated(signal: np.ndarray, rate: int = RATE) -> float:
     graph.configure()
     last = None
     for offset in range(0, signal.shape[1], 4800):
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(signal[:, offset : offset + 4800]), format="fltp",
-                                           layout="stereo")
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(signal[:, offset : offset + 4800]), format="fltp", layout="stereo"
+        )
         frame.sample_rate, frame.pts, frame.time_base = rate, offset, Fraction(1, rate)
         source.push(frame)
         while True:
@@ -107,7 +114,7 @@ def test_agrees_with_ffmpegs_ebur128_on_programme_material():
     rng = np.random.default_rng(5)
     voice = np.repeat(samples.voice_like(12, RATE), 2, axis=0)
     music = samples.chord(12) * np.linspace(0.05, 1, 12 * RATE, dtype=np.float32)
-    noise = (rng.standard_normal((2, 12 * RATE)) * 0.05 * (np.arange(12 * RATE) % RATE < RATE // 3))
+    noise = rng.standard_normal((2, 12 * RATE)) * 0.05 * (np.arange(12 * RATE) % RATE < RATE // 3)
     for signal in (voice, music, noise.astype(np.float32), voice * 0.3 + music):
         signal = signal.astype(np.float32)
         assert math.isclose(integrated_loudness(signal, RATE), ffmpeg_integrated(signal), abs_tol=0.05)

@@ -24,8 +24,9 @@ def media(tmp_path_factory):
     return {
         "dc": samples.write_audio(folder / "dc.wav", np.full((2, RATE * 4), 0.4, np.float32), RATE),
         "mono": samples.write_audio(folder / "mono.wav", samples.tone(500, 3, RATE, channels=1), RATE),
-        "left": samples.write_audio(folder / "left.wav", np.stack([samples.tone(300, 3)[0],
-                                                                   samples.tone(700, 3)[0]]), RATE),
+        "left": samples.write_audio(
+            folder / "left.wav", np.stack([samples.tone(300, 3)[0], samples.tone(700, 3)[0]]), RATE
+        ),
         "music": samples.write_audio(folder / "music.wav", samples.chord(8), RATE),
         "voice": samples.write_audio(folder / "voice.wav", samples.voice_like(2, RATE), RATE),
         "video": samples.write_video(folder / "v.mp4", seconds=2, width=64, height=36, tone_hz=440),
@@ -50,7 +51,9 @@ def test_pan_law():
     mono = np.stack([np.full(8, 0.5), np.full(8, 0.5)]).astype(np.float32)  # a mono source, upmixed at -3 dB
     for pan in np.linspace(-1, 1, 9):
         left, right = pan_stereo(mono, pan, mono_source=True)[:, 0]
-        assert math.isclose(left**2 + right**2, 0.5, rel_tol=1e-6)  # constant power: m^2 with m = 0.5 * sqrt 2
+        assert math.isclose(
+            left**2 + right**2, 0.5, rel_tol=1e-6
+        )  # constant power: m^2 with m = 0.5 * sqrt 2
     assert np.allclose(pan_stereo(mono, -1, mono_source=True), [[0.5 * math.sqrt(2)], [0]])
     assert np.array_equal(pan_stereo(mono, 0, mono_source=True), mono)
     stereo = np.array([[0.3], [0.2]], np.float32)
@@ -70,7 +73,8 @@ def test_pan_in_the_mix(media):
     centre = render_audio(editor.project)
     assert math.isclose(rms_db(centre[0, 4800:43200]), rms_db(mix[0, 4800:43200]) - 3.01, abs_tol=0.02)
     editor.project.track("a1").elements[0].keyframes = {
-        "pan": [Keyframe(time=0, value=-1), Keyframe(time=1, value=1)]}
+        "pan": [Keyframe(time=0, value=-1), Keyframe(time=1, value=1)]
+    }
     sweep = render_audio(editor.project)
     power = sweep.astype(np.float64) ** 2
     quarters = [power[:, i : i + 4800].mean(axis=1) for i in (2400, 21600, 40800)]
@@ -112,7 +116,9 @@ def test_transition_audio_flag_cuts_hard(media):
     place(editor, media["mono"], "mono", id="y", start=2, duration=1, source_in=1)
     editor.apply(AddTransition(from_id="x", to_id="y", duration=1, alignment="center", audio=False))
     mix = render_audio(editor.project)
-    assert np.allclose(mix[:, : 2 * RATE], 0.4, atol=1e-4)  # x at full level right up to the cut, nothing of y before it
+    assert np.allclose(
+        mix[:, : 2 * RATE], 0.4, atol=1e-4
+    )  # x at full level right up to the cut, nothing of y before it
     assert np.abs(mix[0, 2 * RATE :]).max() < 0.3 / math.sqrt(2) + 1e-3  # only y after it, no tail of x
     crossfaded = editor.project.model_copy(deep=True)
     crossfaded.track("a1").transitions[0].audio = True
@@ -123,9 +129,21 @@ def test_detach_audio_end_to_end(media):
     editor = Editor(Project())
     editor.apply(AddMedia(media=import_media(media["video"], media_id="v")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(
-        id="c", media_id="v", start=0, duration=1, source_in=Fraction(1, 4), gain_db=-6,
-        pan=0.5, speed=1.25)))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(
+                id="c",
+                media_id="v",
+                start=0,
+                duration=1,
+                source_in=Fraction(1, 4),
+                gain_db=-6,
+                pan=0.5,
+                speed=1.25,
+            ),
+        )
+    )
     attached = render_audio(editor.project)
     assert rms_db(attached) > -30
     editor.apply(DetachAudio(element_id="c", sound_id="c_sound"))
@@ -147,14 +165,23 @@ def test_ducking_lowers_music_under_the_voice(media):
     place(editor, media["music"], "music", track="music", id="m", start=0, duration=8)
     place(editor, media["voice"], "voice", track="voice", id="v", start=2, duration=2)
     music_alone = render_audio(_only(editor.project, "music"))
-    ducking = Ducking(under_track_id="voice", amount_db=-12, threshold_db=-40, attack=Fraction(1, 10),
-                      release=Fraction(1, 2))
+    ducking = Ducking(
+        under_track_id="voice",
+        amount_db=-12,
+        threshold_db=-40,
+        attack=Fraction(1, 10),
+        release=Fraction(1, 2),
+    )
     editor.project.track("music").ducking = ducking
     with AudioMixer(editor.project) as mixer:  # streamed in export-sized chunks
         mix = np.concatenate([mixer.mix(i, 1600) for i in range(0, 8 * RATE, 1600)], axis=1)
     music = mix - render_audio(_only(editor.project, "voice"))
-    gain = np.array([rms_db(music[:, i : i + 4800]) - rms_db(music_alone[:, i : i + 4800])
-                     for i in range(0, 8 * RATE, 4800)])  # per 100 ms
+    gain = np.array(
+        [
+            rms_db(music[:, i : i + 4800]) - rms_db(music_alone[:, i : i + 4800])
+            for i in range(0, 8 * RATE, 4800)
+        ]
+    )  # per 100 ms
     assert np.abs(gain[:19]).max() < 0.01  # untouched before the voice
     assert np.all(np.abs(gain[22:40] + 12) < 0.5)  # down by amount_db while it speaks (after the attack)
     assert -12.5 < gain[40:42].min() and gain[41] < -6  # the hold bridges its end, then the release ramps

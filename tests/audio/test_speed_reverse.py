@@ -14,8 +14,9 @@ from tests.audio.helpers import RATE, audio_editor, dominant_hz, impulse_wav, pl
 
 @pytest.fixture(scope="module")
 def tone_440(tmp_path_factory):
-    return samples.write_audio(tmp_path_factory.mktemp("speed") / "tone.wav",
-                               samples.tone(440, 30, RATE, channels=2), RATE)
+    return samples.write_audio(
+        tmp_path_factory.mktemp("speed") / "tone.wav", samples.tone(440, 30, RATE, channels=2), RATE
+    )
 
 
 @pytest.mark.parametrize("speed", [0.1, 0.3, 0.5, 1.5, 2, 3.7, 10])
@@ -25,14 +26,32 @@ def test_tempo_stages_stay_in_atempos_best_range(speed):
     assert np.isclose(np.prod(stages), speed)
 
 
-@pytest.mark.parametrize(("speed", "preserve_pitch", "expected_hz"), [
-    (2, True, 440), (2, False, 880), (0.5, True, 440), (0.5, False, 220),
-    (0.1, True, 440), (10, True, 440), (3, False, 1320), (0.7, False, 440 * 0.7),
-])
+@pytest.mark.parametrize(
+    ("speed", "preserve_pitch", "expected_hz"),
+    [
+        (2, True, 440),
+        (2, False, 880),
+        (0.5, True, 440),
+        (0.5, False, 220),
+        (0.1, True, 440),
+        (10, True, 440),
+        (3, False, 1320),
+        (0.7, False, 440 * 0.7),
+    ],
+)
 def test_pitch_kept_or_following_the_speed(tone_440, speed, preserve_pitch, expected_hz):
     editor = audio_editor()
-    place(editor, tone_440, "t", id="c", start=Fraction(1, 2), duration=Fraction(5, 2), speed=speed,
-          preserve_pitch=preserve_pitch, source_in=Fraction(1, 10))
+    place(
+        editor,
+        tone_440,
+        "t",
+        id="c",
+        start=Fraction(1, 2),
+        duration=Fraction(5, 2),
+        speed=speed,
+        preserve_pitch=preserve_pitch,
+        source_in=Fraction(1, 10),
+    )
     mix = render_audio(editor.project)
     assert abs(dominant_hz(mix[0, 26400:141600]) - expected_hz) < 2
     # The element occupies exactly its timeline samples, at the source's level.
@@ -43,8 +62,16 @@ def test_pitch_kept_or_following_the_speed(tone_440, speed, preserve_pitch, expe
 
 def test_resampled_speed_moves_an_impulse_sample_exactly(tmp_path):
     editor = audio_editor()
-    place(editor, impulse_wav(tmp_path / "click.wav", at=9600, seconds=4), "click", id="c", start=1,
-          duration=1, speed=2, preserve_pitch=False)
+    place(
+        editor,
+        impulse_wav(tmp_path / "click.wav", at=9600, seconds=4),
+        "click",
+        id="c",
+        start=1,
+        duration=1,
+        speed=2,
+        preserve_pitch=False,
+    )
     mix = render_audio(editor.project)
     assert mix.shape == (2, 96000)
     assert abs(int(np.argmax(np.abs(mix[0]))) - (48000 + 4800)) <= 1
@@ -64,15 +91,31 @@ def test_time_stretched_impulse_stays_in_sync(tmp_path):
 
 def test_reverse_plays_backwards(tmp_path):
     editor = audio_editor()
-    place(editor, impulse_wav(tmp_path / "click.wav", at=4800), "click", id="c", start=0, duration=2,
-          reverse=True)
+    place(
+        editor,
+        impulse_wav(tmp_path / "click.wav", at=4800),
+        "click",
+        id="c",
+        start=0,
+        duration=2,
+        reverse=True,
+    )
     mix = render_audio(editor.project)
     # Source sample 4800 of 96000 plays at timeline sample 96000 - 1 - 4800, as the picture's reversed frames.
     assert int(np.argmax(np.abs(mix[0]))) == 96000 - 1 - 4800
     # Reversed at 2x without pitch correction, from a 4 s file: the impulse lands at (192000 - 1 - 9600) / 2.
     editor = audio_editor()
-    place(editor, impulse_wav(tmp_path / "late.wav", at=9600, seconds=4), "late", id="c", start=0, duration=2,
-          reverse=True, speed=2, preserve_pitch=False)
+    place(
+        editor,
+        impulse_wav(tmp_path / "late.wav", at=9600, seconds=4),
+        "late",
+        id="c",
+        start=0,
+        duration=2,
+        reverse=True,
+        speed=2,
+        preserve_pitch=False,
+    )
     assert abs(int(np.argmax(np.abs(render_audio(editor.project)[0]))) - (192000 - 9600) // 2) <= 1
 
 

@@ -27,10 +27,13 @@ def test_import_restyle_export(tmp_path, capsys):
     assert run("captions", "restyle", str(project_path), "--style", '{"size": 30, "color": "#ff0000"}') == 0
     project = load_project(project_path)
     assert [(e.start, e.text, e.style.size, e.style.color) for e in project.tracks[0].elements] == [
-        (1.5, "Ann: Hi there", 30, "#ff0000"), (2.5, "Bye", 30, "#ff0000")]
+        (1.5, "Ann: Hi there", 30, "#ff0000"),
+        (2.5, "Bye", 30, "#ff0000"),
+    ]
     assert run("captions", "export", str(project_path), str(tmp_path / "out.srt"), "--track", "Captions") == 0
     assert (tmp_path / "out.srt").read_text() == (
-        "1\n00:00:01,500 --> 00:00:02,500\nAnn: Hi there\n\n2\n00:00:02,500 --> 00:00:04,000\nBye\n")
+        "1\n00:00:01,500 --> 00:00:02,500\nAnn: Hi there\n\n2\n00:00:02,500 --> 00:00:04,000\nBye\n"
+    )
     with pytest.raises(KijkoCutError, match="no text track 'Nope'"):
         run("captions", "export", str(project_path), str(tmp_path / "x.srt"), "--track", "Nope")
     with pytest.raises(KijkoCutError, match="--style: not valid JSON"):
@@ -47,8 +50,10 @@ def test_cli_caption_edits_go_through_the_service_store(tmp_path, capsys):
     run("captions", "import", str(project_path), str(subs))
     run("captions", "restyle", str(project_path), "--style", '{"size": 30}')
     project = load_project(project_path)
-    assert project.revision == 2 and [e.label for e in project.history.done] == ["Import 2 captions",
-                                                                                "Restyle captions"]
+    assert project.revision == 2 and [e.label for e in project.history.done] == [
+        "Import 2 captions",
+        "Restyle captions",
+    ]
     before = project_path.read_bytes()
     with pytest.raises(KijkoCutError, match="outside"):
         run("captions", "import", str(project_path), "/etc/passwd")

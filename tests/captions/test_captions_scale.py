@@ -26,8 +26,10 @@ def stamp(ms: int) -> str:
 
 
 def srt(cues: int, *, spacing_ms: int = 1000, text: str = "line") -> str:
-    return "\n".join(f"{n + 1}\n{stamp(n * spacing_ms)} --> {stamp(n * spacing_ms + spacing_ms // 2)}\n{text} {n}\n"
-                     for n in range(cues))
+    return "\n".join(
+        f"{n + 1}\n{stamp(n * spacing_ms)} --> {stamp(n * spacing_ms + spacing_ms // 2)}\n{text} {n}\n"
+        for n in range(cues)
+    )
 
 
 def editor() -> Editor:
@@ -79,6 +81,7 @@ def test_a_big_import_is_one_command_per_lane_and_exactly_undoable():
     work = editor()
     work.apply(AddTrack(kind="text", track_id="t"))
     work.apply(AddElement(track_id="t", element=TextElement(id="keep", text="k", start=0, duration=1)))
+
     def timeline() -> dict:
         return work.project.model_dump(mode="json", exclude={"history", "revision"})
 
@@ -106,15 +109,25 @@ def test_add_elements_refuses_overlaps_and_taken_ids_leaving_the_project_as_it_w
     with pytest.raises(KijkoCutError, match="element id 'a' already exists"):
         work.apply(AddElements(track_id="t", elements=[TextElement(id="a", text="b", start=5, duration=1)]))
     with pytest.raises(KijkoCutError, match="element id 'c' already exists"):
-        work.apply(AddElements(track_id="t", elements=[TextElement(id="c", text="c", start=5, duration=1),
-                                                       TextElement(id="c", text="c", start=7, duration=1)]))
+        work.apply(
+            AddElements(
+                track_id="t",
+                elements=[
+                    TextElement(id="c", text="c", start=5, duration=1),
+                    TextElement(id="c", text="c", start=7, duration=1),
+                ],
+            )
+        )
     assert project_to_json(work.project) == before
 
 
 def test_too_many_cues_are_refused_naming_the_line_and_the_limit(monkeypatch):
     monkeypatch.setattr(limits, "MAX_CAPTION_CUES", 3)
-    with pytest.raises(CaptionFormatError, match=r"<srt text>:14: more than 3 cues; a caption file may have at "
-                                                 r"most 3 \(split it\)"):
+    with pytest.raises(
+        CaptionFormatError,
+        match=r"<srt text>:14: more than 3 cues; a caption file may have at "
+        r"most 3 \(split it\)",
+    ):
         read_cues(srt(4))
     assert len(read_cues(srt(3))) == 3
 
@@ -123,8 +136,11 @@ def test_oversized_caption_files_are_refused_unread(tmp_path, monkeypatch):
     path = tmp_path / "big.srt"
     path.write_text(srt(50))
     monkeypatch.setattr(limits, "MAX_CAPTION_BYTES", 1024)
-    with pytest.raises(KijkoCutError, match=r"big.srt: the subtitle file is \d+\.\d KiB; a caption file may be at "
-                                            r"most 1 KiB"):
+    with pytest.raises(
+        KijkoCutError,
+        match=r"big.srt: the subtitle file is \d+\.\d KiB; a caption file may be at "
+        r"most 1 KiB",
+    ):
         read_cues(path)
     with pytest.raises(KijkoCutError, match="subtitle text: the subtitle file is"):
         read_cues(srt(50))
@@ -136,13 +152,19 @@ def test_cue_text_and_times_are_bounded(monkeypatch):
     with pytest.raises(CaptionFormatError, match=r":2: bad timestamp: expected"):
         read_cues("1\n" + "9" * 5000 + ":00:00,000 --> 00:00:01,000\nx\n")  # not a 5000-digit hour
     monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 10)
-    with pytest.raises(CaptionFormatError, match=r":2: the cue has 11 characters of text; a caption may have at "
-                                                 r"most 10"):
+    with pytest.raises(
+        CaptionFormatError,
+        match=r":2: the cue has 11 characters of text; a caption may have at "
+        r"most 10",
+    ):
         read_cues("1\n00:00:00,000 --> 00:00:01,000\nxxxxxxxxxxx\n")
     # Cues starting together are merged into one caption: their text together is bounded too.
     together = "".join(f"{n}\n00:00:00,000 --> 00:00:01,000\nabcdef\n\n" for n in range(1, 3))
-    with pytest.raises(KijkoCutError, match=r"the captions at 0.000 s hold 13 characters together; a caption may "
-                                            r"have at most 10"):
+    with pytest.raises(
+        KijkoCutError,
+        match=r"the captions at 0.000 s hold 13 characters together; a caption may "
+        r"have at most 10",
+    ):
         import_captions(editor(), together)
 
 
@@ -150,6 +172,9 @@ def test_cli_restyle_refuses_a_deeply_nested_style(tmp_path):
     project_path = tmp_path / "p.json"
     save_project(Project(), project_path)
     deep = "[" * 5000 + "]" * 5000  # json.loads raised RecursionError
-    with pytest.raises(KijkoCutError, match=rf"^--style: the style is nested too deeply \(limit "
-                                            rf"{limits.MAX_ARGUMENT_DEPTH} levels\)$"):
+    with pytest.raises(
+        KijkoCutError,
+        match=rf"^--style: the style is nested too deeply \(limit "
+        rf"{limits.MAX_ARGUMENT_DEPTH} levels\)$",
+    ):
         run("captions", "restyle", str(project_path), "--style", deep)

@@ -70,9 +70,24 @@ def test_a_closed_stream_stops_the_bar_not_the_export():
 
 
 def test_a_render_logged_to_a_file_has_no_carriage_returns(still_project, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "kijkocut.cli", "render", str(still_project), "-o",
-                           str(tmp_path / "out.mp4"), "--end", "2", "--speed", "ultrafast"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kijkocut.cli",
+            "render",
+            str(still_project),
+            "-o",
+            str(tmp_path / "out.mp4"),
+            "--end",
+            "2",
+            "--speed",
+            "ultrafast",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "\r" not in done.stderr
     assert [int(p) for p in re.findall(r"(\d+)% \d+/50 frames", done.stderr)] == list(range(10, 101, 10))

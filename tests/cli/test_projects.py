@@ -38,13 +38,18 @@ def test_create_list_show_rename_duplicate_delete(folder, kijkocut):
     assert "1080x1920 at 30000/1001 fps" in shown.out and "undo: nothing; redo: nothing" in shown.out
 
     renamed = kijkocut("project", "rename", created["id"], "Summer", "--base-revision", "0")
-    assert renamed.code == 0 and renamed.out.strip() == f"renamed {created['id']} to 'Summer': now at revision 1"
+    assert (
+        renamed.code == 0 and renamed.out.strip() == f"renamed {created['id']} to 'Summer': now at revision 1"
+    )
     assert kijkocut("undo", created["id"]).code == 0  # a rename is an edit like any other
     assert load_project(created["file"]).name == "Holiday"
 
     copied = json.loads(kijkocut("project", "duplicate", "Holiday", "Holiday 2", "--json").out)
     assert copied["id"] != created["id"] and copied["name"] == "Holiday 2"
-    assert {p["id"] for p in json.loads(kijkocut("project", "list", "--json").out)} == {created["id"], copied["id"]}
+    assert {p["id"] for p in json.loads(kijkocut("project", "list", "--json").out)} == {
+        created["id"],
+        copied["id"],
+    }
 
     deleted = kijkocut("project", "delete", copied["id"])
     assert deleted.code == 0 and deleted.out.strip() == f"deleted {copied['id']} (Holiday 2)"
@@ -76,14 +81,18 @@ def test_a_project_file_is_created_once_and_never_replaced(tmp_path, kijkocut):
     assert kijkocut("project", "create", "Film", "--file", str(target)).code == 0
     before = target.read_bytes()
     again = kijkocut("project", "create", "Other", "--file", str(target))
-    assert again.code == 2 and again.err == "kijkocut: error: film.json already exists; choose another file name\n"
+    assert (
+        again.code == 2
+        and again.err == "kijkocut: error: film.json already exists; choose another file name\n"
+    )
     assert target.read_bytes() == before
     missing = kijkocut("project", "create", "Film", "--file", str(tmp_path / "no" / "film.json"))
     assert missing.code == 2 and "does not exist" in missing.err and not (tmp_path / "no").exists()
 
 
-def test_a_project_file_is_not_deleted_but_can_be_duplicated_into_the_folder(folder, tmp_path, kijkocut,
-                                                                              monkeypatch):
+def test_a_project_file_is_not_deleted_but_can_be_duplicated_into_the_folder(
+    folder, tmp_path, kijkocut, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     samples.write_image(tmp_path / "still.png", 32, 32)
     assert kijkocut("project", "create", "Film", "--file", "film.json").code == 0
@@ -108,7 +117,9 @@ def test_unknown_and_ambiguous_projects_are_bad_requests(folder, kijkocut):
 
 def test_bad_settings_name_the_setting(folder, kijkocut):
     odd = kijkocut("project", "create", "P", "width=1081")
-    assert odd.code == 2 and odd.err.startswith("kijkocut: error: invalid settings: width") and "even" in odd.err
+    assert (
+        odd.code == 2 and odd.err.startswith("kijkocut: error: invalid settings: width") and "even" in odd.err
+    )
     typo = kijkocut("project", "create", "P", "widht=1080")
     assert typo.code == 2 and "settings has no parameter 'widht'" in typo.err
     assert not folder.exists() or not any(folder.iterdir())

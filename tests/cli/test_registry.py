@@ -31,8 +31,9 @@ print("LOADED", sorted(name for name in heavy if name in sys.modules), file=sys.
 
 
 def _loaded(*words: str, cwd=None) -> str:
-    done = subprocess.run([sys.executable, "-c", LOADED, *words], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *words], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
     return done.stderr.strip().splitlines()[-1]
 
 
@@ -49,8 +50,9 @@ def test_every_subcommand_is_listed_and_registers_itself():
     assert EXIT_CODES in listing.out
 
 
-@pytest.mark.parametrize("words", [["--help"], ["render", "--help"], ["edit", "--help"],
-                                   ["project", "list", "--projects", "DIR"]])
+@pytest.mark.parametrize(
+    "words", [["--help"], ["render", "--help"], ["edit", "--help"], ["project", "list", "--projects", "DIR"]]
+)
 def test_commands_of_the_engine_do_not_load_the_workflow_library(words, tmp_path):
     assert _loaded(*[str(tmp_path) if word == "DIR" else word for word in words]) == "LOADED []"
 
@@ -69,8 +71,9 @@ def test_the_workflow_commands_still_load_it():
 BLOCK_LIBRARY = "import sys\nsys.modules['aiohttp'] = None\nsys.modules['chromadb'] = None"
 
 
-@pytest.mark.parametrize("words", [["workflows", "search", "upscale"], ["workflows", "--help"],
-                                   ["jobs", "list"]])
+@pytest.mark.parametrize(
+    "words", [["workflows", "search", "upscale"], ["workflows", "--help"], ["jobs", "list"]]
+)
 def test_without_the_library_extra_the_workflow_commands_say_what_to_install(words):
     ran = run_process(*words, prelude=BLOCK_LIBRARY)
     assert ran.code == EXIT_FAILED and ran.out == ""
@@ -86,16 +89,22 @@ def test_without_the_library_extra_the_workflow_commands_are_still_listed():
 def test_without_the_otio_extra_otio_says_what_to_install(tmp_path, kijkocut):
     project = tmp_path / "p.json"
     assert kijkocut("project", "create", "P", "--file", str(project)).code == 0
-    ran = run_process("otio", "export", str(project), str(tmp_path / "p.otio"),
-                      prelude="import sys\nsys.modules['opentimelineio'] = None")
+    ran = run_process(
+        "otio",
+        "export",
+        str(project),
+        str(tmp_path / "p.otio"),
+        prelude="import sys\nsys.modules['opentimelineio'] = None",
+    )
     assert ran.code == EXIT_FAILED and len(ran.err.splitlines()) == 1, ran.err
     assert "pip install 'kijkocut[otio]'" in ran.err and "opentimelineio" in ran.err
 
 
 def _with_closed_stdout(*words: str) -> tuple[int, str]:
     """Run with the reader of stdout gone before anything is written (a `| head -c1` that already exited)."""
-    process = subprocess.Popen([sys.executable, "-m", "kijkocut.cli", *words], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kijkocut.cli", *words], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
     err = process.stderr.read().decode()
@@ -111,14 +120,24 @@ def test_a_closed_output_pipe_ends_quietly(tmp_path):
 
 def test_piping_into_head_shows_no_traceback(tmp_path):
     clip = samples.write_video(tmp_path / "a.mp4", seconds=1, width=64, height=36)
-    done = subprocess.run(f"'{sys.executable}' -m kijkocut.cli probe '{clip}' | head -c1", shell=True,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        f"'{sys.executable}' -m kijkocut.cli probe '{clip}' | head -c1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.stdout == "{" and done.stderr == ""
 
 
 def test_usage_errors_are_one_line_with_exit_code_2(kijkocut):
-    for words in (["nope"], ["render"], ["render", "p.json", "-o", "x.mp4", "--speed", "warp"],
-                  ["project", "create"], ["edit", "p.json", "no_such_action"]):
+    for words in (
+        ["nope"],
+        ["render"],
+        ["render", "p.json", "-o", "x.mp4", "--speed", "warp"],
+        ["project", "create"],
+        ["edit", "p.json", "no_such_action"],
+    ):
         ran = kijkocut(*words)
         assert ran.code == EXIT_USAGE and len(ran.err.splitlines()) == 1, (words, ran.err)
         assert ran.err.startswith("kijkocut") and "error: " in ran.err and "--help" in ran.err
@@ -126,8 +145,12 @@ def test_usage_errors_are_one_line_with_exit_code_2(kijkocut):
 
 def test_exit_codes_are_the_workflow_commands_numbers():
     library = pytest.importorskip("workflows_library.cli")
-    assert (EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SERVER) == (library.EXIT_OK, library.EXIT_FAILED,
-                                                                library.EXIT_USAGE, library.EXIT_SERVER)
+    assert (EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SERVER) == (
+        library.EXIT_OK,
+        library.EXIT_FAILED,
+        library.EXIT_USAGE,
+        library.EXIT_SERVER,
+    )
 
 
 def test_probe_json_goes_to_stdout(tmp_path, kijkocut):
@@ -158,5 +181,6 @@ def test_a_refused_value_or_a_bug_is_still_one_line(kijkocut, monkeypatch):
     monkeypatch.setattr(probe, "probe_media", crash)
     crashed = kijkocut("probe", "x.mp4")
     assert crashed.code == EXIT_FAILED
-    assert crashed.err == ("kijkocut: error: internal error (RuntimeError: boom; second line); run with -v for "
-                           "details\n")
+    assert crashed.err == (
+        "kijkocut: error: internal error (RuntimeError: boom; second line); run with -v for details\n"
+    )

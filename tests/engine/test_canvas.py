@@ -9,8 +9,9 @@ import pytest
 from kijkocut.render.canvas import BLEND_BAND_BYTES, Canvas, Patch
 
 
-def reference_blend(dst: np.ndarray, src: np.ndarray, x: int, y: int, alpha: np.ndarray | None,
-                    opacity: float) -> np.ndarray:
+def reference_blend(
+    dst: np.ndarray, src: np.ndarray, x: int, y: int, alpha: np.ndarray | None, opacity: float
+) -> np.ndarray:
     """The blend written pixel by pixel in int64 over the whole plane, with no banding and no in-place tricks."""
     out = dst.astype(np.int64)
     level = round(opacity * 256)
@@ -40,7 +41,8 @@ def random_canvas(rng, width: int, height: int) -> Canvas:
 
 def random_patch(rng, x: int, y: int, width: int, height: int, with_alpha: bool) -> Patch:
     planes = [rng.integers(0, 256, (height, width), np.uint8)] + [
-        rng.integers(0, 256, (height // 2, width // 2), np.uint8) for _ in range(2)]
+        rng.integers(0, 256, (height // 2, width // 2), np.uint8) for _ in range(2)
+    ]
     if not with_alpha:
         return Patch(x, y, *planes)
     alpha = rng.integers(0, 256, (height, width), np.uint8)

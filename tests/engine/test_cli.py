@@ -14,8 +14,12 @@ from kijkocut.cli import main
 @pytest.fixture(scope="module")
 def demo_output(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    completed = subprocess.run([sys.executable, "-m", "kijkocut.cli", "demo", "-o", str(folder)],
-                               capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [sys.executable, "-m", "kijkocut.cli", "demo", "-o", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert completed.returncode == 0, completed.stderr
     return folder, completed
 
@@ -39,8 +43,21 @@ def test_demo_exports_a_complete_video(demo_output):
 def test_render_a_saved_project(demo_output, tmp_path, capsys):
     folder, _ = demo_output
     out = tmp_path / "short.webm"
-    code = main(["render", str(folder / "demo_project.json"), "-o", str(out), "--start", "1", "--end", "2", "-q",
-                 "--width", "320"])
+    code = main(
+        [
+            "render",
+            str(folder / "demo_project.json"),
+            "-o",
+            str(out),
+            "--start",
+            "1",
+            "--end",
+            "2",
+            "-q",
+            "--width",
+            "320",
+        ]
+    )
     assert code == 0
     with av.open(str(out)) as container:
         assert container.streams.video[0].codec_context.name == "vp9"
@@ -74,8 +91,25 @@ def test_errors_are_one_clear_line(tmp_path, capsys):
 def test_render_a_lossless_master_reports_its_loudness(demo_output, tmp_path, capsys):
     folder, _ = demo_output
     out = tmp_path / "master.mkv"
-    code = main(["render", str(folder / "demo_project.json"), "-o", str(out), "--start", "0", "--end", "3", "-q",
-                 "--width", "320", "--audio-codec", "flac", "--loudness", "-16"])
+    code = main(
+        [
+            "render",
+            str(folder / "demo_project.json"),
+            "-o",
+            str(out),
+            "--start",
+            "0",
+            "--end",
+            "3",
+            "-q",
+            "--width",
+            "320",
+            "--audio-codec",
+            "flac",
+            "--loudness",
+            "-16",
+        ]
+    )
     assert code == 0
     with av.open(str(out)) as container:
         assert container.streams.audio[0].codec_context.name == "flac"

@@ -37,13 +37,19 @@ def _render(capsys, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize("output, message", [
-    ("p.json", "refusing to write the export over the project file: p.json; choose another file name"),
-    ("media/a.mp4", "refusing to write the export over media clip (a.mp4): media/a.mp4; choose another file name"),
-    ("media", "cannot write media: it is a folder; give a file name such as media/video.mp4"),
-    ("p.json/x.mp4", "cannot write p.json/x.mp4: p.json is a file, not a folder"),
-    ("new/x.mp4", "the output folder new does not exist (add --mkdir to create it)"),
-])
+@pytest.mark.parametrize(
+    "output, message",
+    [
+        ("p.json", "refusing to write the export over the project file: p.json; choose another file name"),
+        (
+            "media/a.mp4",
+            "refusing to write the export over media clip (a.mp4): media/a.mp4; choose another file name",
+        ),
+        ("media", "cannot write media: it is a folder; give a file name such as media/video.mp4"),
+        ("p.json/x.mp4", "cannot write p.json/x.mp4: p.json is a file, not a folder"),
+        ("new/x.mp4", "the output folder new does not exist (add --mkdir to create it)"),
+    ],
+)
 def test_impossible_outputs_are_one_line_and_lose_nothing(project_file, capsys, output, message):
     project_before = project_file.read_bytes()
     media_before = (project_file.parent / "media" / "a.mp4").read_bytes()
@@ -66,10 +72,14 @@ def test_changed_media_is_reported(project_file, capsys):
     code, out, _ = _render(capsys, "-o", "x.mp4")
     assert code == 0
     assert out.startswith("exported x.mp4 (60 frames")
-    assert ("; warning: media clip (a.mp4) changed since import: duration 3.000 s -> 5.000 s; rendering the file "
-            "as it is now) in ") in out
+    assert (
+        "; warning: media clip (a.mp4) changed since import: duration 3.000 s -> 5.000 s; rendering the file "
+        "as it is now) in "
+    ) in out
     samples.write_video(clip, seconds=1, width=160, height=90)
     code, out, err = _render(capsys, "-o", "y.mp4")
     assert (code, out) == (1, "")
-    assert err == ("kijkocut: error: media clip (a.mp4) changed since import: duration 3.000 s -> 1.000 s; "
-                   "the timeline uses up to 2.000 s\n")
+    assert err == (
+        "kijkocut: error: media clip (a.mp4) changed since import: duration 3.000 s -> 1.000 s; "
+        "the timeline uses up to 2.000 s\n"
+    )

@@ -33,8 +33,13 @@ def _video(path):
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = sum(1 for _ in container.decode(video=0))
-        return (stream.codec_context.width, stream.codec_context.height, frames, stream.codec_context.colorspace,
-                len(container.streams.audio))
+        return (
+            stream.codec_context.width,
+            stream.codec_context.height,
+            frames,
+            stream.codec_context.colorspace,
+            len(container.streams.audio),
+        )
 
 
 def _sound(path) -> tuple[np.ndarray, int]:
@@ -48,7 +53,11 @@ def test_both_files_with_their_sizes_and_lengths(demo):
     assert _video(folder / "demo.mp4") == (960, 540, SECONDS * 30, 1, 1)  # BT.709, with sound
     assert _video(folder / "demo_vertical.mp4") == (540, 960, SECONDS * 30, 1, 1)
     assert (result.wide.width, result.wide.height, result.vertical.width, result.vertical.height) == (
-        960, 540, 540, 960)
+        960,
+        540,
+        540,
+        960,
+    )
     assert result.wide.duration == result.vertical.duration == SECONDS
     assert result.vertical.warnings == []  # nothing cut, nothing under the Shorts buttons
     sound, rate = _sound(folder / "demo_vertical.mp4")
@@ -134,8 +143,9 @@ def test_titles_animate_in(demo):
     title = project.element("title")
     assert title.style.animation_in != "none" and title.style.animation_out != "none"
     early = render_frame(project, title.start + Fraction(1, 10), project_dir=folder)
-    settled = render_frame(project, title.start + title.style.animation_duration + Fraction(1, 2),
-                           project_dir=folder)
+    settled = render_frame(
+        project, title.start + title.style.animation_duration + Fraction(1, 2), project_dir=folder
+    )
     assert np.abs(early.astype(int) - settled.astype(int)).mean() > 1  # it moves into place
 
 
@@ -148,7 +158,10 @@ def test_a_look_and_a_logo_with_transparency(demo):
     assert logo.mode == "RGBA" and alpha.min() == 0 and alpha.max() == 255
     graded = render_frame(project, Fraction(7), project_dir=folder)
     project.element("city").effects[0].enabled = False
-    assert np.abs(graded.astype(int) - render_frame(project, Fraction(7), project_dir=folder).astype(int)).mean() > 3
+    assert (
+        np.abs(graded.astype(int) - render_frame(project, Fraction(7), project_dir=folder).astype(int)).mean()
+        > 3
+    )
 
 
 def test_scenes_move_and_have_colour():
@@ -162,7 +175,7 @@ def test_scenes_move_and_have_colour():
 
 def test_sunset_hills_scroll_in_parallax():
     """The near hills move faster than the far ones: depth."""
-    first, last = (frame.astype(int) for frame in list(scenes.sunset(320, 180, 1.0))[:: 29])
+    first, last = (frame.astype(int) for frame in list(scenes.sunset(320, 180, 1.0))[::29])
     far_rows, near_rows = slice(100, 110), slice(160, 175)  # where each range meets what is behind it
 
     def shift(rows) -> int:
@@ -237,4 +250,3 @@ def test_without_espeak_a_voice_like_signal_is_synthesised(tmp_path, monkeypatch
     frequencies = np.fft.rfftfreq(voice.size, 1 / VOICE_RATE)
     centroid = (spectrum * frequencies).sum() / spectrum.sum()
     assert 300 < centroid < 3000 and spectrum[frequencies < 90].sum() < 0.01 * spectrum.sum()
-

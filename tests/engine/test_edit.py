@@ -30,7 +30,9 @@ from kijkocut.project_io import project_from_json, project_to_json
 
 
 def _layout(project, track_id="v1"):
-    return [(e.id, e.start, e.duration, getattr(e, "source_in", None)) for e in project.track(track_id).elements]
+    return [
+        (e.id, e.start, e.duration, getattr(e, "source_in", None)) for e in project.track(track_id).elements
+    ]
 
 
 def _clip(id, start, duration, source_in=0, media="a"):
@@ -66,8 +68,7 @@ def _without_history(project):
 
 def test_add_overwrite_trims_splits_and_removes(editor):
     result = _check_undo_redo(editor, AddElement(track_id="v1", element=_clip("new", 3, 6, 30)))
-    assert _layout(editor.project) == [
-        ("c1", 0, 3, 0), ("new", 3, 6, 30), ("c3", 9, 3, 21)]
+    assert _layout(editor.project) == [("c1", 0, 3, 0), ("new", 3, 6, 30), ("c3", 9, 3, 21)]
     assert "c2" in result.changed_element_ids and "new" in result.element_ids
 
 
@@ -80,7 +81,12 @@ def test_overwrite_inside_one_clip_splits_it(editor):
 
 def test_insert_pushes_later_clips_right(editor):
     _check_undo_redo(editor, AddElement(track_id="v1", element=_clip("new", 4, 2, 30), mode="insert"))
-    assert _layout(editor.project) == [("c1", 0, 4, 0), ("new", 4, 2, 30), ("c2", 6, 4, 10), ("c3", 10, 4, 20)]
+    assert _layout(editor.project) == [
+        ("c1", 0, 4, 0),
+        ("new", 4, 2, 30),
+        ("c2", 6, 4, 10),
+        ("c3", 10, 4, 20),
+    ]
 
 
 def test_insert_in_the_middle_of_a_clip_splits_it(editor):
@@ -163,7 +169,9 @@ def test_slip_changes_source_only(editor):
 
 
 def test_set_properties_merges_nested_values(editor):
-    _check_undo_redo(editor, SetProperties(element_id="c1", properties={"transform": {"x": 100, "opacity": 0.5}}))
+    _check_undo_redo(
+        editor, SetProperties(element_id="c1", properties={"transform": {"x": 100, "opacity": 0.5}})
+    )
     transform = editor.project.element("c1").transform
     assert (transform.x, transform.opacity, transform.scale) == (100, 0.5, 1.0)
     with pytest.raises(EditError, match="opacity"):
@@ -187,8 +195,12 @@ def test_transitions_follow_splits_and_die_with_trims(editor):
 
 def test_locked_track_refuses_edits(editor):
     editor.apply(UpdateTrack(track_id="v1", locked=True))
-    for command in (Split(element_id="c1", at=1), RemoveElement(element_id="c1"),
-                    AddElement(track_id="v1", element=_clip("n", 20, 1)), Slip(element_id="c1", delta=1)):
+    for command in (
+        Split(element_id="c1", at=1),
+        RemoveElement(element_id="c1"),
+        AddElement(track_id="v1", element=_clip("n", 20, 1)),
+        Slip(element_id="c1", delta=1),
+    ):
         with pytest.raises(EditError, match="locked"):
             editor.apply(command)
 
@@ -238,8 +250,9 @@ def test_unbounded_history_survives_save_and_load(editor):
     assert list(reloaded.project.media) == ["a"]
     while reloaded.can_redo:
         reloaded.redo()
-    assert project_to_json(reloaded.project.model_copy(update={"revision": 0})) == \
-        project_to_json(editor.project.model_copy(update={"revision": 0}))
+    assert project_to_json(reloaded.project.model_copy(update={"revision": 0})) == project_to_json(
+        editor.project.model_copy(update={"revision": 0})
+    )
     with pytest.raises(EditError, match="nothing to redo"):
         reloaded.redo()
 
@@ -263,8 +276,12 @@ def test_commands_from_json(editor):
 
 def test_text_elements_split_without_source(editor):
     editor.apply(AddTrack(kind="text", track_id="t1"))
-    editor.apply(AddElement(track_id="t1", element=TextElement(id="title", text="Hi", start=0, duration=4,
-                                                                fade_in=1, fade_out=1)))
+    editor.apply(
+        AddElement(
+            track_id="t1",
+            element=TextElement(id="title", text="Hi", start=0, duration=4, fade_in=1, fade_out=1),
+        )
+    )
     result = editor.apply(Split(element_id="title", at=2))
     left, right = (editor.project.element(i) for i in result.element_ids)
     assert (left.fade_in, left.fade_out, right.fade_in, right.fade_out) == (1, 0, 0, 1)
@@ -281,11 +298,20 @@ def test_snapping(editor):
 
 
 def test_batch_is_one_undo_step_and_round_trips_as_json(editor):
-    batch = command_from_dict({"op": "batch", "title": "Add a title track", "commands": [
-        {"op": "add_track", "kind": "text", "track_id": "t9"},
-        {"op": "add_element", "track_id": "t9", "element": {"kind": "text", "id": "hello", "text": "Hi",
-                                                             "start": "0", "duration": "2"}},
-    ]})
+    batch = command_from_dict(
+        {
+            "op": "batch",
+            "title": "Add a title track",
+            "commands": [
+                {"op": "add_track", "kind": "text", "track_id": "t9"},
+                {
+                    "op": "add_element",
+                    "track_id": "t9",
+                    "element": {"kind": "text", "id": "hello", "text": "Hi", "start": "0", "duration": "2"},
+                },
+            ],
+        }
+    )
     result = editor.apply(batch)
     assert result.label == "Add a title track" and result.element_ids == ["hello"]
     assert editor.project.element("hello").text == "Hi"
@@ -294,17 +320,35 @@ def test_batch_is_one_undo_step_and_round_trips_as_json(editor):
     editor.redo()
     assert editor.project.element("hello").duration == 2
     with pytest.raises(EditError, match="unknown track"):  # one bad step: nothing of the batch applies
-        editor.apply(command_from_dict({"op": "batch", "commands": [
-            {"op": "add_marker", "time": "1"}, {"op": "split", "element_id": "c1", "at": "1"},
-            {"op": "add_element", "track_id": "nope", "element": {"kind": "text", "text": "x", "start": "0",
-                                                                   "duration": "1"}}]}))
+        editor.apply(
+            command_from_dict(
+                {
+                    "op": "batch",
+                    "commands": [
+                        {"op": "add_marker", "time": "1"},
+                        {"op": "split", "element_id": "c1", "at": "1"},
+                        {
+                            "op": "add_element",
+                            "track_id": "nope",
+                            "element": {"kind": "text", "text": "x", "start": "0", "duration": "1"},
+                        },
+                    ],
+                }
+            )
+        )
     assert editor.project.markers == [] and editor.project.element("c1").duration == 4
 
 
-@pytest.mark.parametrize("spoil, expected", [
-    (lambda change: change.pop("track_id"), "the element change of 'c3' names no track"),
-    (lambda change: change.update(before=["not", "an", "element"]), "the element change of 'c3' is not an object"),
-])
+@pytest.mark.parametrize(
+    "spoil, expected",
+    [
+        (lambda change: change.pop("track_id"), "the element change of 'c3' names no track"),
+        (
+            lambda change: change.update(before=["not", "an", "element"]),
+            "the element change of 'c3' is not an object",
+        ),
+    ],
+)
 def test_undo_of_a_malformed_saved_history_is_a_clear_error(editor, spoil, expected):
     # A project file's history is data like any other: undo must not trust its shape.
     editor.apply(RemoveElement(element_id="c3"))

@@ -26,12 +26,20 @@ def _solid(path, colour=BASE, size=(64, 64)):
 
 
 def _still_project(path, *, width=64, height=64, background="#000000", transform=None):
-    project = Project(settings=ProjectSettings(width=width, height=height, frame_rate=30, background=background))
+    project = Project(
+        settings=ProjectSettings(width=width, height=height, frame_rate=30, background=background)
+    )
     editor = Editor(project)
     editor.apply(AddMedia(media=import_media(path, media_id="img")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="img", start=0, duration=2,
-                                                                transform=transform or Transform())))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(
+                id="c", media_id="img", start=0, duration=2, transform=transform or Transform()
+            ),
+        )
+    )
     return project, editor
 
 
@@ -49,19 +57,27 @@ def _with_effect(tmp_path, kind, params=None, colour=BASE):
 LUMA = np.array([0.299, 0.587, 0.114])
 
 
-@pytest.mark.parametrize("kind, params, expected", [
-    ("brightness", {"amount": 0.2}, np.array(BASE) + 51),
-    ("contrast", {"amount": 0.5}, (np.array(BASE) - 127.5) * 1.5 + 127.5),
-    ("saturation", {"amount": -1}, np.full(3, np.dot(BASE, LUMA))),
-    ("exposure", {"stops": 1}, np.minimum(np.array(BASE) * 2, 255)),
-    ("gamma", {"value": 2}, 255 * (np.array(BASE) / 255) ** 0.5),
-    ("temperature", {"temperature": 1, "tint": 0}, np.minimum(np.array(BASE) * [1.3, 1.0, 0.7], 255)),
-    ("grayscale", {}, np.full(3, np.dot(BASE, LUMA))),
-    ("invert", {}, 255 - np.array(BASE)),
-    ("sepia", {}, np.minimum(np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168],
-                                         [0.272, 0.534, 0.131]]) @ BASE, 255)),
-    ("opacity", {"amount": 0.5}, np.array(BASE) * 0.5),
-])
+@pytest.mark.parametrize(
+    "kind, params, expected",
+    [
+        ("brightness", {"amount": 0.2}, np.array(BASE) + 51),
+        ("contrast", {"amount": 0.5}, (np.array(BASE) - 127.5) * 1.5 + 127.5),
+        ("saturation", {"amount": -1}, np.full(3, np.dot(BASE, LUMA))),
+        ("exposure", {"stops": 1}, np.minimum(np.array(BASE) * 2, 255)),
+        ("gamma", {"value": 2}, 255 * (np.array(BASE) / 255) ** 0.5),
+        ("temperature", {"temperature": 1, "tint": 0}, np.minimum(np.array(BASE) * [1.3, 1.0, 0.7], 255)),
+        ("grayscale", {}, np.full(3, np.dot(BASE, LUMA))),
+        ("invert", {}, 255 - np.array(BASE)),
+        (
+            "sepia",
+            {},
+            np.minimum(
+                np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]]) @ BASE, 255
+            ),
+        ),
+        ("opacity", {"amount": 0.5}, np.array(BASE) * 0.5),
+    ],
+)
 def test_colour_effects_follow_their_formula(tmp_path, kind, params, expected):
     assert np.allclose(_centre(_with_effect(tmp_path, kind, params)), expected, atol=4)
 
@@ -137,10 +153,14 @@ def _write_cube(path, size, function):
 
 def test_3d_and_1d_luts(tmp_path):
     cube = _write_cube(tmp_path / "invert.cube", 17, lambda rgb: 1 - rgb)
-    assert np.allclose(_centre(_with_effect(tmp_path, "lut", {"path": str(cube)})), 255 - np.array(BASE), atol=5)
+    assert np.allclose(
+        _centre(_with_effect(tmp_path, "lut", {"path": str(cube)})), 255 - np.array(BASE), atol=5
+    )
     one_d = tmp_path / "half.cube"
-    one_d.write_text("TITLE \"half\"\nLUT_1D_SIZE 2\n0 0 0\n0.5 0.5 0.5\n")
-    assert np.allclose(_centre(_with_effect(tmp_path, "lut", {"path": str(one_d)})), np.array(BASE) / 2, atol=4)
+    one_d.write_text('TITLE "half"\nLUT_1D_SIZE 2\n0 0 0\n0.5 0.5 0.5\n')
+    assert np.allclose(
+        _centre(_with_effect(tmp_path, "lut", {"path": str(one_d)})), np.array(BASE) / 2, atol=4
+    )
     half_strength = _centre(_with_effect(tmp_path, "lut", {"path": str(cube), "intensity": 0.5}))
     assert np.allclose(half_strength, (np.array(BASE) + 255 - np.array(BASE)) / 2, atol=5)
 
@@ -175,22 +195,28 @@ def test_crop_and_flip(tmp_path):
     assert frame[32, 5].max() < 10 and frame[32, 60, 2] > 200
 
 
-@pytest.mark.parametrize("mode, formula", [
-    ("multiply", lambda b, t: b * t / 255),
-    ("screen", lambda b, t: 255 - (255 - b) * (255 - t) / 255),
-    ("add", lambda b, t: np.minimum(b + t, 255)),
-    ("difference", lambda b, t: np.abs(b - t)),
-    ("darken", np.minimum),
-    ("lighten", np.maximum),
-    ("overlay", lambda b, t: np.where(b < 128, 2 * b * t / 255, 255 - 2 * (255 - b) * (255 - t) / 255)),
-])
+@pytest.mark.parametrize(
+    "mode, formula",
+    [
+        ("multiply", lambda b, t: b * t / 255),
+        ("screen", lambda b, t: 255 - (255 - b) * (255 - t) / 255),
+        ("add", lambda b, t: np.minimum(b + t, 255)),
+        ("difference", lambda b, t: np.abs(b - t)),
+        ("darken", np.minimum),
+        ("lighten", np.maximum),
+        ("overlay", lambda b, t: np.where(b < 128, 2 * b * t / 255, 255 - 2 * (255 - b) * (255 - t) / 255)),
+    ],
+)
 def test_blend_modes(tmp_path, mode, formula):
     base, top = np.array([60.0, 140.0, 220.0]), np.array([200.0, 100.0, 50.0])
     project, editor = _still_project(_solid(tmp_path / "base.png", base.astype(int)))
     editor.apply(AddMedia(media=import_media(_solid(tmp_path / "top.png", top.astype(int)), media_id="top")))
     editor.apply(AddTrack(kind="overlay", track_id="o"))
-    editor.apply(AddElement(track_id="o", element=ClipElement(id="t", media_id="top", start=0, duration=1,
-                                                               blend_mode=mode)))
+    editor.apply(
+        AddElement(
+            track_id="o", element=ClipElement(id="t", media_id="top", start=0, duration=1, blend_mode=mode)
+        )
+    )
     assert np.allclose(_centre(project), formula(base, top), atol=6)
 
 
@@ -227,7 +253,11 @@ POINT_STACKS = [
     [("brightness", {"amount": 0.2})],
     [("contrast", {"amount": 0.6}), ("gamma", {"value": 1.8})],
     [("exposure", {"stops": 1.5}), ("contrast", {"amount": -0.4}), ("brightness", {"amount": -0.1})],
-    [("temperature", {"temperature": 0.7, "tint": -0.3}), ("invert", {"amount": 0.5}), ("opacity", {"amount": 0.6})],
+    [
+        ("temperature", {"temperature": 0.7, "tint": -0.3}),
+        ("invert", {"amount": 0.5}),
+        ("opacity", {"amount": 0.6}),
+    ],
 ]
 
 
@@ -252,6 +282,9 @@ def test_colour_stack_followed_by_a_spatial_effect_stays_on_the_float_path():
     from kijkocut.model import Effect
 
     rgba = np.full((8, 8, 4), 250, np.uint8)
-    effects = [Effect(kind="brightness", params={"amount": 0.5}), Effect(kind="vignette", params={"amount": 0})]
+    effects = [
+        Effect(kind="brightness", params={"amount": 0.5}),
+        Effect(kind="vignette", params={"amount": 0}),
+    ]
     out = apply_effects(rgba, effects)  # brightness overshoots 1.0; nothing clips before the end
     assert out.dtype == np.float32 and np.allclose(out, np.clip(to_float(rgba) + [0.5, 0.5, 0.5, 0], 0, 1))

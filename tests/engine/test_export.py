@@ -26,19 +26,33 @@ def _psnr(a, b):
 def project(engine_media):
     project = Project(settings=ProjectSettings(width=160, height=90, frame_rate=30))
     editor = Editor(project)
-    for key, path in (("red", engine_media.red), ("green", engine_media.green), ("music", engine_media.music)):
+    for key, path in (
+        ("red", engine_media.red),
+        ("green", engine_media.green),
+        ("music", engine_media.music),
+    ):
         editor.apply(AddMedia(media=import_media(path, media_id=key)))
     editor.apply(AddTrack(kind="video", track_id="v1"))
     editor.apply(AddTrack(kind="text", track_id="t1"))
     editor.apply(AddTrack(kind="audio", track_id="a1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="r", media_id="red", start=0, duration=1,
-                                                                source_in=1)))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="g", media_id="green", start=1, duration=1,
-                                                                source_in=1)))
+    editor.apply(
+        AddElement(
+            track_id="v1", element=ClipElement(id="r", media_id="red", start=0, duration=1, source_in=1)
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="v1", element=ClipElement(id="g", media_id="green", start=1, duration=1, source_in=1)
+        )
+    )
     editor.apply(AddTransition(from_id="r", to_id="g", duration=Fraction(1, 2)))
     editor.apply(AddElement(track_id="t1", element=TextElement(id="t", text="Hi", start=0, duration=1)))
-    editor.apply(AddElement(track_id="a1", element=ClipElement(id="m", media_id="music", start=0, duration=2,
-                                                                fade_in=Fraction(1, 2))))
+    editor.apply(
+        AddElement(
+            track_id="a1",
+            element=ClipElement(id="m", media_id="music", start=0, duration=2, fade_in=Fraction(1, 2)),
+        )
+    )
     return project
 
 
@@ -46,8 +60,14 @@ def _streams(path):
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         frames = [f for f in container.decode(video=0)]
-        info = {"codec": video.codec_context.name, "frames": len(frames), "width": video.codec_context.width,
-                "height": video.codec_context.height, "audio": None, "first": frames[0].to_ndarray(format="rgb24")}
+        info = {
+            "codec": video.codec_context.name,
+            "frames": len(frames),
+            "width": video.codec_context.width,
+            "height": video.codec_context.height,
+            "audio": None,
+            "first": frames[0].to_ndarray(format="rgb24"),
+        }
     with av.open(str(path)) as container:
         if container.streams.audio:
             stream = container.streams.audio[0]
@@ -58,7 +78,9 @@ def _streams(path):
 
 def test_mp4_has_exact_frames_and_audio(project, tmp_path):
     seen = []
-    result = export_project(project, tmp_path / "out.mp4", progress=lambda done, total: seen.append((done, total)))
+    result = export_project(
+        project, tmp_path / "out.mp4", progress=lambda done, total: seen.append((done, total))
+    )
     info = _streams(tmp_path / "out.mp4")
     assert (info["codec"], info["frames"], info["width"], info["height"]) == ("h264", 60, 160, 90)
     codec, rate, count = info["audio"]
@@ -77,13 +99,16 @@ def test_no_watermark_output_matches_the_render(project, tmp_path):
         assert _psnr(frames[index], render_frame(project, Fraction(index, 30))) > 38
 
 
-@pytest.mark.parametrize("settings, codec, suffix", [
-    (ExportSettings(container="mkv", video_codec="h265", crf=30), "hevc", "mkv"),
-    (ExportSettings(container="webm", video_codec="vp9"), "vp9", "webm"),
-    (ExportSettings(container="mov", video_codec="prores", crf=None), "prores", "mov"),
-    (ExportSettings(container="mkv", video_codec="av1"), "libdav1d", "mkv"),
-    (ExportSettings(container="gif", crf=None), "gif", "gif"),
-])
+@pytest.mark.parametrize(
+    "settings, codec, suffix",
+    [
+        (ExportSettings(container="mkv", video_codec="h265", crf=30), "hevc", "mkv"),
+        (ExportSettings(container="webm", video_codec="vp9"), "vp9", "webm"),
+        (ExportSettings(container="mov", video_codec="prores", crf=None), "prores", "mov"),
+        (ExportSettings(container="mkv", video_codec="av1"), "libdav1d", "mkv"),
+        (ExportSettings(container="gif", crf=None), "gif", "gif"),
+    ],
+)
 def test_codecs_and_containers(project, tmp_path, settings, codec, suffix):
     path = tmp_path / f"out.{suffix}"
     export_project(project, path, settings.model_copy(update={"end": Fraction(1, 2)}))

@@ -24,8 +24,10 @@ WAIT_SECONDS = 120  # generous: the machine may be busy with other tests
 
 
 def _title_project(seconds: int) -> Project:
-    return Project(settings=ProjectSettings(width=320, height=180, frame_rate=30),
-                   tracks=[Track(kind="text", elements=[TextElement(text="long", start=0, duration=seconds)])])
+    return Project(
+        settings=ProjectSettings(width=320, height=180, frame_rate=30),
+        tracks=[Track(kind="text", elements=[TextElement(text="long", start=0, duration=seconds)])],
+    )
 
 
 @pytest.fixture
@@ -38,9 +40,24 @@ def long_project(tmp_path) -> Path:
 
 def _start_render(project: Path, output: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "kijkocut.cli", "render", str(project), "-o", str(output), "-q",
-                             "--speed", "ultrafast"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kijkocut.cli",
+            "render",
+            str(project),
+            "-o",
+            str(output),
+            "-q",
+            "--speed",
+            "ultrafast",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _wait_for_partial(folder: Path, process: subprocess.Popen) -> Path:
@@ -122,8 +139,12 @@ def test_sweep_removes_only_unlocked_partials_of_ours(tmp_path):
     assert sweep_stale_partials(tmp_path, PARTIAL_NAME) == [os.path.basename(live.path)]
     assert victim.read_bytes() == b"keep"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".clip.0123456789ab.partial.mp4", ".clip.0123456789ab.partial.mp4.bak", ".clip.partial.mp4", "clip.mp4",
-        "victim.mp4"]
+        ".clip.0123456789ab.partial.mp4",
+        ".clip.0123456789ab.partial.mp4.bak",
+        ".clip.partial.mp4",
+        "clip.mp4",
+        "victim.mp4",
+    ]
 
 
 def test_a_partial_swept_before_its_writer_locked_it_is_replaced(tmp_path, monkeypatch):

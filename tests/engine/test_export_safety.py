@@ -32,10 +32,12 @@ from kijkocut.render.presets import ExportSettings
 QUICK = ExportSettings(speed="ultrafast", audio=False)
 
 
-def _write_clip(path: Path, seconds: float, *, width: int = 160, height: int = 90, hue: int = 0,
-                tone: bool = True) -> Path:
-    return samples.write_video(path, seconds=seconds, width=width, height=height, hue=hue,
-                               tone_hz=440 if tone else None)
+def _write_clip(
+    path: Path, seconds: float, *, width: int = 160, height: int = 90, hue: int = 0, tone: bool = True
+) -> Path:
+    return samples.write_video(
+        path, seconds=seconds, width=width, height=height, hue=hue, tone_hz=440 if tone else None
+    )
 
 
 @pytest.fixture
@@ -48,10 +50,18 @@ def project_folder(tmp_path) -> Path:
     editor.apply(AddMedia(media=import_media(_write_clip(media / "a.mp4", 6), media_id="clip")))
     editor.apply(AddMedia(media=import_media(_write_clip(media / "b.mp4", 2, hue=120), media_id="other")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="clip", start=0, duration=5,
-                                                                source_in=Fraction(1, 2))))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="d", media_id="other", start=5, duration=1,
-                                                                source_in=Fraction(1, 2))))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(id="c", media_id="clip", start=0, duration=5, source_in=Fraction(1, 2)),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(id="d", media_id="other", start=5, duration=1, source_in=Fraction(1, 2)),
+        )
+    )
     save_project(project, tmp_path / "p.json")
     return tmp_path
 
@@ -107,7 +117,9 @@ def _never_rendered(monkeypatch):
 def test_output_that_is_a_folder_fails_before_rendering(project_folder, monkeypatch):
     _never_rendered(monkeypatch)
     (project_folder / "out").mkdir()
-    with pytest.raises(ExportTargetError, match=r"out: it is a folder; give a file name such as .*video\.mp4"):
+    with pytest.raises(
+        ExportTargetError, match=r"out: it is a folder; give a file name such as .*video\.mp4"
+    ):
         export_project(_load(project_folder), project_folder / "out", QUICK)
 
 
@@ -142,13 +154,20 @@ def test_device_or_other_non_file_is_never_replaced(project_folder, monkeypatch)
 def test_folder_that_takes_no_files_fails_before_rendering(project_folder, monkeypatch):
     """sysfs refuses new files even to root (chmod does not stop root, so a permission test needs it)."""
     _never_rendered(monkeypatch)
-    with pytest.raises(ExportTargetError, match=r"cannot write /sys/kernel/x\.mp4: no permission to write there"):
+    with pytest.raises(
+        ExportTargetError, match=r"cannot write /sys/kernel/x\.mp4: no permission to write there"
+    ):
         export_project(_load(project_folder), "/sys/kernel/x.mp4", QUICK)
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "no space left on the disk"),
-                                         (errno.EROFS, "the disk is read-only"),
-                                         (errno.EACCES, "no permission to write there")])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, "no space left on the disk"),
+        (errno.EROFS, "the disk is read-only"),
+        (errno.EACCES, "no permission to write there"),
+    ],
+)
 def test_write_failures_mid_export_become_one_line(project_folder, monkeypatch, code, words):
     """The muxer failing while writing (the disk filling up, a remount, a permission taken away)."""
     real_open = av.open
@@ -208,8 +227,12 @@ def small_disk(tmp_path):
     """A 64 KiB tmpfs (root and a kernel that allows mounting), unmounted afterwards."""
     mount_point = tmp_path / "small_disk"
     mount_point.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
-                      capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("mounting a tmpfs is not permitted here")
     yield mount_point
     subprocess.run(["umount", "-l", str(mount_point)], check=True)
@@ -237,8 +260,10 @@ def test_shorter_replacement_is_refused_naming_what_changed(project_folder):
     _write_clip(project_folder / "media" / "a.mp4", 2, hue=200)
     with pytest.raises(MediaChangedError) as caught:
         export_project(_load(project_folder), project_folder / "x.mp4", QUICK)
-    assert str(caught.value) == ("media clip (a.mp4) changed since import: duration 6.000 s -> 2.000 s; "
-                                 "the timeline uses up to 5.500 s")
+    assert str(caught.value) == (
+        "media clip (a.mp4) changed since import: duration 6.000 s -> 2.000 s; "
+        "the timeline uses up to 5.500 s"
+    )
     assert "x.mp4" not in _names(project_folder)
 
 
@@ -247,7 +272,9 @@ def test_transition_handles_count_as_used_media(project_folder):
     Editor(project).apply(AddTransition(from_id="c", to_id="d", duration=1))  # shows clip up to 6.0 s
     save_project(project, project_folder / "p.json")
     _write_clip(project_folder / "media" / "a.mp4", 5.7)
-    with pytest.raises(MediaChangedError, match="duration 6.000 s -> 5.700 s; the timeline uses up to 6.000 s"):
+    with pytest.raises(
+        MediaChangedError, match="duration 6.000 s -> 5.700 s; the timeline uses up to 6.000 s"
+    ):
         export_project(_load(project_folder), project_folder / "x.mp4", QUICK)
 
 
@@ -255,8 +282,10 @@ def test_replacement_that_still_fits_renders_with_a_warning(project_folder):
     _write_clip(project_folder / "media" / "a.mp4", 8, width=320, height=180, tone=False)
     result = export_project(_load(project_folder), project_folder / "x.mp4", QUICK)
     assert result.frames == 180
-    assert result.warnings == ["media clip (a.mp4) changed since import: duration 6.000 s -> 8.000 s, "
-                               "picture 160x90 -> 320x180, no longer has sound; rendering the file as it is now"]
+    assert result.warnings == [
+        "media clip (a.mp4) changed since import: duration 6.000 s -> 8.000 s, "
+        "picture 160x90 -> 320x180, no longer has sound; rendering the file as it is now"
+    ]
     assert result.summary().endswith("; warning: " + result.warnings[0])
 
 
@@ -267,8 +296,11 @@ def test_lost_sound_on_an_audio_track_is_refused(project_folder):
     editor.apply(AddElement(track_id="a1", element=ClipElement(id="s", media_id="clip", start=0, duration=2)))
     save_project(project, project_folder / "p.json")
     _write_clip(project_folder / "media" / "a.mp4", 6, tone=False)
-    with pytest.raises(MediaChangedError, match=r"media clip \(a\.mp4\) changed since import: no longer has sound; "
-                                                r"element s on track a1: .* has no audio for an audio track"):
+    with pytest.raises(
+        MediaChangedError,
+        match=r"media clip \(a\.mp4\) changed since import: no longer has sound; "
+        r"element s on track a1: .* has no audio for an audio track",
+    ):
         export_project(_load(project_folder), project_folder / "x.mp4", ExportSettings(speed="ultrafast"))
 
 
@@ -285,8 +317,9 @@ def test_same_size_but_new_content_is_noticed(project_folder):
     clip.write_bytes(bytes(data))
     os.utime(clip, ns=(1, 1))
     result = export_project(_load(project_folder), project_folder / "x.mp4", QUICK)
-    assert result.warnings == ["media clip (a.mp4) changed since import: content differs; "
-                               "rendering the file as it is now"]
+    assert result.warnings == [
+        "media clip (a.mp4) changed since import: content differs; rendering the file as it is now"
+    ]
 
 
 def test_projects_saved_before_modification_times_fall_back_to_the_hash(project_folder):
@@ -304,7 +337,9 @@ def test_projects_saved_before_modification_times_fall_back_to_the_hash(project_
 
 def test_unreadable_replacement_names_the_file(project_folder):
     (project_folder / "media" / "a.mp4").write_bytes(b"not a video any more")
-    with pytest.raises(MediaError, match=r"a\.mp4: changed since import and no longer reads: not a media file"):
+    with pytest.raises(
+        MediaError, match=r"a\.mp4: changed since import and no longer reads: not a media file"
+    ):
         export_project(_load(project_folder), project_folder / "x.mp4", QUICK)
 
 
@@ -312,7 +347,9 @@ def test_media_replaced_by_a_fifo_is_named_not_read(project_folder):
     clip = project_folder / "media" / "a.mp4"
     clip.unlink()
     os.mkfifo(clip)  # reading it (to hash it) would wait forever for a writer
-    with pytest.raises(MediaError, match=r"a\.mp4: changed since import and no longer reads: not a regular file"):
+    with pytest.raises(
+        MediaError, match=r"a\.mp4: changed since import and no longer reads: not a regular file"
+    ):
         export_project(_load(project_folder), project_folder / "x.mp4", QUICK)
 
 
@@ -322,8 +359,10 @@ def test_every_missing_file_is_listed_at_once(project_folder):
     with pytest.raises(MediaMissingError) as caught:
         export_project(_load(project_folder), project_folder / "x.mp4", QUICK)
     media = project_folder / "media"
-    assert str(caught.value).startswith(f"media missing (moved, renamed or deleted since import): "
-                                        f"clip ({media / 'a.mp4'}); other ({media / 'b.mp4'}). If they moved, relink")
+    assert str(caught.value).startswith(
+        f"media missing (moved, renamed or deleted since import): "
+        f"clip ({media / 'a.mp4'}); other ({media / 'b.mp4'}). If they moved, relink"
+    )
     assert "corrupt" not in str(caught.value)
 
 

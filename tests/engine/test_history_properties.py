@@ -17,15 +17,35 @@ from kijkocut.service.actions import apply_action
 
 
 def _project() -> Project:
-    video = VideoStreamInfo(codec="h264", width=320, height=180, display_width=320, display_height=180,
-                            frame_rate=Fraction(30))
+    video = VideoStreamInfo(
+        codec="h264", width=320, height=180, display_width=320, display_height=180, frame_rate=Fraction(30)
+    )
     project = Project(name="property")
-    project.media["vid"] = MediaRef(id="vid", path="/media/vid.mp4", name="vid.mp4", info=MediaInfo(
-        kind="video", container="mp4", size_bytes=1000, duration=Fraction(10), video=video,
-        audio=AudioStreamInfo(codec="aac", sample_rate=48000, channels=2)))
-    project.media["snd"] = MediaRef(id="snd", path="/media/snd.wav", name="snd.wav", info=MediaInfo(
-        kind="audio", container="wav", size_bytes=1000, duration=Fraction(8),
-        audio=AudioStreamInfo(codec="pcm_s16le", sample_rate=48000, channels=2)))
+    project.media["vid"] = MediaRef(
+        id="vid",
+        path="/media/vid.mp4",
+        name="vid.mp4",
+        info=MediaInfo(
+            kind="video",
+            container="mp4",
+            size_bytes=1000,
+            duration=Fraction(10),
+            video=video,
+            audio=AudioStreamInfo(codec="aac", sample_rate=48000, channels=2),
+        ),
+    )
+    project.media["snd"] = MediaRef(
+        id="snd",
+        path="/media/snd.wav",
+        name="snd.wav",
+        info=MediaInfo(
+            kind="audio",
+            container="wav",
+            size_bytes=1000,
+            duration=Fraction(8),
+            audio=AudioStreamInfo(codec="pcm_s16le", sample_rate=48000, channels=2),
+        ),
+    )
     return project
 
 
@@ -34,32 +54,58 @@ times = st.integers(min_value=0, max_value=180).map(lambda frames: f"f{frames}")
 element = st.sampled_from(ELEMENT_IDS)
 
 actions = st.one_of(
-    st.builds(lambda m, s, d, i, mode: ("add_clip", {"media_id": m, "start": s, "duration": d, "element_id": i,
-                                                     "mode": mode}),
-              st.sampled_from(["vid", "snd"]), times, st.sampled_from(["f15", "1", "2.5"]),
-              st.sampled_from(["c1", "c2", "c3"]), st.sampled_from(["overwrite", "insert", "strict"])),
-    st.builds(lambda s: ("add_text", {"text": "Title", "start": s, "duration": "1", "element_id": "t1"}), times),
+    st.builds(
+        lambda m, s, d, i, mode: (
+            "add_clip",
+            {"media_id": m, "start": s, "duration": d, "element_id": i, "mode": mode},
+        ),
+        st.sampled_from(["vid", "snd"]),
+        times,
+        st.sampled_from(["f15", "1", "2.5"]),
+        st.sampled_from(["c1", "c2", "c3"]),
+        st.sampled_from(["overwrite", "insert", "strict"]),
+    ),
+    st.builds(
+        lambda s: ("add_text", {"text": "Title", "start": s, "duration": "1", "element_id": "t1"}), times
+    ),
     st.builds(lambda e, s: ("move_element", {"element_id": e, "start": s}), element, times),
-    st.builds(lambda e, edge, t: ("trim_element", {"element_id": e, "edge": edge, "to": t}), element,
-              st.sampled_from(["start", "end"]), times),
+    st.builds(
+        lambda e, edge, t: ("trim_element", {"element_id": e, "edge": edge, "to": t}),
+        element,
+        st.sampled_from(["start", "end"]),
+        times,
+    ),
     st.builds(lambda e, t: ("split_element", {"element_id": e, "at": t}), element, times),
     st.builds(lambda e, r: ("delete_element", {"element_id": e, "ripple": r}), element, st.booleans()),
-    st.builds(lambda e, v: ("set_speed", {"element_id": e, "speed": v}), element, st.sampled_from([0.5, 2.0])),
-    st.builds(lambda e, v: ("set_property", {"element_id": e, "property": "transform.opacity", "value": v}),
-              element, st.sampled_from(["0.5", "1", "2"])),
+    st.builds(
+        lambda e, v: ("set_speed", {"element_id": e, "speed": v}), element, st.sampled_from([0.5, 2.0])
+    ),
+    st.builds(
+        lambda e, v: ("set_property", {"element_id": e, "property": "transform.opacity", "value": v}),
+        element,
+        st.sampled_from(["0.5", "1", "2"]),
+    ),
     st.builds(lambda e: ("add_effect", {"element_id": e, "kind": "sepia"}), element),
-    st.builds(lambda a, b, k: ("add_transition", {"from_element_id": a, "to_element_id": b, "kind": k,
-                                                  "duration": "f10"}),
-              element, element, st.sampled_from(["crossfade", "wipe_left"])),
+    st.builds(
+        lambda a, b, k: (
+            "add_transition",
+            {"from_element_id": a, "to_element_id": b, "kind": k, "duration": "f10"},
+        ),
+        element,
+        element,
+        st.sampled_from(["crossfade", "wipe_left"]),
+    ),
     st.builds(lambda t: ("add_marker", {"time": t}), times),
 )
 
 
 # Every drawn sequence starts from clips and a title to act on, so most drawn edits find their target.
-SETUP = [("add_clip", {"media_id": "vid", "start": "0", "duration": "2", "element_id": "c1"}),
-         ("add_clip", {"media_id": "vid", "start": "2", "duration": "2", "source_in": "3", "element_id": "c2"}),
-         ("add_clip", {"media_id": "snd", "start": "1", "element_id": "c3"}),
-         ("add_text", {"text": "Title", "start": "0.5", "duration": "1", "element_id": "t1"})]
+SETUP = [
+    ("add_clip", {"media_id": "vid", "start": "0", "duration": "2", "element_id": "c1"}),
+    ("add_clip", {"media_id": "vid", "start": "2", "duration": "2", "source_in": "3", "element_id": "c2"}),
+    ("add_clip", {"media_id": "snd", "start": "1", "element_id": "c3"}),
+    ("add_text", {"text": "Title", "start": "0.5", "duration": "1", "element_id": "t1"}),
+]
 sequences = st.lists(actions, min_size=1, max_size=12).map(lambda drawn: SETUP + drawn)
 
 

@@ -44,7 +44,9 @@ def _bezier_point(x1, y1, x2, y2, s):
     return x, y
 
 
-@pytest.mark.parametrize("curve", [(0.42, 0, 1, 1), (0, 0, 0.58, 1), (0.42, 0, 0.58, 1), (0.1, 0.9, 0.2, 1.0)])
+@pytest.mark.parametrize(
+    "curve", [(0.42, 0, 1, 1), (0, 0, 0.58, 1), (0.42, 0, 0.58, 1), (0.1, 0.9, 0.2, 1.0)]
+)
 def test_bezier_solver_matches_the_parametric_curve(curve):
     for s in np.linspace(0.05, 0.95, 10):
         x, y = _bezier_point(*curve, s)
@@ -56,8 +58,10 @@ def test_easing_keyframes():
     assert value_at(ease, Fraction(1, 2)) == pytest.approx(50.0, abs=1e-6)  # symmetric curve
     ease_in = _keys((0, 0.0), (1, 100.0), interpolation="ease_in")
     assert value_at(ease_in, Fraction(1, 4)) < 25  # starts slow
-    custom = [Keyframe(time=0, value=0, interpolation="bezier", bezier=(0.1, 0.9, 0.2, 1.0)),
-              Keyframe(time=1, value=1)]
+    custom = [
+        Keyframe(time=0, value=0, interpolation="bezier", bezier=(0.1, 0.9, 0.2, 1.0)),
+        Keyframe(time=1, value=1),
+    ]
     x, y = _bezier_point(0.1, 0.9, 0.2, 1.0, 0.3)
     assert value_at(custom, Fraction(x).limit_denominator(10**9)) == pytest.approx(y, abs=1e-6)
 
@@ -69,15 +73,27 @@ def white_on_black(tmp_path):
     editor = Editor(project)
     editor.apply(AddMedia(media=import_media(tmp_path / "w.png", media_id="w")))
     editor.apply(AddTrack(kind="overlay", track_id="o"))
-    editor.apply(AddElement(track_id="o", element=ClipElement(
-        id="w", media_id="w", start=1, duration=2, transform=Transform(fit="none"))))
+    editor.apply(
+        AddElement(
+            track_id="o",
+            element=ClipElement(id="w", media_id="w", start=1, duration=2, transform=Transform(fit="none")),
+        )
+    )
     return project, editor
 
 
 def test_opacity_keyframes_render_linearly(white_on_black):
     project, editor = white_on_black
-    editor.apply(SetKeyframes(element_id="w", property="transform.opacity", keyframes=_keys((0, 0.0), (1, 1.0))))
-    for t, expected in ((1, 0.0), (Fraction(5, 4), 0.25), (Fraction(3, 2), 0.5), (2, 1.0), (Fraction(5, 2), 1.0)):
+    editor.apply(
+        SetKeyframes(element_id="w", property="transform.opacity", keyframes=_keys((0, 0.0), (1, 1.0)))
+    )
+    for t, expected in (
+        (1, 0.0),
+        (Fraction(5, 4), 0.25),
+        (Fraction(3, 2), 0.5),
+        (2, 1.0),
+        (Fraction(5, 2), 1.0),
+    ):
         assert abs(render_frame(project, t)[32, 32, 0] - 255 * expected) < 3, t
 
 
@@ -93,7 +109,9 @@ def test_position_keyframes_move_the_element(white_on_black):
 def test_effect_parameters_are_keyframable(white_on_black):
     project, editor = white_on_black
     editor.apply(AddEffect(element_id="w", kind="brightness", params={"amount": 0}, effect_id="b"))
-    editor.apply(SetKeyframes(element_id="w", property="effects.b.amount", keyframes=_keys((0, 0.0), (2, -1.0))))
+    editor.apply(
+        SetKeyframes(element_id="w", property="effects.b.amount", keyframes=_keys((0, 0.0), (2, -1.0)))
+    )
     assert abs(render_frame(project, 2)[32, 32, 0] - 127.5) < 4  # half-way: amount -0.5
 
 
@@ -115,9 +133,11 @@ def test_ken_burns_zooms_and_pans_a_still(tmp_path):
     editor.apply(AddTrack(kind="video", track_id="v"))
     editor.apply(AddElement(track_id="v", element=ClipElement(id="s", media_id="s", start=0, duration=4)))
     editor.apply(ApplyAnimationPreset(element_id="s", preset="ken_burns", zoom=2.0, direction="left"))
+
     def marker_box(t):
         lit = np.argwhere(render_frame(project, t)[..., 0] > 128)
         return lit.min(axis=0), lit.max(axis=0)
+
     (top0, left0), (bottom0, right0) = marker_box(0)
     (top1, left1), (bottom1, right1) = marker_box(Fraction(119, 30))
     assert (right1 - left1) > 1.8 * (right0 - left0)  # zoomed in about 2x
@@ -150,7 +170,9 @@ def test_fade_and_pop_in_presets(white_on_black):
 def test_removing_an_animated_effect_removes_its_keyframes(white_on_black):
     project, editor = white_on_black
     editor.apply(AddEffect(element_id="w", kind="brightness", effect_id="b"))
-    editor.apply(SetKeyframes(element_id="w", property="effects.b.amount", keyframes=_keys((0, 0.0), (1, 0.5))))
+    editor.apply(
+        SetKeyframes(element_id="w", property="effects.b.amount", keyframes=_keys((0, 0.0), (1, 0.5)))
+    )
     editor.apply(RemoveEffect(element_id="w", effect_id="b"))
     assert project.element("w").effects == [] and project.element("w").keyframes == {}
     editor.undo()

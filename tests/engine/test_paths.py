@@ -54,10 +54,21 @@ def test_paths_inside_resolve_to_their_real_path(folders):
     assert confine("C:secret.cube", [allowed], base=allowed).parent == allowed.resolve()
 
 
-@pytest.mark.parametrize("attack", [
-    "../outside/secret.cube", "sub/../../outside/secret.cube", "..\\outside\\secret.cube", "link.cube",
-    "/etc/passwd", "/proc/self/environ", "~/secret.cube", "~root/x", "ok.cube\x00.png", "",
-])
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "../outside/secret.cube",
+        "sub/../../outside/secret.cube",
+        "..\\outside\\secret.cube",
+        "link.cube",
+        "/etc/passwd",
+        "/proc/self/environ",
+        "~/secret.cube",
+        "~root/x",
+        "ok.cube\x00.png",
+        "",
+    ],
+)
 def test_attacks_are_refused_with_the_path_and_the_folders(folders, attack):
     allowed, outside = folders
     with pytest.raises(PathNotAllowedError) as caught:
@@ -88,7 +99,9 @@ def test_policy_fonts_may_also_come_from_the_system_font_folders(folders):
 # --- every path a project stores ---------------------------------------------------------------------------
 
 
-def _project(tmp_path, *, lut: str | None = None, font: str | None = None, media: Path | None = None) -> Project:
+def _project(
+    tmp_path, *, lut: str | None = None, font: str | None = None, media: Path | None = None
+) -> Project:
     still = media or tmp_path / "still.png"
     if media is None:
         Image.fromarray(np.full((32, 32, 3), 120, np.uint8)).save(still)
@@ -101,16 +114,25 @@ def _project(tmp_path, *, lut: str | None = None, font: str | None = None, media
         editor.apply(AddEffect(element_id="c", kind="lut", params={"path": lut}, effect_id="fx_lut"))
     if font is not None:
         editor.apply(AddTrack(kind="text", track_id="t1"))
-        editor.apply(AddElement(track_id="t1", element=TextElement(id="title", text="Hi", start=0, duration=1,
-                                                                   style=TextStyle(font=font, size=8))))
+        editor.apply(
+            AddElement(
+                track_id="t1",
+                element=TextElement(
+                    id="title", text="Hi", start=0, duration=1, style=TextStyle(font=font, size=8)
+                ),
+            )
+        )
     return project
 
 
 def test_project_paths_lists_media_file_params_and_font_files(tmp_path):
     project = _project(tmp_path, lut="grade.cube", font="fonts/Title.ttf")
     found = {(p.kind, p.value) for p in project_paths(project)}
-    assert found == {("media", str((tmp_path / "still.png").resolve())), ("effect", "grade.cube"),
-                     ("font", "fonts/Title.ttf")}
+    assert found == {
+        ("media", str((tmp_path / "still.png").resolve())),
+        ("effect", "grade.cube"),
+        ("font", "fonts/Title.ttf"),
+    }
     family = _project(tmp_path, font="DejaVu Sans")
     assert [p.kind for p in project_paths(family)] == ["media"]  # a family name is not a path
 
@@ -126,7 +148,9 @@ def test_every_text_effect_param_is_marked_as_a_file_or_known_not_to_be():
     for spec in EFFECTS.values():
         for name, param in spec.params.items():
             if isinstance(param.default, str) and not param.file:
-                assert (spec.kind, name) in not_files, f"{spec.kind}.{name}: mark it file=True or list it here"
+                assert (spec.kind, name) in not_files, (
+                    f"{spec.kind}.{name}: mark it file=True or list it here"
+                )
 
 
 def _string_fields(cls: type[BaseModel], prefix: str = "", seen: set | None = None) -> set[str]:
@@ -152,7 +176,9 @@ def _string_fields(cls: type[BaseModel], prefix: str = "", seen: set | None = No
 def test_every_path_like_field_of_the_model_is_enumerated():
     """A new model field whose name says path, file, font, dir or lut must be added to `project_paths`."""
     fields = _string_fields(model.Project)
-    path_like = {f for f in fields if any(w in f.rsplit(".", 1)[-1] for w in ("path", "file", "font", "dir", "lut"))}
+    path_like = {
+        f for f in fields if any(w in f.rsplit(".", 1)[-1] for w in ("path", "file", "font", "dir", "lut"))
+    }
     assert path_like == {"media.path", "tracks.elements.style.font"}, path_like
 
 
@@ -195,8 +221,9 @@ def test_without_a_policy_library_renders_are_unchanged(tmp_path, folders):
     assert render_frame(project, 0).shape == (32, 32, 3)
 
 
-def test_a_relative_lut_is_opened_where_it_was_checked_not_in_the_working_directory(tmp_path, folders,
-                                                                                       monkeypatch):
+def test_a_relative_lut_is_opened_where_it_was_checked_not_in_the_working_directory(
+    tmp_path, folders, monkeypatch
+):
     allowed, outside = folders
     (outside / "grade.cube").write_text("LUT_1D_SIZE 2\n1 1 1\n1 1 1\n")  # all white
     monkeypatch.chdir(outside)
@@ -211,8 +238,15 @@ def test_a_relative_lut_is_opened_where_it_was_checked_not_in_the_working_direct
 # --- parse errors and font names ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [f"{SECRET}\n", f"LUT_3D_SIZE {SECRET}\n", f"DOMAIN_MIN {SECRET}\n",
-                                  f"LUT_1D_SIZE 2\n0 0 0\n{SECRET} 1 1\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{SECRET}\n",
+        f"LUT_3D_SIZE {SECRET}\n",
+        f"DOMAIN_MIN {SECRET}\n",
+        f"LUT_1D_SIZE 2\n0 0 0\n{SECRET} 1 1\n",
+    ],
+)
 def test_lut_parse_errors_name_the_line_but_never_quote_it(text):
     with pytest.raises(KijkoCutError, match=r"secret\.cube: line \d+: ") as caught:
         parse_cube(text, "secret.cube")

@@ -23,11 +23,20 @@ def project(make_ref):
     project.settings.frame_rate = Fraction(30000, 1001)
     project.media["a"] = make_ref("a", duration="20")
     project.tracks = [
-        Track(id="v1", kind="video", elements=[
-            ClipElement(id="c1", media_id="a", start=0, duration=Fraction(1001, 300), source_in=Fraction(1, 3)),
-            ClipElement(id="c2", media_id="a", start=Fraction(1001, 300), duration=2, source_in=5),
-        ], transitions=[Transition(id="x1", from_id="c1", to_id="c2", duration=Fraction(1, 2))]),
-        Track(id="t1", kind="text", elements=[TextElement(id="title", text="Hi ✓ 你好", start=0, duration=3)]),
+        Track(
+            id="v1",
+            kind="video",
+            elements=[
+                ClipElement(
+                    id="c1", media_id="a", start=0, duration=Fraction(1001, 300), source_in=Fraction(1, 3)
+                ),
+                ClipElement(id="c2", media_id="a", start=Fraction(1001, 300), duration=2, source_in=5),
+            ],
+            transitions=[Transition(id="x1", from_id="c1", to_id="c2", duration=Fraction(1, 2))],
+        ),
+        Track(
+            id="t1", kind="text", elements=[TextElement(id="title", text="Hi ✓ 你好", start=0, duration=3)]
+        ),
     ]
     return project
 
@@ -70,8 +79,13 @@ def test_version_0_is_migrated(make_ref):
         "name": "prototype",
         "settings": {"width": 1280, "height": 720, "fps": 29.97},
         "media": {"a": make_ref("a").model_dump(mode="json")},
-        "tracks": [{"id": "v", "type": "video", "elements": [
-            {"id": "e", "type": "clip", "media_id": "a", "start": 0.5, "duration": 2.25}]}],
+        "tracks": [
+            {
+                "id": "v",
+                "type": "video",
+                "elements": [{"id": "e", "type": "clip", "media_id": "a", "start": 0.5, "duration": 2.25}],
+            }
+        ],
     }
     project = project_from_dict(legacy)
     assert project.version == FORMAT_VERSION
@@ -91,12 +105,15 @@ def test_malformed_file_names_the_field(project):
         project_from_dict(doc)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{not json", "not valid JSON"),
-    ("[1, 2]", "expected a JSON object"),
-    ('{"schema": "other", "version": 1}', "schema"),
-    ('{"schema": "kijkocut.project", "version": 99}', "newer KijkoCut"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"schema": "other", "version": 1}', "schema"),
+        ('{"schema": "kijkocut.project", "version": 99}', "newer KijkoCut"),
+    ],
+)
 def test_unreadable_documents(text, message):
     with pytest.raises(ProjectFormatError, match=message):
         project_from_json(text)
@@ -124,17 +141,26 @@ def test_malformed_old_version_is_a_format_error():
 def test_version_3_transitions_use_media_and_holding_ones_save_as_version_4(make_ref, monkeypatch):
     project = Project()
     project.media["a"] = make_ref("a", duration="10")
-    project.tracks = [Track(id="v1", kind="video", elements=[
-        ClipElement(id="c1", media_id="a", start=0, duration=2, source_in=1),
-        ClipElement(id="c2", media_id="a", start=2, duration=2, source_in=5)],
-        transitions=[Transition(id="x", from_id="c1", to_id="c2", duration=1)])]
+    project.tracks = [
+        Track(
+            id="v1",
+            kind="video",
+            elements=[
+                ClipElement(id="c1", media_id="a", start=0, duration=2, source_in=1),
+                ClipElement(id="c2", media_id="a", start=2, duration=2, source_in=5),
+            ],
+            transitions=[Transition(id="x", from_id="c1", to_id="c2", duration=1)],
+        )
+    ]
     doc = project_to_dict(project)
     del doc["tracks"][0]["transitions"][0]["handles"]
     doc["version"] = 3
     assert project_from_dict(doc).tracks[0].transitions[0].handles == "media"
     project.tracks[0].transitions[0].handles = "hold"
     saved = project_to_dict(project)
-    assert saved["version"] == FORMAT_VERSION == 4 and saved["tracks"][0]["transitions"][0]["handles"] == "hold"
+    assert (
+        saved["version"] == FORMAT_VERSION == 4 and saved["tracks"][0]["transitions"][0]["handles"] == "hold"
+    )
     monkeypatch.setattr("kijkocut.project_io.FORMAT_VERSION", 3)  # a reader from before holding transitions
     with pytest.raises(ProjectFormatError, match="written by a newer KijkoCut"):
         project_from_dict(saved)

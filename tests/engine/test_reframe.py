@@ -41,33 +41,63 @@ def _checkers(path, width=WIDTH, height=HEIGHT):
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reframe_media")
-    return {"picture": _checkers(folder / "checkers.png"),
-            "logo": samples.write_image(folder / "logo.png", 96, 64),
-            "music": samples.write_audio(folder / "music.wav", samples.chord(3), 48000)}
+    return {
+        "picture": _checkers(folder / "checkers.png"),
+        "logo": samples.write_image(folder / "logo.png", 96, 64),
+        "music": samples.write_audio(folder / "music.wav", samples.chord(3), 48000),
+    }
 
 
-def _project(media, *, width=WIDTH, height=HEIGHT, title: TextStyle | None = None, logo: Transform | None = None,
-             music=False, title_start=0) -> Project:
+def _project(
+    media,
+    *,
+    width=WIDTH,
+    height=HEIGHT,
+    title: TextStyle | None = None,
+    logo: Transform | None = None,
+    music=False,
+    title_start=0,
+) -> Project:
     project = Project(settings=ProjectSettings(width=width, height=height, frame_rate=30))
     editor = Editor(project)
     editor.apply(AddMedia(media=import_media(media["picture"], media_id="picture")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="backdrop", media_id="picture", start=0,
-                                                                duration=3, transform=Transform(fit="cover"))))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(
+                id="backdrop", media_id="picture", start=0, duration=3, transform=Transform(fit="cover")
+            ),
+        )
+    )
     if logo is not None:
         editor.apply(AddMedia(media=import_media(media["logo"], media_id="logo")))
         editor.apply(AddTrack(kind="overlay", track_id="o1"))
-        editor.apply(AddElement(track_id="o1", element=ClipElement(id="logo", media_id="logo", start=0,
-                                                                    duration=3, transform=logo)))
+        editor.apply(
+            AddElement(
+                track_id="o1",
+                element=ClipElement(id="logo", media_id="logo", start=0, duration=3, transform=logo),
+            )
+        )
     if title is not None:
         editor.apply(AddTrack(kind="text", track_id="t1"))
-        editor.apply(AddElement(track_id="t1", element=TextElement(id="title", text="Summer 2024", start=title_start,
-                                                                    duration=3 - title_start, style=title)))
+        editor.apply(
+            AddElement(
+                track_id="t1",
+                element=TextElement(
+                    id="title", text="Summer 2024", start=title_start, duration=3 - title_start, style=title
+                ),
+            )
+        )
     if music:
         editor.apply(AddMedia(media=import_media(media["music"], media_id="music")))
         editor.apply(AddTrack(kind="audio", track_id="a1"))
-        editor.apply(AddElement(track_id="a1", element=ClipElement(id="music", media_id="music", start=0,
-                                                                    duration=3, gain_db=-20)))
+        editor.apply(
+            AddElement(
+                track_id="a1",
+                element=ClipElement(id="music", media_id="music", start=0, duration=3, gain_db=-20),
+            )
+        )
     return project
 
 
@@ -84,7 +114,9 @@ def _yellow(rgb: np.ndarray) -> np.ndarray:
 def _sharpness(luma: np.ndarray) -> float:
     """Variance of the Laplacian: high for fine detail, near zero for a blur."""
     image = luma.astype(float)
-    laplacian = (image[1:-1, :-2] + image[1:-1, 2:] + image[:-2, 1:-1] + image[2:, 1:-1] - 4 * image[1:-1, 1:-1])
+    laplacian = (
+        image[1:-1, :-2] + image[1:-1, 2:] + image[:-2, 1:-1] + image[2:, 1:-1] - 4 * image[1:-1, 1:-1]
+    )
     return float(laplacian.var())
 
 
@@ -106,11 +138,15 @@ def test_crop_names_the_title_and_overlay_it_cuts(media, tmp_path):
 
 def test_only_what_the_exported_range_shows_is_reported(media, tmp_path):
     project = _project(media, title=EDGE_TITLE, title_start=2)
-    before = export_project(project, tmp_path / "a.mp4", settings_for("tiktok", width=OUT_W, height=OUT_H,
-                                                                      reframe="crop", end=1))
+    before = export_project(
+        project, tmp_path / "a.mp4", settings_for("tiktok", width=OUT_W, height=OUT_H, reframe="crop", end=1)
+    )
     assert before.warnings == []
-    during = export_project(project, tmp_path / "b.mp4", settings_for("tiktok", width=OUT_W, height=OUT_H,
-                                                                      reframe="crop", start=Fraction(5, 2), end=3))
+    during = export_project(
+        project,
+        tmp_path / "b.mp4",
+        settings_for("tiktok", width=OUT_W, height=OUT_H, reframe="crop", start=Fraction(5, 2), end=3),
+    )
     assert any('title "Summer 2024"' in w and "crop cuts" in w for w in during.warnings)
 
 
@@ -139,8 +175,14 @@ def test_fit_blur_keeps_the_whole_picture_over_a_blurred_copy(media, tmp_path):
 
 
 def test_fit_color_puts_the_picture_on_the_chosen_colour(media, tmp_path):
-    settings = settings_for("instagram_square", width=360, height=360, reframe="fit_color",
-                            reframe_color="#2050c0", end=Fraction(1, 3))
+    settings = settings_for(
+        "instagram_square",
+        width=360,
+        height=360,
+        reframe="fit_color",
+        reframe_color="#2050c0",
+        end=Fraction(1, 3),
+    )
     export_project(_project(media), tmp_path / "square.mp4", settings)
     frame = _first_frame(tmp_path / "square.mp4").astype(int)
     band_top = (360 - BAND_HEIGHT) // 2
@@ -151,18 +193,21 @@ def test_fit_color_puts_the_picture_on_the_chosen_colour(media, tmp_path):
 
 def test_titles_under_the_platform_buttons_and_captions_are_named(media, tmp_path):
     caption = TextStyle(size=24, color="#ffff00", y=600)  # bottom 20% of a 9:16 canvas
-    project = _project(media, width=OUT_W, height=OUT_H, title=caption,
-                       logo=Transform(x=340, y=300, fit="none", scale=0.5))
-    result = export_project(project, tmp_path / "v.mp4", settings_for("reels", end=Fraction(1, 3),
-                                                                      width=OUT_W, height=OUT_H))
+    project = _project(
+        media, width=OUT_W, height=OUT_H, title=caption, logo=Transform(x=340, y=300, fit="none", scale=0.5)
+    )
+    result = export_project(
+        project, tmp_path / "v.mp4", settings_for("reels", end=Fraction(1, 3), width=OUT_W, height=OUT_H)
+    )
     assert (result.width, result.height) == (OUT_W, OUT_H)
     caption_area = next(w for w in result.warnings if "caption area" in w)
     buttons = next(w for w in result.warnings if "button column" in w)
     assert 'title "Summer 2024"' in caption_area and "Instagram Reels" in caption_area
     assert 'overlay "logo.png"' in buttons and "Summer" not in buttons
     centred = _project(media, width=OUT_W, height=OUT_H, title=TextStyle(size=24))
-    quiet = export_project(centred, tmp_path / "q.mp4", settings_for("reels", end=Fraction(1, 3), width=OUT_W,
-                                                                     height=OUT_H))
+    quiet = export_project(
+        centred, tmp_path / "q.mp4", settings_for("reels", end=Fraction(1, 3), width=OUT_W, height=OUT_H)
+    )
     assert quiet.warnings == []
 
 
@@ -174,7 +219,9 @@ def test_social_export_meets_the_platform_loudness(media, tmp_path):
         sound = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1)
     assert integrated_loudness(sound, rate) == pytest.approx(-14, abs=1)
     assert result.audio_true_peak_db is not None and result.audio_true_peak_db <= -1 + 0.1
-    assert all(PRESETS[name].loudness_lufs == -14 for name in ("tiktok", "reels", "shorts", "instagram_square"))
+    assert all(
+        PRESETS[name].loudness_lufs == -14 for name in ("tiktok", "reels", "shorts", "instagram_square")
+    )
 
 
 def test_exports_declare_and_carry_bt709(media, tmp_path):
@@ -202,7 +249,9 @@ def test_exports_declare_and_carry_bt709(media, tmp_path):
 def test_reframe_choice_through_the_service(media):
     project = _project(media)
     assert export_settings(project, ExportOptions(preset="tiktok")).reframe == "fit_blur"
-    chosen = export_settings(project, ExportOptions(preset="tiktok", reframe="fit_color", reframe_color="#ffffff"))
+    chosen = export_settings(
+        project, ExportOptions(preset="tiktok", reframe="fit_color", reframe_color="#ffffff")
+    )
     assert (chosen.reframe, chosen.reframe_color) == ("fit_color", "#ffffff")
     assert ExportSettings(reframe="cover").reframe == "crop"  # the earlier names still read
     assert ExportSettings(reframe="contain").reframe == "fit_color"

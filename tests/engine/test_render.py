@@ -20,7 +20,9 @@ def _solid_png(path, colour, size=(64, 64)):
 
 
 def _project(width=160, height=90, background="#000000"):
-    project = Project(settings=ProjectSettings(width=width, height=height, frame_rate=30, background=background))
+    project = Project(
+        settings=ProjectSettings(width=width, height=height, frame_rate=30, background=background)
+    )
     return project, Editor(project)
 
 
@@ -38,8 +40,12 @@ def test_frames_are_exact_source_frames(engine_media):
     project, editor = _project()
     _add(editor, engine_media.red, "red")
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="red", start=1, duration=2,
-                                                                source_in=Fraction(1, 2))))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(id="c", media_id="red", start=1, duration=2, source_in=Fraction(1, 2)),
+        )
+    )
     expected = _decoded_frames(engine_media.red, 15, 60)  # source 0.5 s = frame 15
     rendered = list(iter_frames(project, start=Fraction(1), end=Fraction(3)))
     assert len(rendered) == 60
@@ -53,9 +59,20 @@ def test_split_renders_identically_to_the_unsplit_clip(engine_media):
     project, editor = _project()
     _add(editor, engine_media.red, "red")
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(
-        id="c", media_id="red", start=0, duration=3, source_in=Fraction(1, 3), fade_in=Fraction(1, 2),
-        transform=Transform(scale=0.8, x=70, y=40, opacity=0.9))))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(
+                id="c",
+                media_id="red",
+                start=0,
+                duration=3,
+                source_in=Fraction(1, 3),
+                fade_in=Fraction(1, 2),
+                transform=Transform(scale=0.8, x=70, y=40, opacity=0.9),
+            ),
+        )
+    )
     before = list(iter_frames(project))
     editor.apply(Split(element_id="c", at=Fraction(47, 30)))
     after = list(iter_frames(project))
@@ -69,7 +86,9 @@ def test_crossfade_blends_linearly(tmp_path):
     _add(editor, _solid_png(tmp_path / "light.png", (220, 220, 220)), "light")
     editor.apply(AddTrack(kind="video", track_id="v1"))
     editor.apply(AddElement(track_id="v1", element=ClipElement(id="a", media_id="dark", start=0, duration=2)))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="b", media_id="light", start=2, duration=2)))
+    editor.apply(
+        AddElement(track_id="v1", element=ClipElement(id="b", media_id="light", start=2, duration=2))
+    )
     editor.apply(AddTransition(from_id="a", to_id="b", duration=1, alignment="center"))
     # The transition covers [1.5, 2.5): k = (t - 1.5) / 1.
     for frame in (40, 45, 52, 60, 74):
@@ -84,8 +103,18 @@ def test_alpha_overlay_with_opacity(engine_media):
     project, editor = _project(160, 90, background="#204060")
     _add(editor, engine_media.logo, "logo")
     editor.apply(AddTrack(kind="overlay", track_id="o"))
-    editor.apply(AddElement(track_id="o", element=ClipElement(
-        id="l", media_id="logo", start=0, duration=1, transform=Transform(fit="none", x=100, y=50, opacity=0.5))))
+    editor.apply(
+        AddElement(
+            track_id="o",
+            element=ClipElement(
+                id="l",
+                media_id="logo",
+                start=0,
+                duration=1,
+                transform=Transform(fit="none", x=100, y=50, opacity=0.5),
+            ),
+        )
+    )
     frame = render_frame(project, 0).astype(int)
     background = np.array([0x20, 0x40, 0x60])
     # Corners of the logo's box are transparent: background shows unchanged.
@@ -101,8 +130,12 @@ def test_fit_modes(tmp_path, fit, expect_bars):
     project, editor = _project(160, 90)
     _add(editor, _solid_png(tmp_path / "square.png", (200, 200, 200), (60, 60)), "sq")
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="s", media_id="sq", start=0, duration=1,
-                                                                transform=Transform(fit=fit))))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(id="s", media_id="sq", start=0, duration=1, transform=Transform(fit=fit)),
+        )
+    )
     frame = render_frame(project, 0)
     assert frame[45, 80].min() > 190  # centre is always covered
     left_edge_dark = frame[45, 5].max() < 10
@@ -126,8 +159,14 @@ def test_rotation_swaps_the_box(tmp_path):
     project, editor = _project(160, 160)
     _add(editor, _solid_png(tmp_path / "bar.png", (250, 250, 250), (80, 20)), "bar")
     editor.apply(AddTrack(kind="overlay", track_id="o"))
-    editor.apply(AddElement(track_id="o", element=ClipElement(
-        id="b", media_id="bar", start=0, duration=1, transform=Transform(fit="none", rotation=90))))
+    editor.apply(
+        AddElement(
+            track_id="o",
+            element=ClipElement(
+                id="b", media_id="bar", start=0, duration=1, transform=Transform(fit="none", rotation=90)
+            ),
+        )
+    )
     frame = render_frame(project, 0)
     assert frame[80, 80].min() > 200
     assert frame[45, 80].min() > 200 and frame[115, 80].min() > 200  # vertical after rotation
@@ -140,7 +179,9 @@ def test_track_order_is_z_order_and_hidden_tracks_vanish(tmp_path):
     _add(editor, _solid_png(tmp_path / "blue.png", (0, 0, 255)), "b")
     editor.apply(AddTrack(kind="video", track_id="bottom"))
     editor.apply(AddTrack(kind="overlay", track_id="top"))
-    editor.apply(AddElement(track_id="bottom", element=ClipElement(id="r", media_id="r", start=0, duration=1)))
+    editor.apply(
+        AddElement(track_id="bottom", element=ClipElement(id="r", media_id="r", start=0, duration=1))
+    )
     editor.apply(AddElement(track_id="top", element=ClipElement(id="b", media_id="b", start=0, duration=1)))
     assert render_frame(project, 0)[32, 32][2] > 200
     project.track("top").hidden = True
@@ -153,9 +194,20 @@ def test_title_fades_and_touches_only_its_box(engine_media):
     editor.apply(AddTrack(kind="video", track_id="v1"))
     editor.apply(AddTrack(kind="text", track_id="t"))
     editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="g", start=0, duration=3)))
-    editor.apply(AddElement(track_id="t", element=TextElement(
-        id="title", text="Hello", start=0, duration=2, fade_in=Fraction(1, 2), fade_out=Fraction(1, 2),
-        style=TextStyle(size=40, color="#ffffff", y=60))))
+    editor.apply(
+        AddElement(
+            track_id="t",
+            element=TextElement(
+                id="title",
+                text="Hello",
+                start=0,
+                duration=2,
+                fade_in=Fraction(1, 2),
+                fade_out=Fraction(1, 2),
+                style=TextStyle(size=40, color="#ffffff", y=60),
+            ),
+        )
+    )
     plain = list(iter_frames(project, start=Fraction(0), end=Fraction(3)))
     # No title at t=0 (fade starts at 0 opacity) and after its end.
     project_without = project.model_copy(deep=True)

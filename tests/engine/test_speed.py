@@ -26,9 +26,15 @@ def editor(engine_media):
     editor = Editor(Project(settings=ProjectSettings(width=160, height=90, frame_rate=30)))
     editor.apply(AddMedia(media=import_media(engine_media.red, media_id="red")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="red", start=0, duration=2,
-                                                                source_in=Fraction(1, 2))))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="next", media_id="red", start=2, duration=1)))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(id="c", media_id="red", start=0, duration=2, source_in=Fraction(1, 2)),
+        )
+    )
+    editor.apply(
+        AddElement(track_id="v1", element=ClipElement(id="next", media_id="red", start=2, duration=1))
+    )
     return editor
 
 

@@ -17,8 +17,14 @@ def _project(text="Hello", **style):
     project = Project(settings=ProjectSettings(width=320, height=180, frame_rate=30, background="#202020"))
     editor = Editor(project)
     editor.apply(AddTrack(kind="text", track_id="t"))
-    editor.apply(AddElement(track_id="t", element=TextElement(id="title", text=text, start=0, duration=2,
-                                                               style=TextStyle(size=32, **style))))
+    editor.apply(
+        AddElement(
+            track_id="t",
+            element=TextElement(
+                id="title", text=text, start=0, duration=2, style=TextStyle(size=32, **style)
+            ),
+        )
+    )
     return project, editor
 
 
@@ -40,9 +46,20 @@ def test_centred_on_the_line_box():
 
 
 def test_stroke_shadow_and_box_colours():
-    frame = render_frame(_project("Hi", stroke_width=3, stroke_color="#ff0000", shadow_color="#0000ff",
-                                  shadow_offset_x=6, shadow_offset_y=6, shadow_blur=0,
-                                  box_color="#00ff00", box_padding=10)[0], 1)
+    frame = render_frame(
+        _project(
+            "Hi",
+            stroke_width=3,
+            stroke_color="#ff0000",
+            shadow_color="#0000ff",
+            shadow_offset_x=6,
+            shadow_offset_y=6,
+            shadow_blur=0,
+            box_color="#00ff00",
+            box_padding=10,
+        )[0],
+        1,
+    )
     colours = frame.reshape(-1, 3).astype(int)
     red = ((colours[:, 0] > 180) & (colours[:, 1] < 80) & (colours[:, 2] < 80)).sum()
     green = ((colours[:, 1] > 180) & (colours[:, 0] < 80)).sum()

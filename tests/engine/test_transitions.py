@@ -48,28 +48,34 @@ def test_every_kind_starts_on_the_outgoing_and_ends_on_the_incoming(pair):
         assert np.abs(end - B).mean() < 3, kind
 
 
-@pytest.mark.parametrize("kind, k, expected", [
-    ("crossfade", 0.25, 0.75 * A + 0.25 * B),
-    ("dip_to_black", 0.25, 0.5 * A),
-    ("dip_to_black", 0.75, 0.5 * B),
-    ("dip_to_white", 0.25, 0.5 * A + 0.5 * 255),
-    ("zoom_in", 0.5, 0.5 * A + 0.5 * B),
-])
+@pytest.mark.parametrize(
+    "kind, k, expected",
+    [
+        ("crossfade", 0.25, 0.75 * A + 0.25 * B),
+        ("dip_to_black", 0.25, 0.5 * A),
+        ("dip_to_black", 0.75, 0.5 * B),
+        ("dip_to_white", 0.25, 0.5 * A + 0.5 * 255),
+        ("zoom_in", 0.5, 0.5 * A + 0.5 * B),
+    ],
+)
 def test_uniform_transitions(pair, kind, k, expected):
     frame = _frame(*pair, kind, k)
     assert abs(frame[H // 2, W // 2] - expected) < 4, frame[H // 2, W // 2]
 
 
-@pytest.mark.parametrize("kind, incoming_region, outgoing_region", [
-    ("wipe_left", (slice(None), slice(W // 2 + 4, None)), (slice(None), slice(0, W // 2 - 4))),
-    ("wipe_right", (slice(None), slice(0, W // 2 - 4)), (slice(None), slice(W // 2 + 4, None))),
-    ("wipe_up", (slice(H // 2 + 4, None), slice(None)), (slice(0, H // 2 - 4), slice(None))),
-    ("wipe_down", (slice(0, H // 2 - 4), slice(None)), (slice(H // 2 + 4, None), slice(None))),
-    ("slide_left", (slice(None), slice(W // 2 + 2, None)), (slice(None), slice(0, W // 2 - 2))),
-    ("slide_right", (slice(None), slice(0, W // 2 - 2)), (slice(None), slice(W // 2 + 2, None))),
-    ("push_up", (slice(H // 2 + 2, None), slice(None)), (slice(0, H // 2 - 2), slice(None))),
-    ("push_down", (slice(0, H // 2 - 2), slice(None)), (slice(H // 2 + 2, None), slice(None))),
-])
+@pytest.mark.parametrize(
+    "kind, incoming_region, outgoing_region",
+    [
+        ("wipe_left", (slice(None), slice(W // 2 + 4, None)), (slice(None), slice(0, W // 2 - 4))),
+        ("wipe_right", (slice(None), slice(0, W // 2 - 4)), (slice(None), slice(W // 2 + 4, None))),
+        ("wipe_up", (slice(H // 2 + 4, None), slice(None)), (slice(0, H // 2 - 4), slice(None))),
+        ("wipe_down", (slice(0, H // 2 - 4), slice(None)), (slice(H // 2 + 4, None), slice(None))),
+        ("slide_left", (slice(None), slice(W // 2 + 2, None)), (slice(None), slice(0, W // 2 - 2))),
+        ("slide_right", (slice(None), slice(0, W // 2 - 2)), (slice(None), slice(W // 2 + 2, None))),
+        ("push_up", (slice(H // 2 + 2, None), slice(None)), (slice(0, H // 2 - 2), slice(None))),
+        ("push_down", (slice(0, H // 2 - 2), slice(None)), (slice(H // 2 + 2, None), slice(None))),
+    ],
+)
 def test_directional_transitions_at_half_way(pair, kind, incoming_region, outgoing_region):
     frame = _frame(*pair, kind, 0.5)
     assert np.abs(frame[incoming_region] - B).max() < 4, kind
@@ -125,17 +131,21 @@ def _clip_pair(make_ref, **outgoing) -> tuple[Project, Editor]:
     editor = Editor(project)
     editor.apply(AddMedia(media=make_ref("m", duration="10")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="a", media_id="m", start=0, duration=4,
-                                                               **outgoing)))
+    editor.apply(
+        AddElement(track_id="v1", element=ClipElement(id="a", media_id="m", start=0, duration=4, **outgoing))
+    )
     editor.apply(AddElement(track_id="v1", element=ClipElement(id="b", media_id="m", start=4, duration=4)))
     editor.apply(AddElement(track_id="v1", element=ClipElement(id="c", media_id="m", start=8, duration=1)))
     return project, editor
 
 
-@pytest.mark.parametrize("outgoing, trimmed_source_in", [
-    ({"source_in": 2, "speed": 2}, 2),
-    ({"source_in": 2, "speed": 2, "reverse": True}, 3),  # its end shows its media start, which moves
-])
+@pytest.mark.parametrize(
+    "outgoing, trimmed_source_in",
+    [
+        ({"source_in": 2, "speed": 2}, 2),
+        ({"source_in": 2, "speed": 2, "reverse": True}, 3),  # its end shows its media start, which moves
+    ],
+)
 def test_overlap_cut_gives_both_clips_the_media_a_transition_needs(make_ref, outgoing, trimmed_source_in):
     # a uses media 2-10 s (played backwards or not), b starts at media 0: b has nothing before its in point.
     project, editor = _clip_pair(make_ref, **outgoing)
@@ -150,7 +160,8 @@ def test_overlap_cut_gives_both_clips_the_media_a_transition_needs(make_ref, out
     editor.undo()
     editor.undo()
     assert project.model_dump(exclude={"history", "revision"}) == {
-        key: value for key, value in before.items() if key not in ("history", "revision")}
+        key: value for key, value in before.items() if key not in ("history", "revision")
+    }
 
 
 def test_overlap_cut_refuses_to_trim_a_clip_away(make_ref):

@@ -29,8 +29,11 @@ def http_api(tmp_path, media_dir, pack):
     api = pack("nodes.project_api")
     store = ProjectStore(tmp_path / "projects")
     app = web.Application()
-    app.add_routes(api.ProjectApi(store, api.folder_resolver(lambda kind: str(media_dir) if kind == "input"
-                                                             else None)).table())
+    app.add_routes(
+        api.ProjectApi(
+            store, api.folder_resolver(lambda kind: str(media_dir) if kind == "input" else None)
+        ).table()
+    )
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app)
     loop.run_until_complete(runner.setup())

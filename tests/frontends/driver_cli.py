@@ -44,8 +44,9 @@ class Cli:
         self.revision = created["revision"]
 
     def act(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        outcome = self._run("edit", self.project_ref, action, *assignments(params),
-                            "--base-revision", str(self.revision))
+        outcome = self._run(
+            "edit", self.project_ref, action, *assignments(params), "--base-revision", str(self.revision)
+        )
         self.revision = outcome["revision"]
         return outcome["created"]
 
@@ -59,4 +60,6 @@ class Cli:
         from kijkocut.project_io import load_project
         from kijkocut.service.store import ProjectStore
 
-        return load_project(self.file if self.file is not None else ProjectStore(self.projects_dir).file(self.project_ref))
+        return load_project(
+            self.file if self.file is not None else ProjectStore(self.projects_dir).file(self.project_ref)
+        )

@@ -52,15 +52,26 @@ class ComfyNodes:
 
     def create(self, settings: dict[str, Any]) -> None:
         chosen = ProjectSettings.model_validate(settings)
-        self._add("KijkoCut.NewTimeline", {
-            "canvas": "custom", "width": chosen.width, "height": chosen.height, "frame_rate": str(chosen.frame_rate),
-            "sample_rate": chosen.sample_rate, "background": chosen.background, "name": self.name})
+        self._add(
+            "KijkoCut.NewTimeline",
+            {
+                "canvas": "custom",
+                "width": chosen.width,
+                "height": chosen.height,
+                "frame_rate": str(chosen.frame_rate),
+                "sample_rate": chosen.sample_rate,
+                "background": chosen.background,
+                "name": self.name,
+            },
+        )
 
     def act(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
         self.steps += 1
         ref = f"s{self.steps}"
-        self._add("KijkoCut.ApplyAction", {"action": action, "params_json": json.dumps(params), "folder": "input",
-                                          "remember_as": ref})
+        self._add(
+            "KijkoCut.ApplyAction",
+            {"action": action, "params_json": json.dumps(params), "folder": "input", "remember_as": ref},
+        )
         if action == "import_media":  # one id per file the session names
             return {"media_ids": [f"${ref}.media_ids[{index}]" for index in range(len(params["paths"]))]}
         return {"element_id": f"${ref}.element_id"}

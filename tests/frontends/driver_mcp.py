@@ -37,8 +37,9 @@ class McpTools:
 
     def __init__(self, workspace: Path, data_dir: Path, media_dirs: list[Path]) -> None:
         # Port 9 on loopback is closed: no ComfyUI, and no outbound traffic.
-        config = ServerConfig(workspace=workspace, media_dirs=media_dirs, data_dir=data_dir,
-                              comfyui_urls=["http://127.0.0.1:9"])
+        config = ServerConfig(
+            workspace=workspace, media_dirs=media_dirs, data_dir=data_dir, comfyui_urls=["http://127.0.0.1:9"]
+        )
         self.services = Services.from_config(config)
         self.tools = {tool.action: tool.name for tool in action_tools(all_actions())}
         self._stack = ExitStack()
@@ -46,7 +47,8 @@ class McpTools:
     def __enter__(self) -> McpTools:
         self._portal = self._stack.enter_context(start_blocking_portal())
         self._client = self._stack.enter_context(
-            self._portal.wrap_async_context_manager(Client(build_server(self.services))))
+            self._portal.wrap_async_context_manager(Client(build_server(self.services)))
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -58,17 +60,26 @@ class McpTools:
         return result.structured_content
 
     def create(self, settings: dict[str, Any]) -> None:
-        created = self._call("project_create", {"name": "Session", "width": settings["width"],
-                                                "height": settings["height"],
-                                                "frame_rate": float(settings["frame_rate"])})
+        created = self._call(
+            "project_create",
+            {
+                "name": "Session",
+                "width": settings["width"],
+                "height": settings["height"],
+                "frame_rate": float(settings["frame_rate"]),
+            },
+        )
         self.project_id = created["id"]
 
     def act(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
         outcome = self._call(self.tools[action], {"project_id": self.project_id, **params})
         if "imported" in outcome:
             return {"media_ids": [media["id"] for media in outcome["imported"]]}
-        return {name: outcome[name] for name in ("element_id", "effect_id", "transition_id", "marker_id")
-                if outcome.get(name)}
+        return {
+            name: outcome[name]
+            for name in ("element_id", "effect_id", "transition_id", "marker_id")
+            if outcome.get(name)
+        }
 
     def undo(self) -> None:
         self._call("project_undo", {"project_id": self.project_id})

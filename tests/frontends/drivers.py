@@ -49,8 +49,11 @@ class InMemory:
     def __init__(self, media_dir) -> None:
         from kijkocut.service.actions import ActionContext
 
-        self.ctx = ActionContext(resolve_path=lambda name: media_dir / name if not name.startswith("/") else
-                                 __import__("pathlib").Path(name))
+        self.ctx = ActionContext(
+            resolve_path=lambda name: (
+                media_dir / name if not name.startswith("/") else __import__("pathlib").Path(name)
+            )
+        )
 
     def create(self, settings: dict[str, Any]) -> None:
         from kijkocut.model import ProjectSettings
@@ -94,16 +97,22 @@ class Http:
         self.id, self.revision = created["id"], created["revision"]
 
     def act(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        outcome = self._post(f"/kijkocut/api/projects/{self.id}/actions/{action}",
-                             {"params": params, "base_revision": self.revision})
+        outcome = self._post(
+            f"/kijkocut/api/projects/{self.id}/actions/{action}",
+            {"params": params, "base_revision": self.revision},
+        )
         self.revision = outcome["revision"]
         return outcome["created"]
 
     def undo(self) -> None:
-        self.revision = self._post(f"/kijkocut/api/projects/{self.id}/undo", {"base_revision": self.revision})["revision"]
+        self.revision = self._post(
+            f"/kijkocut/api/projects/{self.id}/undo", {"base_revision": self.revision}
+        )["revision"]
 
     def redo(self) -> None:
-        self.revision = self._post(f"/kijkocut/api/projects/{self.id}/redo", {"base_revision": self.revision})["revision"]
+        self.revision = self._post(
+            f"/kijkocut/api/projects/{self.id}/redo", {"base_revision": self.revision}
+        )["revision"]
 
     def project(self) -> Project:
         from kijkocut.project_io import load_project

@@ -21,4 +21,6 @@ def test_cli_builds_the_same_project_as_the_service_layer(media_dir, tmp_path, m
     file = tmp_path / "session.json" if where == "project file" else None
     built = play(Cli(tmp_path / "projects", file))
     assert comparable(built) == comparable(reference)
-    assert built.revision == 13  # one revision per step: the creation is revision 0, then 13 edits/undos/redos
+    assert (
+        built.revision == 13
+    )  # one revision per step: the creation is revision 0, then 13 edits/undos/redos

@@ -42,7 +42,11 @@ def test_a_workflow_of_apply_action_nodes_builds_the_same_project(server, refere
     nodes = ComfyNodes(server)
     built = play(nodes)
     assert {node["class_type"] for node in nodes.prompt.values()} == {
-        "KijkoCut.NewTimeline", "KijkoCut.ApplyAction", "KijkoCut.UndoRedo", "KijkoCut.SaveTimeline"}
+        "KijkoCut.NewTimeline",
+        "KijkoCut.ApplyAction",
+        "KijkoCut.UndoRedo",
+        "KijkoCut.SaveTimeline",
+    }
     assert comparable(built) == reference
 
 
@@ -54,12 +58,16 @@ async def _changes_pushed(server) -> None:
     import aiohttp
 
     api = f"{server.url}/kijkocut/api"
-    async with aiohttp.ClientSession() as session, \
-            session.ws_connect(server.url.replace("http://", "ws://") + "/ws?clientId=kijkocut-feed") as ws:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.url.replace("http://", "ws://") + "/ws?clientId=kijkocut-feed") as ws,
+    ):
         async with session.post(f"{api}/projects", json={"name": "Live"}) as response:
             project_id = (await response.json())["id"]
-        async with session.post(f"{api}/projects/{project_id}/actions/add_marker",
-                                json={"params": {"time": "1"}, "base_revision": 0}) as response:
+        async with session.post(
+            f"{api}/projects/{project_id}/actions/add_marker",
+            json={"params": {"time": "1"}, "base_revision": 0},
+        ) as response:
             assert response.status == 200, await response.text()
         async with session.post(f"{api}/projects/{project_id}/undo", json={}) as response:
             assert response.status == 200, await response.text()

@@ -9,6 +9,8 @@ from .normalize import comparable
 
 def test_http_api_builds_the_same_project_as_the_service_layer(media_dir, http_api):
     reference = play(InMemory(media_dir))
-    assert len(reference.history.done) == 9 and not reference.history.undone  # the undone speed change is gone
+    assert (
+        len(reference.history.done) == 9 and not reference.history.undone
+    )  # the undone speed change is gone
     base_url, store = http_api
     assert comparable(play(Http(base_url, store))) == comparable(reference)

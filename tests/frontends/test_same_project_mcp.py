@@ -11,8 +11,12 @@ from .normalize import comparable
 
 def test_mcp_tools_build_the_same_project_as_the_service_layer(media_dir, tmp_path):
     reference = play(InMemory(media_dir))
-    assert len(reference.history.done) == 9 and not reference.history.undone  # the undone speed change is gone
+    assert (
+        len(reference.history.done) == 9 and not reference.history.undone
+    )  # the undone speed change is gone
     with McpTools(workspace_with(media_dir, tmp_path / "workspace"), tmp_path / "data", [media_dir]) as mcp:
         built = play(mcp)
     assert comparable(built) == comparable(reference)
-    assert built.revision == 13  # one revision per step: the creation is revision 0, then 13 edits/undos/redos
+    assert (
+        built.revision == 13
+    )  # one revision per step: the creation is revision 0, then 13 edits/undos/redos

@@ -42,10 +42,17 @@ class Box:
         return self.y + self.height
 
     def overlaps(self, other: Box) -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+        return (
+            self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+        )
 
     def contains(self, other: Box) -> bool:
-        return self.x <= other.x and self.y <= other.y and other.right <= self.right and other.bottom <= self.bottom
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and other.right <= self.right
+            and other.bottom <= self.bottom
+        )
 
 
 def node_box(position: Sequence[float], size: Sequence[float]) -> Box:
@@ -103,8 +110,9 @@ class StageLayout:
 
 def stage_layout(heights: dict[int, int], limit: int) -> StageLayout:
     stacked = columns(heights, limit)
-    tallest = max(sum(heights[node] + NODE_TITLE for node in column) + GAP * (len(column) - 1)
-                  for column in stacked)
+    tallest = max(
+        sum(heights[node] + NODE_TITLE for node in column) + GAP * (len(column) - 1) for column in stacked
+    )
     width = len(stacked) * NODE_WIDTH + (len(stacked) - 1) * GAP + 2 * PADDING
     return StageLayout(stacked, width, tallest + GROUP_TITLE + 2 * PADDING)
 
@@ -114,7 +122,7 @@ def _rows(stages: list[StageLayout], per_row: int) -> list[tuple[float, float]]:
     corners = []
     y = 0.0
     for start in range(0, len(stages), per_row):
-        row = stages[start:start + per_row]
+        row = stages[start : start + per_row]
         x = 0.0
         for stage in row:
             corners.append((x, y))

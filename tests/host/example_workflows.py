@@ -52,51 +52,122 @@ class Example:
         return {node: spec for stage in self.stages for node, spec in stage.nodes.items()}
 
 
-OWN_MEDIA = ("To use your own footage, put a **Load Media** node (it uploads files) where a Sample Media node "
-             "is and connect its `media` output the same way.")
+OWN_MEDIA = (
+    "To use your own footage, put a **Load Media** node (it uploads files) where a Sample Media node "
+    "is and connect its `media` output the same way."
+)
 
 THREE_CLIPS = Example(
     name="edit_three_clips",
     note="**Three clips, two transitions and a title.** Runs as it is: Sample Media makes three short clips on "
-         "this machine. " + OWN_MEDIA + " The video appears in Export Video and in `output/kijkocut/`.",
+    "this machine. " + OWN_MEDIA + " The video appears in Export Video and in `output/kijkocut/`.",
     stages=(
-        Stage("1. Media (made offline)", {
-            1: ("KijkoCut.SampleMedia", {"kind": "clip", "seconds": 4.0, "width": 640, "height": 360, "hue": 20}, {}),
-            2: ("KijkoCut.SampleMedia", {"kind": "clip", "seconds": 4.0, "width": 640, "height": 360, "hue": 150},
-                {}),
-            3: ("KijkoCut.SampleMedia", {"kind": "clip", "seconds": 4.0, "width": 640, "height": 360, "hue": 260},
-                {}),
-        }),
-        Stage("2. Timeline", {
-            4: ("KijkoCut.NewTimeline", {"canvas": "custom", "width": 640, "height": 360, "frame_rate": "30",
-                                         "sample_rate": 48000, "background": "#000000", "name": "Three clips"}, {}),
-        }),
+        Stage(
+            "1. Media (made offline)",
+            {
+                1: (
+                    "KijkoCut.SampleMedia",
+                    {"kind": "clip", "seconds": 4.0, "width": 640, "height": 360, "hue": 20},
+                    {},
+                ),
+                2: (
+                    "KijkoCut.SampleMedia",
+                    {"kind": "clip", "seconds": 4.0, "width": 640, "height": 360, "hue": 150},
+                    {},
+                ),
+                3: (
+                    "KijkoCut.SampleMedia",
+                    {"kind": "clip", "seconds": 4.0, "width": 640, "height": 360, "hue": 260},
+                    {},
+                ),
+            },
+        ),
+        Stage(
+            "2. Timeline",
+            {
+                4: (
+                    "KijkoCut.NewTimeline",
+                    {
+                        "canvas": "custom",
+                        "width": 640,
+                        "height": 360,
+                        "frame_rate": "30",
+                        "sample_rate": 48000,
+                        "background": "#000000",
+                        "name": "Three clips",
+                    },
+                    {},
+                ),
+            },
+        ),
         # Each clip leaves half a second of source on the sides that meet, for the 1 s transitions.
-        Stage("3. Clips", {
-            5: ("KijkoCut.AddClip", {"track": "V1", "start": 0.0, "source_in": 0.0, "source_out": 3.0}, {
-                "timeline": (4, 0), "media": (1, 0)}),
-            6: ("KijkoCut.AddClip", {"track": "V1", "start": 3.0, "source_in": 0.5, "source_out": 3.5}, {
-                "timeline": (5, 0), "media": (2, 0)}),
-            7: ("KijkoCut.AddClip", {"track": "V1", "start": 6.0, "source_in": 0.5, "source_out": 3.5}, {
-                "timeline": (6, 0), "media": (3, 0)}),
-        }),
-        Stage("4. Transitions", {
-            8: ("KijkoCut.AddTransition", {"track": "V1", "cut_at": 3.0, "kind": "crossfade", "duration": 1.0},
-                {"timeline": (7, 0)}),
-            9: ("KijkoCut.AddTransition", {"track": "V1", "cut_at": 6.0, "kind": "wipe_left", "duration": 1.0},
-                {"timeline": (8, 0)}),
-        }),
-        Stage("5. Title", {
-            10: ("KijkoCut.AddText", {"text": "KijkoCut", "track": "T1", "start": 0.5, "duration": 2.5,
-                                      "size": 64, "y": 0.72}, {"timeline": (9, 0)}),
-            11: ("KijkoCut.StyleText", {"weight": "bold", "stroke_width": 3, "box_color": "#00000080",
-                                        "animation_in": "slide_up", "animation_out": "fade",
-                                        "animation_duration": 0.5}, {"timeline": (10, 0)}),
-        }),
-        Stage("6. Export", {
-            12: ("KijkoCut.ExportTimeline", {"filename_prefix": "kijkocut/three_clips", "preset": "default",
-                                             "speed": "ultrafast"}, {"timeline": (11, 0)}),
-        }),
+        Stage(
+            "3. Clips",
+            {
+                5: (
+                    "KijkoCut.AddClip",
+                    {"track": "V1", "start": 0.0, "source_in": 0.0, "source_out": 3.0},
+                    {"timeline": (4, 0), "media": (1, 0)},
+                ),
+                6: (
+                    "KijkoCut.AddClip",
+                    {"track": "V1", "start": 3.0, "source_in": 0.5, "source_out": 3.5},
+                    {"timeline": (5, 0), "media": (2, 0)},
+                ),
+                7: (
+                    "KijkoCut.AddClip",
+                    {"track": "V1", "start": 6.0, "source_in": 0.5, "source_out": 3.5},
+                    {"timeline": (6, 0), "media": (3, 0)},
+                ),
+            },
+        ),
+        Stage(
+            "4. Transitions",
+            {
+                8: (
+                    "KijkoCut.AddTransition",
+                    {"track": "V1", "cut_at": 3.0, "kind": "crossfade", "duration": 1.0},
+                    {"timeline": (7, 0)},
+                ),
+                9: (
+                    "KijkoCut.AddTransition",
+                    {"track": "V1", "cut_at": 6.0, "kind": "wipe_left", "duration": 1.0},
+                    {"timeline": (8, 0)},
+                ),
+            },
+        ),
+        Stage(
+            "5. Title",
+            {
+                10: (
+                    "KijkoCut.AddText",
+                    {"text": "KijkoCut", "track": "T1", "start": 0.5, "duration": 2.5, "size": 64, "y": 0.72},
+                    {"timeline": (9, 0)},
+                ),
+                11: (
+                    "KijkoCut.StyleText",
+                    {
+                        "weight": "bold",
+                        "stroke_width": 3,
+                        "box_color": "#00000080",
+                        "animation_in": "slide_up",
+                        "animation_out": "fade",
+                        "animation_duration": 0.5,
+                    },
+                    {"timeline": (10, 0)},
+                ),
+            },
+        ),
+        Stage(
+            "6. Export",
+            {
+                12: (
+                    "KijkoCut.ExportTimeline",
+                    {"filename_prefix": "kijkocut/three_clips", "preset": "default", "speed": "ultrafast"},
+                    {"timeline": (11, 0)},
+                ),
+            },
+        ),
     ),
     thumbnail_at=1.6,
 )
@@ -104,31 +175,86 @@ THREE_CLIPS = Example(
 SOCIAL_SHORT = Example(
     name="image_batch_social_short",
     note="**Generated frames become a vertical short.** Empty Image stands in for a generation graph: put your "
-         "sampler and VAE Decode there and connect the IMAGE batch to Add Images as Clip. Exported with the "
-         "Shorts preset (1080x1920, -14 LUFS).",
+    "sampler and VAE Decode there and connect the IMAGE batch to Add Images as Clip. Exported with the "
+    "Shorts preset (1080x1920, -14 LUFS).",
     stages=(
-        Stage("1. Frames (stand-in)", {
-            1: ("EmptyImage", {"width": 512, "height": 512, "batch_size": 48, "color": 0x3366CC}, {}),
-        }),
-        Stage("2. Vertical timeline", {
-            2: ("KijkoCut.NewTimeline", {"canvas": "1080x1920 (vertical: TikTok, Reels, Shorts)",
-                                         "frame_rate": "30", "name": "Social short"}, {}),
-            3: ("KijkoCut.AddImages", {"fps": 24.0, "track": "V1", "start": 0.0, "fit": "cover"}, {
-                "timeline": (2, 0), "images": (1, 0)}),
-        }),
-        Stage("3. Captions", {
-            4: ("KijkoCut.AddText", {"text": "Made with KijkoCut", "track": "T1", "start": 0.0, "duration": 2.0,
-                                     "size": 84, "y": 0.42, "fade_in": 0.25}, {"timeline": (3, 0)}),
-            # Wrapped to two lines: the platforms' buttons cover the right 15% of a vertical video.
-            5: ("KijkoCut.StyleText", {"weight": "bold", "box_color": "#000000a0", "box_padding": 24,
-                                       "max_width": 640, "animation_in": "slide_up"}, {"timeline": (4, 0)}),
-            6: ("KijkoCut.AddText", {"text": "#generated", "track": "T2", "start": 1.0, "duration": 1.0,
-                                     "size": 56, "y": 0.55}, {"timeline": (5, 0)}),
-        }),
-        Stage("4. Export", {
-            7: ("KijkoCut.ExportTimeline", {"filename_prefix": "kijkocut/social_short", "preset": "shorts",
-                                            "speed": "ultrafast"}, {"timeline": (6, 0)}),
-        }),
+        Stage(
+            "1. Frames (stand-in)",
+            {
+                1: ("EmptyImage", {"width": 512, "height": 512, "batch_size": 48, "color": 0x3366CC}, {}),
+            },
+        ),
+        Stage(
+            "2. Vertical timeline",
+            {
+                2: (
+                    "KijkoCut.NewTimeline",
+                    {
+                        "canvas": "1080x1920 (vertical: TikTok, Reels, Shorts)",
+                        "frame_rate": "30",
+                        "name": "Social short",
+                    },
+                    {},
+                ),
+                3: (
+                    "KijkoCut.AddImages",
+                    {"fps": 24.0, "track": "V1", "start": 0.0, "fit": "cover"},
+                    {"timeline": (2, 0), "images": (1, 0)},
+                ),
+            },
+        ),
+        Stage(
+            "3. Captions",
+            {
+                4: (
+                    "KijkoCut.AddText",
+                    {
+                        "text": "Made with KijkoCut",
+                        "track": "T1",
+                        "start": 0.0,
+                        "duration": 2.0,
+                        "size": 84,
+                        "y": 0.42,
+                        "fade_in": 0.25,
+                    },
+                    {"timeline": (3, 0)},
+                ),
+                # Wrapped to two lines: the platforms' buttons cover the right 15% of a vertical video.
+                5: (
+                    "KijkoCut.StyleText",
+                    {
+                        "weight": "bold",
+                        "box_color": "#000000a0",
+                        "box_padding": 24,
+                        "max_width": 640,
+                        "animation_in": "slide_up",
+                    },
+                    {"timeline": (4, 0)},
+                ),
+                6: (
+                    "KijkoCut.AddText",
+                    {
+                        "text": "#generated",
+                        "track": "T2",
+                        "start": 1.0,
+                        "duration": 1.0,
+                        "size": 56,
+                        "y": 0.55,
+                    },
+                    {"timeline": (5, 0)},
+                ),
+            },
+        ),
+        Stage(
+            "4. Export",
+            {
+                7: (
+                    "KijkoCut.ExportTimeline",
+                    {"filename_prefix": "kijkocut/social_short", "preset": "shorts", "speed": "ultrafast"},
+                    {"timeline": (6, 0)},
+                ),
+            },
+        ),
     ),
     thumbnail_at=1.5,
 )
@@ -136,42 +262,93 @@ SOCIAL_SHORT = Example(
 MUSIC_UNDER_VOICE = Example(
     name="music_under_voice",
     note="**A still with a slow zoom, music that ducks under a voice, exported at -14 LUFS.** Runs as it is: "
-         "Sample Media makes the picture, the music and the voice. " + OWN_MEDIA + " Export Video shows the "
-         "loudness and true peak it measured.",
+    "Sample Media makes the picture, the music and the voice. " + OWN_MEDIA + " Export Video shows the "
+    "loudness and true peak it measured.",
     stages=(
-        Stage("1. Media (made offline)", {
-            1: ("KijkoCut.SampleMedia", {"kind": "still", "width": 1280, "height": 720, "hue": 200}, {}),
-            2: ("KijkoCut.SampleMedia", {"kind": "music", "seconds": 8.0}, {}),
-            3: ("KijkoCut.SampleMedia", {"kind": "voice", "seconds": 5.0}, {}),
-        }),
-        Stage("2. Picture", {
-            4: ("KijkoCut.NewTimeline", {"canvas": "1280x720 (landscape 720p)", "frame_rate": "30",
-                                         "name": "Music under a voice"}, {}),
-            5: ("KijkoCut.AddClip", {"track": "V1", "start": 0.0, "source_out": 8.0}, {
-                "timeline": (4, 0), "media": (1, 0)}),
-            6: ("KijkoCut.AnimationPreset", {"preset": "ken_burns", "direction": "left", "zoom": 1.25}, {
-                "timeline": (5, 0)}),
-        }),
-        Stage("3. Sound", {
-            7: ("KijkoCut.AddClip", {"track": "A1", "start": 0.0, "source_out": 8.0, "fade_out": 1.5}, {
-                "timeline": (6, 0), "media": (2, 0)}),
-            8: ("KijkoCut.AddClip", {"track": "A2", "start": 1.5}, {"timeline": (7, 0), "media": (3, 0)}),
-            9: ("KijkoCut.TrackSettings", {"track": "A1", "duck_under": "A2", "duck_amount_db": -12.0}, {
-                "timeline": (8, 0)}),
-        }),
-        Stage("4. Title and export", {
-            10: ("KijkoCut.AddText", {"text": "Music under a voice", "track": "T1", "start": 0.5, "duration": 6.5,
-                                      "size": 72, "y": 0.8, "fade_in": 0.5, "fade_out": 0.5}, {
-                "timeline": (9, 0)}),
-            11: ("KijkoCut.ExportTimeline", {"filename_prefix": "kijkocut/music_under_voice", "preset": "default",
-                                             "speed": "ultrafast", "loudness_lufs": -14.0}, {"timeline": (10, 0)}),
-        }),
+        Stage(
+            "1. Media (made offline)",
+            {
+                1: ("KijkoCut.SampleMedia", {"kind": "still", "width": 1280, "height": 720, "hue": 200}, {}),
+                2: ("KijkoCut.SampleMedia", {"kind": "music", "seconds": 8.0}, {}),
+                3: ("KijkoCut.SampleMedia", {"kind": "voice", "seconds": 5.0}, {}),
+            },
+        ),
+        Stage(
+            "2. Picture",
+            {
+                4: (
+                    "KijkoCut.NewTimeline",
+                    {
+                        "canvas": "1280x720 (landscape 720p)",
+                        "frame_rate": "30",
+                        "name": "Music under a voice",
+                    },
+                    {},
+                ),
+                5: (
+                    "KijkoCut.AddClip",
+                    {"track": "V1", "start": 0.0, "source_out": 8.0},
+                    {"timeline": (4, 0), "media": (1, 0)},
+                ),
+                6: (
+                    "KijkoCut.AnimationPreset",
+                    {"preset": "ken_burns", "direction": "left", "zoom": 1.25},
+                    {"timeline": (5, 0)},
+                ),
+            },
+        ),
+        Stage(
+            "3. Sound",
+            {
+                7: (
+                    "KijkoCut.AddClip",
+                    {"track": "A1", "start": 0.0, "source_out": 8.0, "fade_out": 1.5},
+                    {"timeline": (6, 0), "media": (2, 0)},
+                ),
+                8: ("KijkoCut.AddClip", {"track": "A2", "start": 1.5}, {"timeline": (7, 0), "media": (3, 0)}),
+                9: (
+                    "KijkoCut.TrackSettings",
+                    {"track": "A1", "duck_under": "A2", "duck_amount_db": -12.0},
+                    {"timeline": (8, 0)},
+                ),
+            },
+        ),
+        Stage(
+            "4. Title and export",
+            {
+                10: (
+                    "KijkoCut.AddText",
+                    {
+                        "text": "Music under a voice",
+                        "track": "T1",
+                        "start": 0.5,
+                        "duration": 6.5,
+                        "size": 72,
+                        "y": 0.8,
+                        "fade_in": 0.5,
+                        "fade_out": 0.5,
+                    },
+                    {"timeline": (9, 0)},
+                ),
+                11: (
+                    "KijkoCut.ExportTimeline",
+                    {
+                        "filename_prefix": "kijkocut/music_under_voice",
+                        "preset": "default",
+                        "speed": "ultrafast",
+                        "loudness_lufs": -14.0,
+                    },
+                    {"timeline": (10, 0)},
+                ),
+            },
+        ),
     ),
     thumbnail_at=4.0,
 )
 
-EXAMPLES: dict[str, Example] = {example.name: example
-                                for example in (THREE_CLIPS, SOCIAL_SHORT, MUSIC_UNDER_VOICE)}
+EXAMPLES: dict[str, Example] = {
+    example.name: example for example in (THREE_CLIPS, SOCIAL_SHORT, MUSIC_UNDER_VOICE)
+}
 
 
 def _inputs(definition: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -189,7 +366,9 @@ def _inputs(definition: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]
 
 def combo_options(definition: dict[str, Any], name: str) -> list[Any]:
     """A combo's choices: V1 nodes list them in place of the type, V3 nodes under 'options'."""
-    spec = definition["input"].get("required", {}).get(name) or definition["input"].get("optional", {}).get(name)
+    spec = definition["input"].get("required", {}).get(name) or definition["input"].get("optional", {}).get(
+        name
+    )
     if isinstance(spec[0], list):
         return spec[0]
     return (spec[1] if len(spec) > 1 else {}).get("options", [])
@@ -198,12 +377,21 @@ def combo_options(definition: dict[str, Any], name: str) -> list[Any]:
 def shown_values(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Widget values as the pack's graph-editor extension shows them: New Timeline's width and height are
     the chosen preset's size (the node ignores them unless the canvas is custom)."""
-    preset = re.match(r"^(\d+)x(\d+)\b", str(values.get("canvas", ""))) if kind == "KijkoCut.NewTimeline" else None
+    preset = (
+        re.match(r"^(\d+)x(\d+)\b", str(values.get("canvas", ""))) if kind == "KijkoCut.NewTimeline" else None
+    )
     return {**values, "width": int(preset[1]), "height": int(preset[2])} if preset else values
 
 
-def _node(node_id: int, order: int, spec: NodeSpec, object_info: dict[str, Any], links: list[list[Any]],
-          outgoing: dict[tuple[int, int], list[int]], all_specs: dict[int, NodeSpec]) -> dict[str, Any]:
+def _node(
+    node_id: int,
+    order: int,
+    spec: NodeSpec,
+    object_info: dict[str, Any],
+    links: list[list[Any]],
+    outgoing: dict[tuple[int, int], list[int]],
+    all_specs: dict[int, NodeSpec],
+) -> dict[str, Any]:
     kind, widgets, linked = spec
     definition = object_info[kind]
     unknown = set(widgets) | set(linked)
@@ -213,8 +401,16 @@ def _node(node_id: int, order: int, spec: NodeSpec, object_info: dict[str, Any],
         unknown.discard(name)
         if name in linked:
             source, slot = linked[name]
-            links.append([len(links) + 1, source, slot, node_id, len(inputs),
-                          object_info[all_specs[source][0]]["output"][slot]])
+            links.append(
+                [
+                    len(links) + 1,
+                    source,
+                    slot,
+                    node_id,
+                    len(inputs),
+                    object_info[all_specs[source][0]]["output"][slot],
+                ]
+            )
             outgoing.setdefault((source, slot), []).append(len(links))
             inputs.append({"name": name, "type": input_type, "link": len(links)})
         if input_type in WIDGET_TYPES:
@@ -224,11 +420,23 @@ def _node(node_id: int, order: int, spec: NodeSpec, object_info: dict[str, Any],
             values.append(widgets.get(name, default))
     if unknown:
         raise KeyError(f"{kind} has no input(s) {sorted(unknown)}")
-    outputs = [{"name": name, "type": output_type, "links": [], "slot_index": slot}
-               for slot, (name, output_type) in enumerate(zip(definition["output_name"], definition["output"]))]
-    return {"id": node_id, "type": kind, "pos": [0, 0], "size": [NODE_WIDTH, node_height(definition)],
-            "flags": {}, "order": order, "mode": 0, "inputs": inputs, "outputs": outputs,
-            "properties": {"Node name for S&R": kind}, "widgets_values": values}
+    outputs = [
+        {"name": name, "type": output_type, "links": [], "slot_index": slot}
+        for slot, (name, output_type) in enumerate(zip(definition["output_name"], definition["output"]))
+    ]
+    return {
+        "id": node_id,
+        "type": kind,
+        "pos": [0, 0],
+        "size": [NODE_WIDTH, node_height(definition)],
+        "flags": {},
+        "order": order,
+        "mode": 0,
+        "inputs": inputs,
+        "outputs": outputs,
+        "properties": {"Node name for S&R": kind},
+        "widgets_values": values,
+    }
 
 
 def build_ui(example: Example, object_info: dict[str, Any]) -> dict[str, Any]:
@@ -237,26 +445,58 @@ def build_ui(example: Example, object_info: dict[str, Any]) -> dict[str, Any]:
     note_id = max(specs) + 1
     links: list[list[Any]] = []
     outgoing: dict[tuple[int, int], list[int]] = {}
-    nodes = [_node(node_id, order, spec, object_info, links, outgoing, specs)
-             for order, (node_id, spec) in enumerate(specs.items())]
+    nodes = [
+        _node(node_id, order, spec, object_info, links, outgoing, specs)
+        for order, (node_id, spec) in enumerate(specs.items())
+    ]
     for node in nodes:
         for output in node["outputs"]:
             output["links"] = outgoing.get((node["id"], output["slot_index"]), [])
-    nodes.append({"id": note_id, "type": "MarkdownNote", "pos": [0, 0], "size": [NODE_WIDTH, note_height(example.note)],
-                  "flags": {}, "order": len(nodes), "mode": 0, "inputs": [], "outputs": [], "properties": {},
-                  "widgets_values": [example.note], "color": NOTE_COLOUR, "bgcolor": NOTE_BACKGROUND})
+    nodes.append(
+        {
+            "id": note_id,
+            "type": "MarkdownNote",
+            "pos": [0, 0],
+            "size": [NODE_WIDTH, note_height(example.note)],
+            "flags": {},
+            "order": len(nodes),
+            "mode": 0,
+            "inputs": [],
+            "outputs": [],
+            "properties": {},
+            "widgets_values": [example.note],
+            "color": NOTE_COLOUR,
+            "bgcolor": NOTE_BACKGROUND,
+        }
+    )
     heights = {node["id"]: node["size"][1] for node in nodes}
     stage_heights = [{node: heights[node] for node in stage.nodes} for stage in example.stages]
     stage_heights[0] = {note_id: heights[note_id], **stage_heights[0]}
     layout = arrange(stage_heights)
     for node in nodes:
         node["pos"] = list(layout.positions[node["id"]])
-    groups = [{"id": index + 1, "title": stage.title, "bounding": [box.x, box.y, box.width, box.height],
-               "color": GROUP_COLOURS[index % len(GROUP_COLOURS)], "font_size": 24, "flags": {}}
-              for index, (stage, box) in enumerate(zip(example.stages, layout.groups))]
+    groups = [
+        {
+            "id": index + 1,
+            "title": stage.title,
+            "bounding": [box.x, box.y, box.width, box.height],
+            "color": GROUP_COLOURS[index % len(GROUP_COLOURS)],
+            "font_size": 24,
+            "flags": {},
+        }
+        for index, (stage, box) in enumerate(zip(example.stages, layout.groups))
+    ]
     # No saved view (extra.ds): the frontend fits the graph to the window it opens in.
-    return {"last_node_id": note_id, "last_link_id": len(links), "nodes": nodes, "links": links,
-            "groups": groups, "config": {}, "extra": {}, "version": 0.4}
+    return {
+        "last_node_id": note_id,
+        "last_link_id": len(links),
+        "nodes": nodes,
+        "links": links,
+        "groups": groups,
+        "config": {},
+        "extra": {},
+        "version": 0.4,
+    }
 
 
 def render_json(ui: dict[str, Any]) -> str:
@@ -265,9 +505,12 @@ def render_json(ui: dict[str, Any]) -> str:
 
 def exported_videos(history: dict[str, Any], output_dir: Path) -> list[Path]:
     """The files Export Video nodes wrote, from a prompt's /history entry."""
-    return [output_dir / item["subfolder"] / item["filename"]
-            for output in history["outputs"].values() for item in output.get("images", [])
-            if item.get("type") == "output"]
+    return [
+        output_dir / item["subfolder"] / item["filename"]
+        for output in history["outputs"].values()
+        for item in output.get("images", [])
+        if item.get("type") == "output"
+    ]
 
 
 def frame_at(video: Path, seconds: float):

@@ -56,9 +56,9 @@ def test_every_node_sits_in_a_titled_group_and_nothing_overlaps(name):
         assert sum(group.contains(box) for group in groups) == 1, node_id
     items = list(boxes.items())
     for index, (node_id, box) in enumerate(items):
-        assert not [other for other, other_box in items[index + 1:] if box.overlaps(other_box)], node_id
+        assert not [other for other, other_box in items[index + 1 :] if box.overlaps(other_box)], node_id
     for index, group in enumerate(groups):
-        assert not any(group.overlaps(other) for other in groups[index + 1:])
+        assert not any(group.overlaps(other) for other in groups[index + 1 :])
     # Each stage's nodes are in its group, the note in the first.
     for group, stage in zip(groups, EXAMPLES[name].stages):
         assert all(group.contains(boxes[node_id]) for node_id in stage.nodes)

@@ -61,8 +61,13 @@ def histories(fresh_server, object_info) -> dict[str, dict]:
 def probe(path) -> dict:
     with av.open(str(path)) as container:
         video = container.streams.video[0]
-        return {"frames": sum(1 for _ in container.decode(video=0)), "duration": container.duration / av.time_base,
-                "width": video.width, "height": video.height, "audio": len(container.streams.audio)}
+        return {
+            "frames": sum(1 for _ in container.decode(video=0)),
+            "duration": container.duration / av.time_base,
+            "width": video.width,
+            "height": video.height,
+            "audio": len(container.streams.audio),
+        }
 
 
 def psnr(first: Image.Image, second: Image.Image) -> float:
@@ -83,8 +88,9 @@ def test_the_template_browser_lists_every_example_with_its_thumbnail(fresh_serve
 
 def test_committed_examples_match_the_node_schemas(object_info):
     for name, example in EXAMPLES.items():
-        assert (EXAMPLES_DIR / f"{name}.json").read_text() == render_json(build_ui(example, object_info)), \
+        assert (EXAMPLES_DIR / f"{name}.json").read_text() == render_json(build_ui(example, object_info)), (
             f"{name}.json is stale: regenerate with `python -m tests.host.example_workflows`"
+        )
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
@@ -92,17 +98,25 @@ def test_each_example_runs_on_a_fresh_server_and_exports_what_it_shows(fresh_ser
     [video] = exported_videos(histories[name], fresh_server.output_dir)
     frames, duration, width, height, audio = EXPECTED[name]
     facts = probe(video)
-    assert (facts["frames"], facts["width"], facts["height"], facts["audio"]) == (frames, width, height, audio)
+    assert (facts["frames"], facts["width"], facts["height"], facts["audio"]) == (
+        frames,
+        width,
+        height,
+        audio,
+    )
     assert facts["duration"] == pytest.approx(duration, abs=0.1)
     # The Export node's UI output carries the summary it shows on the node.
     [text] = [output["text"] for output in histories[name]["outputs"].values() if "text" in output]
-    assert text[0].startswith(f"{frames} frames, {duration:.1f} s, {width}x{height}") and LOUDNESS.search(text[0])
+    assert text[0].startswith(f"{frames} frames, {duration:.1f} s, {width}x{height}") and LOUDNESS.search(
+        text[0]
+    )
     assert "warning" not in text[0]  # nothing cut by a crop or hidden under a platform's buttons
 
 
 def test_the_export_node_shows_the_loudness_it_reached(fresh_server, histories):
-    [text] = [output["text"][0] for output in histories["music_under_voice"]["outputs"].values()
-              if "text" in output]
+    [text] = [
+        output["text"][0] for output in histories["music_under_voice"]["outputs"].values() if "text" in output
+    ]
     lufs, true_peak = map(float, LOUDNESS.search(text).groups())
     assert lufs == pytest.approx(-14.0, abs=0.3) and true_peak <= -1.0
 
@@ -113,8 +127,9 @@ def test_each_thumbnail_is_a_frame_of_the_examples_output(fresh_server, historie
     with Image.open(EXAMPLES_DIR / f"{name}.jpg") as committed:
         expected = thumbnail(video, EXAMPLES[name].thumbnail_at)
         assert committed.size == expected.size
-        assert psnr(committed.convert("RGB"), expected) > 30, \
+        assert psnr(committed.convert("RGB"), expected) > 30, (
             f"{name}.jpg no longer shows the example's output: regenerate with `python -m tests.host.example_workflows`"
+        )
 
 
 def test_sample_media_lands_in_the_output_folder(fresh_server, histories):

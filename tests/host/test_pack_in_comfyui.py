@@ -17,10 +17,34 @@ from tests.host.example_workflows import combo_options
 pytestmark = [pytest.mark.host, pytest.mark.slow]
 
 NODE_IDS = {
-    "NewTimeline", "LoadTimeline", "SaveTimeline", "TimelineFromJSON", "TimelineInfo", "ConcatenateTimelines",
-    "AddText", "AddTransition", "SplitAt", "TrimAt", "RippleDeleteAt", "ApplyEffect", "LoadMedia", "AddClip",
-    "AddImages", "AddVideo", "AddAudio", "RenderTimeline", "ExportTimeline", "Keyframes", "AnimationPreset",
-    "SetSpeed", "StyleText", "FreezeFrame", "DetachAudio", "TrackSettings", "ApplyAction", "UndoRedo",
+    "NewTimeline",
+    "LoadTimeline",
+    "SaveTimeline",
+    "TimelineFromJSON",
+    "TimelineInfo",
+    "ConcatenateTimelines",
+    "AddText",
+    "AddTransition",
+    "SplitAt",
+    "TrimAt",
+    "RippleDeleteAt",
+    "ApplyEffect",
+    "LoadMedia",
+    "AddClip",
+    "AddImages",
+    "AddVideo",
+    "AddAudio",
+    "RenderTimeline",
+    "ExportTimeline",
+    "Keyframes",
+    "AnimationPreset",
+    "SetSpeed",
+    "StyleText",
+    "FreezeFrame",
+    "DetachAudio",
+    "TrackSettings",
+    "ApplyAction",
+    "UndoRedo",
     "SampleMedia",
 }
 
@@ -43,8 +67,13 @@ def probe(path: str) -> dict:
     with av.open(path) as container:
         video = container.streams.video[0]
         frames = sum(1 for _ in container.decode(video=0))
-        return {"duration": container.duration / av.time_base, "frames": frames, "width": video.width,
-                "height": video.height, "audio": len(container.streams.audio)}
+        return {
+            "duration": container.duration / av.time_base,
+            "frames": frames,
+            "width": video.width,
+            "height": video.height,
+            "audio": len(container.streams.audio),
+        }
 
 
 def test_object_info_lists_every_node_with_its_inputs(object_info):
@@ -53,8 +82,9 @@ def test_object_info_lists_every_node_with_its_inputs(object_info):
     export = object_info["KijkoCut.ExportTimeline"]
     assert export["output_node"] is True and export["category"] == "KijkoCut/render"
     assert export["input"]["required"]["timeline"][0] == "KIJKOCUT_TIMELINE"
-    assert {"preset", "container", "codec", "crf", "width", "height", "start", "end", "audio"} \
-        <= set(export["input"]["required"])
+    assert {"preset", "container", "codec", "crf", "width", "height", "start", "end", "audio"} <= set(
+        export["input"]["required"]
+    )
     assert "shorts" in combo_options(export, "preset")
     load_media = object_info["KijkoCut.LoadMedia"]["input"]["required"]["file"]
     assert load_media[1].get("video_upload") is True
@@ -62,7 +92,8 @@ def test_object_info_lists_every_node_with_its_inputs(object_info):
     assert object_info["KijkoCut.NewTimeline"]["display_name"] == "New Timeline"
     assert object_info["KijkoCut.ExportTimeline"]["display_name"] == "Export Video"
     assert {"crossfade", "wipe_left", "push_up", "iris", "blur_dissolve"} <= set(
-        combo_options(object_info["KijkoCut.AddTransition"], "kind"))
+        combo_options(object_info["KijkoCut.AddTransition"], "kind")
+    )
     assert "gaussian_blur" in combo_options(object_info["KijkoCut.ApplyEffect"], "effect")
     assert object_info["KijkoCut.ApplyEffect"]["output_name"] == ["timeline", "element_id", "effect_id"]
     assert object_info["KijkoCut.SetSpeed"]["category"] == "KijkoCut/animate"
@@ -83,30 +114,94 @@ def test_node_list_has_short_titles_search_words_and_tooltips(object_info):
 
 
 def test_effect_speed_and_wipe_in_a_queued_prompt(comfyui_server, tmp_path):
-    names = [comfyui_server.upload(samples.write_video(tmp_path / f"fx_{hue}.mp4", seconds=2, width=160, height=90,
-                                                       hue=hue)) for hue in (0, 120)]
-    export = {"filename_prefix": "kijkocut/fx", "preset": "default", "container": "mp4", "codec": "h264",
-              "crf": -1, "speed": "preset", "width": 0, "height": 0, "start": 0.0, "end": 0.0, "audio": False}
+    names = [
+        comfyui_server.upload(
+            samples.write_video(tmp_path / f"fx_{hue}.mp4", seconds=2, width=160, height=90, hue=hue)
+        )
+        for hue in (0, 120)
+    ]
+    export = {
+        "filename_prefix": "kijkocut/fx",
+        "preset": "default",
+        "container": "mp4",
+        "codec": "h264",
+        "crf": -1,
+        "speed": "preset",
+        "width": 0,
+        "height": 0,
+        "start": 0.0,
+        "end": 0.0,
+        "audio": False,
+    }
     prompt = {
         "1": {"class_type": "KijkoCut.LoadMedia", "inputs": {"file": names[0]}},
         "2": {"class_type": "KijkoCut.LoadMedia", "inputs": {"file": names[1]}},
-        "3": {"class_type": "KijkoCut.NewTimeline", "inputs": {
-            "canvas": "custom", "width": 160, "height": 90, "frame_rate": "30", "sample_rate": 48000,
-            "background": "#000000", "name": "fx"}},
-        "4": {"class_type": "KijkoCut.AddClip", "inputs": {"timeline": ["3", 0], "media": ["1", 0], "track": "V1",
-                                                            "start": 0.0, "source_out": 1.5}},
-        "5": {"class_type": "KijkoCut.AddClip", "inputs": {"timeline": ["4", 0], "media": ["2", 0], "track": "V1",
-                                                            "start": 1.5, "source_in": 0.5}},
+        "3": {
+            "class_type": "KijkoCut.NewTimeline",
+            "inputs": {
+                "canvas": "custom",
+                "width": 160,
+                "height": 90,
+                "frame_rate": "30",
+                "sample_rate": 48000,
+                "background": "#000000",
+                "name": "fx",
+            },
+        },
+        "4": {
+            "class_type": "KijkoCut.AddClip",
+            "inputs": {
+                "timeline": ["3", 0],
+                "media": ["1", 0],
+                "track": "V1",
+                "start": 0.0,
+                "source_out": 1.5,
+            },
+        },
+        "5": {
+            "class_type": "KijkoCut.AddClip",
+            "inputs": {
+                "timeline": ["4", 0],
+                "media": ["2", 0],
+                "track": "V1",
+                "start": 1.5,
+                "source_in": 0.5,
+            },
+        },
         # Half speed on the last added clip (1.5 s of media -> 3 s), then invert the first one, by track and time.
-        "6": {"class_type": "KijkoCut.SetSpeed", "inputs": {"timeline": ["5", 0], "speed": 0.5, "reverse": False,
-                                                             "preserve_pitch": True, "ripple": True,
-                                                             "element_id": "last"}},
-        "7": {"class_type": "KijkoCut.ApplyEffect", "inputs": {"timeline": ["6", 0], "effect": "invert",
-                                                                "params_json": "{}", "element_id": "",
-                                                                "track": "V1", "time": 0.5}},
-        "8": {"class_type": "KijkoCut.AddTransition", "inputs": {"timeline": ["7", 0], "track": "V1",
-                                                                  "cut_at": 1.5, "kind": "wipe_left",
-                                                                  "duration": 0.5, "alignment": "center"}},
+        "6": {
+            "class_type": "KijkoCut.SetSpeed",
+            "inputs": {
+                "timeline": ["5", 0],
+                "speed": 0.5,
+                "reverse": False,
+                "preserve_pitch": True,
+                "ripple": True,
+                "element_id": "last",
+            },
+        },
+        "7": {
+            "class_type": "KijkoCut.ApplyEffect",
+            "inputs": {
+                "timeline": ["6", 0],
+                "effect": "invert",
+                "params_json": "{}",
+                "element_id": "",
+                "track": "V1",
+                "time": 0.5,
+            },
+        },
+        "8": {
+            "class_type": "KijkoCut.AddTransition",
+            "inputs": {
+                "timeline": ["7", 0],
+                "track": "V1",
+                "cut_at": 1.5,
+                "kind": "wipe_left",
+                "duration": 0.5,
+                "alignment": "center",
+            },
+        },
         "9": {"class_type": "KijkoCut.ExportTimeline", "inputs": {"timeline": ["8", 0], **export}},
     }
     [path] = exported_files(comfyui_server.run_prompt(prompt, timeout=300), comfyui_server)
@@ -119,16 +214,42 @@ def test_effect_speed_and_wipe_in_a_queued_prompt(comfyui_server, tmp_path):
 
 
 def test_invalid_inputs_are_rejected_before_running(comfyui_server):
-    prompt = {"1": {"class_type": "KijkoCut.LoadMedia", "inputs": {"file": "../../etc/passwd.mp4"}},
-              "2": {"class_type": "KijkoCut.NewTimeline", "inputs": {
-                  "canvas": "custom", "width": 320, "height": 180, "frame_rate": "fast", "sample_rate": 48000,
-                  "background": "#000000", "name": "x"}},
-              "3": {"class_type": "KijkoCut.AddClip", "inputs": {"timeline": ["2", 0], "media": ["1", 0],
-                                                                  "track": "V1", "start": 0.0}},
-              "4": {"class_type": "KijkoCut.ExportTimeline", "inputs": {
-                  "timeline": ["3", 0], "filename_prefix": "x", "preset": "default", "container": "webm",
-                  "codec": "h264", "crf": -1, "speed": "preset", "width": 0, "height": 0, "start": 0.0,
-                  "end": 0.0, "audio": True}}}
+    prompt = {
+        "1": {"class_type": "KijkoCut.LoadMedia", "inputs": {"file": "../../etc/passwd.mp4"}},
+        "2": {
+            "class_type": "KijkoCut.NewTimeline",
+            "inputs": {
+                "canvas": "custom",
+                "width": 320,
+                "height": 180,
+                "frame_rate": "fast",
+                "sample_rate": 48000,
+                "background": "#000000",
+                "name": "x",
+            },
+        },
+        "3": {
+            "class_type": "KijkoCut.AddClip",
+            "inputs": {"timeline": ["2", 0], "media": ["1", 0], "track": "V1", "start": 0.0},
+        },
+        "4": {
+            "class_type": "KijkoCut.ExportTimeline",
+            "inputs": {
+                "timeline": ["3", 0],
+                "filename_prefix": "x",
+                "preset": "default",
+                "container": "webm",
+                "codec": "h264",
+                "crf": -1,
+                "speed": "preset",
+                "width": 0,
+                "height": 0,
+                "start": 0.0,
+                "end": 0.0,
+                "audio": True,
+            },
+        },
+    }
     status, reply = comfyui_server.post_json("/prompt", {"prompt": prompt})
     assert status == 400
     messages = json.dumps(reply["node_errors"])
@@ -143,9 +264,15 @@ def test_routes_serve_inside_and_refuse_outside(comfyui_server, tmp_path):
     os.symlink(secret, comfyui_server.input_dir / "escape.mp4")
     status, body = comfyui_server.request("GET", f"/kijkocut/media/info?filename={name}&type=input")
     assert status == 200 and json.loads(body)["video"]["width"] == 64
-    for query in ("filename=../comfyui.log", "filename=%2e%2e%2fcomfyui.log", "filename=%2e%2e/%2e%2e/etc/passwd",
-                  f"filename={secret}", "filename=escape.mp4", "filename=route_clip.mp4&subfolder=..",
-                  "filename=route_clip.mp4&type=models"):
+    for query in (
+        "filename=../comfyui.log",
+        "filename=%2e%2e%2fcomfyui.log",
+        "filename=%2e%2e/%2e%2e/etc/passwd",
+        f"filename={secret}",
+        "filename=escape.mp4",
+        "filename=route_clip.mp4&subfolder=..",
+        "filename=route_clip.mp4&type=models",
+    ):
         for route in ("info", "thumbnail", "waveform"):
             status, body = comfyui_server.request("GET", f"/kijkocut/media/{route}?{query}")
             assert 400 <= status < 500, (route, query, status)
@@ -155,15 +282,22 @@ def test_routes_serve_inside_and_refuse_outside(comfyui_server, tmp_path):
 def test_http_api_exports_into_the_output_folder_and_refuses_outside_paths(comfyui_server, tmp_path):
     import time
 
-    name = comfyui_server.upload(samples.write_video(tmp_path / "api_clip.mp4", seconds=2, width=160, height=90))
+    name = comfyui_server.upload(
+        samples.write_video(tmp_path / "api_clip.mp4", seconds=2, width=160, height=90)
+    )
     api = "/kijkocut/api"
-    status, project = comfyui_server.post_json(f"{api}/projects", {"width": 160, "height": 90, "frame_rate": "25"})
+    status, project = comfyui_server.post_json(
+        f"{api}/projects", {"width": 160, "height": 90, "frame_rate": "25"}
+    )
     assert status == 201, project
-    status, clip = comfyui_server.post_json(f"{api}/projects/{project['id']}/actions/add_clip",
-                                            {"params": {"path": name}, "base_revision": 0})
+    status, clip = comfyui_server.post_json(
+        f"{api}/projects/{project['id']}/actions/add_clip", {"params": {"path": name}, "base_revision": 0}
+    )
     assert status == 200, clip
-    status, job = comfyui_server.post_json(f"{api}/projects/{project['id']}/exports", {
-        "filename": "kijkocut/http_export.mp4", "options": {"speed": "ultrafast"}})
+    status, job = comfyui_server.post_json(
+        f"{api}/projects/{project['id']}/exports",
+        {"filename": "kijkocut/http_export.mp4", "options": {"speed": "ultrafast"}},
+    )
     assert status == 202, job
     deadline = time.monotonic() + 120
     while job["status"] not in ("completed", "failed", "cancelled") and time.monotonic() < deadline:
@@ -173,8 +307,18 @@ def test_http_api_exports_into_the_output_folder_and_refuses_outside_paths(comfy
     assert job["output"] == str((comfyui_server.output_dir / "kijkocut" / "http_export.mp4").resolve())
     assert probe(job["output"])["frames"] == 50
 
-    lut = {"op": "add_effect", "element_id": clip["created"]["element_id"], "kind": "lut",
-           "params": {"path": "/etc/passwd"}}
-    status, refused = comfyui_server.post_json(f"{api}/projects/{project['id']}/commands", {"commands": [lut]})
-    assert status == 403 and "outside the allowed folders" in refused["error"] and "root:" not in refused["error"]
+    lut = {
+        "op": "add_effect",
+        "element_id": clip["created"]["element_id"],
+        "kind": "lut",
+        "params": {"path": "/etc/passwd"},
+    }
+    status, refused = comfyui_server.post_json(
+        f"{api}/projects/{project['id']}/commands", {"commands": [lut]}
+    )
+    assert (
+        status == 403
+        and "outside the allowed folders" in refused["error"]
+        and "root:" not in refused["error"]
+    )
     assert comfyui_server.get_json(f"{api}/projects/{project['id']}")["revision"] == 1

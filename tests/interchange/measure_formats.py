@@ -42,24 +42,40 @@ def _base(media: dict[str, Path], **first: object) -> Editor:
     for key, path in media.items():
         editor.apply(AddMedia(media=import_media(path, media_id=key)))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="a", media_id="red", start=0, duration=1,
-                                                               source_in=Fraction(1, 2), **first)))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="b", media_id="blue", start=1, duration=1,
-                                                               source_in=1)))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(
+                id="a", media_id="red", start=0, duration=1, source_in=Fraction(1, 2), **first
+            ),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="v1", element=ClipElement(id="b", media_id="blue", start=1, duration=1, source_in=1)
+        )
+    )
     return editor
 
 
 def _overlay(editor: Editor, media_id: str = "small", **element: object) -> Editor:
     editor.apply(AddTrack(kind="overlay", track_id="o1"))
-    editor.apply(AddElement(track_id="o1", element=ClipElement(id="o", media_id=media_id, start=Fraction(1, 3),
-                                                               duration=1, **element)))
+    editor.apply(
+        AddElement(
+            track_id="o1",
+            element=ClipElement(id="o", media_id=media_id, start=Fraction(1, 3), duration=1, **element),
+        )
+    )
     return editor
 
 
 def _audio(editor: Editor, **element: object) -> Editor:
     editor.apply(AddTrack(kind="audio", track_id="a1"))
-    editor.apply(AddElement(track_id="a1", element=ClipElement(id="m", media_id="music", start=0, duration=2,
-                                                               **element)))
+    editor.apply(
+        AddElement(
+            track_id="a1", element=ClipElement(id="m", media_id="music", start=0, duration=2, **element)
+        )
+    )
     return editor
 
 
@@ -74,33 +90,65 @@ def cases(media: dict[str, Path]) -> dict[str, Callable[[], Project]]:
     return {
         "cuts and source ranges, one video track": lambda: _base(media).project,
         "a second video track (overlay)": lambda: _overlay(_base(media)).project,
-        "picture-in-picture scale and position": lambda: _overlay(
-            _base(media), transform=Transform(x=120, y=30, scale=0.4)).project,
+        "picture-in-picture scale and position": lambda: (
+            _overlay(_base(media), transform=Transform(x=120, y=30, scale=0.4)).project
+        ),
         "opacity": lambda: _overlay(_base(media), transform=Transform(opacity=0.5, scale=0.5)).project,
-        "crop and rotation": lambda: _overlay(
-            _base(media), transform=Transform(rotation=30, scale=0.6, crop=Crop(left=0.3))).project,
+        "crop and rotation": lambda: (
+            _overlay(_base(media), transform=Transform(rotation=30, scale=0.6, crop=Crop(left=0.3))).project
+        ),
         "composite (blend) mode": lambda: _overlay(_base(media), blend_mode="difference").project,
         "still image overlay": lambda: _overlay(_base(media), "logo", transform=Transform(scale=0.5)).project,
-        "fades (picture and sound)": lambda: _base(media, fade_in=Fraction(1, 3), fade_out=Fraction(1, 5)).project,
+        "fades (picture and sound)": lambda: (
+            _base(media, fade_in=Fraction(1, 3), fade_out=Fraction(1, 5)).project
+        ),
         "clip gain -6 dB": lambda: _base(media, gain_db=-6).project,
         "pan": lambda: _base(media, pan=-1).project,
         "audio track": lambda: _audio(_base(media)).project,
-        "audio track gain and fade": lambda: _audio(_base(media), gain_db=-6, fade_out=Fraction(1, 2)).project,
+        "audio track gain and fade": lambda: (
+            _audio(_base(media), gain_db=-6, fade_out=Fraction(1, 2)).project
+        ),
         "crossfade (picture and sound)": lambda: _with(_base(media), crossfade).project,
-        "dip to black": lambda: _with(_base(media), crossfade.model_copy(update={"kind": "dip_to_black"})).project,
+        "dip to black": lambda: (
+            _with(_base(media), crossfade.model_copy(update={"kind": "dip_to_black"})).project
+        ),
         "wipe": lambda: _with(_base(media), crossfade.model_copy(update={"kind": "wipe_left"})).project,
         "speed 2x": lambda: _base(media, speed=2).project,
         "reverse": lambda: _base(media, reverse=True).project,
         "freeze frame": lambda: _base(media, freeze_frame=True).project,
-        "keyframed scale (eased)": lambda: _with(_overlay(_base(media)), SetKeyframes(
-            element_id="o", property="transform.scale",
-            keyframes=[Keyframe(time=0, value=0.2, interpolation="ease_out"), Keyframe(time=1, value=0.9)])).project,
+        "keyframed scale (eased)": lambda: (
+            _with(
+                _overlay(_base(media)),
+                SetKeyframes(
+                    element_id="o",
+                    property="transform.scale",
+                    keyframes=[
+                        Keyframe(time=0, value=0.2, interpolation="ease_out"),
+                        Keyframe(time=1, value=0.9),
+                    ],
+                ),
+            ).project
+        ),
         "effect (sepia)": lambda: _base(media, effects=[Effect(kind="sepia")]).project,
-        "title text": lambda: _with(_base(media), AddTrack(kind="text", track_id="t1"), AddElement(
-            track_id="t1", element=TextElement(text="Hi", start=0, duration=1))).project,
-        "title style": lambda: _with(_base(media), AddTrack(kind="text", track_id="t1"), AddElement(
-            track_id="t1", element=TextElement(text="Hi", start=0, duration=1,
-                                               style=TextStyle(size=40, color="#ff0000")))).project,
+        "title text": lambda: (
+            _with(
+                _base(media),
+                AddTrack(kind="text", track_id="t1"),
+                AddElement(track_id="t1", element=TextElement(text="Hi", start=0, duration=1)),
+            ).project
+        ),
+        "title style": lambda: (
+            _with(
+                _base(media),
+                AddTrack(kind="text", track_id="t1"),
+                AddElement(
+                    track_id="t1",
+                    element=TextElement(
+                        text="Hi", start=0, duration=1, style=TextStyle(size=40, color="#ff0000")
+                    ),
+                ),
+            ).project
+        ),
         "markers": lambda: _with(_base(media), AddMarker(time=Fraction(1, 2), name="beat")).project,
     }
 
@@ -113,11 +161,18 @@ def _psnr(a, b) -> float:
 def _same(before: Project, after: Project) -> bool:
     if before.markers and len(after.markers) != len(before.markers):
         return False
-    pictures = all(_psnr(render_frame(after, Fraction(f, RATE)), render_frame(before, Fraction(f, RATE))) >= 45
-                   for f in FRAMES)
+    pictures = all(
+        _psnr(render_frame(after, Fraction(f, RATE)), render_frame(before, Fraction(f, RATE))) >= 45
+        for f in FRAMES
+    )
     rate = before.settings.sample_rate
-    return pictures and abs(integrated_loudness(render_audio(after), rate) -
-                            integrated_loudness(render_audio(before), rate)) <= 0.1
+    return (
+        pictures
+        and abs(
+            integrated_loudness(render_audio(after), rate) - integrated_loudness(render_audio(before), rate)
+        )
+        <= 0.1
+    )
 
 
 def measure(project: Project, folder: Path, suffix: str) -> str:
@@ -140,9 +195,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         media = {
-            "red": samples.write_video(folder / "red.mp4", seconds=4, width=160, height=90, hue=0, tone_hz=440),
-            "blue": samples.write_video(folder / "blue.mp4", seconds=4, width=160, height=90, hue=240,
-                                        tone_hz=660),
+            "red": samples.write_video(
+                folder / "red.mp4", seconds=4, width=160, height=90, hue=0, tone_hz=440
+            ),
+            "blue": samples.write_video(
+                folder / "blue.mp4", seconds=4, width=160, height=90, hue=240, tone_hz=660
+            ),
             "small": samples.write_video(folder / "small.mp4", seconds=3, width=80, height=44, hue=120),
             "logo": samples.write_image(folder / "logo.png", 64, 48, alpha=True),
             "music": samples.write_audio(folder / "music.wav", samples.chord(6), 48000),
@@ -151,7 +209,11 @@ def main() -> int:
         print("|---|---|---|---|")
         for name, build in cases(media).items():
             project = build()
-            print(f"| {name} | " + " | ".join(measure(project, folder, s) for s in ("otio", "xml", "edl")) + " |")
+            print(
+                f"| {name} | "
+                + " | ".join(measure(project, folder, s) for s in ("otio", "xml", "edl"))
+                + " |"
+            )
     return 0
 
 

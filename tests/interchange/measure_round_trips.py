@@ -18,7 +18,9 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).parent))
     import kijkocut.interchange.otio as interchange
 
-    if not hasattr(interchange, "export_timeline"):  # a copy from before export reports: the scenario imports it
+    if not hasattr(
+        interchange, "export_timeline"
+    ):  # a copy from before export reports: the scenario imports it
         interchange.export_timeline = None  # type: ignore[attr-defined]
     import test_round_trip_renders as scenario  # the same project the tests check
 
@@ -44,8 +46,10 @@ def main() -> int:
             low = [frame for frame, value in psnrs.items() if value < scenario.SAME_PICTURE_DB]
             lowest = min(psnrs.values())
             shown = "∞" if math.isinf(lowest) else f"{lowest:.1f}"
-            print(f"| .{suffix} | {shown} | {', '.join(map(str, low)) or 'none'} | "
-                  f"{before:.2f} → {scenario.loudness(back):.2f} |")
+            print(
+                f"| .{suffix} | {shown} | {', '.join(map(str, low)) or 'none'} | "
+                f"{before:.2f} → {scenario.loudness(back):.2f} |"
+            )
     return 0
 
 

@@ -25,9 +25,11 @@ def test_speed_freeze_frames_and_silent_clips_round_trip(engine_media, tmp_path)
     for key, path in (("red", engine_media.red), ("green", engine_media.green)):
         editor.apply(AddMedia(media=import_media(path, media_id=key)))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    for element in (ClipElement(media_id="red", start=0, duration=1, speed=2),
-                    ClipElement(media_id="green", start=1, duration=1, source_in=Fraction(1, 2), freeze_frame=True),
-                    ClipElement(media_id="red", start=2, duration=1, source_in=1, audio_muted=True)):
+    for element in (
+        ClipElement(media_id="red", start=0, duration=1, speed=2),
+        ClipElement(media_id="green", start=1, duration=1, source_in=Fraction(1, 2), freeze_frame=True),
+        ClipElement(media_id="red", start=2, duration=1, source_in=1, audio_muted=True),
+    ):
         editor.apply(AddElement(track_id="v1", element=element))
     project = editor.project
     report = export_timeline(project, tmp_path / "cut.edl")
@@ -39,10 +41,15 @@ def test_speed_freeze_frames_and_silent_clips_round_trip(engine_media, tmp_path)
     back = import_otio(report.path, rate=30)
     (track,) = back.tracks
     assert [(e.start, e.duration, e.speed, e.freeze_frame, e.audio_muted) for e in track.elements] == [
-        (0, 1, 2, False, False), (1, 1, 1, True, False), (2, 1, 1, False, True)]
+        (0, 1, 2, False, False),
+        (1, 1, 1, True, False),
+        (2, 1, 1, False, True),
+    ]
     for frame in (10, 40, 70):
-        assert psnr(render_frame(back, Fraction(frame, 30)), render_frame(project, Fraction(frame, 30))) >= \
-            SAME_PICTURE_DB
+        assert (
+            psnr(render_frame(back, Fraction(frame, 30)), render_frame(project, Fraction(frame, 30)))
+            >= SAME_PICTURE_DB
+        )
 
 
 EDL_FROM_AN_NLE = """TITLE: Edit
@@ -68,15 +75,21 @@ AUD  3    4
 
 def test_an_edl_from_another_editor(engine_media, tmp_path):
     path = tmp_path / "nle.edl"
-    path.write_text(EDL_FROM_AN_NLE.format(red=engine_media.red, green=engine_media.green,
-                                           music=engine_media.music))
+    path.write_text(
+        EDL_FROM_AN_NLE.format(red=engine_media.red, green=engine_media.green, music=engine_media.music)
+    )
     with pytest.raises(Exception, match="Transitions can't be at the very beginning"):  # the adapter alone
         otio.adapters.read_from_file(str(path), adapter_name="cmx_3600", rate=30)
     project = import_otio(path, rate=30)
     video, music = project.tracks
     red, green = video.elements
-    assert (red.start, red.duration, red.source_in, red.fade_in, red.audio_muted) == (0, 1, 1, Fraction(1, 2),
-                                                                                    False)
+    assert (red.start, red.duration, red.source_in, red.fade_in, red.audio_muted) == (
+        0,
+        1,
+        1,
+        Fraction(1, 2),
+        False,
+    )
     assert project.media[green.media_id].name == "green.mp4"  # the incoming side's file, not the outgoing's
     assert (green.start, green.duration, green.source_in) == (1, Fraction(4, 3), Fraction(2, 3))
     (dissolve,) = video.transitions
@@ -87,7 +100,8 @@ def test_an_edl_from_another_editor(engine_media, tmp_path):
 def test_prepare_marks_fades_and_opens_channels():
     prepared, fades = prepare(EDL_FROM_AN_NLE.format(red="/r.mp4", green="/g.mp4", music="/m.wav"))
     assert [(f.tracks, f.record, f.frames, f.direction) for f in fades] == [
-        (("V", "A1", "A2"), "01:00:00:00", 15, "in")]
+        (("V", "A1", "A2"), "01:00:00:00", 15, "in")
+    ]
     assert prepared.splitlines()[2].startswith("000  BL       AA/V  C")  # before the dissolve that opens V
     assert "* FROM CLIP: /g.mp4" in prepared and "* FROM CLIP NAME:  red.mp4" in prepared
 

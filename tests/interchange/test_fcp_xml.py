@@ -23,11 +23,14 @@ from kijkocut.render.frames import render_frame  # noqa: E402
 from .test_round_trip_renders import SAME_PICTURE_DB, psnr  # noqa: E402
 
 
-@pytest.mark.parametrize("transform", [
-    Transform(),
-    Transform(x=40, y=70, scale=0.5, rotation=30, crop=Crop(left=0.1, right=0.3, top=0.2)),
-    Transform(x=-20, scale=3, rotation=-90, crop=Crop(bottom=0.5)),
-])
+@pytest.mark.parametrize(
+    "transform",
+    [
+        Transform(),
+        Transform(x=40, y=70, scale=0.5, rotation=30, crop=Crop(left=0.1, right=0.3, top=0.2)),
+        Transform(x=-20, scale=3, rotation=-90, crop=Crop(bottom=0.5)),
+    ],
+)
 def test_basic_motion_gives_back_the_transform(transform):
     motion = to_basic_motion(transform, 64, 48, 160, 90)
     back = from_basic_motion(motion, 1.0, 64, 48, 160, 90)
@@ -43,7 +46,9 @@ def test_basic_motion_is_fcps_own_terms():
     assert (motion.scale, motion.center_h, motion.center_v, motion.crops) == (93.75, 0.25, 0, False)
 
 
-@pytest.mark.parametrize("fade_in, fade_out, duration", [(15, 0, 60), (0, 10, 60), (15, 10, 60), (40, 40, 60)])
+@pytest.mark.parametrize(
+    "fade_in, fade_out, duration", [(15, 0, 60), (0, 10, 60), (15, 10, 60), (40, 40, 60)]
+)
 def test_fades_round_trip_as_keyframes(fade_in, fade_out, duration):
     keys = fade_keys(duration, fade_in, fade_out, 70.0)
     decoded = fades_from_keys(keys, duration)
@@ -53,7 +58,8 @@ def test_fades_round_trip_as_keyframes(fade_in, fade_out, duration):
         assert decoded is not None
         again = fade_keys(duration, *decoded)
         assert [keyed_value(again, f) for f in range(duration + 1)] == pytest.approx(
-            [keyed_value(keys, f) for f in range(duration + 1)])
+            [keyed_value(keys, f) for f in range(duration + 1)]
+        )
 
 
 def test_a_fade_with_fewer_keys_is_still_a_fade():
@@ -74,13 +80,31 @@ def test_crop_rotation_fits_stills_and_composite_modes_round_trip(engine_media, 
     for kind, track_id in (("video", "v1"), ("overlay", "o1"), ("overlay", "o2")):
         editor.apply(AddTrack(kind=kind, track_id=track_id))
     editor.apply(AddElement(track_id="v1", element=ClipElement(media_id="red", start=0, duration=2)))
-    editor.apply(AddElement(track_id="o1", element=ClipElement(
-        media_id="small", start=0, duration=2, blend_mode="screen",
-        transform=Transform(x=50, y=40, scale=0.8, rotation=25, fit="cover",
-                            crop=Crop(left=0.2, top=0.1, bottom=0.3)))))
-    editor.apply(AddElement(track_id="o2", element=ClipElement(  # a still: the old export crashed on it
-        media_id="logo", start=Fraction(1, 2), duration=1, transform=Transform(x=130, y=60, scale=0.5,
-                                                                                 opacity=0.8))))
+    editor.apply(
+        AddElement(
+            track_id="o1",
+            element=ClipElement(
+                media_id="small",
+                start=0,
+                duration=2,
+                blend_mode="screen",
+                transform=Transform(
+                    x=50, y=40, scale=0.8, rotation=25, fit="cover", crop=Crop(left=0.2, top=0.1, bottom=0.3)
+                ),
+            ),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="o2",
+            element=ClipElement(  # a still: the old export crashed on it
+                media_id="logo",
+                start=Fraction(1, 2),
+                duration=1,
+                transform=Transform(x=130, y=60, scale=0.5, opacity=0.8),
+            ),
+        )
+    )
     project = editor.project
     report = export_timeline(project, tmp_path / "cut.xml")
     assert report.warnings == []
@@ -96,34 +120,46 @@ def test_a_file_from_another_editor(engine_media, tmp_path, caplog):
     picture fading in by opacity keyframes (`when` counts from the clip's media in point), a filter KijkoCut
     does not have."""
     rate = "<rate><timebase>30</timebase><ntsc>FALSE</ntsc></rate>"
-    file = (f'<file id="file-1"><name>red.mp4</name><pathurl>{engine_media.red.as_uri()}</pathurl>{rate}'
-            '<duration>120</duration><media><video><samplecharacteristics><width>160</width><height>90</height>'
-            '</samplecharacteristics></video><audio><channelcount>2</channelcount></audio></media></file>')
+    file = (
+        f'<file id="file-1"><name>red.mp4</name><pathurl>{engine_media.red.as_uri()}</pathurl>{rate}'
+        "<duration>120</duration><media><video><samplecharacteristics><width>160</width><height>90</height>"
+        "</samplecharacteristics></video><audio><channelcount>2</channelcount></audio></media></file>"
+    )
     timing = f"{rate}<start>15</start><end>75</end><in>30</in><out>90</out>"
-    motion = ("<filter><effect><name>Basic Motion</name><effectid>basic</effectid><effectcategory>motion"
-              "</effectcategory><effecttype>motion</effecttype><mediatype>video</mediatype>"
-              "<parameter><parameterid>scale</parameterid><name>Scale</name><value>50</value></parameter>"
-              "<parameter><parameterid>center</parameterid><name>Center</name><value><horiz>0.25</horiz>"
-              "<vert>-0.25</vert></value></parameter></effect></filter>")
-    opacity = ("<filter><effect><name>Opacity</name><effectid>opacity</effectid><effectcategory>motion"
-               "</effectcategory><effecttype>motion</effecttype><mediatype>video</mediatype><parameter>"
-               "<parameterid>opacity</parameterid><name>Opacity</name><value>60</value>"
-               "<keyframe><when>30</when><value>0</value></keyframe>"
-               "<keyframe><when>45</when><value>60</value></keyframe></parameter></effect></filter>")
-    blur = ("<filter><effect><name>Gaussian Blur</name><effectid>GaussianBlur</effectid><effecttype>filter"
-            "</effecttype><mediatype>video</mediatype></effect></filter>")
-    level = ("<filter><effect><name>Audio Levels</name><effectid>audiolevels</effectid><effectcategory>"
-             "audiolevels</effectcategory><effecttype>audiolevels</effecttype><mediatype>audio</mediatype>"
-             "<parameter><parameterid>level</parameterid><name>Level</name><value>0.5</value>"
-             "<keyframe><when>30</when><value>0</value></keyframe>"
-             "<keyframe><when>45</when><value>0.5</value></keyframe></parameter></effect></filter>")
-    xml = (f'<?xml version="1.0"?><xmeml version="4"><sequence id="sequence-1"><name>Edit</name>{rate}'
-           "<duration>90</duration><media><video><format><samplecharacteristics><width>320</width>"
-           "<height>180</height></samplecharacteristics></format><track>"
-           f'<clipitem id="clipitem-1"><name>red</name>{timing}{file}{motion}{opacity}{blur}</clipitem>'
-           f'</track></video><audio><track><clipitem id="clipitem-2"><name>red</name>{timing}'
-           f'<file id="file-1"/><sourcetrack><mediatype>audio</mediatype><trackindex>1</trackindex>'
-           f"</sourcetrack>{level}</clipitem></track></audio></media></sequence></xmeml>")
+    motion = (
+        "<filter><effect><name>Basic Motion</name><effectid>basic</effectid><effectcategory>motion"
+        "</effectcategory><effecttype>motion</effecttype><mediatype>video</mediatype>"
+        "<parameter><parameterid>scale</parameterid><name>Scale</name><value>50</value></parameter>"
+        "<parameter><parameterid>center</parameterid><name>Center</name><value><horiz>0.25</horiz>"
+        "<vert>-0.25</vert></value></parameter></effect></filter>"
+    )
+    opacity = (
+        "<filter><effect><name>Opacity</name><effectid>opacity</effectid><effectcategory>motion"
+        "</effectcategory><effecttype>motion</effecttype><mediatype>video</mediatype><parameter>"
+        "<parameterid>opacity</parameterid><name>Opacity</name><value>60</value>"
+        "<keyframe><when>30</when><value>0</value></keyframe>"
+        "<keyframe><when>45</when><value>60</value></keyframe></parameter></effect></filter>"
+    )
+    blur = (
+        "<filter><effect><name>Gaussian Blur</name><effectid>GaussianBlur</effectid><effecttype>filter"
+        "</effecttype><mediatype>video</mediatype></effect></filter>"
+    )
+    level = (
+        "<filter><effect><name>Audio Levels</name><effectid>audiolevels</effectid><effectcategory>"
+        "audiolevels</effectcategory><effecttype>audiolevels</effecttype><mediatype>audio</mediatype>"
+        "<parameter><parameterid>level</parameterid><name>Level</name><value>0.5</value>"
+        "<keyframe><when>30</when><value>0</value></keyframe>"
+        "<keyframe><when>45</when><value>0.5</value></keyframe></parameter></effect></filter>"
+    )
+    xml = (
+        f'<?xml version="1.0"?><xmeml version="4"><sequence id="sequence-1"><name>Edit</name>{rate}'
+        "<duration>90</duration><media><video><format><samplecharacteristics><width>320</width>"
+        "<height>180</height></samplecharacteristics></format><track>"
+        f'<clipitem id="clipitem-1"><name>red</name>{timing}{file}{motion}{opacity}{blur}</clipitem>'
+        f'</track></video><audio><track><clipitem id="clipitem-2"><name>red</name>{timing}'
+        f'<file id="file-1"/><sourcetrack><mediatype>audio</mediatype><trackindex>1</trackindex>'
+        f"</sourcetrack>{level}</clipitem></track></audio></media></sequence></xmeml>"
+    )
     path = tmp_path / "premiere.xml"
     path.write_text(xml)
     project = import_otio(path)
@@ -144,8 +180,12 @@ def test_written_in_fcps_element_order(engine_media, tmp_path):
     editor = Editor(Project(settings=ProjectSettings(width=160, height=90, frame_rate=30)))
     editor.apply(AddMedia(media=import_media(engine_media.red, media_id="red")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(media_id="red", start=0, duration=1,
-                                                               fade_in=Fraction(1, 3), name="Red")))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(media_id="red", start=0, duration=1, fade_in=Fraction(1, 3), name="Red"),
+        )
+    )
     text = export_timeline(editor.project, tmp_path / "cut.xml").path.read_text()
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n<xmeml version="4">')
     clip = ElementTree.fromstring(text).find(".//video/track/clipitem")
@@ -153,8 +193,16 @@ def test_written_in_fcps_element_order(engine_media, tmp_path):
     assert tags[:2] == ["name", "duration"] and tags.count("rate") == 1  # the adapter wrote it twice
     assert tags.index("file") < tags.index("filter") and tags[-1] == "filter"
     opacity = clip.find("filter/effect[effectid='opacity']/parameter")
-    assert [child.tag for child in opacity] == ["parameterid", "name", "valuemin", "valuemax", "value",
-                                                "keyframe", "keyframe", "keyframe"]
+    assert [child.tag for child in opacity] == [
+        "parameterid",
+        "name",
+        "valuemin",
+        "valuemax",
+        "value",
+        "keyframe",
+        "keyframe",
+        "keyframe",
+    ]
 
 
 def test_animations_round_trip_frame_by_frame(engine_media, tmp_path):
@@ -170,18 +218,39 @@ def test_animations_round_trip_frame_by_frame(engine_media, tmp_path):
         editor.apply(AddMedia(media=import_media(path, media_id=key)))
     for kind, track_id in (("video", "v1"), ("overlay", "o1")):
         editor.apply(AddTrack(kind=kind, track_id=track_id))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(id="base", media_id="red", start=0, duration=2)))
-    editor.apply(AddElement(track_id="o1", element=ClipElement(
-        id="pip", media_id="small", start=0, duration=2, fade_in=Fraction(1, 3),
-        transform=Transform(rotation=20, crop=Crop(left=0.25)))))
+    editor.apply(
+        AddElement(track_id="v1", element=ClipElement(id="base", media_id="red", start=0, duration=2))
+    )
+    editor.apply(
+        AddElement(
+            track_id="o1",
+            element=ClipElement(
+                id="pip",
+                media_id="small",
+                start=0,
+                duration=2,
+                fade_in=Fraction(1, 3),
+                transform=Transform(rotation=20, crop=Crop(left=0.25)),
+            ),
+        )
+    )
     animations = {
-        "pip": {"transform.scale": [Keyframe(time=0, value=0.3, interpolation="ease_out"),
-                                    Keyframe(time=Fraction(3, 2), value=0.9)],
-                "transform.x": [Keyframe(time=0, value=30), Keyframe(time=2, value=130)],
-                "transform.opacity": [Keyframe(time=0, value=1), Keyframe(time=1, value=0.4, interpolation="hold"),
-                                      Keyframe(time=Fraction(3, 2), value=0.8)]},
-        "base": {"gain_db": [Keyframe(time=0, value=-20), Keyframe(time=2, value=0)],
-                 "pan": [Keyframe(time=0, value=-1), Keyframe(time=2, value=1)]},
+        "pip": {
+            "transform.scale": [
+                Keyframe(time=0, value=0.3, interpolation="ease_out"),
+                Keyframe(time=Fraction(3, 2), value=0.9),
+            ],
+            "transform.x": [Keyframe(time=0, value=30), Keyframe(time=2, value=130)],
+            "transform.opacity": [
+                Keyframe(time=0, value=1),
+                Keyframe(time=1, value=0.4, interpolation="hold"),
+                Keyframe(time=Fraction(3, 2), value=0.8),
+            ],
+        },
+        "base": {
+            "gain_db": [Keyframe(time=0, value=-20), Keyframe(time=2, value=0)],
+            "pan": [Keyframe(time=0, value=-1), Keyframe(time=2, value=1)],
+        },
     }
     for element_id, paths in animations.items():
         for path, keys in paths.items():
@@ -206,20 +275,34 @@ def test_speed_and_reverse_as_time_remap(engine_media, tmp_path):
     editor = Editor(Project(settings=ProjectSettings(width=160, height=90, frame_rate=30)))
     editor.apply(AddMedia(media=import_media(engine_media.red, media_id="red")))
     editor.apply(AddTrack(kind="video", track_id="v1"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(media_id="red", start=0, duration=1, speed=2,
-                                                               source_in=Fraction(1, 2))))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(media_id="red", start=1, duration=1, speed=0.5,
-                                                               reverse=True, source_in=1)))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(media_id="red", start=0, duration=1, speed=2, source_in=Fraction(1, 2)),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(media_id="red", start=1, duration=1, speed=0.5, reverse=True, source_in=1),
+        )
+    )
     project = editor.project
     report = export_timeline(project, tmp_path / "cut.xml")
     assert report.warnings == []
     clips = ElementTree.parse(report.path).getroot().findall(".//video/track/clipitem")
-    assert [(c.findtext("in"), c.findtext("out")) for c in clips] == [("15", "75"), ("30", "45")]  # media frames
+    assert [(c.findtext("in"), c.findtext("out")) for c in clips] == [
+        ("15", "75"),
+        ("30", "45"),
+    ]  # media frames
     back = import_otio(report.path)
     (track,) = back.tracks
-    assert [(e.start, e.duration, e.source_in, e.speed, e.reverse, e.audio_muted) for e in track.elements] == [
-        (0, 1, Fraction(1, 2), 2, False, False), (1, 1, 1, 0.5, True, False)]
+    assert [
+        (e.start, e.duration, e.source_in, e.speed, e.reverse, e.audio_muted) for e in track.elements
+    ] == [(0, 1, Fraction(1, 2), 2, False, False), (1, 1, 1, 0.5, True, False)]
     for frame in (5, 25, 35, 55):
-        assert psnr(render_frame(back, Fraction(frame, 30)), render_frame(project, Fraction(frame, 30))) >= \
-            SAME_PICTURE_DB
+        assert (
+            psnr(render_frame(back, Fraction(frame, 30)), render_frame(project, Fraction(frame, 30)))
+            >= SAME_PICTURE_DB
+        )
     assert loudness(back) == pytest.approx(loudness(project), abs=0.1)

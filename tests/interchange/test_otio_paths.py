@@ -18,9 +18,13 @@ def _timeline_naming(path: str) -> otio.schema.Timeline:
     timeline = otio.schema.Timeline(name="t")
     track = otio.schema.Track(kind=otio.schema.TrackKind.Video)
     rate = 30
-    clip = otio.schema.Clip(name="c", media_reference=otio.schema.ExternalReference(target_url=path),
-                            source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate),
-                                                                 otio.opentime.RationalTime(30, rate)))
+    clip = otio.schema.Clip(
+        name="c",
+        media_reference=otio.schema.ExternalReference(target_url=path),
+        source_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(30, rate)
+        ),
+    )
     track.append(clip)
     timeline.tracks.append(track)
     return timeline

@@ -34,8 +34,9 @@ def _adapter_installed(name: str) -> bool:
 
 @pytest.fixture(scope="module")
 def blue(tmp_path_factory):
-    return samples.write_video(tmp_path_factory.mktemp("media") / "blue.mp4", seconds=4, width=160, height=90,
-                               hue=240, tone_hz=660)
+    return samples.write_video(
+        tmp_path_factory.mktemp("media") / "blue.mp4", seconds=4, width=160, height=90, hue=240, tone_hz=660
+    )
 
 
 @pytest.fixture
@@ -46,21 +47,56 @@ def project(engine_media, blue) -> Project:
 def scenario(red: Path, blue: Path, small: Path, music: Path) -> Project:
     """Red (a 440 Hz tone) fades in and crossfades into blue (660 Hz), which fades out; a silent video sits
     small, top right and translucent over them; music under it all at -6 dB, fading out."""
-    editor = Editor(Project(name="Round trip", settings=ProjectSettings(width=160, height=90, frame_rate=RATE)))
+    editor = Editor(
+        Project(name="Round trip", settings=ProjectSettings(width=160, height=90, frame_rate=RATE))
+    )
     for key, path in (("red", red), ("blue", blue), ("small", small), ("music", music)):
         editor.apply(AddMedia(media=import_media(path, media_id=key)))
     for kind, track_id in (("video", "v1"), ("overlay", "o1"), ("audio", "a1")):
         editor.apply(AddTrack(kind=kind, track_id=track_id, name=f"{kind} track"))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(
-        id="a", media_id="red", start=0, duration=2, source_in=Fraction(1, 2), fade_in=Fraction(1, 2))))
-    editor.apply(AddElement(track_id="v1", element=ClipElement(
-        id="b", media_id="blue", start=2, duration=Fraction(3, 2), source_in=1, fade_out=Fraction(1, 3))))
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(
+                id="a", media_id="red", start=0, duration=2, source_in=Fraction(1, 2), fade_in=Fraction(1, 2)
+            ),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="v1",
+            element=ClipElement(
+                id="b",
+                media_id="blue",
+                start=2,
+                duration=Fraction(3, 2),
+                source_in=1,
+                fade_out=Fraction(1, 3),
+            ),
+        )
+    )
     editor.apply(AddTransition(from_id="a", to_id="b", duration=Fraction(2, 5), alignment="center"))
-    editor.apply(AddElement(track_id="o1", element=ClipElement(
-        id="pip", media_id="small", start=Fraction(1, 2), duration=2, source_in=Fraction(1, 3),
-        transform=Transform(x=120, y=30, scale=0.4, opacity=0.7))))
-    editor.apply(AddElement(track_id="a1", element=ClipElement(
-        id="music", media_id="music", start=0, duration=3, gain_db=-6, fade_out=Fraction(1, 2))))
+    editor.apply(
+        AddElement(
+            track_id="o1",
+            element=ClipElement(
+                id="pip",
+                media_id="small",
+                start=Fraction(1, 2),
+                duration=2,
+                source_in=Fraction(1, 3),
+                transform=Transform(x=120, y=30, scale=0.4, opacity=0.7),
+            ),
+        )
+    )
+    editor.apply(
+        AddElement(
+            track_id="a1",
+            element=ClipElement(
+                id="music", media_id="music", start=0, duration=3, gain_db=-6, fade_out=Fraction(1, 2)
+            ),
+        )
+    )
     return editor.project
 
 
@@ -74,8 +110,10 @@ def psnr(actual: np.ndarray, expected: np.ndarray) -> float:
 
 
 def picture_psnrs(before: Project, after: Project) -> dict[int, float]:
-    return {frame: psnr(render_frame(after, Fraction(frame, RATE)), render_frame(before, Fraction(frame, RATE)))
-            for frame in FRAMES}
+    return {
+        frame: psnr(render_frame(after, Fraction(frame, RATE)), render_frame(before, Fraction(frame, RATE)))
+        for frame in FRAMES
+    }
 
 
 def loudness(project: Project) -> float:
@@ -98,7 +136,13 @@ def test_the_scenario_shows_what_it_tests(project):
     no_fades.element("a").fade_in = no_fades.element("b").fade_out = Fraction(0)
     no_crossfade = project.model_copy(deep=True)
     no_crossfade.tracks[0].transitions = []
-    for changed, frame in ((full_frame, 30), (opaque, 30), (no_fades, 3), (no_fades, 102), (no_crossfade, 60)):
+    for changed, frame in (
+        (full_frame, 30),
+        (opaque, 30),
+        (no_fades, 3),
+        (no_fades, 102),
+        (no_crossfade, 60),
+    ):
         assert picture_psnrs(project, changed)[frame] < 30
     unity = project.model_copy(deep=True)
     unity.element("music").gain_db = 0
@@ -123,7 +167,11 @@ def test_fcp_xml_round_trip_renders_the_same(project, tmp_path):
     assert (music.gain_db, music.fade_out, a.fade_in) == (-6, Fraction(1, 2), Fraction(1, 2))
     (crossfade,) = back.tracks[0].transitions
     assert (crossfade.duration, crossfade.alignment, crossfade.audio) == (Fraction(2, 5), "center", True)
-    assert [t.kind for t in back.tracks] == ["video", "overlay", "audio"]  # the clips' sound rejoined its picture
+    assert [t.kind for t in back.tracks] == [
+        "video",
+        "overlay",
+        "audio",
+    ]  # the clips' sound rejoined its picture
 
 
 @pytest.mark.skipif(not _adapter_installed("cmx_3600"), reason="otio-cmx3600-adapter is not installed")

@@ -27,9 +27,18 @@ class Clips:
 @pytest.fixture(scope="session")
 def clip_files(tmp_path_factory) -> Clips:
     folder = tmp_path_factory.mktemp("clips")
-    paths = [samples.write_video(folder / f"{name}.mp4", seconds=CLIP_SECONDS, width=160, height=90, rate=15,
-                                 hue=hue, tone_hz=440 if name == "a" else None)
-             for name, hue in (("a", 0), ("b", 120), ("c", 240))]
+    paths = [
+        samples.write_video(
+            folder / f"{name}.mp4",
+            seconds=CLIP_SECONDS,
+            width=160,
+            height=90,
+            rate=15,
+            hue=hue,
+            tone_hz=440 if name == "a" else None,
+        )
+        for name, hue in (("a", 0), ("b", 120), ("c", 240))
+    ]
     return Clips(folder, paths)
 
 
@@ -48,8 +57,12 @@ def config(workspace_dir, tmp_path) -> ServerConfig:
     allowed = tmp_path / "allowed_media"
     allowed.mkdir()
     # Port 9 on loopback is closed: the "ComfyUI is down" case, with no outbound traffic.
-    return ServerConfig(workspace=workspace_dir, media_dirs=[allowed], comfyui_urls=["http://127.0.0.1:9"],
-                        data_dir=tmp_path / "data")  # a job store of its own (it is shared by default)
+    return ServerConfig(
+        workspace=workspace_dir,
+        media_dirs=[allowed],
+        comfyui_urls=["http://127.0.0.1:9"],
+        data_dir=tmp_path / "data",
+    )  # a job store of its own (it is shared by default)
 
 
 @pytest.fixture

@@ -53,7 +53,11 @@ async def test_every_tool_is_described_typed_and_flat(server, mode):
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
         assert {"project://{project_id}", "workflow://{workflow_id}", "workspace://{+path}"} <= templates
         prompts = {p.name for p in (await client.list_prompts()).prompts}
-        assert prompts == {"edit_video_from_clips", "social_short_from_generated_clip", "find_and_run_workflow"}
+        assert prompts == {
+            "edit_video_from_clips",
+            "social_short_from_generated_clip",
+            "find_and_run_workflow",
+        }
         prompt = await client.get_prompt("edit_video_from_clips", {"folder": "input", "aspect": "9:16"})
         assert "1080x1920" in prompt.messages[0].content.text
 
@@ -65,8 +69,9 @@ async def _wait_done(client, job: dict, progress: list) -> dict:
     for _ in range(10):  # each wait is bounded; a slow machine just needs more rounds
         if job["done"]:
             return job
-        result = await client.call_tool("job_wait", {"job_id": job["job_id"], "timeout_seconds": 20},
-                                        progress_callback=on_progress)
+        result = await client.call_tool(
+            "job_wait", {"job_id": job["job_id"], "timeout_seconds": 20}, progress_callback=on_progress
+        )
         job = data(result)
     raise AssertionError(f"job never finished: {job}")
 
@@ -77,29 +82,52 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
         listing = data(await client.call_tool("files_list", {"folder": "input"}))
         assert [e["path"] for e in listing["entries"]] == ["input/a.mp4", "input/b.mp4", "input/c.mp4"]
 
-        project = data(await client.call_tool("project_create", {"name": "Trip", "width": 320, "height": 180,
-                                                                 "frame_rate": 15}))
+        project = data(
+            await client.call_tool(
+                "project_create", {"name": "Trip", "width": 320, "height": 180, "frame_rate": 15}
+            )
+        )
         pid = project["id"]
         imported = data(await client.call_tool("media_import", {"project_id": pid, "path": "input"}))
         assert [m["name"] for m in imported["imported"]] == ["a.mp4", "b.mp4", "c.mp4"]
-        assert imported["imported"][0]["has_audio"] and imported["imported"][0]["duration"] == pytest.approx(2, abs=0.1)
+        assert imported["imported"][0]["has_audio"] and imported["imported"][0]["duration"] == pytest.approx(
+            2, abs=0.1
+        )
         pool = data(await client.call_tool("media_list", {"project_id": pid}))["media"]
-        assert [(m["kind"], m["width"], m["height"], m["frame_rate"]) for m in pool] == [("video", 160, 90, 15)] * 3
+        assert [(m["kind"], m["width"], m["height"], m["frame_rate"]) for m in pool] == [
+            ("video", 160, 90, 15)
+        ] * 3
 
         # Three 1 s pieces from the middle of each clip, appended one after another: handles for crossfades.
         clips = []
         for media in imported["imported"]:
-            edit = data(await client.call_tool("clip_add", {"project_id": pid, "media_id": media["id"],
-                                                            "source_in": 0.5, "duration": 1.0}))
+            edit = data(
+                await client.call_tool(
+                    "clip_add",
+                    {"project_id": pid, "media_id": media["id"], "source_in": 0.5, "duration": 1.0},
+                )
+            )
             clips.append(edit["changed"][0])
         assert [(c["start"], c["end"]) for c in clips] == [(0, 1), (1, 2), (2, 3)]
 
-        title = data(await client.call_tool("text_add", {"project_id": pid, "text": "Summer", "start": 0,
-                                                         "duration": 1.5, "size": 40}))
+        title = data(
+            await client.call_tool(
+                "text_add", {"project_id": pid, "text": "Summer", "start": 0, "duration": 1.5, "size": 40}
+            )
+        )
         assert title["tracks_created"] and title["changed"][0]["text"] == "Summer"
         for left, right in zip(clips, clips[1:]):
-            edit = data(await client.call_tool("transition_add", {"project_id": pid, "from_element_id": left["id"],
-                                                                  "to_element_id": right["id"], "duration": 0.4}))
+            edit = data(
+                await client.call_tool(
+                    "transition_add",
+                    {
+                        "project_id": pid,
+                        "from_element_id": left["id"],
+                        "to_element_id": right["id"],
+                        "duration": 0.4,
+                    },
+                )
+            )
             assert {c["id"] for c in edit["changed"]} == {left["id"], right["id"]}
 
         view = data(await client.call_tool("project_describe", {"project_id": pid}))
@@ -113,8 +141,11 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
         picture = Image.open(io.BytesIO(base64.b64decode(image_block.data)))
         assert picture.size == (info["width"], info["height"]) == (160, 90)
 
-        started = data(await client.call_tool("export_start", {"project_id": pid, "preset": "tiktok",
-                                                               "file_name": "trip_vertical"}))
+        started = data(
+            await client.call_tool(
+                "export_start", {"project_id": pid, "preset": "tiktok", "file_name": "trip_vertical"}
+            )
+        )
         assert started["kind"] == "export" and not started.get("error")
         progress: list = []
         finished = await _wait_done(client, started, progress)
@@ -132,9 +163,22 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
         assert all(f.mean() > 20 for f in frames[::5]), "frames should show the clips, not black"
         assert "LUFS" in finished["message"] and "dBTP" in finished["message"], finished["message"]
 
-        master = await _wait_done(client, data(await client.call_tool("export_start", {
-            "project_id": pid, "container": "mov", "audio_codec": "pcm", "loudness_lufs": -16,
-            "file_name": "trip_master"})), [])
+        master = await _wait_done(
+            client,
+            data(
+                await client.call_tool(
+                    "export_start",
+                    {
+                        "project_id": pid,
+                        "container": "mov",
+                        "audio_codec": "pcm",
+                        "loudness_lufs": -16,
+                        "file_name": "trip_master",
+                    },
+                )
+            ),
+            [],
+        )
         assert master["state"] == "completed", master
         loudness = re.search(r"audio (-?[0-9.]+) LUFS, true peak (-?[0-9.]+) dBTP", master["message"])
         assert float(loudness[1]) == pytest.approx(-16, abs=0.2) and float(loudness[2]) <= -1.0 + 0.05
@@ -150,27 +194,48 @@ async def test_edit_and_export_conversation(server, mode, workspace_dir):
 @pytest.mark.parametrize("mode", ERAS)
 async def test_undo_redo_trim_split_move_delete(server, mode, workspace_dir):
     async with Client(server, mode=mode) as client:
-        pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))["id"]
+        pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))[
+            "id"
+        ]
         media_id = data(await client.call_tool("media_import", {"project_id": pid, "path": "input/a.mp4"}))[
-            "imported"][0]["id"]
-        clip = data(await client.call_tool("clip_add", {"project_id": pid, "media_id": media_id}))["changed"][0]
+            "imported"
+        ][0]["id"]
+        clip = data(await client.call_tool("clip_add", {"project_id": pid, "media_id": media_id}))["changed"][
+            0
+        ]
         assert (clip["start"], clip["end"]) == (0, 2)
 
-        split = data(await client.call_tool("element_split", {"project_id": pid, "element_id": clip["id"],
-                                                              "at": 0.8}))
+        split = data(
+            await client.call_tool("element_split", {"project_id": pid, "element_id": clip["id"], "at": 0.8})
+        )
         left, right = sorted(split["changed"], key=lambda e: e["start"])
         assert (left["end"], right["start"], right["source_in"]) == (0.8, 0.8, 0.8)
 
-        trimmed = data(await client.call_tool("element_trim", {"project_id": pid, "element_id": right["id"],
-                                                               "edge": "end", "to": 1.6}))
+        trimmed = data(
+            await client.call_tool(
+                "element_trim", {"project_id": pid, "element_id": right["id"], "edge": "end", "to": 1.6}
+            )
+        )
         assert trimmed["changed"][0]["end"] == 1.6
-        moved = data(await client.call_tool("element_move", {"project_id": pid, "element_id": right["id"],
-                                                             "start": 3}))
+        moved = data(
+            await client.call_tool("element_move", {"project_id": pid, "element_id": right["id"], "start": 3})
+        )
         assert moved["changed"][0]["start"] == 3 and moved["duration"] == 3.8
-        styled = data(await client.call_tool("property_set", {"project_id": pid, "element_id": left["id"],
-                                                              "property": "transform.opacity", "value": "0.5"}))
+        styled = data(
+            await client.call_tool(
+                "property_set",
+                {
+                    "project_id": pid,
+                    "element_id": left["id"],
+                    "property": "transform.opacity",
+                    "value": "0.5",
+                },
+            )
+        )
         assert styled["changed"][0]["id"] == left["id"]
-        deleted = data(await client.call_tool("element_delete", {"project_id": pid, "element_id": left["id"]}))
+        deleted = data(
+            await client.call_tool("element_delete", {"project_id": pid, "element_id": left["id"]})
+        )
         assert deleted["removed"] == [left["id"]] and deleted["duration"] == pytest.approx(3.0)
 
         undone = data(await client.call_tool("project_undo", {"project_id": pid}))

@@ -18,12 +18,17 @@ from tests.mcp_server.conftest import data, error_text
 
 
 async def new_project(client) -> str:
-    return data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))["id"]
+    return data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))[
+        "id"
+    ]
 
 
 async def add_title(client, project_id: str) -> str:
-    outcome = data(await client.call_tool("text_add", {"project_id": project_id, "text": "Hi", "start": 0,
-                                                       "duration": 1}))
+    outcome = data(
+        await client.call_tool(
+            "text_add", {"project_id": project_id, "text": "Hi", "start": 0, "duration": 1}
+        )
+    )
     return outcome["changed"][0]["id"]
 
 
@@ -36,8 +41,10 @@ async def test_property_set_with_a_deeply_nested_value_is_a_clear_error(server):
         project_id = await new_project(client)
         title = await add_title(client, project_id)
         with anyio.fail_after(20):
-            result = await client.call_tool("property_set", {"project_id": project_id, "element_id": title,
-                                                             "property": "style.x", "value": nested(1000)})
+            result = await client.call_tool(
+                "property_set",
+                {"project_id": project_id, "element_id": title, "property": "style.x", "value": nested(1000)},
+            )
         text = error_text(result)
         assert f"value is nested too deeply (limit {limits.MAX_ARGUMENT_DEPTH} levels)" in text
         view = data(await client.call_tool("project_describe", {"project_id": project_id}))
@@ -56,8 +63,11 @@ async def test_effect_params_nested_deeply_are_a_clear_error(server, tool):
         if tool == "effect_add":
             arguments["kind"] = "brightness"
         else:
-            added = data(await client.call_tool("effect_add", {"project_id": project_id, "element_id": title,
-                                                               "kind": "brightness"}))
+            added = data(
+                await client.call_tool(
+                    "effect_add", {"project_id": project_id, "element_id": title, "kind": "brightness"}
+                )
+            )
             arguments["effect_id"] = added["effect_id"]
         with anyio.fail_after(20):
             text = error_text(await client.call_tool(tool, arguments))
@@ -69,22 +79,27 @@ def stamp(ms: int) -> str:
 
 
 def write_srt(path, cues: int) -> None:
-    path.write_text("\n".join(f"{n + 1}\n{stamp(n * 800)} --> {stamp(n * 800 + 600)}\nLine {n}\n"
-                              for n in range(cues)))
+    path.write_text(
+        "\n".join(f"{n + 1}\n{stamp(n * 800)} --> {stamp(n * 800 + 600)}\nLine {n}\n" for n in range(cues))
+    )
 
 
-async def test_caption_files_beyond_the_limits_are_refused_and_change_nothing(server, workspace_dir, monkeypatch):
+async def test_caption_files_beyond_the_limits_are_refused_and_change_nothing(
+    server, workspace_dir, monkeypatch
+):
     write_srt(workspace_dir / "input" / "subs.srt", 40)
     async with Client(server) as client:
         project_id = await new_project(client)
         monkeypatch.setattr(limits, "MAX_CAPTION_BYTES", 512)
-        text = error_text(await client.call_tool("captions_import", {"project_id": project_id,
-                                                                     "path": "input/subs.srt"}))
+        text = error_text(
+            await client.call_tool("captions_import", {"project_id": project_id, "path": "input/subs.srt"})
+        )
         assert "a caption file may be at most 512 bytes" in text
-        monkeypatch.setattr(limits, "MAX_CAPTION_BYTES", 16 * 1024 ** 2)
+        monkeypatch.setattr(limits, "MAX_CAPTION_BYTES", 16 * 1024**2)
         monkeypatch.setattr(limits, "MAX_CAPTION_CUES", 30)
-        text = error_text(await client.call_tool("captions_import", {"project_id": project_id,
-                                                                     "path": "input/subs.srt"}))
+        text = error_text(
+            await client.call_tool("captions_import", {"project_id": project_id, "path": "input/subs.srt"})
+        )
         assert "subs.srt:" in text and "more than 30 cues; a caption file may have at most 30" in text
         view = data(await client.call_tool("project_describe", {"project_id": project_id}))
         assert view["revision"] == 0 and view["tracks"] == []
@@ -102,6 +117,7 @@ class Gate:
                 self.reached.set()
                 assert self.released.wait(30), "the test never released the gate"
             return function(*args, **kwargs)
+
         return held
 
     async def wait_reached(self) -> None:
@@ -118,8 +134,9 @@ async def import_while(server, workspace_dir, gate: Gate, second_call):
         await add_title(first, project_id)
 
         async def importing():
-            results["first"] = await first.call_tool("captions_import", {"project_id": project_id,
-                                                                         "path": "input/big.srt"})
+            results["first"] = await first.call_tool(
+                "captions_import", {"project_id": project_id, "path": "input/big.srt"}
+            )
 
         gate.armed = True
         async with anyio.create_task_group() as tasks:
@@ -146,7 +163,9 @@ def gate():
     gate.released.set()  # a failing test must not leave a worker thread waiting
 
 
-async def test_a_client_waiting_for_a_locked_project_gets_a_busy_answer(services, workspace_dir, gate, monkeypatch):
+async def test_a_client_waiting_for_a_locked_project_gets_a_busy_answer(
+    services, workspace_dir, gate, monkeypatch
+):
     """A holds the project's lock (held as its import is applied); B's edit waits at most the store's lock
     timeout and is told the project is busy, instead of hanging until its client gives up."""
     services.projects.lock_timeout = 0.5
@@ -154,8 +173,9 @@ async def test_a_client_waiting_for_a_locked_project_gets_a_busy_answer(services
     server = build_server(services)
 
     async def edit_and_list(client, project_id):
-        edited = await client.call_tool("text_add", {"project_id": project_id, "text": "B", "start": 5,
-                                                     "duration": 1})
+        edited = await client.call_tool(
+            "text_add", {"project_id": project_id, "text": "B", "start": 5, "duration": 1}
+        )
         listed = data(await client.call_tool("project_list", {}))  # does not wait for the lock at all
         return edited, [p["id"] for p in listed["projects"]], project_id
 
@@ -171,8 +191,11 @@ async def test_reading_the_caption_file_does_not_hold_the_project(services, work
     server = build_server(services)
 
     async def edit_and_read(client, project_id):
-        added = data(await client.call_tool("text_add", {"project_id": project_id, "text": "B", "start": 5,
-                                                         "duration": 1}))
+        added = data(
+            await client.call_tool(
+                "text_add", {"project_id": project_id, "text": "B", "start": 5, "duration": 1}
+            )
+        )
         return added, data(await client.call_tool("project_describe", {"project_id": project_id}))
 
     (added, seen), view = await import_while(server, workspace_dir, gate, edit_and_read)
@@ -180,16 +203,23 @@ async def test_reading_the_caption_file_does_not_hold_the_project(services, work
     assert element_count(view) == 2 + 3000 and view["revision"] == 3
 
 
-async def test_a_save_too_big_to_load_again_keeps_the_file_and_drops_the_edit(server, workspace_dir, monkeypatch):
+async def test_a_save_too_big_to_load_again_keeps_the_file_and_drops_the_edit(
+    server, workspace_dir, monkeypatch
+):
     async with Client(server) as client:
         project_id = await new_project(client)
         await add_title(client, project_id)
         saved = workspace_dir / "projects" / project_id / "project.json"
         before = saved.read_bytes()
         monkeypatch.setattr(limits, "MAX_PROJECT_BYTES", len(before) + 200)
-        text = error_text(await client.call_tool("text_add", {"project_id": project_id, "text": "x" * 1000,
-                                                              "start": 2, "duration": 1}))
+        text = error_text(
+            await client.call_tool(
+                "text_add", {"project_id": project_id, "text": "x" * 1000, "start": 2, "duration": 1}
+            )
+        )
         assert "so it was not saved" in text
         assert saved.read_bytes() == before
         view = data(await client.call_tool("project_describe", {"project_id": project_id}))
-        assert view["revision"] == 1 and len(view["tracks"][0]["elements"]) == 1  # the edit is gone, not cached
+        assert (
+            view["revision"] == 1 and len(view["tracks"][0]["elements"]) == 1
+        )  # the edit is gone, not cached

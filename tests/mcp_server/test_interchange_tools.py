@@ -12,8 +12,12 @@ pytest.importorskip("opentimelineio")
 
 
 async def _titled_project(client) -> str:
-    pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 25}))["id"]
-    media = data(await client.call_tool("media_import", {"project_id": pid, "path": "input/a.mp4"}))["imported"]
+    pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 25}))[
+        "id"
+    ]
+    media = data(await client.call_tool("media_import", {"project_id": pid, "path": "input/a.mp4"}))[
+        "imported"
+    ]
     data(await client.call_tool("clip_add", {"project_id": pid, "media_id": media[0]["id"]}))
     data(await client.call_tool("text_add", {"project_id": pid, "text": "Hi", "start": 0, "duration": 1}))
     return pid

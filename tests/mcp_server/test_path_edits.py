@@ -12,10 +12,13 @@ from tests.mcp_server.conftest import data, error_text
 
 
 async def _project_with_clip(client) -> tuple[str, str]:
-    project = data(await client.call_tool("project_create", {"width": 160, "height": 90, "frame_rate": 15}))["id"]
+    project = data(await client.call_tool("project_create", {"width": 160, "height": 90, "frame_rate": 15}))[
+        "id"
+    ]
     media = data(await client.call_tool("media_import", {"project_id": project, "path": "input/a.mp4"}))
-    clip = data(await client.call_tool("clip_add", {"project_id": project,
-                                                    "media_id": media["imported"][0]["id"]}))
+    clip = data(
+        await client.call_tool("clip_add", {"project_id": project, "media_id": media["imported"][0]["id"]})
+    )
     return project, clip["changed"][0]["id"]
 
 
@@ -25,10 +28,18 @@ async def test_a_refused_edit_keeps_the_redo_step_and_the_revision(server, works
         project, clip = await _project_with_clip(client)
         await client.call_tool("effect_add", {"project_id": project, "element_id": clip, "kind": "sepia"})
         undone = data(await client.call_tool("project_undo", {"project_id": project}))
-        bad = json.dumps([{"kind": "lut", "params": {"path": "input/grade.cube"}},
-                          {"kind": "lut", "params": {"path": "/etc/passwd"}}])
-        text = error_text(await client.call_tool("property_set", {"project_id": project, "element_id": clip,
-                                                                 "property": "effects", "value": bad}))
+        bad = json.dumps(
+            [
+                {"kind": "lut", "params": {"path": "input/grade.cube"}},
+                {"kind": "lut", "params": {"path": "/etc/passwd"}},
+            ]
+        )
+        text = error_text(
+            await client.call_tool(
+                "property_set",
+                {"project_id": project, "element_id": clip, "property": "effects", "value": bad},
+            )
+        )
         assert "'/etc/passwd' is outside the allowed folders" in text
         view = data(await client.call_tool("project_describe", {"project_id": project}))
         assert view["revision"] == undone["revision"] and view["can_redo"]
@@ -37,8 +48,12 @@ async def test_a_refused_edit_keeps_the_redo_step_and_the_revision(server, works
 
         # The same list with paths inside the workspace is stored with real paths.
         good = json.dumps([{"kind": "lut", "params": {"path": "input/grade.cube"}}])
-        data(await client.call_tool("property_set", {"project_id": project, "element_id": clip,
-                                                     "property": "effects", "value": good}))
+        data(
+            await client.call_tool(
+                "property_set",
+                {"project_id": project, "element_id": clip, "property": "effects", "value": good},
+            )
+        )
         stored = json.loads((workspace_dir / "projects" / project / "project.json").read_text())
         effect = stored["tracks"][0]["elements"][0]["effects"][0]
         assert effect["params"]["path"] == str((workspace_dir / "input" / "grade.cube").resolve())
@@ -48,8 +63,17 @@ async def test_an_imported_timeline_naming_a_lut_outside_is_refused(server, work
     (workspace_dir / "input" / "grade.cube").write_text("LUT_1D_SIZE 2\n0 0 0\n1 1 1\n")
     async with Client(server) as client:
         project, clip = await _project_with_clip(client)
-        data(await client.call_tool("effect_add", {"project_id": project, "element_id": clip, "kind": "lut",
-                                                   "params": {"path": "input/grade.cube"}}))
+        data(
+            await client.call_tool(
+                "effect_add",
+                {
+                    "project_id": project,
+                    "element_id": clip,
+                    "kind": "lut",
+                    "params": {"path": "input/grade.cube"},
+                },
+            )
+        )
         exported = data(await client.call_tool("otio_export", {"project_id": project}))
         otio_file = workspace_dir / exported["file"]["path"]
         real_lut = str((workspace_dir / "input" / "grade.cube").resolve())
@@ -63,8 +87,14 @@ async def test_an_imported_timeline_naming_a_lut_outside_is_refused(server, work
 async def test_workflow_inputs_must_be_media_files_in_the_workspace(server, workspace_dir):
     (workspace_dir / "input" / "notes.txt").write_text("private")
     async with Client(server) as client:
-        for value, expected in (("input/notes.txt", "not a media file"), ("missing.png", "does not exist"),
-                                ("/etc/passwd", "outside the allowed folders")):
-            text = error_text(await client.call_tool("workflow_run", {"workflow_id": "image_upscale_esrgan_4x",
-                                                                      "inputs": {"image": value}}))
+        for value, expected in (
+            ("input/notes.txt", "not a media file"),
+            ("missing.png", "does not exist"),
+            ("/etc/passwd", "outside the allowed folders"),
+        ):
+            text = error_text(
+                await client.call_tool(
+                    "workflow_run", {"workflow_id": "image_upscale_esrgan_4x", "inputs": {"image": value}}
+                )
+            )
             assert "input 'image': " in text and expected in text, text

@@ -36,8 +36,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflows_library"
 from wl_fake_comfy import FakeComfy, core_object_info  # noqa: E402
 
 SECRET = "canary-" + secrets.token_hex(16)
-OUTSIDE_FILES = ["secret.mp4", "secret.png", "secret.cube", "secret.srt", "secret.vtt", "secret.otio", "secret.ttf",
-                 "secret.json", "secret"]
+OUTSIDE_FILES = [
+    "secret.mp4",
+    "secret.png",
+    "secret.cube",
+    "secret.srt",
+    "secret.vtt",
+    "secret.otio",
+    "secret.ttf",
+    "secret.json",
+    "secret",
+]
 WORKFLOW = "image_upscale_esrgan_4x"
 UPSCALER = "RealESRGAN_x4plus.safetensors"
 # A parameter is path-like when its name or description says so; "strict" ones must refuse every attack.
@@ -48,14 +57,17 @@ MIN_PATH_PARAMS = 12
 
 def _leak_markers() -> list[str]:
     """What must never come back: windows of the canary, /etc/passwd's first line, this process's environment."""
-    markers = [SECRET[i:i + 12] for i in range(0, len(SECRET) - 11, 4)]
+    markers = [SECRET[i : i + 12] for i in range(0, len(SECRET) - 11, 4)]
     passwd = Path("/etc/passwd")
     if passwd.is_file():
         markers.append(passwd.read_text(errors="replace").splitlines()[0])
     environ = Path("/proc/self/environ")
     if environ.is_file():
-        markers += [entry for entry in environ.read_bytes().decode(errors="replace").split("\x00")
-                    if len(entry) >= 16 and "=" in entry]
+        markers += [
+            entry
+            for entry in environ.read_bytes().decode(errors="replace").split("\x00")
+            if len(entry) >= 16 and "=" in entry
+        ]
     return markers
 
 
@@ -83,14 +95,31 @@ def _attacks(workspace: Path, outside: Path, name: str) -> dict[str, str]:
 
 
 # Attacks every strict parameter must refuse (the others may be harmless odd names inside the workspace).
-MUST_REFUSE = ["traversal", "deep traversal", "absolute outside", "symlink file", "symlink folder", "proc environ",
-               "etc passwd", "nul", "nul suffix", "tilde", "backslashes"]
+MUST_REFUSE = [
+    "traversal",
+    "deep traversal",
+    "absolute outside",
+    "symlink file",
+    "symlink folder",
+    "proc environ",
+    "etc passwd",
+    "nul",
+    "nul suffix",
+    "tilde",
+    "backslashes",
+]
 
 
 def _target_name(param: str, description: str) -> str:
     text = f"{param} {description}".lower()
-    for hint, name in (("srt", "secret.srt"), ("otio", "secret.otio"), ("font", "secret.ttf"),
-                       ("lut", "secret.cube"), ("cube", "secret.cube"), ("folder", "")):
+    for hint, name in (
+        ("srt", "secret.srt"),
+        ("otio", "secret.otio"),
+        ("font", "secret.ttf"),
+        ("lut", "secret.cube"),
+        ("cube", "secret.cube"),
+        ("folder", ""),
+    ):
         if hint in text:
             return name
     return "secret.mp4"
@@ -122,8 +151,12 @@ class Sweep:
     async def render_after(self, client: Client, where: str, arguments: dict[str, Any]) -> None:
         """An accepted value is stored somewhere: rendering the project must not leak it either."""
         if "project_id" in arguments:
-            await self.call(client, f"{where} then frame_render", "frame_render",
-                            {"project_id": arguments["project_id"], "time": 0})
+            await self.call(
+                client,
+                f"{where} then frame_render",
+                "frame_render",
+                {"project_id": arguments["project_id"], "time": 0},
+            )
 
 
 def _ok(result: Any) -> dict:
@@ -142,7 +175,9 @@ def _fill(schema: dict, ids: dict[str, Any]) -> dict[str, Any]:
             arguments[name] = spec["enum"][0]
         elif spec.get("type") in ("number", "integer"):
             low = spec.get("minimum", spec.get("exclusiveMinimum", 0))
-            arguments[name] = low + 1 if "exclusiveMinimum" in spec else max(low, 1 if "minimum" in spec else 0)
+            arguments[name] = (
+                low + 1 if "exclusiveMinimum" in spec else max(low, 1 if "minimum" in spec else 0)
+            )
         elif spec.get("type") == "boolean":
             arguments[name] = False
         elif spec.get("type") == "object":
@@ -167,24 +202,49 @@ async def _setup(client: Client, sweep: Sweep) -> dict[str, Any]:
     if font is not None:
         shutil.copy(font, ws / "input" / "Title.ttf")
 
-    project = _ok(await sweep.call(client, "setup", "project_create", {"width": 160, "height": 90,
-                                                                          "frame_rate": 15}))["id"]
-    media = _ok(await sweep.call(client, "setup", "media_import", {"project_id": project, "path": "input/a.mp4"}))
+    project = _ok(
+        await sweep.call(client, "setup", "project_create", {"width": 160, "height": 90, "frame_rate": 15})
+    )["id"]
+    media = _ok(
+        await sweep.call(client, "setup", "media_import", {"project_id": project, "path": "input/a.mp4"})
+    )
     media_id = media["imported"][0]["id"]
     clip = _ok(await sweep.call(client, "setup", "clip_add", {"project_id": project, "media_id": media_id}))
     clip_id = clip["changed"][0]["id"]
     title_font = "input/Title.ttf" if font is not None else "DejaVu Sans"
-    title = _ok(await sweep.call(client, "setup", "text_add", {"project_id": project, "text": "Hi", "start": 0,
-                                                                 "duration": 1, "font": title_font, "size": 12}))
+    title = _ok(
+        await sweep.call(
+            client,
+            "setup",
+            "text_add",
+            {"project_id": project, "text": "Hi", "start": 0, "duration": 1, "font": title_font, "size": 12},
+        )
+    )
     title_id = title["changed"][0]["id"]
-    lut = _ok(await sweep.call(client, "setup", "effect_add", {"project_id": project, "element_id": clip_id,
-                                                                 "kind": "lut",
-                                                                 "params": {"path": "input/grade.cube"}}))
-    captions = _ok(await sweep.call(client, "setup", "captions_import", {"project_id": project,
-                                                                           "path": "input/subs.srt"}))
+    lut = _ok(
+        await sweep.call(
+            client,
+            "setup",
+            "effect_add",
+            {
+                "project_id": project,
+                "element_id": clip_id,
+                "kind": "lut",
+                "params": {"path": "input/grade.cube"},
+            },
+        )
+    )
+    captions = _ok(
+        await sweep.call(
+            client, "setup", "captions_import", {"project_id": project, "path": "input/subs.srt"}
+        )
+    )
     view = _ok(await sweep.call(client, "setup", "project_describe", {"project_id": project}))
-    caption_track = next(t["id"] for t in view["tracks"] if t["kind"] == "text" and
-                         any(e["id"] != title_id for e in t["elements"]))
+    caption_track = next(
+        t["id"]
+        for t in view["tracks"]
+        if t["kind"] == "text" and any(e["id"] != title_id for e in t["elements"])
+    )
     assert captions["revision"] > lut["revision"]
     exported = _ok(await sweep.call(client, "setup", "otio_export", {"project_id": project}))
     _ok(await sweep.call(client, "setup", "otio_import", {"path": exported["file"]["path"]}))
@@ -199,16 +259,32 @@ async def _setup(client: Client, sweep: Sweep) -> dict[str, Any]:
         assert stored.element(title_id).style.font == str((ws / "input" / "Title.ttf").resolve())
 
     # A legitimate workflow input is uploaded: proof that the upload check below can see uploads.
-    job = _ok(await sweep.call(client, "setup", "workflow_run", {"workflow_id": WORKFLOW,
-                                                                   "inputs": {"image": "input/photo.png"}}))
-    done = _ok(await sweep.call(client, "setup", "job_wait", {"job_id": job["job_id"], "timeout_seconds": 30}))
+    job = _ok(
+        await sweep.call(
+            client, "setup", "workflow_run", {"workflow_id": WORKFLOW, "inputs": {"image": "input/photo.png"}}
+        )
+    )
+    done = _ok(
+        await sweep.call(client, "setup", "job_wait", {"job_id": job["job_id"], "timeout_seconds": 30})
+    )
     assert done["state"] == "completed", done
     assert [p.name for p in sweep.fake.input_dir.rglob("*") if p.is_file()] == ["photo.png"]
 
-    return {"project_id": project, "element_id": clip_id, "media_id": media_id, "track_id": caption_track,
-            "effect_id": lut["effect_id"], "from_element_id": clip_id, "to_element_id": clip_id,
-            "transition_id": "trn_none", "job_id": "exp_0000000000", "workflow_id": WORKFLOW, "text": "x",
-            "query": "x", "title_id": title_id}
+    return {
+        "project_id": project,
+        "element_id": clip_id,
+        "media_id": media_id,
+        "track_id": caption_track,
+        "effect_id": lut["effect_id"],
+        "from_element_id": clip_id,
+        "to_element_id": clip_id,
+        "transition_id": "trn_none",
+        "job_id": "exp_0000000000",
+        "workflow_id": WORKFLOW,
+        "text": "x",
+        "query": "x",
+        "title_id": title_id,
+    }
 
 
 async def _sweep_schema_params(client: Client, sweep: Sweep, ids: dict[str, Any]) -> list[str]:
@@ -220,8 +296,11 @@ async def _sweep_schema_params(client: Client, sweep: Sweep, ids: dict[str, Any]
         for param, spec in schema.get("properties", {}).items():
             description = spec.get("description", "")
             listed = spec.get("type") == "array" and spec.get("items", {}).get("type") == "string"
-            if (spec.get("type") != "string" and not listed) or "enum" in spec or \
-                    not PATH_LIKE.search(f"{param} {description}"):
+            if (
+                (spec.get("type") != "string" and not listed)
+                or "enum" in spec
+                or not PATH_LIKE.search(f"{param} {description}")
+            ):
                 continue
             where = f"{tool.name}.{param}"
             found.append(where)
@@ -232,7 +311,9 @@ async def _sweep_schema_params(client: Client, sweep: Sweep, ids: dict[str, Any]
                 if result.is_error:
                     sweep.refused(where, label)
                 elif STRICT.search(param) and label in MUST_REFUSE:
-                    pytest.fail(f"{where} accepted the {label} attack {value!r}: {result.content[0].text[:300]}")
+                    pytest.fail(
+                        f"{where} accepted the {label} attack {value!r}: {result.content[0].text[:300]}"
+                    )
                 else:
                     await sweep.render_after(client, f"{where} [{label}]", arguments)
     return found
@@ -243,8 +324,12 @@ async def _sweep_nested(client: Client, sweep: Sweep, ids: dict[str, Any]) -> li
     effect list through property_set, and workflow media inputs (from workflow_card)."""
     found = []
     catalogue = _ok(await sweep.call(client, "effect_list", "effect_list", {}))
-    file_params = [(effect["kind"], param["name"]) for effect in catalogue["effects"] for param in effect["params"]
-                   if "file" in param["description"].lower()]
+    file_params = [
+        (effect["kind"], param["name"])
+        for effect in catalogue["effects"]
+        for param in effect["params"]
+        if "file" in param["description"].lower()
+    ]
     assert ("lut", "path") in file_params
     card = _ok(await sweep.call(client, "workflow_card", "workflow_card", {"workflow_id": WORKFLOW}))
     media_inputs = [i["name"] for i in card["inputs"] if i["type"] in ("image", "video", "audio")]
@@ -253,30 +338,82 @@ async def _sweep_nested(client: Client, sweep: Sweep, ids: dict[str, Any]) -> li
     project, clip, title = ids["project_id"], ids["element_id"], ids["title_id"]
     cases: list[tuple[str, str, str, Any]] = []  # (where, tool, target name, arguments built from the attack)
     for kind, name in file_params:
-        cases.append((f"effect_add.params.{name} ({kind})", "effect_add", "secret.cube",
-                      lambda v, kind=kind, name=name: {"project_id": project, "element_id": clip, "kind": kind,
-                                                       "params": {name: v}}))
-        cases.append((f"effect_update.params.{name} ({kind})", "effect_update", "secret.cube",
-                      lambda v, name=name: {"project_id": project, "element_id": clip,
-                                            "effect_id": ids["effect_id"], "params": {name: v}}))
+        cases.append(
+            (
+                f"effect_add.params.{name} ({kind})",
+                "effect_add",
+                "secret.cube",
+                lambda v, kind=kind, name=name: {
+                    "project_id": project,
+                    "element_id": clip,
+                    "kind": kind,
+                    "params": {name: v},
+                },
+            )
+        )
+        cases.append(
+            (
+                f"effect_update.params.{name} ({kind})",
+                "effect_update",
+                "secret.cube",
+                lambda v, name=name: {
+                    "project_id": project,
+                    "element_id": clip,
+                    "effect_id": ids["effect_id"],
+                    "params": {name: v},
+                },
+            )
+        )
     cases += [
-        ("property_set style.font", "property_set", "secret.ttf",
-         lambda v: {"project_id": project, "element_id": title, "property": "style.font", "value": v}),
-        ("property_set style", "property_set", "secret.ttf",
-         lambda v: {"project_id": project, "element_id": title, "property": "style",
-                    "value": json.dumps({"font": v})}),
-        ("property_set effects", "property_set", "secret.cube",
-         lambda v: {"project_id": project, "element_id": clip, "property": "effects",
-                    "value": json.dumps([{"kind": "lut", "params": {"path": v}}])}),
+        (
+            "property_set style.font",
+            "property_set",
+            "secret.ttf",
+            lambda v: {"project_id": project, "element_id": title, "property": "style.font", "value": v},
+        ),
+        (
+            "property_set style",
+            "property_set",
+            "secret.ttf",
+            lambda v: {
+                "project_id": project,
+                "element_id": title,
+                "property": "style",
+                "value": json.dumps({"font": v}),
+            },
+        ),
+        (
+            "property_set effects",
+            "property_set",
+            "secret.cube",
+            lambda v: {
+                "project_id": project,
+                "element_id": clip,
+                "property": "effects",
+                "value": json.dumps([{"kind": "lut", "params": {"path": v}}]),
+            },
+        ),
     ]
     for input_name in media_inputs:
         for tool in ("workflow_run", "workflow_validate"):
-            cases.append((f"{tool}.inputs.{input_name}", tool, "secret.png",
-                          lambda v, input_name=input_name: {"workflow_id": WORKFLOW, "inputs": {input_name: v}}))
+            cases.append(
+                (
+                    f"{tool}.inputs.{input_name}",
+                    tool,
+                    "secret.png",
+                    lambda v, input_name=input_name: {"workflow_id": WORKFLOW, "inputs": {input_name: v}},
+                )
+            )
     # A bare name, as a client would give a file it thinks is local: found in the server's working directory
     # (where a canary lies), never in the workspace.
-    cases.append(("workflow_run.inputs.image (bare name)", "workflow_run", "",
-                  lambda v: {"workflow_id": WORKFLOW, "inputs": {"image": "secret.png"}}))
+    cases.append(
+        (
+            "workflow_run.inputs.image (bare name)",
+            "workflow_run",
+            "",
+            lambda v: {"workflow_id": WORKFLOW, "inputs": {"image": "secret.png"}},
+        )
+    )
 
     for where, tool, name, build in cases:
         found.append(where)
@@ -303,7 +440,9 @@ async def _sweep_resources(client: Client, sweep: Sweep) -> list[str]:
             found.append(where)
             for label, value in _attacks(sweep.workspace, sweep.outside, "secret.mp4").items():
                 for prefix in ("", "renders/"):
-                    uri = re.sub(r"\{\+?" + variable + r"\}", lambda _, v=prefix + value: v, template.uri_template)
+                    uri = re.sub(
+                        r"\{\+?" + variable + r"\}", lambda _, v=prefix + value: v, template.uri_template
+                    )
                     try:
                         with anyio.fail_after(30):
                             result = await client.read_resource(uri, cache_mode="bypass")
@@ -331,11 +470,15 @@ async def test_no_path_reads_or_sends_anything_outside_the_workspace(tmp_path, w
     allowed = tmp_path / "allowed_media"
     allowed.mkdir()
 
-    fake = await FakeComfy(tmp_path / "comfy", object_info=core_object_info(upscale_models=[UPSCALER])).start()
+    fake = await FakeComfy(
+        tmp_path / "comfy", object_info=core_object_info(upscale_models=[UPSCALER])
+    ).start()
     try:
         config = ServerConfig(workspace=workspace_dir, media_dirs=[allowed], comfyui_urls=[fake.url])
         services = Services.from_config(config)
-        sweep = Sweep(workspace=Path(services.workspace.root), outside=outside, fake=fake, markers=_leak_markers())
+        sweep = Sweep(
+            workspace=Path(services.workspace.root), outside=outside, fake=fake, markers=_leak_markers()
+        )
         async with Client(build_server(services)) as client:
             ids = await _setup(client, sweep)
             params = await _sweep_schema_params(client, sweep, ids)
@@ -343,17 +486,27 @@ async def test_no_path_reads_or_sends_anything_outside_the_workspace(tmp_path, w
             resources = await _sweep_resources(client, sweep)
             # After all that, the projects still render and describe without a leak.
             for project in _ok(await sweep.call(client, "project_list", "project_list", {}))["projects"]:
-                await sweep.call(client, "final frame", "frame_render", {"project_id": project["id"], "time": 0})
+                await sweep.call(
+                    client, "final frame", "frame_render", {"project_id": project["id"], "time": 0}
+                )
                 await sweep.call(client, "final describe", "project_describe", {"project_id": project["id"]})
     finally:
         await fake.stop()
 
     # The sweep found the parameters (from the schemas) and really attacked them.
     assert len(params) >= MIN_PATH_PARAMS, params
-    for expected in ("media_import.path", "media_import.paths", "clip_add.path", "files_list.folder",
-                     "captions_import.path", "otio_import.path",
-                     "text_add.font", "export_start.file_name", "captions_export.file_name",
-                     "otio_export.file_name"):
+    for expected in (
+        "media_import.path",
+        "media_import.paths",
+        "clip_add.path",
+        "files_list.folder",
+        "captions_import.path",
+        "otio_import.path",
+        "text_add.font",
+        "export_start.file_name",
+        "captions_export.file_name",
+        "otio_export.file_name",
+    ):
         assert expected in params, (expected, params)
     assert "workspace://{+path}.path" in resources
     for where in [p for p in params if STRICT.search(p.split(".", 1)[1])] + nested:

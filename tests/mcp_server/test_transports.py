@@ -33,24 +33,37 @@ def server_command() -> list[str]:
 def server_env(tmp_path: Path, workspace: Path, **extra: str) -> dict[str, str]:
     """An environment whose user config and data dirs are private to the test."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("KIJKOCUT_", "COMFYUI_"))}
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"),
-               KIJKOCUT_WORKSPACE=str(workspace), PYTHONPATH=str(REPO), **extra)
+    env.update(
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        KIJKOCUT_WORKSPACE=str(workspace),
+        PYTHONPATH=str(REPO),
+        **extra,
+    )
     return env
 
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_stdio_subprocess_session(tmp_path, workspace_dir, mode):
     command = server_command()
-    params = StdioServerParameters(command=command[0], args=command[1:], cwd=str(tmp_path),
-                                   env=server_env(tmp_path, workspace_dir))
+    params = StdioServerParameters(
+        command=command[0], args=command[1:], cwd=str(tmp_path), env=server_env(tmp_path, workspace_dir)
+    )
     async with Client(params, mode=mode) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
         assert "clip_add" in names
-        pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))["id"]
+        pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))[
+            "id"
+        ]
         media = data(await client.call_tool("media_import", {"project_id": pid, "path": "input"}))["imported"]
         edit = data(await client.call_tool("clip_add", {"project_id": pid, "media_id": media[0]["id"]}))
-        assert edit["revision"] == 2 and edit["changed"][0]["end"] == 2  # the folder import, then track + clip
-        assert "unknown project" in (await client.call_tool("project_describe", {"project_id": "x"})).content[0].text
+        assert (
+            edit["revision"] == 2 and edit["changed"][0]["end"] == 2
+        )  # the folder import, then track + clip
+        assert (
+            "unknown project"
+            in (await client.call_tool("project_describe", {"project_id": "x"})).content[0].text
+        )
     saved = json.loads((workspace_dir / "projects" / pid / "project.json").read_text())
     assert saved["revision"] == 2
 
@@ -58,16 +71,34 @@ async def test_stdio_subprocess_session(tmp_path, workspace_dir, mode):
 def test_stdio_stdout_carries_only_protocol(tmp_path, workspace_dir):
     """With debug logging on and a failing call, every stdout line is still a JSON-RPC message."""
     requests = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        },
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-         "params": {"name": "media_import", "arguments": {"project_id": "p", "path": "/etc/passwd"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "media_import", "arguments": {"project_id": "p", "path": "/etc/passwd"}},
+        },
         {"jsonrpc": "2.0", "id": 3, "method": "tools/list"},
     ]
-    proc = subprocess.Popen([*server_command(), "--log-level", "DEBUG"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=server_env(tmp_path, workspace_dir), cwd=tmp_path)
+    proc = subprocess.Popen(
+        [*server_command(), "--log-level", "DEBUG"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=server_env(tmp_path, workspace_dir),
+        cwd=tmp_path,
+    )
     proc.stdin.write("".join(json.dumps(r) + "\n" for r in requests))
     proc.stdin.flush()
     messages, deadline = [], time.monotonic() + 60
@@ -97,9 +128,14 @@ def _free_port() -> int:
 @pytest.fixture
 def http_server(tmp_path, workspace_dir):
     port = _free_port()
-    proc = subprocess.Popen([*server_command(), "--http", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            env=server_env(tmp_path, workspace_dir, KIJKOCUT_MCP_TOKEN=TOKEN))
+    proc = subprocess.Popen(
+        [*server_command(), "--http", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=server_env(tmp_path, workspace_dir, KIJKOCUT_MCP_TOKEN=TOKEN),
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -117,8 +153,16 @@ def http_server(tmp_path, workspace_dir):
 
 
 async def test_http_requires_the_token(http_server):
-    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
     accept = {"Accept": "application/json, text/event-stream"}
     async with httpx.AsyncClient(timeout=10) as http:
         assert (await http.post(http_server, json=initialize, headers=accept)).status_code == 401
@@ -126,7 +170,9 @@ async def test_http_requires_the_token(http_server):
         assert (await http.post(http_server, json=initialize, headers=wrong)).status_code == 401
         good = {**accept, "Authorization": f"Bearer {TOKEN}"}
         # DNS rebinding: a page on another origin, or a foreign Host, is refused even with the token.
-        evil_origin = await http.post(http_server, json=initialize, headers={**good, "Origin": "http://evil.example"})
+        evil_origin = await http.post(
+            http_server, json=initialize, headers={**good, "Origin": "http://evil.example"}
+        )
         assert evil_origin.status_code == 403
         evil_host = await http.post(http_server, json=initialize, headers={**good, "Host": "evil.example"})
         assert evil_host.status_code == 421
@@ -144,8 +190,14 @@ def test_http_token_is_generated_once_and_kept_private(tmp_path, workspace_dir):
 
     port = _free_port()
     env = server_env(tmp_path, workspace_dir)
-    proc = subprocess.Popen([*server_command(), "--http", "--port", str(port)], stderr=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [*server_command(), "--http", "--port", str(port)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     try:
         first_lines = [proc.stderr.readline() for _ in range(2)]
     finally:

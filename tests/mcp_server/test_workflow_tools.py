@@ -23,30 +23,44 @@ async def test_card_and_resource(server):
         assert card["requirements"], "the card names the models it needs"
         resource = await client.read_resource(f"workflow://{T2V}")
         assert T2V in resource.contents[0].text
-        assert "unknown workflow" in error_text(await client.call_tool("workflow_card", {"workflow_id": "nope"}))
+        assert "unknown workflow" in error_text(
+            await client.call_tool("workflow_card", {"workflow_id": "nope"})
+        )
 
 
 async def test_comfyui_down_gives_actionable_errors_quickly(server):
     async with Client(server) as client:
         began = time.monotonic()
         with anyio.fail_after(30):
-            report = data(await client.call_tool("workflow_validate", {"workflow_id": T2V,
-                                                                       "inputs": {"prompt": "a cat"}}))
-            run = error_text(await client.call_tool("workflow_run", {"workflow_id": T2V,
-                                                                     "inputs": {"prompt": "a cat"}}))
-        assert not report["ok"] and "127.0.0.1:9" in report["problems"][0] and "connect" in report["problems"][0]
+            report = data(
+                await client.call_tool(
+                    "workflow_validate", {"workflow_id": T2V, "inputs": {"prompt": "a cat"}}
+                )
+            )
+            run = error_text(
+                await client.call_tool("workflow_run", {"workflow_id": T2V, "inputs": {"prompt": "a cat"}})
+            )
+        assert (
+            not report["ok"] and "127.0.0.1:9" in report["problems"][0] and "connect" in report["problems"][0]
+        )
         assert "no ComfyUI server can run this job" in run and "127.0.0.1:9" in run
         assert time.monotonic() - began < 25, "retries are bounded"
 
         bad = data(await client.call_tool("workflow_validate", {"workflow_id": T2V, "inputs": {"bogus": 1}}))
         assert not bad["ok"] and "no input(s) bogus" in bad["problems"][0]
-        needs = error_text(await client.call_tool("workflow_run", {"workflow_id": "ltxv_image_to_video",
-                                                                  "inputs": {}}))
+        needs = error_text(
+            await client.call_tool("workflow_run", {"workflow_id": "ltxv_image_to_video", "inputs": {}})
+        )
         assert "needs input(s): image" in needs
-        outside = error_text(await client.call_tool("workflow_run", {"workflow_id": "ltxv_image_to_video",
-                                                                    "inputs": {"image": "/etc/hostname"}}))
+        outside = error_text(
+            await client.call_tool(
+                "workflow_run", {"workflow_id": "ltxv_image_to_video", "inputs": {"image": "/etc/hostname"}}
+            )
+        )
         assert "outside the allowed folders" in outside
-        assert "unknown job" in error_text(await client.call_tool("job_status", {"job_id": "job-000000000000"}))
+        assert "unknown job" in error_text(
+            await client.call_tool("job_status", {"job_id": "job-000000000000"})
+        )
         assert data(await client.call_tool("job_list", {}))["jobs"] == []
 
 
@@ -59,8 +73,12 @@ def _finished_job(services, workspace_dir) -> str:
     output.parent.mkdir(parents=True)
     samples.write_video(output, seconds=1, width=160, height=90, rate=15, hue=60)
     store.update(job.id, status=JobStatus.running)
-    store.update(job.id, status=JobStatus.completed, progress=1.0, outputs=[
-        JobOutput(node_id="9", filename="ltxv_00001.mp4", kind="video", local_path=str(output))])
+    store.update(
+        job.id,
+        status=JobStatus.completed,
+        progress=1.0,
+        outputs=[JobOutput(node_id="9", filename="ltxv_00001.mp4", kind="video", local_path=str(output))],
+    )
     return job.id
 
 
@@ -74,7 +92,9 @@ async def test_import_finished_job_outputs(server, services, workspace_dir):
         blob = (await client.read_resource(link["uri"])).contents[0].blob
         assert blob and link["size_bytes"] > 0
 
-        pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))["id"]
+        pid = data(await client.call_tool("project_create", {"width": 320, "height": 180, "frame_rate": 15}))[
+            "id"
+        ]
         imported = data(await client.call_tool("job_outputs_import", {"project_id": pid, "job_id": job_id}))
         assert [m["name"] for m in imported["imported"]] == ["ltxv_00001.mp4"]
         view = data(await client.call_tool("project_describe", {"project_id": pid}))

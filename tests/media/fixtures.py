@@ -26,18 +26,34 @@ def alpha_mask(width: int, height: int) -> np.ndarray:
     return np.where(inside, 255, 0).astype(np.uint8)
 
 
-def write_frames(path: Path, *, codec: str = "libx264", width: int = 160, height: int = 90, rate: int = 25,
-                 count: int = 25, pts_ms: Sequence[int] | None = None, pixel_format: str = "yuv420p",
-                 options: dict | None = None, rotation: int | None = None, sample_aspect: Fraction | None = None,
-                 alpha: bool = False, container_options: dict | None = None) -> Path:
+def write_frames(
+    path: Path,
+    *,
+    codec: str = "libx264",
+    width: int = 160,
+    height: int = 90,
+    rate: int = 25,
+    count: int = 25,
+    pts_ms: Sequence[int] | None = None,
+    pixel_format: str = "yuv420p",
+    options: dict | None = None,
+    rotation: int | None = None,
+    sample_aspect: Fraction | None = None,
+    alpha: bool = False,
+    container_options: dict | None = None,
+) -> Path:
     """Pattern frames 0..count-1 (or one per `pts_ms` entry, at those millisecond times). `rotation` is PyAV's
     `set_display_rotation` angle (counter-clockwise); `alpha` cuts the pattern to an ellipse."""
     require_encoder(codec)
     times = list(pts_ms) if pts_ms is not None else None
     total = len(times) if times is not None else count
-    defaults = {"libx264": {"preset": "ultrafast"}, "libx265": {"preset": "ultrafast", "x265-params": "log-level=none"},
-                "libsvtav1": {"preset": "12"}, "libvpx": {"deadline": "realtime", "cpu-used": "8"},
-                "libvpx-vp9": {"deadline": "realtime", "cpu-used": "8"}}
+    defaults = {
+        "libx264": {"preset": "ultrafast"},
+        "libx265": {"preset": "ultrafast", "x265-params": "log-level=none"},
+        "libsvtav1": {"preset": "12"},
+        "libvpx": {"deadline": "realtime", "cpu-used": "8"},
+        "libvpx-vp9": {"deadline": "realtime", "cpu-used": "8"},
+    }
     with av.open(str(path), "w", options=container_options or {}) as container:
         stream = container.add_stream(codec, rate=rate)
         stream.width, stream.height, stream.pix_fmt = width, height, pixel_format

@@ -21,8 +21,10 @@ def sine(start: int, count: int, hz: float = 440, level: float = 0.3) -> np.ndar
     return level * np.sin(2 * math.pi * hz * np.arange(start, start + count) / RATE)
 
 
-@pytest.mark.parametrize("name,tolerance", [("tone.wav", 0.002), ("mono.flac", 0.002), ("tone.m4a", 0.02),
-                                            ("tone.ogg", 0.02), ("tone.mp3", 0.04)])
+@pytest.mark.parametrize(
+    "name,tolerance",
+    [("tone.wav", 0.002), ("mono.flac", 0.002), ("tone.m4a", 0.02), ("tone.ogg", 0.02), ("tone.mp3", 0.04)],
+)
 def test_reads_are_sample_accurate_at_any_offset(media, name, tolerance):
     """tone.wav and tone.mp3 are 44.1 kHz: the 48 kHz reads also check the resampler's timing."""
     with AudioReader(media(name), RATE, 2) as reader:

@@ -43,7 +43,11 @@ VIDEO_MATRIX = [  # fixture, container, codec, pixel format
 def test_probe_video_matrix(media, name, container, codec, pixel_format):
     info = probe_media(media(name))
     assert (info.kind, info.container, info.video.codec, info.video.pixel_format) == (
-        "video", container, codec, pixel_format)
+        "video",
+        container,
+        codec,
+        pixel_format,
+    )
     assert (info.video.width, info.video.height) == (160, 90) == (info.width, info.height)
     assert info.video.frame_rate == 25
     assert abs(info.duration - 1) < Fraction(1, 10)
@@ -57,24 +61,33 @@ def test_probe_video_with_audio(media, name, audio_codec):
     assert (audio.codec, audio.sample_rate, audio.channels, audio.layout) == (audio_codec, 48000, 2, "stereo")
 
 
-@pytest.mark.parametrize("name,container,codec,rate,channels,layout", [
-    ("tone.wav", "wav", "pcm_s16le", 44100, 2, "stereo"),  # no channel mask: was "2 channels"
-    ("voice.wav", "wav", "pcm_s16le", 44100, 1, "mono"),
-    ("tone.mp3", "mp3", "mp3", 44100, 2, "stereo"),
-    ("tone.m4a", "m4a", "aac", 48000, 2, "stereo"),
-    ("mono.flac", "flac", "flac", 48000, 1, "mono"),
-    ("tone.ogg", "ogg", "opus", 48000, 2, "stereo"),
-])
+@pytest.mark.parametrize(
+    "name,container,codec,rate,channels,layout",
+    [
+        ("tone.wav", "wav", "pcm_s16le", 44100, 2, "stereo"),  # no channel mask: was "2 channels"
+        ("voice.wav", "wav", "pcm_s16le", 44100, 1, "mono"),
+        ("tone.mp3", "mp3", "mp3", 44100, 2, "stereo"),
+        ("tone.m4a", "m4a", "aac", 48000, 2, "stereo"),
+        ("mono.flac", "flac", "flac", 48000, 1, "mono"),
+        ("tone.ogg", "ogg", "opus", 48000, 2, "stereo"),
+    ],
+)
 def test_probe_audio(media, name, container, codec, rate, channels, layout):
     info = probe_media(media(name))
     assert (info.kind, info.container, info.video) == ("audio", container, None)
     assert (info.audio.codec, info.audio.sample_rate, info.audio.channels, info.audio.layout) == (
-        codec, rate, channels, layout)
+        codec,
+        rate,
+        channels,
+        layout,
+    )
     assert abs(info.duration - 1) < Fraction(1, 10)
 
 
-@pytest.mark.parametrize("name,fmt,alpha", [("still.png", "png", True), ("still.jpg", "jpeg", False),
-                                            ("still.webp", "webp", False)])
+@pytest.mark.parametrize(
+    "name,fmt,alpha",
+    [("still.png", "png", True), ("still.jpg", "jpeg", False), ("still.webp", "webp", False)],
+)
 def test_probe_image(media, name, fmt, alpha):
     info = probe_media(media(name))
     assert (info.kind, info.container, info.duration) == ("image", fmt, None)
@@ -90,7 +103,9 @@ def test_probe_image_exif_orientation(tmp_path):
     assert (video.display_width, video.display_height, video.rotation) == (48, 64, 0)
 
 
-@pytest.mark.parametrize("name,clockwise", [("rot_cw90.mp4", 90), ("rot_180.mp4", 180), ("rot_cw270.mp4", 270)])
+@pytest.mark.parametrize(
+    "name,clockwise", [("rot_cw90.mp4", 90), ("rot_180.mp4", 180), ("rot_cw270.mp4", 270)]
+)
 def test_probe_rotation(media, name, clockwise):
     video = probe_media(media(name)).video
     assert video.rotation == clockwise
@@ -105,8 +120,9 @@ def test_rotation_sign_follows_the_display_matrix(media):
 
     with av.open(str(media("rot_cw90.mp4"))) as container:
         frame = next(container.decode(video=0))
-        matrix = next(np.frombuffer(bytes(sd), np.int32) for sd in frame.side_data
-                      if "DISPLAYMATRIX" in str(sd.type))
+        matrix = next(
+            np.frombuffer(bytes(sd), np.int32) for sd in frame.side_data if "DISPLAYMATRIX" in str(sd.type)
+        )
     a, b = matrix[0] / 65536, matrix[1] / 65536
     assert (round(a), round(b)) == (0, 1)  # +x -> +y: a clockwise quarter turn on screen
     assert display_rotation(frame.rotation) == 90 == probe_media(media("rot_cw90.mp4")).video.rotation
@@ -169,11 +185,14 @@ def test_is_truncated():
     assert not is_truncated(None, Fraction(1)) and not is_truncated(Fraction(2), None)
 
 
-@pytest.mark.parametrize("content,problem", [
-    (b"", "empty"),
-    (b"this is a text file, not a video\n" * 20, "not a media file"),
-    (np.random.default_rng(7).integers(0, 256, 50_000, dtype=np.uint8).tobytes(), "not a media file"),
-])
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        (b"", "empty"),
+        (b"this is a text file, not a video\n" * 20, "not a media file"),
+        (np.random.default_rng(7).integers(0, 256, 50_000, dtype=np.uint8).tobytes(), "not a media file"),
+    ],
+)
 def test_bad_files_raise_media_error_naming_the_file(tmp_path, content, problem):
     path = tmp_path / "clip.mp4"
     path.write_bytes(content)
@@ -191,8 +210,9 @@ def test_missing_file_and_bad_image(tmp_path):
         probe_media(bad)
 
 
-@pytest.mark.parametrize("name", ["h264.mp4", "faststart.mp4", "long.mkv", "tone.mp3", "tone.m4a",
-                                  "chord.flac"])
+@pytest.mark.parametrize(
+    "name", ["h264.mp4", "faststart.mp4", "long.mkv", "tone.mp3", "tone.m4a", "chord.flac"]
+)
 def test_truncated_files_are_rejected_by_the_probe(media, tmp_path, name):
     damaged = cut(media(name), tmp_path / f"cut_{name}", 0.5)
     with pytest.raises(MediaError, match="truncated|not a media file") as caught:
@@ -213,8 +233,25 @@ def test_import_media(media):
 
 
 def test_media_extensions_cover_the_spec():
-    assert {".mp4", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".mp3", ".wav", ".aac", ".m4a", ".flac", ".ogg",
-            ".opus", ".png", ".jpg", ".jpeg", ".webp"} <= MEDIA_EXTENSIONS
+    assert {
+        ".mp4",
+        ".mov",
+        ".mkv",
+        ".webm",
+        ".avi",
+        ".wmv",
+        ".mp3",
+        ".wav",
+        ".aac",
+        ".m4a",
+        ".flac",
+        ".ogg",
+        ".opus",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".webp",
+    } <= MEDIA_EXTENSIONS
 
 
 def test_a_file_without_audio_or_video(tmp_path):

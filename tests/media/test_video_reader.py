@@ -14,8 +14,18 @@ from kijkocut.samples import pattern_frame
 from tests.media.conftest import VFR_PTS_MS
 from tests.media.fixtures import alpha_mask, cut, frame_index, psnr
 
-CODEC_FIXTURES = ["h264.mp4", "h264.mov", "h265.mp4", "av1.mkv", "vp8.webm", "vp9.webm", "prores.mov",
-                  "mpeg4.avi", "msmpeg4.avi", "wmv2.wmv"]
+CODEC_FIXTURES = [
+    "h264.mp4",
+    "h264.mov",
+    "h265.mp4",
+    "av1.mkv",
+    "vp8.webm",
+    "vp9.webm",
+    "prores.mov",
+    "mpeg4.avi",
+    "msmpeg4.avi",
+    "wmv2.wmv",
+]
 
 
 def rgb_at(reader: VideoReader, t: Fraction) -> np.ndarray:

@@ -24,8 +24,9 @@ def test_peaks_of_a_tone(media, name, tolerance):
 
 
 def test_peaks_follow_loudness_over_time(tmp_path):
-    loud_then_quiet = np.concatenate([samples.tone(440, 0.5, 48000, level=0.8),
-                                      samples.tone(440, 0.5, 48000, level=0.1)], axis=1)
+    loud_then_quiet = np.concatenate(
+        [samples.tone(440, 0.5, 48000, level=0.8), samples.tone(440, 0.5, 48000, level=0.1)], axis=1
+    )
     path = samples.write_audio(tmp_path / "steps.flac", loud_then_quiet, 48000)
     peaks = waveform_peaks(path, 4)
     assert [round(high, 2) for _, high in peaks] == [0.8, 0.8, 0.1, 0.1]
@@ -62,7 +63,9 @@ def test_thumbnail_at_a_time_and_size(media):
     assert frame_index(media_thumbnail(media("h264.mp4"), Fraction(13, 25), 160), range(11, 16))[0] == 13
 
 
-@pytest.mark.parametrize("name,clockwise", [("rot_cw90.mp4", 90), ("rot_180.mp4", 180), ("rot_cw270.mp4", 270)])
+@pytest.mark.parametrize(
+    "name,clockwise", [("rot_cw90.mp4", 90), ("rot_180.mp4", 180), ("rot_cw270.mp4", 270)]
+)
 def test_thumbnail_is_upright(media, name, clockwise):
     """What a player shows: the stored picture turned clockwise by the display rotation."""
     rgb = media_thumbnail(media(name), 0, 96 if clockwise != 180 else 160)

@@ -27,8 +27,9 @@ PACK_NAME = "kijkocut_pack"
 def pack_module(name: str) -> ModuleType:
     """A module of the pack, e.g. pack_module("nodes.paths"); loads the pack once."""
     if PACK_NAME not in sys.modules:
-        spec = importlib.util.spec_from_file_location(PACK_NAME, ROOT / "__init__.py",
-                                                      submodule_search_locations=[str(ROOT)])
+        spec = importlib.util.spec_from_file_location(
+            PACK_NAME, ROOT / "__init__.py", submodule_search_locations=[str(ROOT)]
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules[PACK_NAME] = module
         spec.loader.exec_module(module)
@@ -70,8 +71,10 @@ def comfy_session(tmp_path_factory) -> ComfyFolders:
     try:
         _import_comfyui(str(Path(path).resolve()))
     except ImportError as exc:
-        pytest.skip(f"ComfyUI at {path} does not import in this interpreter ({exc}); install its "
-                    "requirements, or at least `einops psutil` beside torch, see README")
+        pytest.skip(
+            f"ComfyUI at {path} does not import in this interpreter ({exc}); install its "
+            "requirements, or at least `einops psutil` beside torch, see README"
+        )
     base = tmp_path_factory.mktemp("comfy_folders")
     folders = ComfyFolders(base / "input", base / "output", base / "temp", base / "user")
     for folder in (folders.input, folders.output, folders.temp, folders.user / "default"):

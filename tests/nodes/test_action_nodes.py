@@ -21,6 +21,7 @@ def mods(comfy, pack):
         finishing = pack("nodes.finishing")
         actions = pack("nodes.actions")
         render = pack("nodes.render")
+
     return Modules
 
 
@@ -34,32 +35,52 @@ def apply(mods, timeline, action, params, **optional):
 
 def test_every_node_is_one_undo_step_and_lands_on_the_frame_grid(mods, input_media):
     red = mods.media.LoadMedia.execute(input_media["red"]).args[0]
-    timeline, clip = mods.media.AddClip.execute(new_timeline(mods), red, track="V1", start=0.31, source_out=2.01,
-                                                fade_in=0.33).args
+    timeline, clip = mods.media.AddClip.execute(
+        new_timeline(mods), red, track="V1", start=0.31, source_out=2.01, fade_in=0.33
+    ).args
     element = timeline.project.element(clip)
-    assert (element.start, element.duration, element.fade_in) == (Fraction(8, 25), Fraction(2), Fraction(8, 25))
+    assert (element.start, element.duration, element.fade_in) == (
+        Fraction(8, 25),
+        Fraction(2),
+        Fraction(8, 25),
+    )
     assert len(timeline.project.history.done) == 1 and timeline.project.track("V1").kind == "video"
-    titled, _ = mods.editing.AddText.execute(timeline, "Hi", "T1", 0.51, 1.0, 24, "#ffffff", 0.5, 0.5, "center",
-                                             0.0, 0.0).args
+    titled, _ = mods.editing.AddText.execute(
+        timeline, "Hi", "T1", 0.51, 1.0, 24, "#ffffff", 0.5, 0.5, "center", 0.0, 0.0
+    ).args
     assert len(titled.project.history.done) == 2
     undone = mods.actions.UndoRedo.execute(titled, "undo", 2).args[0]
-    assert undone.project.tracks == [] and undone.project.media == {}  # clip, its track and its media: one step
-    assert mods.actions.UndoRedo.execute(undone, "redo", 1).args[0].project.element(clip).start == Fraction(8, 25)
+    assert (
+        undone.project.tracks == [] and undone.project.media == {}
+    )  # clip, its track and its media: one step
+    assert mods.actions.UndoRedo.execute(undone, "redo", 1).args[0].project.element(clip).start == Fraction(
+        8, 25
+    )
     with pytest.raises(KijkoCutError, match="nothing to undo"):
         mods.actions.UndoRedo.execute(undone, "undo", 1)
 
 
 def test_apply_action_imports_places_and_refers_to_what_it_remembered(mods, input_media):
-    timeline, created = apply(mods, new_timeline(mods), "import_media",
-                              {"paths": [input_media["red"], input_media["green"]]}, remember_as="media")
+    timeline, created = apply(
+        mods,
+        new_timeline(mods),
+        "import_media",
+        {"paths": [input_media["red"], input_media["green"]]},
+        remember_as="media",
+    )
     assert len(json.loads(created)["media_ids"]) == 2
-    timeline, created = apply(mods, timeline, "add_clip", {"media_id": "$media[1]", "duration": "00:00:01:05"},
-                              remember_as="first")
+    timeline, created = apply(
+        mods, timeline, "add_clip", {"media_id": "$media[1]", "duration": "00:00:01:05"}, remember_as="first"
+    )
     first = json.loads(created)["element_id"]
     assert timeline.project.element(first).duration == Fraction(6, 5)  # 1 s and 5 frames at 25 fps
     timeline, _ = apply(mods, timeline, "add_clip", {"media_id": "$media.media_ids[0]", "duration": "f30"})
-    timeline, created = apply(mods, timeline, "add_transition", {"from_element_id": "$first",
-                                                                 "to_element_id": "$last", "duration": "f10"})
+    timeline, created = apply(
+        mods,
+        timeline,
+        "add_transition",
+        {"from_element_id": "$first", "to_element_id": "$last", "duration": "f10"},
+    )
     project = timeline.project
     [transition] = project.tracks[0].transitions
     assert transition.from_id == first and transition.duration == Fraction(2, 5)
@@ -103,11 +124,14 @@ def test_choice_lists_come_from_the_engines_types(mods):
     # One rule for preset + overrides: the master preset as MP4 keeps working (the preset's ProRes does not fit).
     validate = mods.render.ExportTimeline.validate_inputs
     assert validate("prores_master", "mp4", "preset", -1, "preset", 0, 0, 0.0, 0.0, True) is True
-    assert "cannot go in a mp4" in validate("prores_master", "mp4", "prores", -1, "preset", 0, 0, 0.0, 0.0, True)
+    assert "cannot go in a mp4" in validate(
+        "prores_master", "mp4", "prores", -1, "preset", 0, 0, 0.0, 0.0, True
+    )
 
 
 def test_track_settings_left_alone_change_nothing(mods):
-    timeline = mods.editing.AddText.execute(new_timeline(mods), "Hi", "T1", 0.0, 1.0, 24, "#ffffff", 0.5, 0.5,
-                                            "center", 0.0, 0.0).args[0]
+    timeline = mods.editing.AddText.execute(
+        new_timeline(mods), "Hi", "T1", 0.0, 1.0, 24, "#ffffff", 0.5, 0.5, "center", 0.0, 0.0
+    ).args[0]
     kept = mods.finishing.TrackSettings.execute(timeline, "T1", "keep", "keep", "keep", "keep").args[0]
     assert kept.project.history.done == timeline.project.history.done

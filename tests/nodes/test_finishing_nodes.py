@@ -12,10 +12,25 @@ from kijkocut.errors import KijkoCutError
 from kijkocut.render.audio_mix import render_audio
 from kijkocut.render.frames import render_frame
 
-STYLE_DEFAULTS = dict(weight="bold", italic=False, stroke_width=0, stroke_color="#000000", shadow_color="",
-                      shadow_offset=4.0, shadow_blur=4.0, box_color="", box_padding=16, box_radius=8,
-                      letter_spacing=0.0, line_spacing=1.2, max_width=0, animation_in="none", animation_out="none",
-                      animation_duration=0.5, opacity=1.0)
+STYLE_DEFAULTS = dict(
+    weight="bold",
+    italic=False,
+    stroke_width=0,
+    stroke_color="#000000",
+    shadow_color="",
+    shadow_offset=4.0,
+    shadow_blur=4.0,
+    box_color="",
+    box_padding=16,
+    box_radius=8,
+    letter_spacing=0.0,
+    line_spacing=1.2,
+    max_width=0,
+    animation_in="none",
+    animation_out="none",
+    animation_duration=0.5,
+    opacity=1.0,
+)
 
 
 @pytest.fixture
@@ -39,25 +54,44 @@ def fin(comfy, pack):
 
 
 def new_timeline(tl):
-    return tl.NewTimeline.execute(canvas="custom", width=320, height=180, frame_rate="30", sample_rate=48000,
-                                  background="#000000", name="Finishing").args[0]
+    return tl.NewTimeline.execute(
+        canvas="custom",
+        width=320,
+        height=180,
+        frame_rate="30",
+        sample_rate=48000,
+        background="#000000",
+        name="Finishing",
+    ).args[0]
 
 
 def titled(tl, ed):
-    return ed.AddText.execute(new_timeline(tl), "Hi", "T1", 0.0, 2.0, 40, "#ffffff", 0.5, 0.5, "center",
-                              0.0, 0.0).args
+    return ed.AddText.execute(
+        new_timeline(tl), "Hi", "T1", 0.0, 2.0, 40, "#ffffff", 0.5, 0.5, "center", 0.0, 0.0
+    ).args
 
 
 def test_style_title_draws_box_and_animates_in(tl, ed, fin):
     timeline, text_id = titled(tl, ed)
     plain = render_frame(timeline.project, Fraction(1))
-    boxed, styled_id = fin.StyleText.execute(timeline, **{**STYLE_DEFAULTS, "box_color": "#ff0000",
-                                                         "box_padding": 20, "animation_in": "fade",
-                                                         "animation_duration": 1.0}).args
+    boxed, styled_id = fin.StyleText.execute(
+        timeline,
+        **{
+            **STYLE_DEFAULTS,
+            "box_color": "#ff0000",
+            "box_padding": 20,
+            "animation_in": "fade",
+            "animation_duration": 1.0,
+        },
+    ).args
     assert styled_id == text_id
     style = boxed.project.element(text_id).style
-    assert (style.weight, style.box_color, style.animation_in, style.animation_duration) == ("bold", "#ff0000",
-                                                                                              "fade", 1)
+    assert (style.weight, style.box_color, style.animation_in, style.animation_duration) == (
+        "bold",
+        "#ff0000",
+        "fade",
+        1,
+    )
     assert timeline.project.element(text_id).style.box_color is None, "the input timeline is never edited"
 
     def red_pixels(frame):  # the box: strongly red where the plain title left black background
@@ -114,17 +148,23 @@ def test_detach_audio_then_duck_and_mute(md, tl, fin, input_media):
 
     # Music under the tone: ducked while the tone plays (0-4 s), back up after it.
     with_music, _ = md.AddClip.execute(detached, music, track="M1", start=0.0).args
-    music_alone = render_audio(fin.TrackSettings.execute(with_music, "A1", "on", "keep", "keep", "keep")
-                               .args[0].project, end=Fraction(6))
-    ducked_timeline = fin.TrackSettings.execute(with_music, "M1", "keep", "keep", "keep", "keep", "A1", -18.0,
-                                                -50.0).args[0]
+    music_alone = render_audio(
+        fin.TrackSettings.execute(with_music, "A1", "on", "keep", "keep", "keep").args[0].project,
+        end=Fraction(6),
+    )
+    ducked_timeline = fin.TrackSettings.execute(
+        with_music, "M1", "keep", "keep", "keep", "keep", "A1", -18.0, -50.0
+    ).args[0]
     assert ducked_timeline.project.track("M1").ducking.under_track_id == "A1"
     ducked = render_audio(ducked_timeline.project, end=Fraction(6))
-    tone_alone = render_audio(fin.TrackSettings.execute(with_music, "M1", "on", "keep", "keep", "keep")
-                              .args[0].project, end=Fraction(6))
-    music_during_tone = ducked[:, 48000:3 * 48000] - tone_alone[:, 48000:3 * 48000]
-    level = 20 * np.log10(np.sqrt(np.mean(music_during_tone**2)) / np.sqrt(np.mean(
-        music_alone[:, 48000:3 * 48000] ** 2)))
+    tone_alone = render_audio(
+        fin.TrackSettings.execute(with_music, "M1", "on", "keep", "keep", "keep").args[0].project,
+        end=Fraction(6),
+    )
+    music_during_tone = ducked[:, 48000 : 3 * 48000] - tone_alone[:, 48000 : 3 * 48000]
+    level = 20 * np.log10(
+        np.sqrt(np.mean(music_during_tone**2)) / np.sqrt(np.mean(music_alone[:, 48000 : 3 * 48000] ** 2))
+    )
     assert -19.5 < level < -16.5
     undone = fin.TrackSettings.execute(ducked_timeline, "M1", "keep", "keep", "keep", "keep", "none").args[0]
     assert undone.project.track("M1").ducking is None
@@ -138,7 +178,9 @@ def test_track_settings_hide_lock_and_errors(md, tl, ed, fin, input_media):
     with pytest.raises(KijkoCutError, match="locked"):
         ed.TrimAt.execute(hidden, "T1", 1.0, "end", 1.5)
     unlocked = fin.TrackSettings.execute(hidden, "T1", "keep", "keep", "keep", "off").args[0]
-    assert ed.TrimAt.execute(unlocked, "T1", 1.0, "end", 1.5).args[0].project.element(text_id).end == Fraction(3, 2)
+    assert ed.TrimAt.execute(unlocked, "T1", 1.0, "end", 1.5).args[0].project.element(
+        text_id
+    ).end == Fraction(3, 2)
     with pytest.raises(KijkoCutError, match="unknown track 'X9'; tracks: T1"):
         fin.TrackSettings.execute(timeline, "X9", "on", "keep", "keep", "keep")
     with pytest.raises(KijkoCutError, match="cannot duck under itself"):

@@ -18,6 +18,7 @@ def mods(comfy, pack):
         media = pack("nodes.media")
         render = pack("nodes.render")
         extension = pack("nodes.extension")
+
     return Modules
 
 
@@ -44,10 +45,22 @@ def tone_audio(seconds: float = 1.0, rate: int = 48000):
 def test_every_node_is_listed_with_pack_ids(mods):
     nodes = mods.extension.load_nodes()
     ids = {node.GET_SCHEMA().node_id for node in nodes}
-    assert {"KijkoCut.NewTimeline", "KijkoCut.LoadMedia", "KijkoCut.AddImages", "KijkoCut.RenderTimeline",
-            "KijkoCut.ExportTimeline", "KijkoCut.AddTransition", "KijkoCut.ApplyEffect", "KijkoCut.SetSpeed",
-            "KijkoCut.AnimationPreset", "KijkoCut.Keyframes", "KijkoCut.StyleText", "KijkoCut.FreezeFrame",
-            "KijkoCut.DetachAudio", "KijkoCut.TrackSettings"} <= ids
+    assert {
+        "KijkoCut.NewTimeline",
+        "KijkoCut.LoadMedia",
+        "KijkoCut.AddImages",
+        "KijkoCut.RenderTimeline",
+        "KijkoCut.ExportTimeline",
+        "KijkoCut.AddTransition",
+        "KijkoCut.ApplyEffect",
+        "KijkoCut.SetSpeed",
+        "KijkoCut.AnimationPreset",
+        "KijkoCut.Keyframes",
+        "KijkoCut.StyleText",
+        "KijkoCut.FreezeFrame",
+        "KijkoCut.DetachAudio",
+        "KijkoCut.TrackSettings",
+    } <= ids
     assert len(ids) == len(nodes)  # no two nodes share an id
     assert all(node.__module__.startswith(mods.extension.__name__.rsplit(".", 1)[0]) for node in nodes)
     assert all(node.GET_SCHEMA().category.startswith("KijkoCut/") for node in nodes)
@@ -55,8 +68,9 @@ def test_every_node_is_listed_with_pack_ids(mods):
 
 def test_missing_dependency_disables_only_its_domains(mods, monkeypatch, caplog):
     real = mods.extension.missing_modules
-    monkeypatch.setattr(mods.extension, "missing_modules",
-                        lambda names: ["av"] if "av" in names else real(names))
+    monkeypatch.setattr(
+        mods.extension, "missing_modules", lambda names: ["av"] if "av" in names else real(names)
+    )
     ids = {node.GET_SCHEMA().node_id for node in mods.extension.load_nodes()}
     assert "KijkoCut.NewTimeline" in ids and "KijkoCut.AddText" in ids
     assert "KijkoCut.LoadMedia" not in ids and "KijkoCut.ExportTimeline" not in ids
@@ -76,8 +90,9 @@ def test_load_media_probes_and_confines(mods, input_media):
 
 def test_images_become_a_lossless_intermediate_clip(mods, comfy):
     images = image_batch()
-    timeline, element_id = mods.media.AddImages.execute(small_timeline(mods), images, 12.0, tone_audio(),
-                                                        track="V1", start=0.0).args
+    timeline, element_id = mods.media.AddImages.execute(
+        small_timeline(mods), images, 12.0, tone_audio(), track="V1", start=0.0
+    ).args
     element = timeline.project.element(element_id)
     media = timeline.project.media[element.media_id]
     assert element.duration == 1 and media.info.audio is not None
@@ -87,8 +102,9 @@ def test_images_become_a_lossless_intermediate_clip(mods, comfy):
     expected = (images.clamp(0, 1) * 255).round().byte().numpy()
     assert len(decoded) == 12 and all(np.array_equal(a, b) for a, b in zip(decoded, expected))
     # Same frames again: the same content-named file, not a second copy.
-    again = mods.media.AddImages.execute(small_timeline(mods), images, 12.0, tone_audio(), track="V1",
-                                         start=0.0).args[0]
+    again = mods.media.AddImages.execute(
+        small_timeline(mods), images, 12.0, tone_audio(), track="V1", start=0.0
+    ).args[0]
     assert next(iter(again.project.media.values())).path == media.path
 
 
@@ -97,11 +113,19 @@ def test_video_and_audio_inputs(mods, input_media, comfy):
 
     from_file = InputImpl.VideoFromFile(str(comfy.input / input_media["small"]))
     timeline, clip = mods.media.AddVideo.execute(small_timeline(mods), from_file, track="V1", start=1.0).args
-    assert timeline.project.media[timeline.project.element(clip).media_id].path == str(comfy.input / "small.mp4")
+    assert timeline.project.media[timeline.project.element(clip).media_id].path == str(
+        comfy.input / "small.mp4"
+    )
 
     components = Types.VideoComponents(images=image_batch(6), audio=None, frame_rate=Fraction(6))
-    timeline, made = mods.media.AddVideo.execute(timeline, InputImpl.VideoFromComponents(components),
-                                                 track="V2", start=0.0, track_kind="overlay", scale=0.5).args
+    timeline, made = mods.media.AddVideo.execute(
+        timeline,
+        InputImpl.VideoFromComponents(components),
+        track="V2",
+        start=0.0,
+        track_kind="overlay",
+        scale=0.5,
+    ).args
     assert timeline.project.element(made).duration == 1 and timeline.project.track("V2").kind == "overlay"
 
     # 0.25 s lies between frames at 30 fps: the clip starts on the nearest frame, as every front end's times do.
@@ -139,12 +163,18 @@ def test_export_writes_a_playable_file_with_progress(mods, input_media, comfy, m
     from comfy import utils as comfy_utils
 
     reports = []
-    monkeypatch.setattr(comfy_utils, "PROGRESS_BAR_HOOK", lambda value, total, preview, node_id=None:
-                        reports.append((value, total)))
+    monkeypatch.setattr(
+        comfy_utils,
+        "PROGRESS_BAR_HOOK",
+        lambda value, total, preview, node_id=None: reports.append((value, total)),
+    )
     red = mods.media.LoadMedia.execute(input_media["red"]).args[0]
-    timeline = mods.media.AddClip.execute(small_timeline(mods), red, track="V1", start=0.0, source_out=2.0).args[0]
-    output = mods.render.ExportTimeline.execute(timeline, "kijkocut/test", "default", "preset", "preset", 30,
-                                                "ultrafast", 0, 0, 0.0, 0.0, True)
+    timeline = mods.media.AddClip.execute(
+        small_timeline(mods), red, track="V1", start=0.0, source_out=2.0
+    ).args[0]
+    output = mods.render.ExportTimeline.execute(
+        timeline, "kijkocut/test", "default", "preset", "preset", 30, "ultrafast", 0, 0, 0.0, 0.0, True
+    )
     video, path, summary = output.args
     assert summary.startswith("60 frames, 2.0 s, 160x90; audio ")
     assert path.startswith(str(comfy.output / "kijkocut")) and path.endswith("_00001_.mp4")
@@ -164,11 +194,14 @@ def test_export_validation_and_interrupt(mods, input_media, comfy, monkeypatch):
     from comfy import utils as comfy_utils
 
     assert "cannot go in a webm" in mods.render.ExportTimeline.validate_inputs(
-        "default", "webm", "h264", -1, "preset", 0, 0, 0.0, 0.0, True)
+        "default", "webm", "h264", -1, "preset", 0, 0, 0.0, 0.0, True
+    )
     assert "unknown export preset" in mods.render.ExportTimeline.validate_inputs(
-        "nope", "preset", "preset", -1, "preset", 0, 0, 0.0, 0.0, True)
+        "nope", "preset", "preset", -1, "preset", 0, 0, 0.0, 0.0, True
+    )
     assert "pcm audio cannot go in a mp4 file" in mods.render.ExportTimeline.validate_inputs(
-        "default", "preset", "preset", -1, "preset", 0, 0, 0.0, 0.0, True, "pcm", 0.0)
+        "default", "preset", "preset", -1, "preset", 0, 0, 0.0, 0.0, True, "pcm", 0.0
+    )
 
     def interrupt_at_third_frame(value, total, preview, node_id=None):
         if value == 3:
@@ -179,8 +212,20 @@ def test_export_validation_and_interrupt(mods, input_media, comfy, monkeypatch):
     timeline = mods.media.AddClip.execute(small_timeline(mods), red, track="V1", start=0.0).args[0]
     before = set(os.listdir(comfy.output / "kijkocut")) if (comfy.output / "kijkocut").exists() else set()
     with pytest.raises(model_management.InterruptProcessingException):
-        mods.render.ExportTimeline.execute(timeline, "kijkocut/cancelled", "default", "preset", "preset", 30,
-                                           "ultrafast", 0, 0, 0.0, 0.0, True)
+        mods.render.ExportTimeline.execute(
+            timeline,
+            "kijkocut/cancelled",
+            "default",
+            "preset",
+            "preset",
+            30,
+            "ultrafast",
+            0,
+            0,
+            0.0,
+            0.0,
+            True,
+        )
     leftovers = set(os.listdir(comfy.output / "kijkocut")) - before
     assert not [name for name in leftovers if "cancelled" in name]
     assert not model_management.processing_interrupted()  # the flag is consumed, the next run is clean
@@ -188,10 +233,25 @@ def test_export_validation_and_interrupt(mods, input_media, comfy, monkeypatch):
 
 def test_export_a_loudness_normalised_lossless_master(mods, input_media, comfy):
     red = mods.media.LoadMedia.execute(input_media["red"]).args[0]  # carries a 440 Hz tone
-    timeline = mods.media.AddClip.execute(small_timeline(mods), red, track="V1", start=0.0, source_out=2.0).args[0]
-    output = mods.render.ExportTimeline.execute(timeline, "kijkocut/master", "default", "mov", "preset", 30,
-                                                "ultrafast", 0, 0, 0.0, 0.0, True, audio_codec="pcm",
-                                                loudness_lufs=-18.0)
+    timeline = mods.media.AddClip.execute(
+        small_timeline(mods), red, track="V1", start=0.0, source_out=2.0
+    ).args[0]
+    output = mods.render.ExportTimeline.execute(
+        timeline,
+        "kijkocut/master",
+        "default",
+        "mov",
+        "preset",
+        30,
+        "ultrafast",
+        0,
+        0,
+        0.0,
+        0.0,
+        True,
+        audio_codec="pcm",
+        loudness_lufs=-18.0,
+    )
     _, path, summary = output.args
     with av.open(path) as container:
         assert container.streams.audio[0].codec_context.name == "pcm_s24le"

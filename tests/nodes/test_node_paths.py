@@ -24,6 +24,7 @@ def mods(comfy, pack):
         media = pack("nodes.media")
         editing = pack("nodes.editing")
         render = pack("nodes.render")
+
     return Modules
 
 
@@ -38,8 +39,9 @@ def _with_lut(mods, timeline, path: str):
 
 
 def _with_font(mods, timeline, font: str):
-    return mods.editing.AddText.execute(timeline, "Hi", "T1", 0.0, 1.0, 24, "#ffffff", 0.5, 0.5, "center", 0.0,
-                                        0.0, font).args[0]
+    return mods.editing.AddText.execute(
+        timeline, "Hi", "T1", 0.0, 1.0, 24, "#ffffff", 0.5, 0.5, "center", 0.0, 0.0, font
+    ).args[0]
 
 
 def _loaded_naming(mods, timeline, where: str, path: str):
@@ -74,8 +76,20 @@ def test_render_and_export_refuse_files_outside_comfyuis_folders(mods, input_med
     assert repr(target) in str(caught.value) and "root:" not in str(caught.value)
     before = set(comfy.output.rglob("*"))
     with pytest.raises(PathNotAllowedError):
-        mods.render.ExportTimeline.execute(timeline, "kijkocut/refused", "default", "preset", "preset", 30,
-                                           "ultrafast", 0, 0, 0.0, 0.0, False)
+        mods.render.ExportTimeline.execute(
+            timeline,
+            "kijkocut/refused",
+            "default",
+            "preset",
+            "preset",
+            30,
+            "ultrafast",
+            0,
+            0,
+            0.0,
+            0.0,
+            False,
+        )
     assert not {p for p in set(comfy.output.rglob("*")) - before if p.is_file()}
 
 
@@ -109,10 +123,14 @@ async def test_the_frame_route_refuses_a_lut_outside_the_folders(pack, tmp_path,
             editor = Editor(project)
             editor.apply(AddMedia(media=import_media(folders["input"] / "red.mp4", media_id="m")))
             editor.apply(AddTrack(kind="video", track_id="V1"))
-            editor.apply(AddElement(track_id="V1", element=ClipElement(id="c", media_id="m", start=0, duration=1)))
+            editor.apply(
+                AddElement(track_id="V1", element=ClipElement(id="c", media_id="m", start=0, duration=1))
+            )
             editor.apply(AddEffect(element_id="c", kind="lut", params={"path": lut}))
-            response = await client.post("/kijkocut/timeline/frame",
-                                         json={"project": json.loads(json.dumps(project_to_dict(project))), "t": 0})
+            response = await client.post(
+                "/kijkocut/timeline/frame",
+                json={"project": json.loads(json.dumps(project_to_dict(project))), "t": 0},
+            )
             text = await response.text()
             assert response.status in (400, 422), text
             assert "outside the allowed folders" in text or "'..'" in text, text

@@ -9,23 +9,62 @@ import pytest
 from tests.nodes.conftest import pack_module
 
 NODE_NAMES = {
-    "NewTimeline", "LoadTimeline", "SaveTimeline", "TimelineFromJSON", "TimelineInfo", "ConcatenateTimelines",
-    "AddText", "AddTransition", "SplitAt", "TrimAt", "RippleDeleteAt", "ApplyEffect", "LoadMedia", "AddClip",
-    "AddImages", "AddVideo", "AddAudio", "RenderTimeline", "ExportTimeline", "Keyframes", "AnimationPreset",
-    "SetSpeed", "StyleText", "FreezeFrame", "DetachAudio", "TrackSettings", "ApplyAction", "UndoRedo",
+    "NewTimeline",
+    "LoadTimeline",
+    "SaveTimeline",
+    "TimelineFromJSON",
+    "TimelineInfo",
+    "ConcatenateTimelines",
+    "AddText",
+    "AddTransition",
+    "SplitAt",
+    "TrimAt",
+    "RippleDeleteAt",
+    "ApplyEffect",
+    "LoadMedia",
+    "AddClip",
+    "AddImages",
+    "AddVideo",
+    "AddAudio",
+    "RenderTimeline",
+    "ExportTimeline",
+    "Keyframes",
+    "AnimationPreset",
+    "SetSpeed",
+    "StyleText",
+    "FreezeFrame",
+    "DetachAudio",
+    "TrackSettings",
+    "ApplyAction",
+    "UndoRedo",
     "SampleMedia",
 }
 # Inputs whose 0 (or -1) stands for "automatic" rather than the number: the tooltip must say what it means.
 AUTOMATIC_ZERO = {
-    ("ExportTimeline", "width"), ("ExportTimeline", "height"), ("ExportTimeline", "end"),
-    ("ExportTimeline", "loudness_lufs"), ("RenderTimeline", "width"), ("RenderTimeline", "height"),
-    ("RenderTimeline", "end"), ("AddClip", "source_out"), ("AddImages", "source_out"), ("AddVideo", "source_out"),
-    ("AddAudio", "source_out"), ("StyleText", "max_width"), ("StyleText", "stroke_width"),
+    ("ExportTimeline", "width"),
+    ("ExportTimeline", "height"),
+    ("ExportTimeline", "end"),
+    ("ExportTimeline", "loudness_lufs"),
+    ("RenderTimeline", "width"),
+    ("RenderTimeline", "height"),
+    ("RenderTimeline", "end"),
+    ("AddClip", "source_out"),
+    ("AddImages", "source_out"),
+    ("AddVideo", "source_out"),
+    ("AddAudio", "source_out"),
+    ("StyleText", "max_width"),
+    ("StyleText", "stroke_width"),
 }
 AUTOMATIC_MINUS_ONE = {("ExportTimeline", "crf")}
 # A query typed into ComfyUI's node search and the node it must find.
-QUERIES = {"export video": "ExportTimeline", "sample media": "SampleMedia", "new timeline": "NewTimeline",
-           "add text": "AddText", "add clip": "AddClip", "load media": "LoadMedia"}
+QUERIES = {
+    "export video": "ExportTimeline",
+    "sample media": "SampleMedia",
+    "new timeline": "NewTimeline",
+    "add text": "AddText",
+    "add clip": "AddClip",
+    "load media": "LoadMedia",
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +85,12 @@ def test_node_ids_stay_and_titles_are_short_without_the_pack_name(schemas):
 
 
 def test_every_input_has_a_tooltip(schemas):
-    missing = [f"{name}.{spec.id}" for name, schema in schemas.items() for spec in schema.inputs
-               if not (spec.tooltip or "").strip()]
+    missing = [
+        f"{name}.{spec.id}"
+        for name, schema in schemas.items()
+        for spec in schema.inputs
+        if not (spec.tooltip or "").strip()
+    ]
     assert not missing, missing
 
 
@@ -78,9 +121,14 @@ def test_every_description_ends_with_its_search_words(schemas):
 def test_the_words_people_type_find_the_node(schemas):
     # ComfyUI 0.3.64's node search matches every word of the query in the node's id or its display name.
     for query, expected in QUERIES.items():
-        found = {name for name, schema in schemas.items()
-                 if all(word in schema.display_name.lower() or word in schema.node_id.lower()
-                        for word in query.split())}
+        found = {
+            name
+            for name, schema in schemas.items()
+            if all(
+                word in schema.display_name.lower() or word in schema.node_id.lower()
+                for word in query.split()
+            )
+        }
         assert expected in found, (query, found)
     export_words = schemas["ExportTimeline"].description.rpartition("\nSearch: ")[2]
     assert "export video" in export_words and "save video" in export_words

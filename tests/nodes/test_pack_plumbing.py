@@ -21,7 +21,7 @@ import importlib.util, sys
 sys.path = [p for p in sys.path if p not in ('', {str(ROOT)!r})]
 real_find_spec = importlib.util.find_spec
 importlib.util.find_spec = lambda name, *a: None if name == 'kijkocut' else real_find_spec(name, *a)
-spec = importlib.util.spec_from_file_location('pack_probe', {str(ROOT / '__init__.py')!r},
+spec = importlib.util.spec_from_file_location('pack_probe', {str(ROOT / "__init__.py")!r},
                                               submodule_search_locations=[{str(ROOT)!r}])
 module = importlib.util.module_from_spec(spec); sys.modules['pack_probe'] = module; spec.loader.exec_module(module)
 assert sys.path[-1] == {str(ROOT)!r} and sys.path[0] != {str(ROOT)!r}
@@ -42,7 +42,9 @@ def test_requirements_mirror_the_core_dependencies_without_torch():
 
     lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     listed = {name(line) for line in lines if line}
-    core = {name(dep) for dep in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    core = {
+        name(dep) for dep in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
     assert listed == core and "av" in listed
     assert not listed & {"torch", "torchvision", "torchaudio"}
 

@@ -28,9 +28,25 @@ def test_names_inside_the_folder_resolve(paths, base):
     assert paths.confine_existing(base, "sub/take.mov", extensions={".mov"}).name == "take.mov"
 
 
-@pytest.mark.parametrize("name", ["../secret.mp4", "sub/../../secret.mp4", "..\\secret.mp4", "..", "sub/..",
-                                  "/etc/passwd", "\\\\server\\share.mp4", "C:\\secret.mp4", "c:secret.mp4",
-                                  "clip.mp4\x00.png", "", "   ", ".", "./"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../secret.mp4",
+        "sub/../../secret.mp4",
+        "..\\secret.mp4",
+        "..",
+        "sub/..",
+        "/etc/passwd",
+        "\\\\server\\share.mp4",
+        "C:\\secret.mp4",
+        "c:secret.mp4",
+        "clip.mp4\x00.png",
+        "",
+        "   ",
+        ".",
+        "./",
+    ],
+)
 def test_escapes_and_absolute_names_are_refused(paths, base, name):
     with pytest.raises(paths.PathRefused):
         paths.confine(base, name)

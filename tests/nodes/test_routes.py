@@ -43,36 +43,45 @@ async def test_media_info_of_an_input_file(client):
     response = await client.get("/kijkocut/media/info", params={"filename": "red.mp4", "type": "input"})
     assert response.status == 200
     info = await response.json()
-    assert info["kind"] == "video" and info["video"]["width"] == 160 and float(info["duration"]) == pytest.approx(4)
+    assert (
+        info["kind"] == "video"
+        and info["video"]["width"] == 160
+        and float(info["duration"]) == pytest.approx(4)
+    )
 
 
 async def test_thumbnail_is_a_png_of_the_asked_width(client):
-    response = await client.get("/kijkocut/media/thumbnail",
-                                params={"filename": "logo.png", "subfolder": "sub", "width": "32"})
+    response = await client.get(
+        "/kijkocut/media/thumbnail", params={"filename": "logo.png", "subfolder": "sub", "width": "32"}
+    )
     assert response.status == 200 and response.content_type == "image/png"
     image = Image.open(BytesIO(await response.read()))
     assert image.size == (32, 24)
 
 
 async def test_waveform_peaks_from_the_output_folder(client):
-    response = await client.get("/kijkocut/media/waveform",
-                                params={"filename": "music.wav", "type": "output", "buckets": "50"})
+    response = await client.get(
+        "/kijkocut/media/waveform", params={"filename": "music.wav", "type": "output", "buckets": "50"}
+    )
     assert response.status == 200
     peaks = (await response.json())["peaks"]
     assert len(peaks) == 50 and all(lo <= hi for lo, hi in peaks) and max(hi for _, hi in peaks) > 0.05
 
 
-@pytest.mark.parametrize("params", [
-    {"filename": "../secret.mp4"},
-    {"filename": "%2e%2e/secret.mp4"},  # encoded once more on the wire: the server sees %2e%2e literally
-    {"filename": "red.mp4", "subfolder": ".."},
-    {"filename": "/etc/passwd"},
-    {"filename": os.path.abspath(__file__)},
-    {"filename": "link.mp4"},
-    {"filename": "notes.txt"},
-    {"filename": "red.mp4", "type": "models"},
-    {"filename": ""},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"filename": "../secret.mp4"},
+        {"filename": "%2e%2e/secret.mp4"},  # encoded once more on the wire: the server sees %2e%2e literally
+        {"filename": "red.mp4", "subfolder": ".."},
+        {"filename": "/etc/passwd"},
+        {"filename": os.path.abspath(__file__)},
+        {"filename": "link.mp4"},
+        {"filename": "notes.txt"},
+        {"filename": "red.mp4", "type": "models"},
+        {"filename": ""},
+    ],
+)
 async def test_escapes_get_4xx_and_no_file_bytes(client, params):
     for route in ("info", "thumbnail", "waveform"):
         response = await client.get(f"/kijkocut/media/{route}", params=params)
@@ -84,8 +93,12 @@ async def test_escapes_get_4xx_and_no_file_bytes(client, params):
 
 async def test_raw_encoded_traversal_in_the_url_is_refused(client):
     # %2e%2e decoded by the server's query parser to '..'
-    for query in ("filename=%2e%2e%2fsecret.mp4", "filename=%2E%2E/secret.mp4", "filename=red.mp4&subfolder=%2e%2e",
-                  "filename=%2fetc%2fpasswd"):
+    for query in (
+        "filename=%2e%2e%2fsecret.mp4",
+        "filename=%2E%2E/secret.mp4",
+        "filename=red.mp4&subfolder=%2e%2e",
+        "filename=%2fetc%2fpasswd",
+    ):
         response = await client.get(f"/kijkocut/media/info?{query}")
         assert response.status == 400, query
         assert "error" in await response.json()
@@ -109,7 +122,9 @@ async def test_timeline_frame_refuses_media_outside_the_folders(client, folders,
 async def test_timeline_frame_rejects_malformed_bodies(client):
     response = await client.post("/kijkocut/timeline/frame", data=b"not json")
     assert response.status == 400
-    response = await client.post("/kijkocut/timeline/frame", json={"project": {"version": 1, "tracks": "nope"}})
+    response = await client.post(
+        "/kijkocut/timeline/frame", json={"project": {"version": 1, "tracks": "nope"}}
+    )
     assert response.status == 422 and "tracks" in (await response.json())["error"]
     response = await client.post("/kijkocut/timeline/frame", json={"project": {"tracks": "nope"}})
     assert response.status == 422
@@ -122,9 +137,15 @@ def _project_with(media_path: str) -> dict:
     from kijkocut.model import ClipElement, MediaRef, Project, ProjectSettings
     from kijkocut.project_io import project_to_dict
 
-    info = MediaInfo(kind="video", container="mp4", size_bytes=1, duration="4",
-                     video=VideoStreamInfo(codec="h264", width=160, height=90, display_width=160,
-                                           display_height=90, frame_rate="30"))
+    info = MediaInfo(
+        kind="video",
+        container="mp4",
+        size_bytes=1,
+        duration="4",
+        video=VideoStreamInfo(
+            codec="h264", width=160, height=90, display_width=160, display_height=90, frame_rate="30"
+        ),
+    )
     project = Project(settings=ProjectSettings(width=320, height=180))
     editor = Editor(project)
     editor.apply(AddMedia(media=MediaRef(id="m", path=media_path, info=info)))

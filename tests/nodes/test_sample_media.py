@@ -45,7 +45,9 @@ def test_a_sample_is_written_once_and_made_again_when_deleted(sample_media, comf
     again = node.execute("clip", 1.0, 64, 36, 30).args[0]
     assert again.path == first.path and again.id == first.id and os.stat(first.path).st_mtime_ns == written
     os.unlink(first.path)
-    assert node.fingerprint_inputs("clip", 1.0, 64, 36, 30) != fingerprint  # made again: the nodes below rerun
+    assert (
+        node.fingerprint_inputs("clip", 1.0, 64, 36, 30) != fingerprint
+    )  # made again: the nodes below rerun
     assert os.path.isfile(first.path)
     assert node.fingerprint_inputs("film", 1.0, 64, 36, 30) is None  # validate_inputs names the problem
 
@@ -57,11 +59,14 @@ def test_music_and_voice_ignore_the_picture_inputs(sample_media):
     assert name("clip", 4.0, 640, 360, 10) != name("clip", 4.0, 640, 360, 11)
 
 
-@pytest.mark.parametrize(("inputs", "message"), [
-    (("clip", 2.0, 321, 180, 0), "width and height must be even and at least 16, got 321x180"),
-    (("still", 2.0, 8, 8, 0), "at least 16"),
-    (("music", 0.0, 640, 360, 0), "seconds must be more than 0"),
-    (("film", 2.0, 640, 360, 0), "unknown sample kind 'film' (use clip, still, music, voice)"),
-])
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (("clip", 2.0, 321, 180, 0), "width and height must be even and at least 16, got 321x180"),
+        (("still", 2.0, 8, 8, 0), "at least 16"),
+        (("music", 0.0, 640, 360, 0), "seconds must be more than 0"),
+        (("film", 2.0, 640, 360, 0), "unknown sample kind 'film' (use clip, still, music, voice)"),
+    ],
+)
 def test_bad_inputs_are_refused_before_running(sample_media, inputs, message):
     assert message in sample_media.SampleMedia.validate_inputs(*inputs)

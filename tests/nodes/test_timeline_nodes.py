@@ -26,8 +26,15 @@ def md(comfy, pack):
 
 
 def new_timeline(tl, **overrides):
-    args = dict(canvas="custom", width=320, height=180, frame_rate="30", sample_rate=48000,
-                background="#102030", name="Test")
+    args = dict(
+        canvas="custom",
+        width=320,
+        height=180,
+        frame_rate="30",
+        sample_rate=48000,
+        background="#102030",
+        name="Test",
+    )
     args.update(overrides)
     return tl.NewTimeline.execute(**args).args[0]
 
@@ -52,11 +59,20 @@ def test_new_timeline_settings_and_presets(tl):
     assert (vertical.project.settings.width, vertical.project.settings.height) == (1080, 1920)
 
 
-@pytest.mark.parametrize("field,value,message", [("width", 321, "even"), ("frame_rate", "fast", "frame_rate"),
-                                                 ("background", "red", "colour")])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [("width", 321, "even"), ("frame_rate", "fast", "frame_rate"), ("background", "red", "colour")],
+)
 def test_new_timeline_validation_names_the_problem(tl, field, value, message):
-    args = dict(canvas="custom", width=320, height=180, frame_rate="30", sample_rate=48000,
-                background="#000000", name="x")
+    args = dict(
+        canvas="custom",
+        width=320,
+        height=180,
+        frame_rate="30",
+        sample_rate=48000,
+        background="#000000",
+        name="x",
+    )
     args[field] = value
     result = tl.NewTimeline.validate_inputs(**args)
     assert isinstance(result, str) and message in result
@@ -65,8 +81,9 @@ def test_new_timeline_validation_names_the_problem(tl, field, value, message):
 def test_nodes_never_edit_their_input(tl, ed):
     timeline = new_timeline(tl)
     before = timeline.project.model_dump_json()
-    after, element_id = ed.AddText.execute(timeline, "Hello", "T1", 0.5, 2.0, 40, "#ffff00", 0.5, 0.8,
-                                           "center", 0.0, 0.0).args
+    after, element_id = ed.AddText.execute(
+        timeline, "Hello", "T1", 0.5, 2.0, 40, "#ffff00", 0.5, 0.8, "center", 0.0, 0.0
+    ).args
     assert timeline.project.model_dump_json() == before
     text = after.project.element(element_id)
     assert text.text == "Hello" and text.start == Fraction(1, 2) and text.style.y == pytest.approx(144)
@@ -74,8 +91,9 @@ def test_nodes_never_edit_their_input(tl, ed):
 
 
 def test_json_round_trip_save_and_load(tl, ed, comfy):
-    timeline = ed.AddText.execute(new_timeline(tl), "Title", "T1", 0.0, 3.0, 64, "#ffffff", 0.5, 0.5, "center",
-                                  0.0, 0.0).args[0]
+    timeline = ed.AddText.execute(
+        new_timeline(tl), "Title", "T1", 0.0, 3.0, 64, "#ffffff", 0.5, 0.5, "center", 0.0, 0.0
+    ).args[0]
     project_json = tl.TimelineInfo.execute(timeline).args[4]
     assert tl.TimelineFromJSON.validate_inputs(project_json) is True
     parsed = tl.TimelineFromJSON.execute(project_json).args[0]
@@ -96,8 +114,9 @@ def test_bad_json_and_bad_paths_give_specific_messages(tl):
 
 
 def test_fingerprint_follows_content_not_history(tl, ed):
-    base = ed.AddText.execute(new_timeline(tl), "A", "T1", 0.0, 1.0, 64, "#ffffff", 0.5, 0.5, "center", 0.0,
-                              0.0).args[0]
+    base = ed.AddText.execute(
+        new_timeline(tl), "A", "T1", 0.0, 1.0, 64, "#ffffff", 0.5, 0.5, "center", 0.0, 0.0
+    ).args[0]
     text = tl.TimelineInfo.execute(base).args[4]
     same = json.loads(text)
     same["history"] = {"done": [], "undone": []}
@@ -125,7 +144,11 @@ def test_transition_split_trim_ripple(md, tl, ed, input_media):
         ed.AddTransitionNode.execute(timeline, "V1", 2.0, "crossfade", 1.0, "center")
 
     split = ed.SplitAt.execute(timeline, 2.0, "").args[0]
-    assert [(e.start, e.end) for e in split.project.track("V1").elements] == [(0, 2), (2, Fraction(7, 2)), (Fraction(7, 2), 7)]
+    assert [(e.start, e.end) for e in split.project.track("V1").elements] == [
+        (0, 2),
+        (2, Fraction(7, 2)),
+        (Fraction(7, 2), 7),
+    ]
     with pytest.raises(KijkoCutError, match="nothing to split"):
         ed.SplitAt.execute(timeline, 9.0, "")
 
@@ -163,8 +186,9 @@ def test_apply_effect_keyframes_speed_and_presets(md, tl, ed, an, input_media):
     inverted, target, _ = ed.ApplyEffect.execute(blurred, "invert", "", "", "V1", 1.0).args
     assert target == first and inverted.project.element(first).effects[0].kind == "invert"
 
-    animated = an.Keyframes.execute(inverted, f"effects.{effect_id}.radius", "[[0, 0], [2, 16, \"ease_out\"]]",
-                                    second).args[0]
+    animated = an.Keyframes.execute(
+        inverted, f"effects.{effect_id}.radius", '[[0, 0], [2, 16, "ease_out"]]', second
+    ).args[0]
     keys = animated.project.element(second).keyframes[f"effects.{effect_id}.radius"]
     assert [(k.time, k.value, k.interpolation) for k in keys] == [(0, 0, "linear"), (2, 16, "ease_out")]
 

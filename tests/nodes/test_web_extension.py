@@ -81,9 +81,12 @@ def run_scenario(tmp_path):
         (tmp_path / "scripts" / "app.js").write_text(APP_STUB)
         shutil.copytree(WEB, tmp_path / "extensions" / "kijkocut" / "nodes")
         (tmp_path / "scenario.js").write_text(SCENARIO)
-        result = subprocess.run([NODE, "scenario.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [NODE, "scenario.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
+
     return run
 
 
@@ -101,7 +104,9 @@ def test_reported_text_is_shown_on_the_node_and_never_saved(run_scenario):
     result = run_scenario()["result"]
     assert result["count"] == 1  # a second run updates the same widget
     assert result["value"] == "30 frames, 1.0 s, 160x90\naudio -16.0 LUFS, true peak -2.0 dBTP"
-    assert result["serialize"] is False and result["option_serialize"] is False and result["read_only"] is True
+    assert (
+        result["serialize"] is False and result["option_serialize"] is False and result["read_only"] is True
+    )
     assert result["size"] == [320, 260]
 
 
@@ -111,5 +116,7 @@ def test_other_packs_nodes_are_left_alone(run_scenario):
 
 def test_the_extension_imports_only_the_frontend_app():
     imports = [line for line in (WEB / "extension.js").read_text().splitlines() if line.startswith("import ")]
-    assert imports == ['import { app } from "../../../scripts/app.js";',
-                       'import { canvasAfterSizeEdit, resultText, sizeForCanvas } from "./widget_rules.js";']
+    assert imports == [
+        'import { app } from "../../../scripts/app.js";',
+        'import { canvasAfterSizeEdit, resultText, sizeForCanvas } from "./widget_rules.js";',
+    ]

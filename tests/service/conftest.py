@@ -28,4 +28,5 @@ def confine_to(folder: Path):
         if os.path.commonpath([real, os.path.realpath(folder)]) != os.path.realpath(folder):
             raise ServiceError(f"{name!r} is outside the allowed folder")
         return Path(real)
+
     return resolve

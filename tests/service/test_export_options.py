@@ -38,11 +38,14 @@ def test_every_speed_the_engine_knows_is_accepted(project):
     assert export_settings(project, ExportOptions(speed="slower")).speed == "slower"
 
 
-@pytest.mark.parametrize(("start", "end", "message"), [
-    ("14", "40", "end 40.000 s is outside the timeline"),
-    ("5", "2", "must come after start"),
-    ("16", None, "start 16.000 s is outside"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("14", "40", "end 40.000 s is outside the timeline"),
+        ("5", "2", "must come after start"),
+        ("16", None, "start 16.000 s is outside"),
+    ],
+)
 def test_ranges_are_checked_against_the_timeline(project, start, end, message):
     with pytest.raises(ServiceError, match=message):
         export_settings(project, ExportOptions(start=start, end=end))

@@ -35,8 +35,11 @@ def allowed(tmp_path, media_dir) -> Path:
 
 
 def policy_ctx(folder: Path, *, resolve: bool = True) -> ActionContext:
-    return ActionContext(resolve_path=confine_to(folder) if resolve else None,
-                         policy=PathPolicy.of([folder], base=folder, system_fonts=False), project_dir=folder)
+    return ActionContext(
+        resolve_path=confine_to(folder) if resolve else None,
+        policy=PathPolicy.of([folder], base=folder, system_fonts=False),
+        project_dir=folder,
+    )
 
 
 def test_fonts_are_confined_and_stored_as_real_paths(allowed):
@@ -47,12 +50,17 @@ def test_fonts_are_confined_and_stored_as_real_paths(allowed):
     with pytest.raises(PathNotAllowedError, match="outside the allowed folders"):
         ctx.font("/etc/fonts/evil.ttf")
     project = Project()
-    title = apply_action(project, "add_text", {"text": "Hi", "start": 0, "duration": 1, "font": "Title.ttf"},
-                         ctx).created["element_id"]
+    title = apply_action(
+        project, "add_text", {"text": "Hi", "start": 0, "duration": 1, "font": "Title.ttf"}, ctx
+    ).created["element_id"]
     assert project.element(title).style.font == str((allowed / "Title.ttf").resolve())
     with pytest.raises(PathNotAllowedError):
-        apply_action(project, "set_property", {"element_id": title, "property": "style",
-                                               "value": json.dumps({"font": "/etc/fonts/evil.ttf"})}, ctx)
+        apply_action(
+            project,
+            "set_property",
+            {"element_id": title, "property": "style", "value": json.dumps({"font": "/etc/fonts/evil.ttf"})},
+            ctx,
+        )
     assert project.element(title).style.font == str((allowed / "Title.ttf").resolve())
 
 
@@ -62,30 +70,48 @@ def test_a_path_an_edit_brings_in_is_checked_after_the_edit_and_the_edit_taken_b
     store = ProjectStore(tmp_path / "projects")
     project_id = store.create().id
     ctx = policy_ctx(allowed, resolve=False)
-    title = run_action(store, project_id, "add_text", {"text": "Hi", "start": 0, "duration": 1},
-                       ctx=ctx).created["element_id"]
-    run_action(store, project_id, "set_property", {"element_id": title, "property": "fade_in", "value": "0.5"},
-               ctx=ctx)
+    title = run_action(
+        store, project_id, "add_text", {"text": "Hi", "start": 0, "duration": 1}, ctx=ctx
+    ).created["element_id"]
+    run_action(
+        store,
+        project_id,
+        "set_property",
+        {"element_id": title, "property": "fade_in", "value": "0.5"},
+        ctx=ctx,
+    )
     store.undo(project_id)
     revision = store.get(project_id).revision
     bad = json.dumps([{"kind": "lut", "params": {"path": "/etc/passwd"}}])
     with pytest.raises(PathNotAllowedError, match="'/etc/passwd' is outside the allowed folders"):
-        run_action(store, project_id, "set_property", {"element_id": title, "property": "effects", "value": bad},
-                   ctx=ctx)
+        run_action(
+            store,
+            project_id,
+            "set_property",
+            {"element_id": title, "property": "effects", "value": bad},
+            ctx=ctx,
+        )
     stored = ProjectStore(tmp_path / "projects").get(project_id)  # as saved
     for project in (store.get(project_id), stored):
         assert project.revision == revision and len(project.history.undone) == 1
         assert project.element(title).effects == []
     good = json.dumps([{"kind": "lut", "params": {"path": str(allowed / "grade.cube")}}])
-    run_action(store, project_id, "set_property", {"element_id": title, "property": "effects", "value": good},
-               ctx=ctx)
+    run_action(
+        store,
+        project_id,
+        "set_property",
+        {"element_id": title, "property": "effects", "value": good},
+        ctx=ctx,
+    )
     assert store.get(project_id).element(title).effects[0].kind == "lut"
 
 
 def test_an_effect_list_set_as_a_property_is_confined_before_the_edit(allowed):
     ctx = policy_ctx(allowed)
     project = Project()
-    title = apply_action(project, "add_text", {"text": "Hi", "start": 0, "duration": 1}, ctx).created["element_id"]
+    title = apply_action(project, "add_text", {"text": "Hi", "start": 0, "duration": 1}, ctx).created[
+        "element_id"
+    ]
     value = json.dumps([{"kind": "lut", "params": {"path": "grade.cube"}}])
     apply_action(project, "set_property", {"element_id": title, "property": "effects", "value": value}, ctx)
     assert project.element(title).effects[0].params["path"] == str((allowed / "grade.cube").resolve())
@@ -94,23 +120,32 @@ def test_an_effect_list_set_as_a_property_is_confined_before_the_edit(allowed):
 def test_property_values_are_bounded_by_the_argument_depth_limit(allowed):
     ctx = policy_ctx(allowed)
     project = Project()
-    title = apply_action(project, "add_text", {"text": "Hi", "start": 0, "duration": 1}, ctx).created["element_id"]
+    title = apply_action(project, "add_text", {"text": "Hi", "start": 0, "duration": 1}, ctx).created[
+        "element_id"
+    ]
     deep = "[" * (limits.MAX_ARGUMENT_DEPTH + 1) + "]" * (limits.MAX_ARGUMENT_DEPTH + 1)
-    with pytest.raises(ServiceError, match=f"value is nested too deeply \\(limit {limits.MAX_ARGUMENT_DEPTH} levels"):
-        apply_action(project, "set_property", {"element_id": title, "property": "style.x", "value": deep}, ctx)
+    with pytest.raises(
+        ServiceError, match=f"value is nested too deeply \\(limit {limits.MAX_ARGUMENT_DEPTH} levels"
+    ):
+        apply_action(
+            project, "set_property", {"element_id": title, "property": "style.x", "value": deep}, ctx
+        )
 
 
 def test_import_can_place_its_media_in_the_same_undo_step(allowed):
     ctx = policy_ctx(allowed)
     project = Project()
-    outcome = apply_action(project, "import_media", {"paths": ["a.mp4", "b.mp4", "still.png"],
-                                                     "add_to_timeline": True}, ctx)
+    outcome = apply_action(
+        project, "import_media", {"paths": ["a.mp4", "b.mp4", "still.png"], "add_to_timeline": True}, ctx
+    )
     assert len(project.history.done) == 1 and len(project.tracks) == 1
     clips = project.tracks[0].elements
     assert [c.id for c in clips] == outcome.created["element_ids"]
-    assert [(c.media_id, c.start) for c in clips] == [(outcome.created["media_ids"][0], 0),
-                                                      (outcome.created["media_ids"][1], 3),
-                                                      (outcome.created["media_ids"][2], 5)]
+    assert [(c.media_id, c.start) for c in clips] == [
+        (outcome.created["media_ids"][0], 0),
+        (outcome.created["media_ids"][1], 3),
+        (outcome.created["media_ids"][2], 5),
+    ]
     from kijkocut.edit import Editor
 
     Editor(project).undo()
@@ -160,7 +195,9 @@ def test_import_takes_one_path_or_several(allowed):
     ctx = policy_ctx(allowed)
     project = Project()
     one = apply_action(project, "import_media", {"path": "a.mp4"}, ctx).created["media_ids"]
-    both = apply_action(project, "import_media", {"path": "a.mp4", "paths": ["b.mp4"]}, ctx).created["media_ids"]
+    both = apply_action(project, "import_media", {"path": "a.mp4", "paths": ["b.mp4"]}, ctx).created[
+        "media_ids"
+    ]
     assert both[0] == one[0] and len(project.media) == 2
     with pytest.raises(ServiceError, match="give path"):
         apply_action(project, "import_media", {}, ctx)

@@ -50,9 +50,11 @@ def test_a_save_by_another_process_is_seen(film):
     store = ProjectFileStore(film)
     project_id = store.project_id()
     store.apply(project_id, [AddMarker(time=1)])
-    other = ("import sys\nfrom kijkocut.edit.commands import AddMarker\n"
-             "from kijkocut.service.project_file import ProjectFileStore\n"
-             "store = ProjectFileStore(sys.argv[1])\nstore.apply(store.project_id(), [AddMarker(time=2)])")
+    other = (
+        "import sys\nfrom kijkocut.edit.commands import AddMarker\n"
+        "from kijkocut.service.project_file import ProjectFileStore\n"
+        "store = ProjectFileStore(sys.argv[1])\nstore.apply(store.project_id(), [AddMarker(time=2)])"
+    )
     subprocess.run([sys.executable, "-c", other, str(film)], check=True, timeout=120)
     result = store.apply(project_id, [AddMarker(time=3)], base_revision=2)
     assert result.revision == 3 and sorted(float(m.time) for m in load_project(film).markers) == [1, 2, 3]

@@ -32,7 +32,9 @@ def moved(tmp_path):
     shutil.move(home / "shoot" / "a.mp4", home / "archive" / "deep" / "a.mp4")
     shutil.move(home / "shoot" / "b.mp4", home / "archive" / "renamed_b.mp4")
     (home / "shoot" / "c.mp4").unlink()
-    write_video(home / "archive" / "c.mp4", seconds=1, width=64, height=36, hue=200)  # same name, other content
+    write_video(
+        home / "archive" / "c.mp4", seconds=1, width=64, height=36, hue=200
+    )  # same name, other content
     return project, ctx, by_name, home
 
 
@@ -47,8 +49,10 @@ def test_relink_finds_moved_and_renamed_files_and_refuses_other_content(moved):
     project, ctx, by_name, home = moved
     outcome = apply_action(project, "relink_media", {"folder": "archive"}, ctx)
     relinked, not_found = outcome.created["relinked"], outcome.created["not_found"]
-    assert relinked == {by_name["a.mp4"]: str(home / "archive" / "deep" / "a.mp4"),
-                        by_name["b.mp4"]: str(home / "archive" / "renamed_b.mp4")}
+    assert relinked == {
+        by_name["a.mp4"]: str(home / "archive" / "deep" / "a.mp4"),
+        by_name["b.mp4"]: str(home / "archive" / "renamed_b.mp4"),
+    }
     assert not_found == {by_name["c.mp4"]: "a file with its name has other content"}
     assert project.media[by_name["a.mp4"]].path == str(home / "archive" / "deep" / "a.mp4")
     assert len(project.history.done) == 5 and project.history.done[-1].label == "Relink 2 media files"

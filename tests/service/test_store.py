@@ -25,8 +25,9 @@ def test_an_edit_is_saved_numbered_and_published(store, tmp_path):
     events: list[ChangeEvent] = []
     store.feed.subscribe(events.append)
     project = store.create("Spot")
-    result = store.apply(project.id, [AddTrack(kind="video", track_id="v1"), AddTrack(kind="audio")],
-                         origin="test")
+    result = store.apply(
+        project.id, [AddTrack(kind="video", track_id="v1"), AddTrack(kind="audio")], origin="test"
+    )
     assert result.revision == 1
     on_disk = load_project(store.file(project.id))
     assert on_disk.revision == 1 and [t.id for t in on_disk.tracks][0] == "v1"
@@ -61,7 +62,9 @@ def test_a_failing_edit_changes_nothing_on_disk(store):
     store.apply(project.id, [AddTrack(kind="video", track_id="v1")])
     before = store.file(project.id).read_bytes()
     with pytest.raises(Exception, match="already exists"):
-        store.apply(project.id, [AddTrack(kind="audio", track_id="a1"), AddTrack(kind="video", track_id="v1")])
+        store.apply(
+            project.id, [AddTrack(kind="audio", track_id="a1"), AddTrack(kind="video", track_id="v1")]
+        )
     assert store.file(project.id).read_bytes() == before
     assert [t.id for t in store.get(project.id).tracks] == ["v1"]
 
@@ -120,14 +123,18 @@ for i in range(int(count)):
 def test_two_processes_editing_one_project_lose_nothing(store, tmp_path):
     project = store.create()
     go = tmp_path / "go"
-    workers = [subprocess.Popen([sys.executable, "-c", WRITER, str(store.root), project.id, tag, "40", str(go)])
-               for tag in ("mcp", "comfyui")]
+    workers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(store.root), project.id, tag, "40", str(go)])
+        for tag in ("mcp", "comfyui")
+    ]
     go.touch()  # both start editing at once
     for worker in workers:
         assert worker.wait(120) == 0
     saved = load_project(store.file(project.id))
     assert saved.revision == 80
-    assert sorted(m.name for m in saved.markers) == sorted(f"{t}-{i}" for t in ("mcp", "comfyui") for i in range(40))
+    assert sorted(m.name for m in saved.markers) == sorted(
+        f"{t}-{i}" for t in ("mcp", "comfyui") for i in range(40)
+    )
     # This process's cached copy is stale; the store notices the file changed and re-reads it.
     assert store.get(project.id).revision == 80
 

@@ -8,17 +8,20 @@ from kijkocut.service.times import parse_duration, parse_time
 NTSC = Fraction(30000, 1001)
 
 
-@pytest.mark.parametrize(("text", "rate", "expected"), [
-    ("2.5", Fraction(30), Fraction(5, 2)),
-    (2.5, Fraction(24), Fraction(5, 2)),
-    ("1001/30000", NTSC, Fraction(1001, 30000)),
-    ("00:01:02.5", Fraction(30), Fraction(125, 2)),
-    ("1:02.5", Fraction(30), Fraction(125, 2)),
-    ("00:01:02:15", Fraction(30), Fraction(62) + Fraction(15, 30)),
-    ("01:00:00:00", Fraction(25), Fraction(3600)),
-    ("f30", Fraction(25), Fraction(30, 25)),
-    ("F0", Fraction(25), Fraction(0)),
-])
+@pytest.mark.parametrize(
+    ("text", "rate", "expected"),
+    [
+        ("2.5", Fraction(30), Fraction(5, 2)),
+        (2.5, Fraction(24), Fraction(5, 2)),
+        ("1001/30000", NTSC, Fraction(1001, 30000)),
+        ("00:01:02.5", Fraction(30), Fraction(125, 2)),
+        ("1:02.5", Fraction(30), Fraction(125, 2)),
+        ("00:01:02:15", Fraction(30), Fraction(62) + Fraction(15, 30)),
+        ("01:00:00:00", Fraction(25), Fraction(3600)),
+        ("f30", Fraction(25), Fraction(30, 25)),
+        ("F0", Fraction(25), Fraction(0)),
+    ],
+)
 def test_every_notation_reads_to_the_exact_time(text, rate, expected):
     assert parse_time(text, rate) == expected
 
@@ -36,12 +39,15 @@ def test_ntsc_timecode_counts_frames_at_the_nominal_rate():
     assert parse_time("00:10:00;00", NTSC) * NTSC == 17982
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("00:61:00", "minutes and seconds run 0-59"),
-    ("00:00:01:30", "frames run 0-29"),
-    ("00:00:01.5:03", "mixes a fractional second"),
-    ("soon", "cannot read 'soon'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("00:61:00", "minutes and seconds run 0-59"),
+        ("00:00:01:30", "frames run 0-29"),
+        ("00:00:01.5:03", "mixes a fractional second"),
+        ("soon", "cannot read 'soon'"),
+    ],
+)
 def test_bad_times_say_what_is_wrong(text, message):
     with pytest.raises(ServiceError, match=message):
         parse_time(text, Fraction(30))

@@ -77,8 +77,9 @@ def window(mix: np.ndarray, start: float, seconds: float = 0.1) -> np.ndarray:
 
 
 def add(project, ctx, first, second, **params):
-    return apply_action(project, "add_transition", {"from_element_id": first, "to_element_id": second, **params},
-                        ctx)
+    return apply_action(
+        project, "add_transition", {"from_element_id": first, "to_element_id": second, **params}, ctx
+    )
 
 
 # --- the choice and its errors ---------------------------------------------------------------------------
@@ -101,8 +102,11 @@ def test_the_error_gives_the_media_that_is_there_and_the_longest_transition_it_a
     project, first, second = butting
     apply_action(project, "trim_element", {"element_id": first, "edge": "end", "to": "1.8"}, ctx)
     apply_action(project, "move_element", {"element_id": second, "start": "1.8"}, ctx)
-    with pytest.raises(ServiceError, match=r"a.mp4 has 0.20 s after its out point; .* a transition of at most "
-                                           r"0.2 s"):
+    with pytest.raises(
+        ServiceError,
+        match=r"a.mp4 has 0.20 s after its out point; .* a transition of at most "
+        r"0.2 s",
+    ):
         add(project, ctx, first, second, fit="media", alignment="start", duration="1")
 
 
@@ -118,11 +122,17 @@ def test_auto_uses_the_media_when_there_is_enough(butting, ctx):
 
 def test_an_overlap_longer_than_the_clips_allow_says_how_long_one_may_be(butting, ctx):
     project, first, second = butting
-    with pytest.raises(ServiceError, match=r"fit='overlap' cannot make a 3 s transition here: it trims 1.5 s "
-                                           r"from a.mp4 .* or an overlap of at most 2 s"):
+    with pytest.raises(
+        ServiceError,
+        match=r"fit='overlap' cannot make a 3 s transition here: it trims 1.5 s "
+        r"from a.mp4 .* or an overlap of at most 2 s",
+    ):
         add(project, ctx, first, second, fit="overlap", duration="3")
-    with pytest.raises(ServiceError, match=r"reaches 2.5 s into a.mp4, which is 2 s long; use a transition of "
-                                           r"at most 4 s"):
+    with pytest.raises(
+        ServiceError,
+        match=r"reaches 2.5 s into a.mp4, which is 2 s long; use a transition of "
+        r"at most 4 s",
+    ):
         add(project, ctx, first, second, fit="hold", duration="5")
 
 
@@ -130,7 +140,9 @@ def test_auto_names_hold_when_the_clips_are_too_short_to_overlap(butting, ctx):
     project, first, second = butting
     with pytest.raises(ServiceError) as caught:
         add(project, ctx, first, second, duration="3")
-    assert "use fit='hold'" in str(caught.value) and "fit='overlap' cannot: it trims 1.5 s" in str(caught.value)
+    assert "use fit='hold'" in str(caught.value) and "fit='overlap' cannot: it trims 1.5 s" in str(
+        caught.value
+    )
 
 
 # --- overlap -----------------------------------------------------------------------------------------------
@@ -163,8 +175,9 @@ def test_an_overlap_crossfade_blends_the_two_clips_frames(butting, ctx, clips_di
 
 def test_overlap_moves_other_tracks_only_when_asked(butting, ctx):
     project, first, second = butting
-    title = apply_action(project, "add_text", {"text": "later", "start": "3", "duration": "0.5"},
-                         ctx).created["element_id"]
+    title = apply_action(
+        project, "add_text", {"text": "later", "start": "3", "duration": "0.5"}, ctx
+    ).created["element_id"]
     alone = project.model_copy(deep=True)
     add(alone, ctx, first, second)
     assert alone.element(title).start == 3
@@ -199,7 +212,8 @@ def test_hold_keeps_the_clips_whole_and_holds_their_edge_frames(butting, ctx, cl
 
 
 def test_a_hold_transition_starting_at_the_cut_shows_the_outgoing_last_frame_from_its_first_half(
-        butting, ctx, clips_dir):
+    butting, ctx, clips_dir
+):
     project, first, second = butting
     add(project, ctx, first, second, fit="hold", alignment="start")  # 2-3 s, all of it past a's end
     last_of_a = source_rgb(clips_dir, "a.mp4", 10)
@@ -225,11 +239,15 @@ def test_hold_sound_fades_through_silence_where_the_media_runs_out(butting, ctx)
 def test_a_longer_overlap_transition_overlaps_by_what_it_adds(butting, ctx, clips_dir):
     project, first, second = butting
     transition_id = add(project, ctx, first, second).created["transition_id"]
-    outcome = apply_action(project, "update_transition", {"transition_id": transition_id, "duration": "2"}, ctx)
+    outcome = apply_action(
+        project, "update_transition", {"transition_id": transition_id, "duration": "2"}, ctx
+    )
     assert outcome.created == {"transition_id": transition_id, "fit": "overlap", "shortened_by": 1.0}
     a, b = project.tracks[0].elements
     assert (a.duration, b.start, b.source_in, project.duration()) == (1, 1, 1, 2)
-    assert_blend(rendered(project, 1), source_rgb(clips_dir, "a.mp4", 1), source_rgb(clips_dir, "b.mp4", 1), 0.5)
+    assert_blend(
+        rendered(project, 1), source_rgb(clips_dir, "a.mp4", 1), source_rgb(clips_dir, "b.mp4", 1), 0.5
+    )
 
 
 def test_a_longer_held_transition_keeps_holding_and_media_is_refused(butting, ctx):

@@ -21,7 +21,9 @@ UPSCALER = "RealESRGAN_x4plus.safetensors"
 
 @pytest.fixture
 async def upscaler(tmp_path):
-    fake = await FakeComfy(tmp_path / "comfy", object_info=core_object_info(upscale_models=[UPSCALER])).start()
+    fake = await FakeComfy(
+        tmp_path / "comfy", object_info=core_object_info(upscale_models=[UPSCALER])
+    ).start()
     yield fake
     await fake.stop()
 
@@ -30,7 +32,9 @@ def _uploaded(fake: FakeComfy) -> list[str]:
     return sorted(p.name for p in fake.input_dir.rglob("*") if p.is_file())
 
 
-async def test_a_bare_name_is_never_read_from_the_working_directory(upscaler, make_runner, tmp_path, monkeypatch):
+async def test_a_bare_name_is_never_read_from_the_working_directory(
+    upscaler, make_runner, tmp_path, monkeypatch
+):
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     (cwd / "secret.png").write_bytes(b"\x89PNG canary-2f9e")
@@ -67,13 +71,19 @@ def test_locate_from_cwd_reads_paths_as_a_shell_does(tmp_path, monkeypatch):
 def test_localise_passes_every_media_value_to_the_front_end(library):
     card = library.card(WORKFLOW)
     seen = []
-    localised = localise_media_inputs(card, {"image": 12345}, lambda name, value: seen.append(value) or "/x/a.png")
+    localised = localise_media_inputs(
+        card, {"image": 12345}, lambda name, value: seen.append(value) or "/x/a.png"
+    )
     assert seen == ["12345"] and localised == {"image": "/x/a.png"}
-    assert localise_media_inputs(card, {"image": "kijkocut/a.png"}, lambda n, v: None) == {"image": "kijkocut/a.png"}
+    assert localise_media_inputs(card, {"image": "kijkocut/a.png"}, lambda n, v: None) == {
+        "image": "kijkocut/a.png"
+    }
     assert is_local_file("/x/a.png") and not any(is_local_file(v) for v in ("a.png", "./a.png", "~/a.png", 3))
 
 
-async def test_the_cli_uploads_a_file_named_relative_to_the_working_directory(upscaler, tmp_path, monkeypatch):
+async def test_the_cli_uploads_a_file_named_relative_to_the_working_directory(
+    upscaler, tmp_path, monkeypatch
+):
     monkeypatch.setenv("KIJKOCUT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COMFYUI_URL", upscaler.url)
     api.settings.cache_clear()

@@ -28,8 +28,11 @@ class EdlLayout:
 def edl_layout(project: Project) -> EdlLayout:
     pictures = [t for t in project.tracks if t.kind in PICTURE_KINDS]
     picture = next((t for t in pictures if t.kind == "video" and not t.hidden), None)
-    picture_sound = picture is not None and not picture.muted and any(
-        sounds(element, project) for element in picture.elements)
+    picture_sound = (
+        picture is not None
+        and not picture.muted
+        and any(sounds(element, project) for element in picture.elements)
+    )
     free = list(PAIRS[1:] if picture_sound else PAIRS)
     audio, audio_left_out = [], []
     for track in project.tracks:

@@ -19,17 +19,33 @@ from kijkocut.interchange.report import InterchangeWarning
 from kijkocut.model import ClipElement, Element, Project, Track
 
 FORMAT = "EDL"
-KEEPS = frozenset({"name", "source_in", "speed", "freeze_frame", "audio_muted", "fade_in", "fade_out",
-                   "preserve_pitch", "frame_sampling"})  # the last two are playback choices of the importer
+KEEPS = frozenset(
+    {
+        "name",
+        "source_in",
+        "speed",
+        "freeze_frame",
+        "audio_muted",
+        "fade_in",
+        "fade_out",
+        "preserve_pitch",
+        "frame_sampling",
+    }
+)  # the last two are playback choices of the importer
 UNSEEN = ("transform.", "blend_mode")  # audio tracks do not draw
 
 
 def losses(project: Project) -> list[InterchangeWarning]:
     layout = edl_layout(project)
-    warnings = [InterchangeWarning(
-        format=FORMAT, subject="project", property="settings",
-        message=f"an EDL stores no frame rate or canvas size: import it with --rate "
-                f"{project.settings.frame_rate} (the canvas is taken from the first clip)")]
+    warnings = [
+        InterchangeWarning(
+            format=FORMAT,
+            subject="project",
+            property="settings",
+            message=f"an EDL stores no frame rate or canvas size: import it with --rate "
+            f"{project.settings.frame_rate} (the canvas is taken from the first clip)",
+        )
+    ]
     for track in layout.pictures_left_out:
         warnings.append(_track_left_out(track, "an EDL holds one video track (the first); left out"))
     for track in layout.audio_left_out:
@@ -45,34 +61,55 @@ def losses(project: Project) -> list[InterchangeWarning]:
             warnings += _element(element, track, into, out_of, black)
         for transition in track.transitions:
             warnings += _transition(project, track, transition)
-    warnings += [InterchangeWarning(format=FORMAT, subject=marker_subject(marker), element_id=marker.id,
-                                    property="marker", message="EDL markers are not written")
-                 for marker in project.markers]
+    warnings += [
+        InterchangeWarning(
+            format=FORMAT,
+            subject=marker_subject(marker),
+            element_id=marker.id,
+            property="marker",
+            message="EDL markers are not written",
+        )
+        for marker in project.markers
+    ]
     return warnings + frame_timing(FORMAT, project, exported)
 
 
 def _track_left_out(track: Track, message: str) -> InterchangeWarning:
     count = len(track.elements)
-    return InterchangeWarning(format=FORMAT, subject=f"track {track_label(track)} ({count} elements)",
-                              element_id=track.id, property="track", message=message)
+    return InterchangeWarning(
+        format=FORMAT,
+        subject=f"track {track_label(track)} ({count} elements)",
+        element_id=track.id,
+        property="track",
+        message=message,
+    )
 
 
 def _track(track: Track) -> list[InterchangeWarning]:
     found = []
     for name, on in (("solo", track.solo), ("ducking", track.ducking is not None), ("locked", track.locked)):
         if on:
-            found.append(InterchangeWarning(format=FORMAT, subject=f"track {track_label(track)}",
-                                            element_id=track.id, property=name, message="not written to an EDL"))
+            found.append(
+                InterchangeWarning(
+                    format=FORMAT,
+                    subject=f"track {track_label(track)}",
+                    element_id=track.id,
+                    property=name,
+                    message="not written to an EDL",
+                )
+            )
     return found
 
 
-def _element(element: Element, track: Track, into: set[str], out_of: set[str],
-             black: bool) -> list[InterchangeWarning]:
+def _element(
+    element: Element, track: Track, into: set[str], out_of: set[str], black: bool
+) -> list[InterchangeWarning]:
     subject = element_subject(element, track)
 
     def warning(path: str, message: str) -> InterchangeWarning:
-        return InterchangeWarning(format=FORMAT, subject=subject, element_id=element.id, property=path,
-                                  message=message)
+        return InterchangeWarning(
+            format=FORMAT, subject=subject, element_id=element.id, property=path, message=message
+        )
 
     if not isinstance(element, ClipElement):
         return [warning("kind", f"an EDL holds clips of media files; this {element.kind} is left out")]
@@ -100,8 +137,11 @@ def _transition(project: Project, track: Track, transition) -> list[InterchangeW
     found = []
 
     def warning(path: str, message: str) -> None:
-        found.append(InterchangeWarning(format=FORMAT, subject=subject, element_id=transition.id, property=path,
-                                        message=message))
+        found.append(
+            InterchangeWarning(
+                format=FORMAT, subject=subject, element_id=transition.id, property=path, message=message
+            )
+        )
 
     if transition.kind != "crossfade":
         warning("kind", "written as a dissolve")

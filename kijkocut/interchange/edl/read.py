@@ -26,11 +26,18 @@ BLACK_REELS = ("BL", "BLACK")
 FADES = "kijkocut.edl"  # clip metadata: fade frames found here, applied by `adapt`
 HOUR = 3600
 # The adapter's channel shorthands (cmx_3600.channel_map): the OTIO tracks an event lands on.
-CHANNEL_TRACKS = {"A": ("A1",), "AA": ("A1", "A2"), "B": ("V", "A1"), "A2/V": ("V", "A2"),
-                  "AA/V": ("V", "A1", "A2")}
+CHANNEL_TRACKS = {
+    "A": ("A1",),
+    "AA": ("A1", "A2"),
+    "B": ("V", "A1"),
+    "A2/V": ("V", "A2"),
+    "AA/V": ("V", "A1", "A2"),
+}
 PAIRS = (("A1", "A2"), ("A3", "A4"))
-_EVENT = re.compile(r"^(\d+)\s+(\S+)\s+(\S+)\s+(C|D|W\d+|K\w*)\s*(\d+)?\s+"
-                    r"(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$")
+_EVENT = re.compile(
+    r"^(\d+)\s+(\S+)\s+(\S+)\s+(C|D|W\d+|K\w*)\s*(\d+)?\s+"
+    r"(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,11 @@ def prepare(text: str) -> tuple[str, list[BlackDissolve]]:
             continue
         event = [match]
         index += 1
-        if index < len(lines) and (second := _EVENT.match(lines[index])) and second.group(1) == match.group(1):
+        if (
+            index < len(lines)
+            and (second := _EVENT.match(lines[index]))
+            and second.group(1) == match.group(1)
+        ):
             event.append(second)
             index += 1
         notes = []
@@ -80,7 +91,9 @@ def prepare(text: str) -> tuple[str, list[BlackDissolve]]:
                 fades.append(BlackDissolve(tracks, last.group(8), length, "out"))
             if not opened.issuperset(tracks):  # the adapter needs something before a transition
                 record = last.group(8)
-                out.append(f"000  BL       {last.group(3):<5} C        00:00:00:00 00:00:00:00 {record} {record}")
+                out.append(
+                    f"000  BL       {last.group(3):<5} C        00:00:00:00 00:00:00:00 {record} {record}"
+                )
             notes = _incoming_file_named(notes)
         opened.update(tracks)
         out += [m.group(0) for m in event] + notes
@@ -186,8 +199,15 @@ def _audio_note(track: Any) -> bool:
 
 def _same_events(left: Any, right: Any) -> bool:
     def shape(track: Any) -> list[tuple]:
-        return [(type(item).__name__, str(getattr(item, "source_range", None)),
-                 getattr(getattr(item, "media_reference", None), "target_url", None)) for item in track]
+        return [
+            (
+                type(item).__name__,
+                str(getattr(item, "source_range", None)),
+                getattr(getattr(item, "media_reference", None), "target_url", None),
+            )
+            for item in track
+        ]
+
     return shape(left) == shape(right)
 
 

@@ -52,8 +52,10 @@ def nominal_rate(rate: Fraction) -> int:
         return rate.numerator
     if rate.denominator == 1001 and rate.numerator % 1000 == 0:
         return rate.numerator // 1000
-    raise KijkoCutError(f"an EDL counts frames in timecode: {float(rate):.3f} fps has no timecode rate "
-                        "(use a whole or NTSC frame rate such as 25 or 30000/1001)")
+    raise KijkoCutError(
+        f"an EDL counts frames in timecode: {float(rate):.3f} fps has no timecode rate "
+        "(use a whole or NTSC frame rate such as 25 or 30000/1001)"
+    )
 
 
 def timecode(frames: int, fps: int) -> str:
@@ -97,15 +99,24 @@ class _Writer:
         return "\n".join(lines)
 
     def _line(self, number: int, channel: str, line: Line) -> str:
-        times = " ".join(timecode(frame, self.fps) for frame in (
-            line.source_in, line.source_out, self.origin + line.record_in, self.origin + line.record_out))
+        times = " ".join(
+            timecode(frame, self.fps)
+            for frame in (
+                line.source_in,
+                line.source_out,
+                self.origin + line.record_in,
+                self.origin + line.record_out,
+            )
+        )
         return f"{number:03d}  {line.reel:<8} {channel:<5} {line.transition:<8} {times}"
 
     def _frames(self, t: Fraction) -> int:
         return round(t * self.rate)
 
     def _reel(self, element: ClipElement) -> str:
-        return reel_name(self.project.media[element.media_id].name or self.project.media[element.media_id].path)
+        return reel_name(
+            self.project.media[element.media_id].name or self.project.media[element.media_id].path
+        )
 
     def _name(self, element: ClipElement) -> str:
         return element.name or self.project.media[element.media_id].name
@@ -135,15 +146,27 @@ class _Writer:
             events += self._element(element, channel, into.get(element.id), out_of.get(element.id), by_id)
         return events
 
-    def _element(self, element: ClipElement, channel: str, incoming: Transition | None,
-                 outgoing: Transition | None, by_id: dict[str, ClipElement]) -> list[Event]:
+    def _element(
+        self,
+        element: ClipElement,
+        channel: str,
+        incoming: Transition | None,
+        outgoing: Transition | None,
+        by_id: dict[str, ClipElement],
+    ) -> list[Event]:
         start, end = self._frames(element.start), self._frames(element.end)
         fade_out = self._frames(element.fade_out) if outgoing is None else 0
         record_in = self._frames(incoming.span(element.start)[0]) if incoming else start
         record_out = self._frames(outgoing.span(element.end)[0]) if outgoing else end - fade_out
         reel, name, path = self._reel(element), self._name(element), self._path(element)
-        body = Line(reel, "C", self._source(element, record_in), self._source(element, record_out), record_in,
-                    record_out)
+        body = Line(
+            reel,
+            "C",
+            self._source(element, record_in),
+            self._source(element, record_out),
+            record_in,
+            record_out,
+        )
         notes = self._timing_notes(element, reel, body)
         if element.freeze_frame:
             body = Line(reel, "C", body.source_in, body.source_in + 1, record_in, record_out)
@@ -151,10 +174,16 @@ class _Writer:
         if incoming is not None:
             before = by_id[incoming.from_id]
             edge = self._source(before, record_in)
-            lines = [Line(self._reel(before), "C", edge, edge, record_in, record_in),
-                     _dissolve(body, self._frames(incoming.duration))]
-            notes += [f"* FROM CLIP NAME:  {self._name(before)}", f"* FROM CLIP: {self._path(before)}",
-                      f"* TO CLIP NAME:  {name}", f"* TO CLIP: {path}"]
+            lines = [
+                Line(self._reel(before), "C", edge, edge, record_in, record_in),
+                _dissolve(body, self._frames(incoming.duration)),
+            ]
+            notes += [
+                f"* FROM CLIP NAME:  {self._name(before)}",
+                f"* FROM CLIP: {self._path(before)}",
+                f"* TO CLIP NAME:  {name}",
+                f"* TO CLIP: {path}",
+            ]
         elif fade_in:
             lines = [Line(BLACK, "C", 0, 0, record_in, record_in), _dissolve(body, fade_in)]
             notes += [f"* TO CLIP NAME:  {name}", f"* TO CLIP: {path}"]
@@ -167,9 +196,16 @@ class _Writer:
         if fade_out:
             edge = self._source(element, record_out)
             tail = [f"* FROM CLIP NAME:  {name}", f"* FROM CLIP: {path}"]
-            events.append(Event(channel, [Line(reel, "C", edge, edge, record_out, record_out),
-                                          Line(BLACK, f"D    {fade_out:03d}", 0, fade_out, record_out, end)],
-                                (["AUD  3    4"] if channel == "NONE" else []) + tail))
+            events.append(
+                Event(
+                    channel,
+                    [
+                        Line(reel, "C", edge, edge, record_out, record_out),
+                        Line(BLACK, f"D    {fade_out:03d}", 0, fade_out, record_out, end),
+                    ],
+                    (["AUD  3    4"] if channel == "NONE" else []) + tail,
+                )
+            )
         return events
 
     def _timing_notes(self, element: ClipElement, reel: str, body: Line) -> list[str]:
@@ -183,4 +219,6 @@ class _Writer:
 
 
 def _dissolve(line: Line, frames: int) -> Line:
-    return Line(line.reel, f"D    {frames:03d}", line.source_in, line.source_out, line.record_in, line.record_out)
+    return Line(
+        line.reel, f"D    {frames:03d}", line.source_in, line.source_out, line.record_in, line.record_out
+    )

@@ -23,12 +23,18 @@ def fade_keys(duration: int, fade_in: int, fade_out: int, value: float) -> list[
     """Keyframes (frames from the clip's start) of `value` faded in and out over whole frames."""
     if not fade_in and not fade_out:
         return []
-    corners = {Fraction(0), Fraction(duration), Fraction(min(fade_in, duration)),
-               Fraction(max(0, duration - fade_out))}
+    corners = {
+        Fraction(0),
+        Fraction(duration),
+        Fraction(min(fade_in, duration)),
+        Fraction(max(0, duration - fade_out)),
+    }
     if fade_in and fade_out and fade_in + fade_out > duration:  # the ramps cross before reaching the value
         corners.add(Fraction(duration * fade_in, fade_in + fade_out))
-    return [Key(round(frame), float(fade_weight(frame, duration, fade_in, fade_out)) * value)
-            for frame in sorted(corners)]
+    return [
+        Key(round(frame), float(fade_weight(frame, duration, fade_in, fade_out)) * value)
+        for frame in sorted(corners)
+    ]
 
 
 def fades_from_keys(keys: list[Key], duration: int) -> tuple[int, int, float] | None:
@@ -47,10 +53,16 @@ def fades_from_keys(keys: list[Key], duration: int) -> tuple[int, int, float] | 
     fade_out = duration - reaching[-1] if _close(keyed_value(levels, duration), 0) else 0
     if not fade_in and not fade_out:
         return None
-    corners = {0, duration, fade_in, duration - fade_out} | {k.frame for k in levels if 0 <= k.frame <= duration}
-    if all(_close(keyed_value(levels, frame), value * float(fade_weight(Fraction(frame), duration, fade_in,
-                                                                          fade_out)))
-           for frame in corners):
+    corners = {0, duration, fade_in, duration - fade_out} | {
+        k.frame for k in levels if 0 <= k.frame <= duration
+    }
+    if all(
+        _close(
+            keyed_value(levels, frame),
+            value * float(fade_weight(Fraction(frame), duration, fade_in, fade_out)),
+        )
+        for frame in corners
+    ):
         return fade_in, fade_out, value
     return None
 

@@ -47,8 +47,15 @@ def _value(value: Point) -> Any:
     return _number(value)
 
 
-def _parameter(parameter_id: str, name: str, value: Point, minimum: float | None = None,
-               maximum: float | None = None, keys: Iterable[Key] = (), in_frame: int = 0) -> dict[str, Any]:
+def _parameter(
+    parameter_id: str,
+    name: str,
+    value: Point,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    keys: Iterable[Key] = (),
+    in_frame: int = 0,
+) -> dict[str, Any]:
     parameter: dict[str, Any] = {"parameterid": parameter_id, "name": name}
     if minimum is not None:
         parameter.update(valuemin=_number(minimum), valuemax=_number(maximum or 0))
@@ -60,8 +67,16 @@ def _parameter(parameter_id: str, name: str, value: Point, minimum: float | None
 
 
 def _filter(name: str, effect_id: str, category: str, kind: str, media: str, parameters: list[dict]) -> dict:
-    return {"effect": {"name": name, "effectid": effect_id, "effectcategory": category, "effecttype": kind,
-                       "mediatype": media, "parameter": parameters}}
+    return {
+        "effect": {
+            "name": name,
+            "effectid": effect_id,
+            "effectcategory": category,
+            "effecttype": kind,
+            "mediatype": media,
+            "parameter": parameters,
+        }
+    }
 
 
 CROP_SIDES = ("left", "right", "top", "bottom")
@@ -70,63 +85,135 @@ Animation = dict[str, list[Key]]  # parameter id -> its keyframes (an animated p
 
 def basic_motion(motion: BasicMotion, keys: Animation | None = None, in_frame: int = 0) -> dict:
     keys = keys or {}
-    return _filter("Basic Motion", "basic", "motion", "motion", "video", [
-        _parameter("scale", "Scale", motion.scale, 0, 1000, keys.get("scale", ()), in_frame),
-        _parameter("rotation", "Rotation", motion.rotation, -8640, 8640, keys.get("rotation", ()), in_frame),
-        _parameter("center", "Center", (motion.center_h, motion.center_v), keys=keys.get("center", ()),
-                   in_frame=in_frame),
-        _parameter("centerOffset", "Anchor Point", (0.0, 0.0)),
-    ])
+    return _filter(
+        "Basic Motion",
+        "basic",
+        "motion",
+        "motion",
+        "video",
+        [
+            _parameter("scale", "Scale", motion.scale, 0, 1000, keys.get("scale", ()), in_frame),
+            _parameter(
+                "rotation", "Rotation", motion.rotation, -8640, 8640, keys.get("rotation", ()), in_frame
+            ),
+            _parameter(
+                "center",
+                "Center",
+                (motion.center_h, motion.center_v),
+                keys=keys.get("center", ()),
+                in_frame=in_frame,
+            ),
+            _parameter("centerOffset", "Anchor Point", (0.0, 0.0)),
+        ],
+    )
 
 
 def crop(motion: BasicMotion, keys: Animation | None = None, in_frame: int = 0) -> dict:
     keys = keys or {}
-    return _filter("Crop", "crop", "motion", "motion", "video", [
-        _parameter(side, side.capitalize(), getattr(motion, f"crop_{side}"), 0, 100, keys.get(side, ()), in_frame)
-        for side in CROP_SIDES])
+    return _filter(
+        "Crop",
+        "crop",
+        "motion",
+        "motion",
+        "video",
+        [
+            _parameter(
+                side, side.capitalize(), getattr(motion, f"crop_{side}"), 0, 100, keys.get(side, ()), in_frame
+            )
+            for side in CROP_SIDES
+        ],
+    )
 
 
 def opacity(percent: float, keys: list[Key], in_frame: int) -> dict:
-    return _filter("Opacity", "opacity", "motion", "motion", "video",
-                   [_parameter("opacity", "Opacity", percent, 0, 100, keys, in_frame)])
+    return _filter(
+        "Opacity",
+        "opacity",
+        "motion",
+        "motion",
+        "video",
+        [_parameter("opacity", "Opacity", percent, 0, 100, keys, in_frame)],
+    )
 
 
 def audio_levels(level: float, keys: list[Key], in_frame: int) -> dict:
-    return _filter("Audio Levels", "audiolevels", "audiolevels", "audiolevels", "audio",
-                   [_parameter("level", "Level", level, 0, LEVEL_MAX, keys, in_frame)])
+    return _filter(
+        "Audio Levels",
+        "audiolevels",
+        "audiolevels",
+        "audiolevels",
+        "audio",
+        [_parameter("level", "Level", level, 0, LEVEL_MAX, keys, in_frame)],
+    )
 
 
 def audio_pan(pan: float, keys: list[Key] | None = None, in_frame: int = 0) -> dict:
-    return _filter("Audio Pan", "audiopan", "audiopan", "audiopan", "audio",
-                   [_parameter("pan", "Pan", pan, -1, 1, keys or (), in_frame)])
+    return _filter(
+        "Audio Pan",
+        "audiopan",
+        "audiopan",
+        "audiopan",
+        "audio",
+        [_parameter("pan", "Pan", pan, -1, 1, keys or (), in_frame)],
+    )
 
 
 def time_remap(speed: float, reverse: bool) -> dict:
     """A constant speed change (percent), forwards or backwards."""
-    return _filter("Time Remap", "timeremap", "motion", "motion", "video", [
-        {"parameterid": "variablespeed", "name": "variablespeed", "valuemin": "0", "valuemax": "1", "value": "0"},
-        _parameter("speed", "speed", speed * 100, -100000, 100000),
-        {"parameterid": "reverse", "name": "reverse", "value": "TRUE" if reverse else "FALSE"},
-        {"parameterid": "frameblending", "name": "frameblending", "value": "FALSE"},
-    ])
+    return _filter(
+        "Time Remap",
+        "timeremap",
+        "motion",
+        "motion",
+        "video",
+        [
+            {
+                "parameterid": "variablespeed",
+                "name": "variablespeed",
+                "valuemin": "0",
+                "valuemax": "1",
+                "value": "0",
+            },
+            _parameter("speed", "speed", speed * 100, -100000, 100000),
+            {"parameterid": "reverse", "name": "reverse", "value": "TRUE" if reverse else "FALSE"},
+            {"parameterid": "frameblending", "name": "frameblending", "value": "FALSE"},
+        ],
+    )
 
 
 def transition_effect(kind: str) -> dict:
     name, effect_id, category, colour = TRANSITIONS.get(kind, TRANSITIONS["crossfade"])
-    effect: dict[str, Any] = {"name": name, "effectid": effect_id, "effectcategory": category,
-                              "effecttype": "transition", "mediatype": "video", "wipecode": "0",
-                              "wipeaccuracy": "100", "startratio": "0", "endratio": "1", "reverse": "FALSE"}
+    effect: dict[str, Any] = {
+        "name": name,
+        "effectid": effect_id,
+        "effectcategory": category,
+        "effecttype": "transition",
+        "mediatype": "video",
+        "wipecode": "0",
+        "wipeaccuracy": "100",
+        "startratio": "0",
+        "endratio": "1",
+        "reverse": "FALSE",
+    }
     if colour is not None:
         red, green, blue = colour
-        effect["parameter"] = {"parameterid": "color", "name": "Color", "value": {
-            "alpha": "255", "red": str(red), "green": str(green), "blue": str(blue)}}
+        effect["parameter"] = {
+            "parameterid": "color",
+            "name": "Color",
+            "value": {"alpha": "255", "red": str(red), "green": str(green), "blue": str(blue)},
+        }
     return effect
 
 
 def audio_transition_effect() -> dict:
     name, effect_id, category = AUDIO_TRANSITION
-    return {"name": name, "effectid": effect_id, "effectcategory": category, "effecttype": "transition",
-            "mediatype": "audio"}
+    return {
+        "name": name,
+        "effectid": effect_id,
+        "effectcategory": category,
+        "effecttype": "transition",
+        "mediatype": "audio",
+    }
 
 
 def transition_kind(name: str | None) -> str:

@@ -18,11 +18,32 @@ from kijkocut.interchange.report import InterchangeWarning
 from kijkocut.model import ClipElement, Element, Project, TextElement, Track
 
 FORMAT = "FCP XML"
-CLIP_KEEPS = frozenset({"name", "source_in", "fade_in", "fade_out", "transform.x", "transform.y",
-                        "transform.scale", "transform.rotation", "transform.opacity", "transform.fit",
-                        "transform.crop.", "gain_db", "pan", "audio_muted", "blend_mode", "frame_sampling",
-                        "speed", "reverse", "preserve_pitch",
-                        "keyframes.transform.", "keyframes.gain_db", "keyframes.pan"})
+CLIP_KEEPS = frozenset(
+    {
+        "name",
+        "source_in",
+        "fade_in",
+        "fade_out",
+        "transform.x",
+        "transform.y",
+        "transform.scale",
+        "transform.rotation",
+        "transform.opacity",
+        "transform.fit",
+        "transform.crop.",
+        "gain_db",
+        "pan",
+        "audio_muted",
+        "blend_mode",
+        "frame_sampling",
+        "speed",
+        "reverse",
+        "preserve_pitch",
+        "keyframes.transform.",
+        "keyframes.gain_db",
+        "keyframes.pan",
+    }
+)
 TEXT_KEEPS = frozenset({"name", "fade_in", "fade_out"})
 UNHEARD_OR_UNSEEN = {"audio": ("transform.", "keyframes.transform.", "blend_mode", "frame_sampling")}
 WHY = {"freeze_frame": "FCP 7 XML has no held frame on a clip; the clip plays instead"}
@@ -31,8 +52,14 @@ WHY = {"freeze_frame": "FCP 7 XML has no held frame on a clip; the clip plays in
 def losses(project: Project) -> list[InterchangeWarning]:
     warnings = []
     if project.settings.background.lower() not in ("#000000", "#000000ff"):
-        warnings.append(InterchangeWarning(format=FORMAT, subject="project", property="settings.background",
-                                           message="an FCP sequence has no background colour; it shows black"))
+        warnings.append(
+            InterchangeWarning(
+                format=FORMAT,
+                subject="project",
+                property="settings.background",
+                message="an FCP sequence has no background colour; it shows black",
+            )
+        )
     for track in project.tracks:
         warnings += _track(track)
         for element in track.elements:
@@ -42,18 +69,36 @@ def losses(project: Project) -> list[InterchangeWarning]:
             if track.kind == "adjustment":
                 continue
             if transition.kind not in TRANSITIONS:
-                warnings.append(InterchangeWarning(
-                    format=FORMAT, subject=subject, element_id=transition.id, property="kind",
-                    message=f"written as a Cross Dissolve (FCP XML carries {', '.join(TRANSITIONS)} here)"))
+                warnings.append(
+                    InterchangeWarning(
+                        format=FORMAT,
+                        subject=subject,
+                        element_id=transition.id,
+                        property="kind",
+                        message=f"written as a Cross Dissolve (FCP XML carries {', '.join(TRANSITIONS)} here)",
+                    )
+                )
             if transition.holds:
-                warnings.append(InterchangeWarning(
-                    format=FORMAT, subject=subject, element_id=transition.id, property="handles",
-                    message="FCP transitions use the media past the cut; held edge frames are not written"))
+                warnings.append(
+                    InterchangeWarning(
+                        format=FORMAT,
+                        subject=subject,
+                        element_id=transition.id,
+                        property="handles",
+                        message="FCP transitions use the media past the cut; held edge frames are not written",
+                    )
+                )
     for marker in project.markers:
         if marker.color.lower() != DEFAULT_MARKER_COLOUR:
-            warnings.append(InterchangeWarning(format=FORMAT, subject=marker_subject(marker),
-                                               element_id=marker.id, property="color",
-                                               message="FCP 7 markers have no colour"))
+            warnings.append(
+                InterchangeWarning(
+                    format=FORMAT,
+                    subject=marker_subject(marker),
+                    element_id=marker.id,
+                    property="color",
+                    message="FCP 7 markers have no colour",
+                )
+            )
     warnings += frame_timing(FORMAT, project, [t for t in project.tracks if t.kind != "adjustment"])
     return warnings
 
@@ -62,11 +107,25 @@ def _track(track: Track) -> list[InterchangeWarning]:
     found = []
     subject = f"track {track_label(track)}"
     if track.solo:
-        found.append(InterchangeWarning(format=FORMAT, subject=subject, element_id=track.id, property="solo",
-                                        message="FCP XML has no solo; the track plays with the others"))
+        found.append(
+            InterchangeWarning(
+                format=FORMAT,
+                subject=subject,
+                element_id=track.id,
+                property="solo",
+                message="FCP XML has no solo; the track plays with the others",
+            )
+        )
     if track.ducking is not None:
-        found.append(InterchangeWarning(format=FORMAT, subject=subject, element_id=track.id, property="ducking",
-                                        message="automatic ducking is not written; the track plays at its level"))
+        found.append(
+            InterchangeWarning(
+                format=FORMAT,
+                subject=subject,
+                element_id=track.id,
+                property="ducking",
+                message="automatic ducking is not written; the track plays at its level",
+            )
+        )
     return found
 
 
@@ -74,8 +133,9 @@ def _element(element: Element, track: Track) -> list[InterchangeWarning]:
     subject = element_subject(element, track)
 
     def warning(path: str, message: str) -> InterchangeWarning:
-        return InterchangeWarning(format=FORMAT, subject=subject, element_id=element.id, property=path,
-                                  message=message)
+        return InterchangeWarning(
+            format=FORMAT, subject=subject, element_id=element.id, property=path, message=message
+        )
 
     if element.kind == "adjustment":
         return [warning("kind", "FCP 7 XML has no adjustment layers; left out with its effects")]
@@ -86,11 +146,15 @@ def _element(element: Element, track: Track) -> list[InterchangeWarning]:
         if kept(path, keeps) or kept(path, ignored):
             continue
         if path == "effects":
-            found += [warning("effects", f"{effect.kind} is not written (no FCP 7 filter for it here)")
-                      for effect in element.effects]
+            found += [
+                warning("effects", f"{effect.kind} is not written (no FCP 7 filter for it here)")
+                for effect in element.effects
+            ]
         elif isinstance(element, TextElement) and path.removeprefix("keyframes.").startswith("style."):
-            style.append(path.removeprefix("keyframes.").removeprefix("style.") +
-                         (" animation" if path.startswith("keyframes.") else ""))
+            style.append(
+                path.removeprefix("keyframes.").removeprefix("style.")
+                + (" animation" if path.startswith("keyframes.") else "")
+            )
         elif path.startswith("keyframes."):
             animated = path.removeprefix("keyframes.")
             found.append(warning(path, f"the animation of {animated} is not written; it keeps its set value"))

@@ -45,8 +45,9 @@ def _crop_offset(crop: Crop, width: float, height: float) -> tuple[float, float]
     return (crop.left - crop.right) / 2 * width, (crop.top - crop.bottom) / 2 * height
 
 
-def to_basic_motion(transform: Transform, source_width: float, source_height: float, canvas_width: int,
-                    canvas_height: int) -> BasicMotion:
+def to_basic_motion(
+    transform: Transform, source_width: float, source_height: float, canvas_width: int, canvas_height: int
+) -> BasicMotion:
     """FCP's motion for a transform (a 'stretch' fit keeps its width: FCP scales uniformly)."""
     crop = transform.crop
     visible_width = source_width * (1 - crop.left - crop.right)
@@ -55,31 +56,50 @@ def to_basic_motion(transform: Transform, source_width: float, source_height: fl
     factor = fitted_width / visible_width * transform.scale  # canvas pixels per source pixel
     centre_x = canvas_width / 2 if transform.x is None else transform.x
     centre_y = canvas_height / 2 if transform.y is None else transform.y
-    offset_x, offset_y = _rotated(*_crop_offset(crop, source_width * factor, source_height * factor),
-                                  transform.rotation)
+    offset_x, offset_y = _rotated(
+        *_crop_offset(crop, source_width * factor, source_height * factor), transform.rotation
+    )
     return BasicMotion(
-        scale=round(factor * 100, DIGITS), rotation=transform.rotation,
+        scale=round(factor * 100, DIGITS),
+        rotation=transform.rotation,
         center_h=round((centre_x - offset_x - canvas_width / 2) / canvas_width, DIGITS),
         center_v=round((centre_y - offset_y - canvas_height / 2) / canvas_height, DIGITS),
-        crop_left=round(crop.left * 100, DIGITS), crop_right=round(crop.right * 100, DIGITS),
-        crop_top=round(crop.top * 100, DIGITS), crop_bottom=round(crop.bottom * 100, DIGITS))
+        crop_left=round(crop.left * 100, DIGITS),
+        crop_right=round(crop.right * 100, DIGITS),
+        crop_top=round(crop.top * 100, DIGITS),
+        crop_bottom=round(crop.bottom * 100, DIGITS),
+    )
 
 
-def from_basic_motion(motion: BasicMotion, opacity: float, source_width: float, source_height: float,
-                      canvas_width: int, canvas_height: int) -> Transform:
+def from_basic_motion(
+    motion: BasicMotion,
+    opacity: float,
+    source_width: float,
+    source_height: float,
+    canvas_width: int,
+    canvas_height: int,
+) -> Transform:
     """The transform (fit 'contain') that draws what FCP's motion draws."""
-    crop = Crop(left=motion.crop_left / 100, right=motion.crop_right / 100, top=motion.crop_top / 100,
-                bottom=motion.crop_bottom / 100)
+    crop = Crop(
+        left=motion.crop_left / 100,
+        right=motion.crop_right / 100,
+        top=motion.crop_top / 100,
+        bottom=motion.crop_bottom / 100,
+    )
     factor = motion.scale / 100
     visible_width = source_width * (1 - crop.left - crop.right)
     visible_height = source_height * (1 - crop.top - crop.bottom)
     fitted_width, _ = fitted_size("contain", visible_width, visible_height, canvas_width, canvas_height)
-    offset_x, offset_y = _rotated(*_crop_offset(crop, source_width * factor, source_height * factor),
-                                  motion.rotation)
+    offset_x, offset_y = _rotated(
+        *_crop_offset(crop, source_width * factor, source_height * factor), motion.rotation
+    )
     centre_x = canvas_width / 2 + motion.center_h * canvas_width + offset_x
     centre_y = canvas_height / 2 + motion.center_v * canvas_height + offset_y
     return Transform(
         x=None if math.isclose(centre_x, canvas_width / 2, abs_tol=1e-6) else round(centre_x, 6),
         y=None if math.isclose(centre_y, canvas_height / 2, abs_tol=1e-6) else round(centre_y, 6),
-        scale=round(factor * visible_width / fitted_width, DIGITS), rotation=motion.rotation,
-        opacity=opacity, crop=crop)
+        scale=round(factor * visible_width / fitted_width, DIGITS),
+        rotation=motion.rotation,
+        opacity=opacity,
+        crop=crop,
+    )

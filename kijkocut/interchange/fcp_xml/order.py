@@ -11,13 +11,37 @@ from kijkocut.interchange.fcp_xml.retime import retime
 ORDER = {
     "sequence": ("name", "duration", "rate", "timecode", "in", "out", "media", "marker"),
     "track": ("clipitem", "generatoritem", "transitionitem", "enabled", "locked"),
-    "clipitem": ("name", "enabled", "duration", "rate", "start", "end", "in", "out", "file", "sourcetrack",
-                 "compositemode", "filter", "marker"),
+    "clipitem": (
+        "name",
+        "enabled",
+        "duration",
+        "rate",
+        "start",
+        "end",
+        "in",
+        "out",
+        "file",
+        "sourcetrack",
+        "compositemode",
+        "filter",
+        "marker",
+    ),
     "generatoritem": ("name", "enabled", "duration", "rate", "start", "end", "in", "out", "effect", "filter"),
     "transitionitem": ("start", "end", "alignment", "rate", "effect"),
     "file": ("name", "pathurl", "rate", "duration", "timecode", "media"),
-    "effect": ("name", "effectid", "effectcategory", "effecttype", "mediatype", "wipecode", "wipeaccuracy",
-               "startratio", "endratio", "reverse", "parameter"),
+    "effect": (
+        "name",
+        "effectid",
+        "effectcategory",
+        "effecttype",
+        "mediatype",
+        "wipecode",
+        "wipeaccuracy",
+        "startratio",
+        "endratio",
+        "reverse",
+        "parameter",
+    ),
     "parameter": ("parameterid", "name", "valuemin", "valuemax", "value", "keyframe"),
     "keyframe": ("when", "value"),
     "samplecharacteristics": ("width", "height", "depth", "samplerate"),
@@ -48,8 +72,14 @@ def in_fcp_order(root: ElementTree.Element) -> str:
     for element in root.iter():
         if element.tag in ORDER and len(element):
             children = sorted(element, key=lambda child: _rank(element.tag, child.tag))  # stable
-            element[:] = [child for index, child in enumerate(children)  # the adapter writes a clip's rate twice
-                          if not (index and child.tag == "rate" and _same(child, children[index - 1]))]
+            element[:] = [
+                child
+                for index, child in enumerate(children)  # the adapter writes a clip's rate twice
+                if not (index and child.tag == "rate" and _same(child, children[index - 1]))
+            ]
     ElementTree.indent(root, space="    ")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n'
-            + ElementTree.tostring(root, encoding="unicode") + "\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n'
+        + ElementTree.tostring(root, encoding="unicode")
+        + "\n"
+    )

@@ -101,8 +101,11 @@ class _Reader:
         effects = _effects(item)
         for effect_id, described in effects.items():
             if effect_id not in KNOWN_FILTERS:
-                log.warning("%s: the FCP filter %r has no KijkoCut equivalent; left out", item.name,
-                            described.get("name") or effect_id)
+                log.warning(
+                    "%s: the FCP filter %r has no KijkoCut equivalent; left out",
+                    item.name,
+                    described.get("name") or effect_id,
+                )
         if isinstance(element, TextElement):
             self._text(element, item, effects)
         elif isinstance(element, ClipElement):
@@ -120,15 +123,21 @@ class _Reader:
         cropped = filters.parameters(effects.get("crop", {}))
         centre_h, centre_v = filters.point(motion.get("center"))
         basic = BasicMotion(
-            scale=filters.number(motion.get("scale"), 100), rotation=filters.number(motion.get("rotation"), 0),
-            center_h=centre_h, center_v=centre_v,
-            **{f"crop_{side}": _crop(filters.number(cropped.get(side), 0)) for side in filters.CROP_SIDES})
+            scale=filters.number(motion.get("scale"), 100),
+            rotation=filters.number(motion.get("rotation"), 0),
+            center_h=centre_h,
+            center_v=centre_v,
+            **{f"crop_{side}": _crop(filters.number(cropped.get(side), 0)) for side in filters.CROP_SIDES},
+        )
         opacity = self._faded(element, effects.get("opacity"), "opacity", "transform.opacity", 100)
         opacity = min(1.0, max(0.0, opacity / 100))
         element.transform = from_basic_motion(basic, opacity, *source, settings.width, settings.height)
         in_frame = self._frames(element.source_in)
-        animated = {name: found for name, parameter in (*motion.items(), *cropped.items())
-                    if (found := filters.keys(parameter, in_frame))}
+        animated = {
+            name: found
+            for name, parameter in (*motion.items(), *cropped.items())
+            if (found := filters.keys(parameter, in_frame))
+        }
         if animated.keys() & {"scale", "rotation", "center", *filters.CROP_SIDES}:
             self._animated_motion(element, basic, animated, opacity, source)
         described = _fcp(item)
@@ -138,8 +147,14 @@ class _Reader:
         if str(described.get("@frameBlend", "FALSE")).upper() == "TRUE":
             element.frame_sampling = "blend"
 
-    def _animated_motion(self, element: ClipElement, basic: BasicMotion, animated: dict[str, list[Key]],
-                         opacity: float, source: tuple[int, int]) -> None:
+    def _animated_motion(
+        self,
+        element: ClipElement,
+        basic: BasicMotion,
+        animated: dict[str, list[Key]],
+        opacity: float,
+        source: tuple[int, int],
+    ) -> None:
         """Keyframes of the transform that draw, frame by frame, what FCP's animated motion draws."""
         settings = self.project.settings
         transforms = []
@@ -148,23 +163,34 @@ class _Reader:
             centre = values.get("center", (basic.center_h, basic.center_v))
             assert isinstance(centre, tuple)
             at_frame = replace(
-                basic, scale=float(values.get("scale", basic.scale)),  # type: ignore[arg-type]
+                basic,
+                scale=float(values.get("scale", basic.scale)),  # type: ignore[arg-type]
                 rotation=float(values.get("rotation", basic.rotation)),  # type: ignore[arg-type]
-                center_h=centre[0], center_v=centre[1],
-                **{f"crop_{side}": _crop(float(values[side]))  # type: ignore[arg-type]
-                   for side in filters.CROP_SIDES if side in values})
+                center_h=centre[0],
+                center_v=centre[1],
+                **{
+                    f"crop_{side}": _crop(float(values[side]))  # type: ignore[arg-type]
+                    for side in filters.CROP_SIDES
+                    if side in values
+                },
+            )
             transforms.append(from_basic_motion(at_frame, opacity, *source, settings.width, settings.height))
-        series = {"x": [settings.width / 2 if t.x is None else t.x for t in transforms],
-                  "y": [settings.height / 2 if t.y is None else t.y for t in transforms],
-                  "scale": [t.scale for t in transforms], "rotation": [t.rotation for t in transforms],
-                  **{f"crop.{side}": [getattr(t.crop, side) for t in transforms] for side in filters.CROP_SIDES}}
+        series = {
+            "x": [settings.width / 2 if t.x is None else t.x for t in transforms],
+            "y": [settings.height / 2 if t.y is None else t.y for t in transforms],
+            "scale": [t.scale for t in transforms],
+            "rotation": [t.rotation for t in transforms],
+            **{f"crop.{side}": [getattr(t.crop, side) for t in transforms] for side in filters.CROP_SIDES},
+        }
         for name, frames in series.items():
             if not constant(frames):
                 element.keyframes[f"transform.{name}"] = self._keyframes(frames)
 
     def _keyframes(self, values: list[float]) -> list[Keyframe]:
-        return [Keyframe(time=self._seconds(key.frame), value=float(key.value))  # type: ignore[arg-type]
-                for key in corners(values)]
+        return [
+            Keyframe(time=self._seconds(key.frame), value=float(key.value))  # type: ignore[arg-type]
+            for key in corners(values)
+        ]
 
     def _sound(self, element: ClipElement, effects: dict[str, dict]) -> None:
         level = self._faded(element, effects.get("audiolevels"), "level", "gain_db", 1.0)
@@ -173,8 +199,10 @@ class _Reader:
         element.pan = min(1.0, max(-1.0, filters.number(pan, 0)))
         keys = filters.keys(pan, self._frames(element.source_in))
         if keys:
-            values = [min(1.0, max(-1.0, float(keyed_value(keys, frame))))  # type: ignore[arg-type]
-                      for frame in range(self._frames(element.duration) + 1)]
+            values = [
+                min(1.0, max(-1.0, float(keyed_value(keys, frame))))  # type: ignore[arg-type]
+                for frame in range(self._frames(element.duration) + 1)
+            ]
             if not constant(values):
                 element.keyframes["pan"] = self._keyframes(values)
 
@@ -185,8 +213,9 @@ class _Reader:
             element.text = words
         self._faded(element, effects.get("opacity"), "opacity", None, 100)
 
-    def _faded(self, element: Element, effect: dict | None, parameter_id: str, animated: str | None,
-               default: float) -> float:
+    def _faded(
+        self, element: Element, effect: dict | None, parameter_id: str, animated: str | None, default: float
+    ) -> float:
         """The parameter's value; a ramp from and to 0 becomes the element's fades, other keyframes its
         animation (of `animated`, converted as that property counts), frame-exact."""
         parameter = filters.parameters(effect or {}).get(parameter_id)
@@ -213,8 +242,11 @@ def _retime(element: ClipElement, effect: dict | None) -> None:
         return
     parameters = filters.parameters(effect)
     if filters.number(parameters.get("variablespeed"), 0):
-        log.warning("%s: variable speed (time remapping) has no KijkoCut equivalent; the clip plays at its "
-                    "constant speed", element.name)
+        log.warning(
+            "%s: variable speed (time remapping) has no KijkoCut equivalent; the clip plays at its "
+            "constant speed",
+            element.name,
+        )
     speed = filters.number(parameters.get("speed"), 100) / 100
     reverse = str(parameters.get("reverse", {}).get("value", "FALSE")).upper() == "TRUE"
     if speed == 0:
@@ -232,4 +264,3 @@ def _decibels(level: float) -> float:
     if level <= 0:
         return MIN_GAIN_DB
     return min(MAX_GAIN_DB, max(MIN_GAIN_DB, round(20 * math.log10(level), 6)))
-
