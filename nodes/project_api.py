@@ -29,6 +29,7 @@ from kijkocut.service.errors import ConflictError, NotFoundError, ServiceError
 from kijkocut.service.export import CONTAINERS, ExportOptions, container_for_suffix, export_settings
 from kijkocut.service.jobs import Progress, RenderJob, RenderQueue
 from kijkocut.service.store import ProjectStore
+from kijkocut.service.summary import project_summary
 
 API = "/kijkocut/api"
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -111,20 +112,6 @@ def change_view(outcome_result, project: Project, created: dict | None = None) -
     }
 
 
-def summary(project: Project) -> dict[str, Any]:
-    settings = project.settings
-    return {
-        "id": project.id,
-        "name": project.name,
-        "revision": project.revision,
-        "duration": float(project.duration()),
-        "width": settings.width,
-        "height": settings.height,
-        "frame_rate": str(settings.frame_rate),
-        "elements": sum(len(t.elements) for t in project.tracks),
-    }
-
-
 class ProjectApi:
     """`path_policy`: the folders a project on this server may name (raw commands are checked against it and
     exports open nothing else); without it raw commands may bring in no path and there are no exports.
@@ -204,7 +191,7 @@ class ProjectApi:
 
     async def list_projects(self, request: web.Request) -> web.Response:
         projects = await asyncio.to_thread(self.store.list)
-        return web.json_response({"projects": [summary(p) for p in projects]})
+        return web.json_response({"projects": [project_summary(p) for p in projects]})
 
     async def create_project(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -213,7 +200,7 @@ class ProjectApi:
         )
         name = str(body.get("name") or "Untitled")[:120]
         project = await asyncio.to_thread(self.store.create, name, settings, origin=ORIGIN)
-        return web.json_response(summary(project), status=201)
+        return web.json_response(project_summary(project), status=201)
 
     async def get_project(self, request: web.Request) -> web.Response:
         project = await asyncio.to_thread(self.store.snapshot, request.match_info["project_id"])
@@ -241,7 +228,7 @@ class ProjectApi:
         copy = await asyncio.to_thread(
             self.store.duplicate, request.match_info["project_id"], body.get("name"), origin=ORIGIN
         )
-        return web.json_response(summary(copy), status=201)
+        return web.json_response(project_summary(copy), status=201)
 
     async def delete_project(self, request: web.Request) -> web.Response:
         await asyncio.to_thread(self.store.delete, request.match_info["project_id"], origin=ORIGIN)

@@ -13,25 +13,13 @@ from kijkocut.cli.commands import summary
 from kijkocut.cli.places import PROJECT_HELP, PROJECTS_HELP, folder_store, open_project, projects_dir
 from kijkocut.model import Project
 from kijkocut.service.errors import ServiceError
+from kijkocut.service.summary import project_summary as summary_of
 
 ORIGIN = "cli"
 
 
 def project_summary(project: Project, file: str | None = None) -> dict[str, Any]:
-    settings = project.settings
-    return {
-        "id": project.id,
-        "name": project.name,
-        "revision": project.revision,
-        "duration": float(project.duration()),
-        "width": settings.width,
-        "height": settings.height,
-        "frame_rate": str(settings.frame_rate),
-        "tracks": len(project.tracks),
-        "elements": sum(len(t.elements) for t in project.tracks),
-        "media": len(project.media),
-        "file": file,
-    }
+    return {**summary_of(project), "file": file}
 
 
 def summary_line(project: Project) -> str:
