@@ -13,40 +13,9 @@ import pytest
 
 from kijkocut import samples
 from tests.host.example_workflows import combo_options
+from tests.nodes.conftest import NODE_IDS
 
 pytestmark = [pytest.mark.host, pytest.mark.slow]
-
-NODE_IDS = {
-    "NewTimeline",
-    "LoadTimeline",
-    "SaveTimeline",
-    "TimelineFromJSON",
-    "TimelineInfo",
-    "ConcatenateTimelines",
-    "AddText",
-    "AddTransition",
-    "SplitAt",
-    "TrimAt",
-    "RippleDeleteAt",
-    "ApplyEffect",
-    "LoadMedia",
-    "AddClip",
-    "AddImages",
-    "AddVideo",
-    "AddAudio",
-    "RenderTimeline",
-    "ExportTimeline",
-    "Keyframes",
-    "AnimationPreset",
-    "SetSpeed",
-    "StyleText",
-    "FreezeFrame",
-    "DetachAudio",
-    "TrackSettings",
-    "ApplyAction",
-    "UndoRedo",
-    "SampleMedia",
-}
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,38 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK_NAME = "kijkocut_pack"
+# Every node the pack registers (without the pack prefix): the pack listing and the host must show exactly these.
+NODE_IDS = {
+    "NewTimeline",
+    "LoadTimeline",
+    "SaveTimeline",
+    "TimelineFromJSON",
+    "TimelineInfo",
+    "ConcatenateTimelines",
+    "AddText",
+    "AddTransition",
+    "SplitAt",
+    "TrimAt",
+    "RippleDeleteAt",
+    "ApplyEffect",
+    "LoadMedia",
+    "AddClip",
+    "AddImages",
+    "AddVideo",
+    "AddAudio",
+    "RenderTimeline",
+    "ExportTimeline",
+    "Keyframes",
+    "AnimationPreset",
+    "SetSpeed",
+    "StyleText",
+    "FreezeFrame",
+    "DetachAudio",
+    "TrackSettings",
+    "ApplyAction",
+    "UndoRedo",
+    "SampleMedia",
+}
 
 
 def pack_module(name: str) -> ModuleType:

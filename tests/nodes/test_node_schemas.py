@@ -6,39 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nodes.conftest import pack_module
+from tests.nodes.conftest import NODE_IDS, pack_module
 
-NODE_NAMES = {
-    "NewTimeline",
-    "LoadTimeline",
-    "SaveTimeline",
-    "TimelineFromJSON",
-    "TimelineInfo",
-    "ConcatenateTimelines",
-    "AddText",
-    "AddTransition",
-    "SplitAt",
-    "TrimAt",
-    "RippleDeleteAt",
-    "ApplyEffect",
-    "LoadMedia",
-    "AddClip",
-    "AddImages",
-    "AddVideo",
-    "AddAudio",
-    "RenderTimeline",
-    "ExportTimeline",
-    "Keyframes",
-    "AnimationPreset",
-    "SetSpeed",
-    "StyleText",
-    "FreezeFrame",
-    "DetachAudio",
-    "TrackSettings",
-    "ApplyAction",
-    "UndoRedo",
-    "SampleMedia",
-}
 # Inputs whose 0 (or -1) stands for "automatic" rather than the number: the tooltip must say what it means.
 AUTOMATIC_ZERO = {
     ("ExportTimeline", "width"),
@@ -74,7 +43,7 @@ def schemas(comfy_session) -> dict:
 
 
 def test_node_ids_stay_and_titles_are_short_without_the_pack_name(schemas):
-    assert set(schemas) == NODE_NAMES
+    assert set(schemas) == NODE_IDS
     titles = [schema.display_name for schema in schemas.values()]
     assert len(set(titles)) == len(titles)
     for name, schema in schemas.items():
