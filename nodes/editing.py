@@ -211,7 +211,7 @@ class AddTransitionNode(io.ComfyNode):
                     min=0.01,
                     max=60.0,
                     step=0.01,
-                    tooltip="Seconds; the clips need that much media beyond the cut (handles).",
+                    tooltip="Seconds. Media beyond the cut is used; where it runs short, the clips overlap (the timeline gets shorter).",
                 ),
                 io.Combo.Input(
                     "alignment",
