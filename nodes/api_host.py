@@ -87,4 +87,5 @@ def comfyui_project_api(
         path_policy=PathPolicy.of(folders, base=input_dir),
         jobs=RenderQueue(jobs_path),
         output_dir=output_dir,
+        folders=folder_for,
     )

@@ -11,6 +11,7 @@ import asyncio
 import io as bytes_io
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from fractions import Fraction
 from pathlib import Path
@@ -34,6 +35,7 @@ from kijkocut.service.summary import project_summary
 API = "/kijkocut/api"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_PREVIEW_WIDTH = 1920
+FRAME_CACHE_SIZE = 256  # encoded preview frames (~30 KB each at 640x360): a scrub back is served at once
 ORIGIN = "http"
 
 log = logging.getLogger("kijkocut.api")
@@ -42,6 +44,8 @@ log = logging.getLogger("kijkocut.api")
 PathResolver = Callable[[str, str], Path]
 # (project, time, width, project folder) -> RGB array of that frame.
 FrameRenderer = Callable[[Project, Fraction, int, Path], Any]
+# folder type -> that folder (ComfyUI's folder_paths.get_directory_by_type), for the media bin.
+FolderLookup = Callable[[str], "str | None"]
 
 
 class BadRequest(ServiceError):
@@ -126,10 +130,13 @@ class ProjectApi:
         path_policy: PathPolicy | None = None,
         jobs: RenderQueue | None = None,
         output_dir: str | Path | None = None,
+        folders: FolderLookup | None = None,
     ):
         self.store, self.resolve, self.render_frame = store, resolve, render_frame
-        self.path_policy, self.jobs = path_policy, jobs
+        self.path_policy, self.jobs, self.folders = path_policy, jobs, folders
         self.output_dir = Path(output_dir) if output_dir is not None else None
+        # (project, revision, frame time, width) -> JPEG; a revision is immutable, so entries never go stale.
+        self._frames: OrderedDict[tuple[str, int, Fraction, int], bytes] = OrderedDict()
 
     # --- plumbing ---------------------------------------------------------------------------------------------
 
@@ -353,14 +360,37 @@ class ProjectApi:
             raise BadRequest(
                 f"t {float(seconds):.3f} s is outside the timeline (0 to {float(project.duration()):.3f} s)"
             )
-        rgb = await asyncio.to_thread(
-            self.render_frame, project, seconds, width, self.store.directory(project_id)
-        )
+        key = (project_id, project.revision, seconds, width)
+        body = self._frames.get(key)
+        if body is None:
+            rgb = await asyncio.to_thread(
+                self.render_frame, project, seconds, width, self.store.directory(project_id)
+            )
+            body = await asyncio.to_thread(_jpeg, rgb)
+            self._frames[key] = body
+            while len(self._frames) > FRAME_CACHE_SIZE:
+                self._frames.popitem(last=False)
+        else:
+            self._frames.move_to_end(key)
         return web.Response(
-            body=await asyncio.to_thread(_jpeg, rgb),
+            body=body,
             content_type="image/jpeg",
-            headers={"X-Kijkocut-Revision": str(project.revision)},
+            headers={"X-Kijkocut-Revision": str(project.revision), "Cache-Control": "no-store"},
         )
+
+    async def media(self, request: web.Request) -> web.Response:
+        """The media bin: media files in ComfyUI's input or output folder (?folder=input|output)."""
+        from .media_bin import list_media
+        from .paths import FOLDER_TYPES, media_extensions
+
+        folder_type = request.rel_url.query.get("folder", "input")
+        if folder_type not in FOLDER_TYPES:
+            raise BadRequest(f"folder must be one of {', '.join(FOLDER_TYPES)}")
+        base = self.folders(folder_type) if self.folders else None
+        if not base:
+            raise NotFoundError(f"the {folder_type} folder is not available here")
+        listing = await asyncio.to_thread(list_media, base, media_extensions())
+        return web.json_response({"folder": folder_type, **listing})
 
     # --- exports and jobs --------------------------------------------------------------------------------
 
@@ -416,6 +446,7 @@ class ProjectApi:
             ("POST", f"{project}/redo", self.redo),
             ("GET", f"{project}/changes", self.changes),
             ("GET", f"{project}/frame", self.frame),
+            ("GET", f"{API}/media", self.media),
             ("POST", f"{project}/exports", self.start_export),
             ("GET", f"{API}/jobs", self.list_jobs),
             ("GET", f"{API}/jobs/{{job_id}}", self.get_job),

@@ -1,0 +1,123 @@
+"""The routes the timeline panel adds to the HTTP API: the media bin's folder listing (confined, bounded) and
+the frame preview's cache (a revision's frame is rendered once; an edit makes a new revision and a new frame)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from io import BytesIO
+
+import numpy as np
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from PIL import Image
+
+from kijkocut.render.frames import render_frame
+from kijkocut.service.store import ProjectStore
+
+API = "/kijkocut/api"
+
+
+@pytest.fixture
+def folders(tmp_path, engine_media):
+    layout = {kind: tmp_path / kind for kind in ("input", "output", "temp")}
+    for folder in layout.values():
+        folder.mkdir()
+    shutil.copy(engine_media.red, layout["input"] / "red.mp4")
+    (layout["input"] / "shots").mkdir()
+    shutil.copy(engine_media.green, layout["input"] / "shots" / "green.mp4")
+    shutil.copy(engine_media.music, layout["output"] / "music.wav")
+    (layout["input"] / "notes.txt").write_text("not media")
+    (layout["input"] / ".hidden.mp4").write_bytes(b"")
+    outside = tmp_path / "outside.mp4"
+    shutil.copy(engine_media.small, outside)
+    os.symlink(outside, layout["input"] / "escape.mp4")
+    return layout
+
+
+@pytest.fixture
+async def served(pack, folders, tmp_path):
+    api = pack("nodes.project_api")
+    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
+    renders: list[float] = []
+
+    def frame(project, t, width, project_dir):
+        renders.append(float(t))
+        return render_frame(project, t, width=width, project_dir=project_dir)
+
+    store = ProjectStore(tmp_path / "projects")
+    app = web.Application()
+    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), frame, folders=lookup).table())
+    async with TestClient(TestServer(app)) as client:
+        yield client, renders
+
+
+async def test_the_media_bin_lists_media_in_a_folder_and_nothing_else(served):
+    client, _ = served
+    response = await client.get(f"{API}/media", params={"folder": "input"})
+    listing = await response.json()
+    assert response.status == 200, listing
+    assert sorted(f["name"] for f in listing["files"]) == ["red.mp4", "shots/green.mp4"]
+    green = next(f for f in listing["files"] if f["filename"] == "green.mp4")
+    assert green["subfolder"] == "shots" and green["size"] > 0 and not listing["truncated"]
+    output = await (await client.get(f"{API}/media", params={"folder": "output"})).json()
+    assert [f["name"] for f in output["files"]] == ["music.wav"]
+
+
+async def test_the_media_bin_refuses_other_folders(served):
+    client, _ = served
+    response = await client.get(f"{API}/media", params={"folder": "../etc"})
+    assert response.status == 400
+    assert "folder must be one of input, output, temp" in (await response.json())["error"]
+
+
+def test_the_listing_is_bounded(pack, tmp_path):
+    list_media = pack("nodes.media_bin").list_media
+    deep = tmp_path / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    for index in range(5):
+        (tmp_path / f"clip{index}.mp4").write_bytes(b"x")
+    (deep / "deep.mp4").write_bytes(b"x")
+    capped = list_media(tmp_path, {".mp4"}, max_files=3)
+    assert len(capped["files"]) == 3 and capped["truncated"]
+    shallow = list_media(tmp_path, {".mp4"}, max_depth=2)
+    assert "a/b/c/deep.mp4" not in {f["name"] for f in shallow["files"]}
+    assert "a/b/c/deep.mp4" in {f["name"] for f in list_media(tmp_path, {".mp4"})["files"]}
+
+
+async def _picture(response) -> np.ndarray:
+    assert response.status == 200, await response.text()
+    return np.asarray(Image.open(BytesIO(await response.read())).convert("RGB"))
+
+
+async def test_a_frame_is_rendered_once_per_revision(served):
+    client, renders = served
+    created = await (
+        await client.post(
+            f"{API}/projects", json={"name": "p", "width": 320, "height": 180, "frame_rate": "30"}
+        )
+    ).json()
+    pid = created["id"]
+    added = await client.post(
+        f"{API}/projects/{pid}/actions/add_clip", json={"params": {"path": "red.mp4", "duration": "f60"}}
+    )
+    assert added.status == 200, await added.text()
+    created_ids = (await added.json())["created"]
+    first = await _picture(
+        await client.get(f"{API}/projects/{pid}/frame", params={"t": "31/30", "width": "64"})
+    )
+    again = await _picture(
+        await client.get(f"{API}/projects/{pid}/frame", params={"t": "31/30", "width": "64"})
+    )
+    assert len(renders) == 1 and np.array_equal(first, again)
+    assert first.mean() > 40  # the clip, not the black background
+    moved = await client.post(
+        f"{API}/projects/{pid}/actions/move_element",
+        json={"params": {"element_id": created_ids["element_id"], "start": "f45"}},
+    )
+    assert moved.status == 200, await moved.text()
+    after = await _picture(
+        await client.get(f"{API}/projects/{pid}/frame", params={"t": "31/30", "width": "64"})
+    )
+    assert len(renders) == 2 and after.mean() < 20  # a new revision: rendered again, now before the clip
