@@ -1,5 +1,6 @@
 """Score fusion of the two search halves: generic words do not outvote the meaning of a request, and on
-paraphrased requests kept aside from tuning the hybrid ranking is as good as the better half (real MiniLM)."""
+paraphrased requests kept aside from tuning, and on the cards' own words, the hybrid ranking finds as many
+right workflows in its top 5 as the better half (real MiniLM)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from workflows_library.search.hybrid import DEFAULT_FUSION, Fusion, HybridSearch
 from workflows_library.search.keyword import KeywordIndex, tokenize
 from workflows_library.search.quality import evaluate, load_requests
 
-PARAPHRASED = Path(__file__).parent / "data" / "search_paraphrased.json"
-# One request of 65 moves recall@5 by 0.015; the held-out split may lose one against a half, not more.
-MARGIN = 0.03
+DATA = Path(__file__).parent / "data"
+PARAPHRASED = DATA / "search_paraphrased.json"
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def searcher(library, vector_index):
 def test_generic_words_do_not_reorder_the_meaning():
     semantic = [("flux_kontext_image_edit", 0.42), ("kc_trim_video", 0.40)]
     # 'clip' alone, in the editing card's title: a sliver of the request's information
-    generic = {"kc_trim_video": 0.08}
+    generic = {"kc_trim_video": 0.04}
     fused = fuse(semantic, generic)
     assert max(fused, key=fused.__getitem__) == "flux_kontext_image_edit"
     assert fused == dict(semantic)
@@ -49,10 +49,14 @@ def test_keyword_confidence_ramps_between_floor_and_full():
 
 def test_keyword_shares_weigh_words_by_rarity(library):
     index = KeywordIndex.build({card.id: keyword_fields(card) for card in library})
-    exact = index.shares("mochi")
+    power = DEFAULT_FUSION.rarity_power
+    exact = index.shares("mochi", power)
     assert max(exact, key=exact.__getitem__) == "mochi_text_to_video" and exact["mochi_text_to_video"] > 0.5
-    generic = index.shares("a clip of my cat chasing a laser pointer")  # only 'clip' is a card word
-    assert generic and max(generic.values()) < DEFAULT_FUSION.keyword_floor
+    generic = index.shares("a clip of my cat chasing a laser pointer", power)  # 'clip': in many cards
+    assert generic and generic["kc_trim_video"] < DEFAULT_FUSION.keyword_floor / 2
+    # the rarity power is what keeps a generic word of a short request from voting
+    short = "turn my clip upside down"
+    assert max(index.shares(short, power).values()) < max(index.shares(short).values())
     assert all(0 < share <= 1 for share in [*exact.values(), *generic.values()])
     assert index.shares("zzzz qqqq") == {} and KeywordIndex().shares("mochi") == {}
 
@@ -76,10 +80,17 @@ def test_paraphrased_set_avoids_the_cards_words_and_keeps_a_held_out_part(librar
     assert 40 <= len(held_out) <= len(requests) - 40
 
 
-def test_hybrid_is_as_good_as_either_half_on_held_out_paraphrases(searcher):
-    held_out = load_requests(PARAPHRASED, "held_out")
-    hybrid = evaluate(searcher, held_out)
-    halves = {ranking: evaluate(searcher, held_out, ranking) for ranking in ("semantic", "keyword")}
-    for ranking, half in halves.items():
-        assert hybrid.recall_at_5 >= half.recall_at_5 - MARGIN, (ranking, hybrid, half)
-        assert hybrid.mrr >= half.mrr - MARGIN, (ranking, hybrid, half)
+@pytest.mark.parametrize(
+    "requests",
+    [
+        pytest.param(lambda: load_requests(PARAPHRASED, "held_out"), id="paraphrased-held-out"),
+        pytest.param(lambda: load_requests(PARAPHRASED, "tuning"), id="paraphrased-tuning"),
+        pytest.param(lambda: load_requests(DATA / "search_quality.json"), id="cards-own-words"),
+    ],
+)
+def test_hybrid_is_never_worse_than_either_half(searcher, requests):
+    requests = requests()
+    hybrid = evaluate(searcher, requests)
+    for ranking in ("semantic", "keyword"):
+        half = evaluate(searcher, requests, ranking)
+        assert hybrid.recall_at_5 >= half.recall_at_5, (ranking, hybrid, half)

@@ -3,9 +3,10 @@
 The halves are fused by score, not by rank: rank fusion gave the best keyword match a full vote even when it
 matched only generic words ('clip', 'video', 'picture'), which pulled the pack's editing cards above the
 semantic half's answer to requests in other words than the cards'. Here the keyword half votes with its
-shares (the part of the query's rarity-weighted words a card matches, see `keyword.py`), scaled by its
-confidence: how much of the query its best card matches. Below `Fusion.keyword_floor` it does not vote, so
-a paraphrase ranks as the semantic half ranks it; at `Fusion.keyword_full` and above it votes fully, so
+shares (the part of the query's words a card matches, each word weighed by its rarity squared, see
+`keyword.py`: a short request such as 'turn my clip upside down' is otherwise a quarter 'clip'), scaled by
+its confidence: how much of the query its best card matches. Below `Fusion.keyword_floor` it does not vote,
+so a paraphrase ranks as the semantic half ranks it; at `Fusion.keyword_full` and above it votes fully, so
 names and exact terms ('mochi', 'sdxl') count. Measured in benchmarks/search_quality.py.
 """
 
@@ -31,9 +32,12 @@ class Fusion(BaseModel, frozen=True):
     search_paraphrased.json and the labelled set, never on the held-out split)."""
 
     semantic_weight: float = Field(1.0, ge=0, description="multiplies the cosine similarity")
-    keyword_weight: float = Field(3.0, ge=0, description="multiplies a keyword share at full confidence")
-    keyword_floor: float = Field(0.1, ge=0, le=1, description="best share below which keywords do not vote")
-    keyword_full: float = Field(0.3, ge=0, le=1, description="best share from which keywords vote fully")
+    keyword_weight: float = Field(2.0, ge=0, description="multiplies a keyword share at full confidence")
+    keyword_floor: float = Field(0.05, ge=0, le=1, description="best share below which keywords do not vote")
+    keyword_full: float = Field(0.2, ge=0, le=1, description="best share from which keywords vote fully")
+    rarity_power: float = Field(
+        2.0, ge=1, description="a query word's weight in a share: its idf to this power"
+    )
 
 
 DEFAULT_FUSION = Fusion()
@@ -129,7 +133,7 @@ class HybridSearcher:
         where = {"category": filters.category.value} if filters.category else None
         depth = max(60, limit * 12)
         semantic = self.vectors.query(query, depth, where) if query.strip() else []
-        keyword = self.keywords.shares(query)
+        keyword = self.keywords.shares(query, self.fusion.rarity_power if ranking == "hybrid" else 1.0)
 
         if not query.strip():  # browsing by filters alone
             fused = dict.fromkeys(self.cards, 0.0)

@@ -108,14 +108,24 @@ class KeywordIndex:
                 scores[doc_id] += boost * tf / (tf + norms[doc_id])
         return scores
 
-    def max_score(self, query: str) -> float:
-        """BM25's bound for this query: every word matched with unbounded term frequency."""
-        return sum(self._idf(term) * (self.k1 + 1) for term in set(tokenize(query))) if self._lengths else 0.0
+    def shares(self, query: str, rarity_power: float = 1.0) -> dict[str, float]:
+        """Scores as a part (0..1) of BM25's bound for the query (every word matched with unbounded term
+        frequency): comparable across queries, unlike raw BM25.
 
-    def shares(self, query: str) -> dict[str, float]:
-        """Scores as a part (0..1) of `max_score`: comparable across queries, unlike raw BM25."""
-        bound = self.max_score(query)
-        return {doc_id: score / bound for doc_id, score in self.scores(query).items()} if bound else {}
+        `rarity_power` above 1 weighs each word by its idf raised to that power, so rare words (names such as
+        'mochi', 'sdxl') carry the share and common ones ('video', 'clip') barely move it; 1 is plain BM25."""
+        if not self._lengths:
+            return {}
+        norms = self._norms()
+        weights = {term: self._idf(term) ** rarity_power * (self.k1 + 1) for term in set(tokenize(query))}
+        bound = sum(weights.values())
+        if not bound:
+            return {}
+        shares: dict[str, float] = defaultdict(float)
+        for term, weight in weights.items():
+            for doc_id, tf in (self._postings.get(term) or {}).items():
+                shares[doc_id] += weight * tf / (tf + norms[doc_id]) / bound
+        return dict(shares)
 
     def matched_fields(self, query: str, doc_id: str) -> tuple[str, ...]:
         """Which fields of one document the query's terms hit (asked only for the hits shown)."""
