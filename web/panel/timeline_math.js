@@ -43,6 +43,12 @@ export function frameToken(frame) {
   return `f${Math.max(0, Math.round(frame))}`;
 }
 
+// The exact time of a frame as a fraction string ("1001/10" at 30000/1001), for the frame preview route.
+export function frameTime(frame, frameRate) {
+  const [num, den = "1"] = String(frameRate).split("/");
+  return `${Math.round(frame) * Number(den)}/${Number(num)}`;
+}
+
 // HH:MM:SS:FF on a whole-frame timebase (non-drop display; the rate's frames per second rounded).
 export function timecode(seconds, frameRate) {
   const base = Math.round(fps(frameRate));

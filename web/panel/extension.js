@@ -1,0 +1,67 @@
+// Registers the Timeline panel with ComfyUI's frontend: a bottom-panel tab, a command and a menu entry that open
+// it, and its settings (default zoom, snapping, preview quality). Project changes pushed by the server as
+// `kijkocut.change` (nodes/api_host.py) redraw the open project.
+import { api } from "../../../scripts/api.js";
+import { app } from "../../../scripts/app.js";
+import { PREVIEW_WIDTHS, TimelinePanel } from "./timeline_panel.js";
+
+const TAB_ID = "kijkocut-timeline";
+const OPEN_COMMAND = "KijkoCut.OpenTimeline";
+
+function setting(id, fallback) {
+  const value = app.extensionManager?.setting?.get?.(id);
+  return value === undefined || value === null ? fallback : value;
+}
+
+const panel = new TimelinePanel(api, setting);
+
+function openTimeline() {
+  const bottom = app.extensionManager?.bottomPanel;
+  if (!bottom) return;
+  const shown = bottom.bottomPanelVisible && bottom.activeBottomPanelTabId === TAB_ID;
+  if (!shown) bottom.toggleBottomPanelTab(TAB_ID);
+  requestAnimationFrame(() => panel.root?.focus({ preventScroll: true }));
+}
+
+app.registerExtension({
+  name: "KijkoCut.TimelinePanel",
+  bottomPanelTabs: [
+    {
+      id: TAB_ID,
+      title: "Timeline",
+      type: "custom",
+      render: (el) => panel.mount(el),
+      destroy: () => panel.unmount(),
+    },
+  ],
+  commands: [{ id: OPEN_COMMAND, label: "Open the KijkoCut Timeline", icon: "pi pi-video", function: openTimeline }],
+  menuCommands: [{ path: ["KijkoCut"], commands: [OPEN_COMMAND] }],
+  settings: [
+    {
+      id: "KijkoCut.Timeline.DefaultZoom",
+      category: ["KijkoCut", "Timeline", "Default zoom"],
+      name: "Seconds shown across the timeline when a long project opens",
+      type: "number",
+      defaultValue: 30,
+      attrs: { min: 1, max: 3600, step: 1 },
+    },
+    {
+      id: "KijkoCut.Timeline.Snapping",
+      category: ["KijkoCut", "Timeline", "Snapping"],
+      name: "Snap to clip edges, the playhead and markers",
+      type: "boolean",
+      defaultValue: true,
+    },
+    {
+      id: "KijkoCut.Timeline.PreviewQuality",
+      category: ["KijkoCut", "Timeline", "Preview quality"],
+      name: "Preview frame size while scrubbing",
+      type: "combo",
+      options: Object.keys(PREVIEW_WIDTHS),
+      defaultValue: "360p",
+    },
+  ],
+  setup() {
+    api.addEventListener("kijkocut.change", (event) => panel.onChange(event.detail));
+  },
+});

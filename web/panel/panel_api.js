@@ -1,0 +1,133 @@
+// The Timeline panel's client of the KijkoCut HTTP API (/kijkocut/api/, nodes/project_api.py). Every edit is an
+// action of the service layer applied against the revision the panel shows; the panel never edits project
+// JSON. `api` is ComfyUI's (scripts/api.js): fetchApi adds the server's base path.
+
+const API = "/kijkocut/api";
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export class PanelApi {
+  constructor(api) {
+    this.api = api;
+  }
+
+  async request(method, route, body, { signal } = {}) {
+    const options = { method, signal, headers: {} };
+    if (body !== undefined) {
+      options.body = JSON.stringify(body);
+      options.headers["Content-Type"] = "application/json";
+    }
+    const response = await this.api.fetchApi(route, options);
+    const text = await response.text();
+    let answer = null;
+    try {
+      answer = text ? JSON.parse(text) : null;
+    } catch {
+      answer = { error: text.slice(0, 300) };
+    }
+    if (!response.ok) throw new ApiError(response.status, answer?.error ?? `${method} ${route}: ${response.status}`);
+    return answer;
+  }
+
+  projects() {
+    return this.request("GET", `${API}/projects`).then((answer) => answer.projects);
+  }
+
+  createProject(name, settings) {
+    return this.request("POST", `${API}/projects`, { name, ...settings });
+  }
+
+  project(id) {
+    return this.request("GET", `${API}/projects/${encodeURIComponent(id)}`);
+  }
+
+  rename(id, name, baseRevision) {
+    return this.request("PATCH", `${API}/projects/${encodeURIComponent(id)}`, { name, base_revision: baseRevision });
+  }
+
+  apply(id, action, params, baseRevision, folder = "input") {
+    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/actions/${action}`, {
+      params,
+      base_revision: baseRevision,
+      folder,
+    });
+  }
+
+  undo(id, baseRevision) {
+    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/undo`, { base_revision: baseRevision });
+  }
+
+  redo(id, baseRevision) {
+    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/redo`, { base_revision: baseRevision });
+  }
+
+  media(folder) {
+    return this.request("GET", `${API}/media?folder=${encodeURIComponent(folder)}`);
+  }
+
+  mediaInfo(file) {
+    return this.request("GET", `/kijkocut/media/info?${mediaQuery(file)}`);
+  }
+
+  thumbnailUrl(file, width = 96) {
+    return this.api.apiURL(`/kijkocut/media/thumbnail?${mediaQuery(file)}&width=${width}&t=0.5`);
+  }
+
+  // A decoded preview frame (ImageBitmap) of the project at an exact time; abortable.
+  async frame(id, time, width, signal) {
+    const route = `${API}/projects/${encodeURIComponent(id)}/frame?t=${encodeURIComponent(time)}&width=${width}`;
+    const response = await this.api.fetchApi(route, { signal });
+    if (!response.ok) {
+      const answer = await response.json().catch(() => ({}));
+      throw new ApiError(response.status, answer.error ?? `frame: ${response.status}`);
+    }
+    return createImageBitmap(await response.blob());
+  }
+
+  startExport(id, filename, options, baseRevision) {
+    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/exports`, {
+      filename,
+      options,
+      base_revision: baseRevision,
+    });
+  }
+
+  job(jobId) {
+    return this.request("GET", `${API}/jobs/${encodeURIComponent(jobId)}`);
+  }
+
+  cancelJob(jobId) {
+    return this.request("POST", `${API}/jobs/${encodeURIComponent(jobId)}/cancel`, {});
+  }
+
+  // ComfyUI's own upload route: the file lands in the input folder (subfolder kijkocut).
+  async upload(file) {
+    const form = new FormData();
+    form.append("image", file, file.name);
+    form.append("type", "input");
+    form.append("subfolder", "kijkocut");
+    form.append("overwrite", "false");
+    const response = await this.api.fetchApi("/upload/image", { method: "POST", body: form });
+    if (!response.ok) throw new ApiError(response.status, `upload of ${file.name} failed (${response.status})`);
+    return response.json();
+  }
+
+  viewUrl(folder, name) {
+    const slash = name.lastIndexOf("/");
+    const query = new URLSearchParams({
+      filename: name.slice(slash + 1),
+      subfolder: slash < 0 ? "" : name.slice(0, slash),
+      type: folder,
+    });
+    return this.api.apiURL(`/view?${query}`);
+  }
+}
+
+function mediaQuery(file) {
+  return new URLSearchParams({ filename: file.filename, subfolder: file.subfolder ?? "", type: file.folder }).toString();
+}

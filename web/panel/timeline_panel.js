@@ -1,0 +1,794 @@
+// The Timeline panel: a project's tracks and clips on a canvas with a frame-exact preview, a media bin, an
+// inspector and an export dialog. State lives in this object, not in the DOM, so `mount(el)` can be called again
+// whenever ComfyUI re-creates the tab's element. Every edit is an action sent to the server against the revision
+// shown; the panel redraws from what the server answers and from the `kijkocut.change` feed, so an edit made by
+// the MCP server, the CLI or another browser shows up here too.
+import { ExportDialog } from "./export_dialog.js";
+import { LatestFrameLoader } from "./frame_cache.js";
+import { Inspector } from "./inspector.js";
+import { MEDIA_TYPE, MediaBin, TRANSITION_TYPE } from "./media_bin.js";
+import { PanelApi } from "./panel_api.js";
+import { HEADER_WIDTH, drawTimeline, headerFlagAt } from "./timeline_draw.js";
+import {
+  CANVAS_PRESETS,
+  FRAME_RATES,
+  RULER_HEIGHT,
+  cutNear,
+  dragEdit,
+  fitView,
+  fps,
+  frameTime,
+  frameToken,
+  hitTest,
+  layoutTracks,
+  nearestFrame,
+  parseTime,
+  projectDuration,
+  projectSettings,
+  scrollBy,
+  snap,
+  snapTargets,
+  timeOfX,
+  timecode,
+  xOfTime,
+  zoomAt,
+} from "./timeline_math.js";
+
+export const PREVIEW_WIDTHS = { "180p": 320, "360p": 640, "540p": 960, "720p": 1280 };
+const PLAYBACK_WIDTH = 320;
+const FRAME_CACHE_FRAMES = 90; // 640x360 RGBA bitmaps: ~80 MB at most, however long one scrubs
+const ZOOM_STEP = 1.25;
+
+const STYLE = `
+.kc-panel { display: flex; flex-direction: column; height: 100%; min-height: 240px; color: #ddd; background: #16181c;
+  font: 12px sans-serif; outline: none; }
+.kc-panel:focus-within, .kc-panel:focus { box-shadow: inset 0 0 0 1px #3d6fb6; }
+.kc-toolbar { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; padding: 4px; border-bottom: 1px solid #2b2f36; }
+.kc-toolbar button, .kc-button, .kc-toolbar select, .kc-toolbar input { background: #2b2f36; color: #ddd; border: 1px solid #3a3f48;
+  border-radius: 3px; padding: 2px 6px; font-size: 12px; cursor: pointer; }
+.kc-toolbar input.kc-name { width: 120px; cursor: text; }
+.kc-sep { width: 1px; height: 18px; background: #3a3f48; margin: 0 2px; }
+.kc-status { margin-left: auto; color: #ffb366; max-width: 40%; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
+.kc-timecode { font-family: monospace; min-width: 90px; }
+.kc-body { display: flex; flex: 1; min-height: 0; }
+.kc-bin { width: 190px; display: flex; flex-direction: column; border-right: 1px solid #2b2f36; min-height: 0; }
+.kc-bin-bar { display: flex; gap: 3px; padding: 3px; }
+.kc-bin-bar select, .kc-bin-bar button { background: #2b2f36; color: #ddd; border: 1px solid #3a3f48; font-size: 11px; }
+.kc-bin-list { flex: 1; overflow-y: auto; }
+.kc-bin-item { display: flex; gap: 4px; padding: 2px 4px; cursor: grab; align-items: center; }
+.kc-bin-item:hover { background: #23262c; }
+.kc-bin-item img { width: 48px; height: 27px; object-fit: cover; background: #000; flex: none; }
+.kc-bin-text { display: flex; flex-direction: column; overflow: hidden; font-size: 11px; }
+.kc-bin-text span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.kc-bin-transitions { display: flex; flex-wrap: wrap; gap: 2px; padding: 3px; border-top: 1px solid #2b2f36; }
+.kc-chip { background: #3a3f48; border-radius: 8px; padding: 1px 6px; font-size: 10px; cursor: grab; }
+.kc-preview { flex: none; width: 320px; display: flex; align-items: center; justify-content: center; background: #000; }
+.kc-preview canvas { max-width: 100%; max-height: 100%; }
+.kc-timeline { flex: 1; position: relative; min-width: 0; }
+.kc-timeline canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; }
+.kc-inspector { width: 200px; overflow-y: auto; border-left: 1px solid #2b2f36; padding: 4px; }
+.kc-inspector-title { font-weight: bold; margin-bottom: 4px; }
+.kc-field { display: flex; justify-content: space-between; gap: 4px; margin: 2px 0; }
+.kc-field input, .kc-field select { width: 100px; background: #2b2f36; color: #ddd; border: 1px solid #3a3f48; }
+.kc-export { position: absolute; right: 210px; top: 40px; z-index: 5; background: #23262c; border: 1px solid #3a3f48;
+  padding: 8px; width: 300px; box-shadow: 0 4px 16px #000a; }
+.kc-export progress { width: 100%; }
+.kc-export video { width: 100%; margin-top: 4px; }
+.kc-export-title { font-weight: bold; margin-bottom: 6px; }
+`;
+
+export class TimelinePanel {
+  constructor(api, setting = (id, fallback) => fallback) {
+    this.api = new PanelApi(api);
+    this.setting = setting;
+    this.project = null;
+    this.projects = [];
+    this.view = { pxPerSecond: 40, scroll: 0 };
+    this.playhead = 0;
+    this.selection = new Set();
+    this.selectedTransition = null;
+    this.heights = {};
+    this.scrollY = 0;
+    this.drag = null;
+    this.guide = null;
+    this.clipboard = null;
+    this.playing = null;
+    this.root = null;
+    this.reloading = null;
+    this.reloadAgain = false;
+    // Figures the browser tests and benchmarks read (window.kijkocutPanel): what is shown and how long it took.
+    this.metrics = { shownFrameKey: null, frameShownAt: 0, editMs: [], drawMs: [], lastDrawn: 0 };
+    this.loader = new LatestFrameLoader(
+      (key, signal) => this.loadFrame(key, signal),
+      FRAME_CACHE_FRAMES,
+      (bitmap) => bitmap?.close?.(),
+    );
+    this.bin = new MediaBin(this.api, (error) => this.report(error));
+    this.inspector = new Inspector((action, params) => this.edit(action, params));
+    this.exportDialog = new ExportDialog(this.api, (error) => this.report(error));
+  }
+
+  // --- mounting ---------------------------------------------------------------------------------------------
+
+  mount(el) {
+    if (!this.root) this.build();
+    el.append(this.root);
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(this.timelineCell);
+    this.resize();
+    if (!this.projectsLoaded) {
+      this.projectsLoaded = true;
+      this.bin.refresh();
+      this.refreshProjects(true);
+    }
+    globalThis.kijkocutPanel = this;
+  }
+
+  unmount() {
+    this.stop();
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+  }
+
+  build() {
+    const root = document.createElement("div");
+    root.className = "kc-panel";
+    root.tabIndex = 0;
+    root.innerHTML = `<style>${STYLE}</style>
+      <div class="kc-toolbar">
+        <select class="kc-project" title="Open a project"></select>
+        <input class="kc-name" title="Project name (Enter renames)">
+        <select class="kc-preset" title="Canvas of a new project">${Object.keys(CANVAS_PRESETS).map((p) => `<option>${p}</option>`).join("")}</select>
+        <select class="kc-fps" title="Frame rate of a new project">${FRAME_RATES.map((r) => `<option>${r}</option>`).join("")}</select>
+        <button class="kc-new" title="Create a project with this canvas and frame rate">New</button>
+        <span class="kc-sep"></span>
+        <button class="kc-undo" title="Undo (Ctrl+Z)">↶</button>
+        <button class="kc-redo" title="Redo (Ctrl+Shift+Z)">↷</button>
+        <button class="kc-split" title="Split at the playhead (S)">Split</button>
+        <button class="kc-delete" title="Ripple delete (Delete)">Ripple delete</button>
+        <select class="kc-track-kind">${["video", "overlay", "audio", "text", "adjustment"].map((k) => `<option>${k}</option>`).join("")}</select>
+        <button class="kc-add-track" title="Add a track of this kind">+ Track</button>
+        <span class="kc-sep"></span>
+        <button class="kc-zoom-out" title="Zoom out (-)">−</button>
+        <button class="kc-zoom-in" title="Zoom in (+)">+</button>
+        <button class="kc-fit" title="Zoom to fit (\\)">Fit</button>
+        <label title="Snap to edges, the playhead and markers"><input type="checkbox" class="kc-snap"> Snap</label>
+        <span class="kc-sep"></span>
+        <button class="kc-play" title="Play/pause (Space)">▶</button>
+        <span class="kc-timecode">00:00:00:00</span>
+        <button class="kc-export-open" title="Export the project">Export…</button>
+        <span class="kc-status"></span>
+      </div>
+      <div class="kc-body">
+        <div class="kc-preview"><canvas class="kc-preview-canvas" width="640" height="360"></canvas></div>
+        <div class="kc-timeline"><canvas class="kc-timeline-canvas"></canvas></div>
+      </div>`;
+    this.root = root;
+    const $ = (selector) => root.querySelector(selector);
+    this.bin.mount($(".kc-body"));
+    $(".kc-body").prepend(this.bin.element);
+    this.inspector.mount($(".kc-body"));
+    this.canvas = $(".kc-timeline-canvas");
+    this.timelineCell = $(".kc-timeline");
+    this.previewCanvas = $(".kc-preview-canvas");
+    $(".kc-snap").checked = this.setting("KijkoCut.Timeline.Snapping", true) !== false;
+    $(".kc-project").addEventListener("change", (event) => this.open(event.target.value));
+    $(".kc-name").addEventListener("change", (event) => this.rename(event.target.value));
+    $(".kc-new").addEventListener("click", () => this.create());
+    $(".kc-undo").addEventListener("click", () => this.history("undo"));
+    $(".kc-redo").addEventListener("click", () => this.history("redo"));
+    $(".kc-split").addEventListener("click", () => this.split());
+    $(".kc-delete").addEventListener("click", () => this.deleteSelection(true));
+    $(".kc-add-track").addEventListener("click", () => this.edit("add_track", { kind: $(".kc-track-kind").value }));
+    $(".kc-zoom-in").addEventListener("click", () => this.zoom(ZOOM_STEP));
+    $(".kc-zoom-out").addEventListener("click", () => this.zoom(1 / ZOOM_STEP));
+    $(".kc-fit").addEventListener("click", () => this.fit());
+    $(".kc-play").addEventListener("click", () => this.togglePlay());
+    $(".kc-export-open").addEventListener("click", () => this.project && this.exportDialog.open(root, this.project));
+    root.addEventListener("keydown", (event) => this.onKey(event));
+    this.canvas.addEventListener("pointerdown", (event) => this.onPointerDown(event));
+    this.canvas.addEventListener("pointermove", (event) => this.onPointerMove(event));
+    this.canvas.addEventListener("pointerup", (event) => this.onPointerUp(event));
+    this.canvas.addEventListener("pointercancel", () => this.cancelDrag());
+    this.canvas.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
+    this.canvas.addEventListener("dragover", (event) => {
+      const types = [...event.dataTransfer.types];
+      if (types.includes(MEDIA_TYPE) || types.includes(TRANSITION_TYPE)) event.preventDefault();
+    });
+    this.canvas.addEventListener("drop", (event) => this.onDrop(event));
+    this.inspector.show(null, null);
+  }
+
+  $(selector) {
+    return this.root.querySelector(selector);
+  }
+
+  get laneWidth() {
+    return Math.max(1, (this.canvas?.clientWidth ?? 800) - HEADER_WIDTH);
+  }
+
+  resize() {
+    const ratio = globalThis.devicePixelRatio || 1;
+    const { clientWidth, clientHeight } = this.canvas;
+    this.canvas.width = Math.max(1, Math.round(clientWidth * ratio));
+    this.canvas.height = Math.max(1, Math.round(clientHeight * ratio));
+    this.draw();
+  }
+
+  // --- projects -----------------------------------------------------------------------------------------------
+
+  async refreshProjects(openNewest = false) {
+    try {
+      this.projects = await this.api.projects();
+    } catch (error) {
+      this.report(error);
+      return;
+    }
+    const select = this.$(".kc-project");
+    select.replaceChildren(new Option("— project —", ""));
+    for (const project of this.projects) select.append(new Option(project.name, project.id));
+    if (this.project) select.value = this.project.id;
+    else if (openNewest && this.projects.length) {
+      const newest = [...this.projects].sort((a, b) => String(b.modified ?? "").localeCompare(String(a.modified ?? "")))[0];
+      await this.open(newest.id);
+    }
+  }
+
+  async create() {
+    const settings = projectSettings(this.$(".kc-preset").value, this.$(".kc-fps").value);
+    const name = `Timeline ${this.projects.length + 1}`;
+    try {
+      const created = await this.api.createProject(name, settings);
+      await this.open(created.id);
+      await this.refreshProjects();
+      this.status(`created ${name} (${settings.width}x${settings.height} @ ${settings.frame_rate})`);
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  async open(id) {
+    if (!id) return;
+    this.stop();
+    this.loader.clear();
+    this.selection.clear();
+    this.selectedTransition = null;
+    this.playhead = 0;
+    this.project = null;
+    await this.reload(id);
+    if (!this.project) return;
+    const visible = Number(this.setting("KijkoCut.Timeline.DefaultZoom", 30)) || 30;
+    const duration = projectDuration(this.project);
+    this.view = duration > 0 ? fitView(duration, this.laneWidth) : { pxPerSecond: this.laneWidth / visible, scroll: 0 };
+    if (duration > visible * 4) this.view = { pxPerSecond: this.laneWidth / visible, scroll: 0 };
+    this.$(".kc-project").value = id;
+    this.draw();
+    this.preview();
+  }
+
+  async rename(name) {
+    if (!this.project || !name.trim()) return;
+    try {
+      await this.api.rename(this.project.id, name.trim(), this.project.revision);
+      await this.reload();
+      await this.refreshProjects();
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  // Fetch the project as the server has it now (coalesced: changes arriving during a load cause one more).
+  async reload(id = this.project?.id) {
+    if (!id) return;
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        try {
+          this.setProject(await this.api.project(id));
+        } catch (error) {
+          this.report(error);
+        }
+      } while (this.reloadAgain);
+    })();
+    try {
+      await this.reloading;
+    } finally {
+      this.reloading = null;
+    }
+  }
+
+  setProject(project) {
+    this.project = project;
+    this.mediaNames = Object.fromEntries(
+      Object.values(project.media ?? {}).map((m) => [m.id, m.name || m.path.split(/[\\/]/).pop()]),
+    );
+    const ids = new Set(project.tracks.flatMap((t) => t.elements.map((e) => e.id)));
+    for (const id of [...this.selection]) if (!ids.has(id)) this.selection.delete(id);
+    if (this.selectedTransition) {
+      this.selectedTransition = project.tracks.flatMap((t) => t.transitions ?? []).find((t) => t.id === this.selectedTransition.id) ?? null;
+    }
+    this.$(".kc-name").value = project.name;
+    this.$(".kc-undo").disabled = !project.can_undo;
+    this.$(".kc-redo").disabled = !project.can_redo;
+    this.showInspector();
+    this.draw();
+    this.preview();
+  }
+
+  // A `kijkocut.change` event from the server's feed.
+  onChange(event) {
+    if (!this.project || event?.project_id !== this.project.id) return;
+    if (event.revision === this.project.revision) return;
+    this.reload();
+  }
+
+  // --- edits ----------------------------------------------------------------------------------------------------
+
+  async edit(action, params, folder = "input") {
+    if (!this.project) {
+      this.status("open or create a project first");
+      return null;
+    }
+    const started = performance.now();
+    try {
+      const answer = await this.api.apply(this.project.id, action, params, this.project.revision, folder);
+      await this.reload();
+      this.metrics.editMs.push(performance.now() - started);
+      this.status(answer.label ?? action);
+      return answer;
+    } catch (error) {
+      this.report(error);
+      if (error.status === 409) await this.reload();
+      return null;
+    }
+  }
+
+  async history(step) {
+    if (!this.project) return;
+    try {
+      const answer = await this.api[step](this.project.id, this.project.revision);
+      await this.reload();
+      this.status(`${step}: ${answer.label ?? ""}`);
+    } catch (error) {
+      this.report(error);
+      if (error.status === 409) await this.reload();
+    }
+  }
+
+  selectedElements() {
+    if (!this.project) return [];
+    return this.project.tracks.flatMap((t) => t.elements.filter((e) => this.selection.has(e.id)));
+  }
+
+  async split() {
+    const at = frameToken(nearestFrame(this.playhead, this.project?.settings.frame_rate ?? "30"));
+    const under = this.selectedElements().filter((e) => {
+      const start = parseTime(e.start);
+      return this.playhead > start && this.playhead < start + parseTime(e.duration);
+    });
+    if (under.length) for (const element of under) await this.edit("split_element", { element_id: element.id, at });
+    else await this.edit("split_at", { at });
+  }
+
+  async deleteSelection(ripple) {
+    for (const element of this.selectedElements()) await this.edit("delete_element", { element_id: element.id, ripple });
+  }
+
+  copy() {
+    this.clipboard = this.selectedElements().filter((e) => e.kind === "clip").map((e) => ({ ...e, track: this.trackOf(e.id)?.id }));
+    this.status(`${this.clipboard.length} clip(s) copied`);
+  }
+
+  async paste() {
+    if (!this.clipboard?.length || !this.project) return;
+    const frameRate = this.project.settings.frame_rate;
+    const first = Math.min(...this.clipboard.map((e) => parseTime(e.start)));
+    for (const element of this.clipboard) {
+      await this.edit("add_clip", {
+        media_id: element.media_id,
+        track_id: element.track,
+        start: frameToken(nearestFrame(this.playhead + parseTime(element.start) - first, frameRate)),
+        source_in: element.source_in,
+        duration: element.duration,
+      });
+    }
+  }
+
+  trackOf(elementId) {
+    return this.project?.tracks.find((t) => t.elements.some((e) => e.id === elementId)) ?? null;
+  }
+
+  // --- view -------------------------------------------------------------------------------------------------------
+
+  zoom(factor, anchorX = xOfTime(this.view, this.playhead)) {
+    const anchor = Math.min(this.laneWidth, Math.max(0, anchorX));
+    this.view = zoomAt(this.view, factor, anchor, this.laneWidth);
+    this.draw();
+  }
+
+  fit() {
+    if (!this.project) return;
+    this.view = fitView(projectDuration(this.project), this.laneWidth);
+    this.draw();
+  }
+
+  draw() {
+    if (this.drawPending || !this.canvas) return;
+    this.drawPending = true;
+    requestAnimationFrame(() => {
+      this.drawPending = false;
+      this.drawNow();
+    });
+  }
+
+  drawNow() {
+    if (!this.canvas) return;
+    const started = performance.now();
+    const ctx = this.canvas.getContext("2d");
+    const ratio = this.canvas.width / Math.max(1, this.canvas.clientWidth);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const result = drawTimeline(ctx, this.canvas.clientWidth, this.canvas.clientHeight, {
+      project: this.project,
+      view: this.view,
+      playhead: this.playhead,
+      selection: this.selection,
+      heights: this.heights,
+      scrollY: this.scrollY,
+      drag: this.drag,
+      guide: this.guide,
+      mediaNames: this.mediaNames,
+    });
+    this.metrics.lastDrawn = result.drawn;
+    this.metrics.drawMs.push(performance.now() - started);
+    if (this.metrics.drawMs.length > 1000) this.metrics.drawMs.splice(0, 500);
+    if (this.project) this.$(".kc-timecode").textContent = timecode(this.playhead, this.project.settings.frame_rate);
+  }
+
+  // --- playhead and preview ---------------------------------------------------------------------------------------
+
+  setPlayhead(seconds, { lowRes = false } = {}) {
+    if (!this.project) return;
+    const frameRate = this.project.settings.frame_rate;
+    this.playhead = nearestFrame(Math.max(0, seconds), frameRate) / fps(frameRate);
+    this.draw();
+    this.preview({ lowRes });
+  }
+
+  previewWidth(lowRes) {
+    const { width, height } = this.project.settings;
+    const wanted = lowRes ? PLAYBACK_WIDTH : PREVIEW_WIDTHS[this.setting("KijkoCut.Timeline.PreviewQuality", "360p")] ?? 640;
+    const boxHeight = Math.round((wanted * 9) / 16);
+    return Math.max(16, Math.min(wanted, Math.round((boxHeight * width) / height)));
+  }
+
+  // Show the exact frame at the playhead (latest wins: a newer position aborts the request of an older one).
+  async preview({ lowRes = false } = {}) {
+    if (!this.project) return;
+    const frameRate = this.project.settings.frame_rate;
+    const duration = projectDuration(this.project);
+    if (duration <= 0) {
+      this.clearPreview();
+      return;
+    }
+    const last = Math.max(0, Math.ceil(duration * fps(frameRate)) - 1);
+    const frame = Math.min(nearestFrame(this.playhead, frameRate), last);
+    const key = [this.project.id, this.project.revision, frame, this.previewWidth(lowRes)].join("|");
+    this.wantedKey = key;
+    let bitmap;
+    try {
+      bitmap = await this.loader.show(key);
+    } catch (error) {
+      this.report(error);
+      return;
+    }
+    if (!bitmap || key !== this.wantedKey) return;
+    this.paintPreview(bitmap, key);
+    if (!this.playing && !lowRes) {
+      const [id, revision, , width] = key.split("|");
+      const around = [1, -1, 2].map((d) => frame + d).filter((f) => f >= 0 && f <= last);
+      this.loader.prefetch(around.map((f) => [id, revision, f, width].join("|")));
+    }
+  }
+
+  loadFrame(key, signal) {
+    const [id, , frame, width] = key.split("|");
+    return this.api.frame(id, frameTime(Number(frame), this.project.settings.frame_rate), Number(width), signal);
+  }
+
+  paintPreview(bitmap, key) {
+    const canvas = this.previewCanvas;
+    if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) {
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+    }
+    canvas.getContext("2d").drawImage(bitmap, 0, 0);
+    this.metrics.shownFrameKey = key;
+    this.metrics.frameShownAt = performance.now();
+  }
+
+  clearPreview() {
+    const ctx = this.previewCanvas.getContext("2d");
+    ctx.fillStyle = "#000";
+    ctx.fillRect(0, 0, this.previewCanvas.width, this.previewCanvas.height);
+    this.metrics.shownFrameKey = null;
+  }
+
+  togglePlay(rate = 1) {
+    if (this.playing && this.playing.rate === rate) this.stop();
+    else this.play(rate);
+  }
+
+  play(rate = 1) {
+    if (!this.project) return;
+    this.stop();
+    const duration = projectDuration(this.project);
+    if (rate > 0 && this.playhead >= duration) this.playhead = 0;
+    this.playing = { rate, startWall: performance.now(), startPosition: this.playhead };
+    this.$(".kc-play").textContent = "❚❚";
+    const tick = () => {
+      if (!this.playing) return;
+      const position = this.playing.startPosition + (this.playing.rate * (performance.now() - this.playing.startWall)) / 1000;
+      if (position >= duration || position <= 0) {
+        this.setPlayhead(Math.min(Math.max(position, 0), duration));
+        this.stop();
+        return;
+      }
+      this.setPlayhead(position, { lowRes: true });
+      this.playing.frame = requestAnimationFrame(tick);
+    };
+    this.playing.frame = requestAnimationFrame(tick);
+  }
+
+  stop() {
+    if (!this.playing) return;
+    cancelAnimationFrame(this.playing.frame);
+    this.playing = null;
+    if (this.root) this.$(".kc-play").textContent = "▶";
+    this.preview();
+  }
+
+  // --- pointer --------------------------------------------------------------------------------------------------
+
+  point(event) {
+    const box = this.canvas.getBoundingClientRect();
+    const x = event.clientX - box.left;
+    return { x, y: event.clientY - box.top, lane: x - HEADER_WIDTH };
+  }
+
+  rows() {
+    return this.project ? layoutTracks(this.project.tracks, this.heights, this.scrollY) : [];
+  }
+
+  transitionAt(row, lane, y) {
+    for (const transition of row.track.transitions ?? []) {
+      const from = row.track.elements.find((e) => e.id === transition.from_id);
+      if (!from) continue;
+      const cut = parseTime(from.start) + parseTime(from.duration);
+      const duration = parseTime(transition.duration);
+      const offset = { center: duration / 2, start: 0, end: duration }[transition.alignment] ?? duration / 2;
+      const x0 = xOfTime(this.view, cut - offset);
+      const x1 = x0 + Math.max(4, duration * this.view.pxPerSecond);
+      if (lane >= x0 && lane <= x1 && Math.abs(y - (row.y + row.height / 2)) <= 7) return transition;
+    }
+    return null;
+  }
+
+  onPointerDown(event) {
+    this.root.focus({ preventScroll: true });
+    if (!this.project || event.button !== 0) return;
+    const { x, y, lane } = this.point(event);
+    this.canvas.setPointerCapture(event.pointerId);
+    if (y < RULER_HEIGHT && lane >= 0) {
+      this.scrubbing = true;
+      this.setPlayhead(timeOfX(this.view, lane));
+      return;
+    }
+    const rows = this.rows();
+    if (x < HEADER_WIDTH) {
+      const row = rows.find((r) => y >= r.y && y < r.y + r.height);
+      const flag = row && headerFlagAt(row, x, y);
+      if (flag) this.edit("update_track", { track_id: row.track.id, [flag]: !row.track[flag] });
+      return;
+    }
+    const hit = hitTest(rows, this.view, lane, y);
+    const transition = hit?.row && this.transitionAt(hit.row, lane, y);
+    if (transition) {
+      this.selection.clear();
+      this.selectedTransition = transition;
+      this.showInspector();
+      this.draw();
+      return;
+    }
+    this.selectedTransition = null;
+    if (hit?.element) {
+      if (event.shiftKey || event.ctrlKey || event.metaKey) {
+        if (this.selection.has(hit.element.id)) this.selection.delete(hit.element.id);
+        else this.selection.add(hit.element.id);
+      } else if (!this.selection.has(hit.element.id)) {
+        this.selection = new Set([hit.element.id]);
+      }
+      if (!hit.row.track.locked) {
+        this.drag = { element: hit.element, part: hit.part, trackId: hit.row.track.id, row: hit.row, x: lane, y, delta: 0, moved: false };
+      }
+    } else {
+      this.selection.clear();
+      if (hit) {
+        this.scrubbing = true;
+        this.setPlayhead(hit.t);
+      }
+    }
+    this.showInspector();
+    this.draw();
+  }
+
+  onPointerMove(event) {
+    if (!this.project) return;
+    const { y, lane } = this.point(event);
+    if (this.scrubbing) {
+      this.setPlayhead(timeOfX(this.view, lane));
+      return;
+    }
+    const drag = this.drag;
+    if (!drag) return;
+    if (!drag.moved && Math.abs(lane - drag.x) < 3 && Math.abs(y - drag.y) < 3) return;
+    drag.moved = true;
+    let delta = (lane - drag.x) / this.view.pxPerSecond;
+    const start = parseTime(drag.element.start);
+    const duration = parseTime(drag.element.duration);
+    const edges = drag.part === "body" ? [start + delta, start + duration + delta] : [(drag.part === "start" ? start : start + duration) + delta];
+    this.guide = null;
+    if (this.$(".kc-snap").checked) {
+      const targets = snapTargets(this.project.tracks, this.playhead, this.project.markers, new Set([drag.element.id]));
+      const snapped = snap(edges, targets, this.view.pxPerSecond);
+      delta += snapped.shift;
+      this.guide = snapped.guide;
+    }
+    if (drag.part === "body") delta = Math.max(delta, -start);
+    drag.delta = delta;
+    const rows = this.rows();
+    const target = drag.part === "body" ? rows.find((r) => y >= r.y && y < r.y + r.height) ?? drag.row : drag.row;
+    drag.targetTrackId = target.track.id;
+    drag.ghost = {
+      id: drag.element.id,
+      start: drag.part === "end" ? start : start + delta,
+      duration: drag.part === "body" ? duration : drag.part === "start" ? duration - delta : duration + delta,
+      y: target.y,
+      height: target.height,
+    };
+    this.draw();
+  }
+
+  async onPointerUp(event) {
+    if (this.canvas.hasPointerCapture?.(event.pointerId)) this.canvas.releasePointerCapture(event.pointerId);
+    this.scrubbing = false;
+    const drag = this.drag;
+    this.drag = null;
+    this.guide = null;
+    if (!drag?.moved) {
+      this.draw();
+      return;
+    }
+    const change = dragEdit(drag, drag.delta, this.project.settings.frame_rate, drag.targetTrackId);
+    this.draw();
+    if (change) await this.edit(change.action, change.params);
+  }
+
+  cancelDrag() {
+    this.drag = null;
+    this.guide = null;
+    this.scrubbing = false;
+    this.draw();
+  }
+
+  onWheel(event) {
+    if (!this.project) return;
+    event.preventDefault();
+    const { lane } = this.point(event);
+    if (event.ctrlKey || event.metaKey) {
+      this.zoom(event.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, lane);
+    } else if (event.shiftKey) {
+      this.scrollY = Math.max(0, this.scrollY + event.deltaY);
+      this.draw();
+    } else {
+      this.view = scrollBy(this.view, Math.abs(event.deltaX) > Math.abs(event.deltaY) ? event.deltaX : event.deltaY);
+      this.draw();
+    }
+  }
+
+  async onDrop(event) {
+    event.preventDefault();
+    if (!this.project) {
+      this.status("open or create a project first");
+      return;
+    }
+    const { y, lane } = this.point(event);
+    const row = this.rows().find((r) => y >= r.y && y < r.y + r.height);
+    const transition = event.dataTransfer.getData(TRANSITION_TYPE);
+    if (transition) {
+      const cut = row && cutNear(row, this.view, lane, 16);
+      if (!cut) {
+        this.status("drop a transition on a cut between two clips that touch");
+        return;
+      }
+      await this.edit("add_transition", { from_element_id: cut.from.id, to_element_id: cut.to.id, kind: transition });
+      return;
+    }
+    const media = event.dataTransfer.getData(MEDIA_TYPE);
+    if (!media) return;
+    const { folder, name } = JSON.parse(media);
+    let seconds = Math.max(0, timeOfX(this.view, lane));
+    if (this.$(".kc-snap").checked) {
+      seconds += snap([seconds], snapTargets(this.project.tracks, this.playhead, this.project.markers), this.view.pxPerSecond).shift;
+    }
+    const params = { path: name, start: frameToken(nearestFrame(seconds, this.project.settings.frame_rate)) };
+    if (row && ["video", "overlay", "audio"].includes(row.track.kind)) params.track_id = row.track.id;
+    else if (!row && this.project.tracks.length) params.new_track = true;
+    await this.edit("add_clip", params, folder);
+  }
+
+  // --- keyboard (only while the panel has the focus: ComfyUI's own shortcuts keep working elsewhere) ------------
+
+  onKey(event) {
+    const tag = event.target?.tagName;
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
+    const ctrl = event.ctrlKey || event.metaKey;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    const frameRate = this.project?.settings.frame_rate ?? "30";
+    const step = event.shiftKey ? fps(frameRate) : 1;
+    const actions = {
+      " ": () => this.togglePlay(1),
+      k: () => this.stop(),
+      l: () => this.play(this.playing?.rate > 0 ? Math.min(this.playing.rate * 2, 8) : 1),
+      j: () => this.play(this.playing?.rate < 0 ? Math.max(this.playing.rate * 2, -8) : -1),
+      ArrowRight: () => this.setPlayhead((nearestFrame(this.playhead, frameRate) + step) / fps(frameRate)),
+      ArrowLeft: () => this.setPlayhead((nearestFrame(this.playhead, frameRate) - step) / fps(frameRate)),
+      Home: () => this.setPlayhead(0),
+      End: () => this.setPlayhead(this.project ? projectDuration(this.project) : 0),
+      s: () => this.split(),
+      m: () => this.edit("add_marker", { time: frameToken(nearestFrame(this.playhead, frameRate)) }),
+      Delete: () => this.deleteSelection(!event.shiftKey),
+      Backspace: () => this.deleteSelection(!event.shiftKey),
+      "+": () => this.zoom(ZOOM_STEP),
+      "=": () => this.zoom(ZOOM_STEP),
+      "-": () => this.zoom(1 / ZOOM_STEP),
+      "\\": () => this.fit(),
+      Escape: () => {
+        this.selection.clear();
+        this.selectedTransition = null;
+        this.showInspector();
+        this.draw();
+      },
+    };
+    const withCtrl = {
+      z: () => this.history(event.shiftKey ? "redo" : "undo"),
+      y: () => this.history("redo"),
+      c: () => this.copy(),
+      v: () => this.paste(),
+    };
+    const run = ctrl ? withCtrl[key] : actions[key];
+    if (!run) return;
+    event.preventDefault();
+    event.stopPropagation();
+    run();
+  }
+
+  // --- messages ---------------------------------------------------------------------------------------------------
+
+  showInspector() {
+    const [selected] = this.selectedElements();
+    this.inspector.show(this.selection.size === 1 ? selected : null, this.selectedTransition);
+  }
+
+  status(text) {
+    if (this.root) this.$(".kc-status").textContent = text;
+  }
+
+  report(error) {
+    this.status(error?.message ?? String(error));
+  }
+}
