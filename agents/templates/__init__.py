@@ -1,0 +1,1 @@
+"""Built-in production templates (data files, not code): see agents/template.py."""
