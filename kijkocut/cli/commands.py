@@ -47,6 +47,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "jobs", "list, inspect, resume and cancel ComfyUI jobs", "workflows_library.cli", extra="library"
     ),
+    Subcommand("produce", "plan a production with agents, approving each step", "agents.cli", extra="agents"),
 )
 
 BY_NAME = {command.name: command for command in SUBCOMMANDS}
