@@ -2,7 +2,8 @@
 
 KijkoCut promises no outbound traffic except endpoints the user configured. Some dependencies phone home by
 default: ONNX Runtime's 1DS telemetry (it also writes a device id under ~/.cache/Microsoft/DeveloperTools and is
-only silent when it guesses it runs in CI), Hugging Face Hub, Chroma (PostHog) and LangSmith tracing. Each reads
+only silent when it guesses it runs in CI), Hugging Face Hub, Chroma (PostHog; the index also passes anonymized_telemetry=False) and LangSmith tracing.
+The Gemini client (google-genai) sends nothing but the requests a user's configured brain makes. Each reads
 an environment variable when it first initialises, so `disable_third_party_telemetry` runs when our packages are
 imported, before any of them is."""
 
@@ -16,6 +17,7 @@ FORCED_OFF = {
     "ORT_DISABLE_TELEMETRY": "1",  # ONNX Runtime: no uploader, no device-id file
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "ANONYMIZED_TELEMETRY": "False",  # Chroma's default for clients built without explicit settings
+    "DISABLE_TELEMETRY": "1",  # older Hugging Face libraries (transformers, diffusers)
     "DO_NOT_TRACK": "1",  # the cross-tool convention (Hugging Face, Gradio and others honour it)
     "GRADIO_ANALYTICS_ENABLED": "False",
 }
@@ -23,6 +25,7 @@ FORCED_OFF = {
 DEFAULT_OFF = {
     "LANGCHAIN_TRACING_V2": "false",
     "LANGSMITH_TRACING": "false",
+    "LANGCHAIN_TRACING": "false",
 }
 
 
