@@ -1,0 +1,145 @@
+"""What KijkoCut keeps on this machine, where, and how big; and removing one kind of it on request.
+
+The locations are the ones the rest of the code uses (nothing is guessed): the projects folder of
+`store.default_projects_dir`, and in the data directory (`KIJKOCUT_DATA_DIR`, else the platform's user data
+dir) the job database, downloaded job outputs, the workflow search index, the exported embedding model, the
+agents' production checkpoints and the encryption keys (`kijkocut.vault`). ComfyUI keeps its own job database
+under its user folder when the nodes run there; this report covers the folders of this user's CLI and MCP
+server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kijkocut.service.errors import ServiceError
+from kijkocut.service.store import default_projects_dir
+
+
+def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The data directory the CLI, the MCP server and the agents share (workflows_library.config's rule)."""
+    env = os.environ if env is None else env
+    if env.get("KIJKOCUT_DATA_DIR"):
+        return Path(env["KIJKOCUT_DATA_DIR"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kijkocut"))
+
+
+@dataclass(frozen=True)
+class StoredKind:
+    name: str
+    what: str
+    paths: tuple[Path, ...]  # files or folders; a kind may be spread over several (a database and its WAL)
+    holds_user_work: bool = False  # removing it loses work that cannot be rebuilt
+
+    def existing(self) -> list[Path]:
+        return [path for path in self.paths if path.exists() or path.is_symlink()]
+
+
+@dataclass
+class Usage:
+    kind: StoredKind
+    files: int = 0
+    size: int = 0
+    present: list[Path] = field(default_factory=list)
+
+
+def stored_kinds(env: Mapping[str, str] | None = None) -> list[StoredKind]:
+    data = default_data_dir(env)
+    jobs = data / "jobs.sqlite3"
+    return [
+        StoredKind(
+            "projects",
+            "projects with their edit history (undo/redo) and revisions",
+            (default_projects_dir(env),),
+            holds_user_work=True,
+        ),
+        StoredKind("media", "outputs downloaded from ComfyUI jobs", (data / "media",), holds_user_work=True),
+        StoredKind(
+            "jobs",
+            "the job database: ComfyUI jobs and render jobs, with their workflows and inputs",
+            (jobs, Path(f"{jobs}-wal"), Path(f"{jobs}-shm")),
+        ),
+        StoredKind(
+            "search-index",
+            "the workflow search index (rebuilt on the next search)",
+            (data / "workflow_index",),
+        ),
+        StoredKind(
+            "models",
+            "the embedding model exported for ONNX Runtime (re-exported on first use)",
+            (data / "models",),
+        ),
+        StoredKind(
+            "productions",
+            "agent productions: checkpoints of every step, the artefacts and the conversation with the agents",
+            (data / "productions",),
+            holds_user_work=True,
+        ),
+        StoredKind(
+            "keys",
+            "encryption keys: wrapped project keys and the passphrase parameters (without them encrypted "
+            "projects cannot be opened)",
+            (data / "keys",),
+            holds_user_work=True,
+        ),
+    ]
+
+
+def kind_named(name: str, env: Mapping[str, str] | None = None) -> StoredKind:
+    kinds = {kind.name: kind for kind in stored_kinds(env)}
+    if name not in kinds:
+        raise ServiceError(f"unknown kind {name!r}; the kinds are {', '.join(kinds)}")
+    return kinds[name]
+
+
+def _measure(path: Path) -> tuple[int, int]:
+    """(files, bytes) under `path`, without following links out of it."""
+    if path.is_symlink() or path.is_file():
+        return 1, path.lstat().st_size
+    files = size = 0
+    for folder, _dirs, names in os.walk(path):
+        for name in names:
+            try:
+                size += os.lstat(os.path.join(folder, name)).st_size
+            except FileNotFoundError:
+                continue  # removed while we looked
+            files += 1
+    return files, size
+
+
+def usage(env: Mapping[str, str] | None = None) -> list[Usage]:
+    report = []
+    for kind in stored_kinds(env):
+        entry = Usage(kind, present=kind.existing())
+        for path in entry.present:
+            files, size = _measure(path)
+            entry.files += files
+            entry.size += size
+        report.append(entry)
+    return report
+
+
+def remove(name: str, env: Mapping[str, str] | None = None) -> Usage:
+    """Delete everything of one kind; returns what was there. Links are removed, never followed."""
+    kind = kind_named(name, env)
+    [before] = [entry for entry in usage(env) if entry.kind.name == name]
+    for path in kind.existing():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    return before
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
