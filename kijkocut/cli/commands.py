@@ -48,6 +48,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "jobs", "list, inspect, resume and cancel ComfyUI jobs", "workflows_library.cli", extra="library"
     ),
     Subcommand("produce", "plan a production with agents, approving each step", "agents.cli", extra="agents"),
+    Subcommand("storage", "what is stored where and how big; remove one kind", "kijkocut.cli.storage"),
 )
 
 BY_NAME = {command.name: command for command in SUBCOMMANDS}
