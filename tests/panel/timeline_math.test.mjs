@@ -13,6 +13,8 @@ test("rational times and the frame grid", () => {
   assert.equal(tm.frameAt(1.0166, "30"), 30);
   assert.equal(tm.nearestFrame(1.02, "25"), 26);
   assert.equal(tm.frameToken(41.6), "f42");
+  assert.equal(tm.frameTime(30, "30000/1001"), "30030/30000");
+  assert.equal(tm.frameTime(31, "30"), "31/30");
   assert.throws(() => tm.fps("0"), /not a frame rate/);
 });
 

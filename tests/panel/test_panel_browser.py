@@ -1,0 +1,219 @@
+"""The Timeline panel end to end: Debian's chromium (Playwright) on a real ComfyUI server with this pack linked in,
+every non-local request blocked. A user's session: open the panel, create a project, drag media from the bin
+onto the timeline, trim, move, split, undo, drop a transition on a cut, scrub and compare the preview with the
+engine's own render of that frame, see an edit made through the MCP server appear, export to completion and
+play the result. Screenshots go to /tmp/panel-shots (KIJKOCUT_PANEL_SHOTS).
+
+Skipped without COMFYUI_PATH, Playwright or chromium; `.ci/checks/20-panel.sh` installs them and runs it."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from kijkocut import samples
+from kijkocut.render.frames import render_frame
+from kijkocut.service.store import ProjectStore
+from tests.comfyui_host import ComfyUIUnavailable, start_comfyui
+from tests.panel.browser import (
+    browser_missing,
+    drag,
+    panel_page,
+    panel_state,
+    prepare_server,
+    ruler_point,
+    shot,
+    shown_preview,
+    timeline_point,
+    wait_for_revision,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.host, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def host():
+    missing = browser_missing()
+    if missing:
+        pytest.skip(missing)
+    try:
+        with start_comfyui() as server:
+            samples.write_video(
+                server.input_dir / "red.mp4", seconds=4, width=320, height=180, hue=0, tone_hz=440
+            )
+            samples.write_video(server.input_dir / "green.mp4", seconds=4, width=320, height=180, hue=120)
+            prepare_server(server)
+            yield server
+    except ComfyUIUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def page(host):
+    with panel_page(host.url) as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def store(host):
+    return ProjectStore(host.user_dir / "kijkocut" / "projects")
+
+
+def _track_elements(project, index=0):
+    return sorted(project["tracks"][index]["elements"], key=lambda e: Fraction(e["start"]))
+
+
+def _drop_media(page, name: str, target: tuple[float, float]) -> None:
+    page.drag_and_drop(
+        f'.kc-bin-item[data-name="{name}"]',
+        ".kc-timeline-canvas",
+        target_position=_canvas_offset(page, target),
+    )
+
+
+def _canvas_offset(page, point):
+    left, top = panel_state(
+        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+    )
+    return {"x": point[0] - left, "y": point[1] - top}
+
+
+def test_an_editing_session_in_the_panel(page, host):
+    shot(page, "01-panel-open")
+    page.select_option(".kc-preset", "16:9")
+    page.select_option(".kc-fps", "25")
+    page.click(".kc-new")
+    project = wait_for_revision(page, 0)
+    assert project["settings"]["frame_rate"] == "25" and project["settings"]["width"] == 1920
+    page.wait_for_selector('.kc-bin-item[data-name="red.mp4"]')
+
+    # Media from the bin onto the empty timeline: a video track is made; the drop snaps to 0.
+    left, top = panel_state(
+        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+    )
+    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))
+    project = wait_for_revision(page, 1)
+    [red] = _track_elements(project)
+    assert (red["start"], red["duration"]) == ("0", "4")
+
+    # A second clip dropped just after the first snaps to its end.
+    _drop_media(page, "green.mp4", timeline_point(page, 4.05, 0))
+    project = wait_for_revision(page, 2)
+    red, green = _track_elements(project)
+    assert green["start"] == "4" and project["tracks"][0]["id"] == panel_state(page, "p.rows()[0].track.id")
+    shot(page, "02-two-clips")
+
+    # Trim red's end from 4 s to 3 s (drag its right edge).
+    drag(page, timeline_point(page, 4.0 - 0.02, 0), timeline_point(page, 3.0, 0))
+    project = wait_for_revision(page, 3)
+    red, green = _track_elements(project)
+    assert red["duration"] == "3" and green["start"] == "4"
+
+    # Move green left by its body; it snaps to red's end at 3 s.
+    drag(page, timeline_point(page, 5.5, 0), timeline_point(page, 4.55, 0))
+    project = wait_for_revision(page, 4)
+    red, green = _track_elements(project)
+    assert green["start"] == "3", green
+
+    # Split green at the playhead (ruler click, clip click, S), then undo it with Ctrl+Z.
+    page.mouse.click(*ruler_point(page, 5.0))
+    page.mouse.click(*timeline_point(page, 4.0, 0))
+    page.keyboard.press("s")
+    project = wait_for_revision(page, 5)
+    assert [e["start"] for e in _track_elements(project)] == ["0", "3", "5"]
+    shot(page, "03-split")
+    page.keyboard.press("Control+z")
+    project = wait_for_revision(page, 6)
+    assert [e["start"] for e in _track_elements(project)] == ["0", "3"]
+    assert project["can_redo"]
+
+    # A crossfade dropped on the cut at 3 s.
+    page.drag_and_drop(
+        '.kc-chip[data-transition="crossfade"]',
+        ".kc-timeline-canvas",
+        target_position=_canvas_offset(page, timeline_point(page, 3.0, 0)),
+    )
+    project = wait_for_revision(page, 7)
+    [transition] = project["tracks"][0]["transitions"]
+    assert transition["kind"] == "crossfade"
+    shot(page, "04-transition")
+    assert page.panel_errors == []
+
+
+def test_scrubbing_shows_the_engines_frame(page, host, store):
+    project = panel_state(page, "p.project")
+    for seconds in (1.52, 3.0, 0.2):
+        page.mouse.click(*ruler_point(page, seconds))
+        frame = round(seconds * 25)
+        key_end = f"|{project['revision']}|{frame}|"
+        assert wait_until(lambda k=key_end: k in (panel_state(page, "p.metrics.shownFrameKey") or "")), (
+            key_end
+        )
+        key, shown = shown_preview(page)
+        width = int(key.split("|")[3])
+        engine = render_frame(
+            store.snapshot(project["id"]),
+            Fraction(frame, 25),
+            width=width,
+            project_dir=store.directory(project["id"]),
+        )
+        assert shown.shape == engine.shape
+        difference = np.abs(shown.astype(int) - engine.astype(int)).mean()
+        assert difference < 4, (seconds, difference)  # JPEG on the way, nothing else
+        assert shown.mean() > 20  # a picture, not the black of an empty preview
+    shot(page, "05-scrubbed")
+
+
+def test_an_edit_through_the_mcp_server_redraws_the_panel(page, host, tmp_path_factory):
+    from anyio.from_thread import start_blocking_portal
+    from mcp import Client
+
+    from kijkocut.service.actions import all_actions
+    from mcp_server.action_tools import action_tools
+    from mcp_server.config import ServerConfig
+    from mcp_server.server import build_server
+    from mcp_server.services import Services
+
+    project = panel_state(page, "p.project")
+    scratch = tmp_path_factory.mktemp("mcp")
+    config = ServerConfig(
+        workspace=scratch,
+        projects_dir=host.user_dir / "kijkocut" / "projects",
+        media_dirs=[host.input_dir],
+        data_dir=scratch / "data",
+        comfyui_urls=["http://127.0.0.1:9"],  # closed: no ComfyUI for the library, no outbound traffic
+    )
+    tool = {t.action: t.name for t in action_tools(all_actions())}["add_text"]
+    with (
+        start_blocking_portal() as portal,
+        portal.wrap_async_context_manager(Client(build_server(Services.from_config(config)))) as client,
+    ):
+        result = portal.call(
+            client.call_tool,
+            tool,
+            {"project_id": project["id"], "text": "From MCP", "start": "0.5", "duration": "2"},
+        )
+        assert not result.is_error, result.content[0].text
+    updated = wait_for_revision(page, project["revision"] + 1)
+    texts = [e for t in updated["tracks"] for e in t["elements"] if e["kind"] == "text"]
+    assert [t["text"] for t in texts] == ["From MCP"]
+    assert wait_until(lambda: panel_state(page, "p.metrics.lastDrawn") == 3)
+    shot(page, "06-after-mcp-edit")
+
+
+def test_export_to_completion_and_play(page, host):
+    page.click(".kc-export-open")
+    page.fill(".kc-export-file", "kijkocut/panel_export.mp4")
+    page.fill(".kc-export-end", "1")
+    page.click(".kc-export-start-button")
+    page.wait_for_function(
+        "document.querySelector('.kc-export-status').textContent.startsWith('done')", timeout=240_000
+    )
+    assert (host.output_dir / "kijkocut" / "panel_export.mp4").stat().st_size > 1000
+    page.wait_for_function("document.querySelector('.kc-export-video').readyState >= 1", timeout=30_000)
+    duration = page.evaluate("document.querySelector('.kc-export-video').duration")
+    assert 0.9 <= duration <= 1.2
+    shot(page, "07-exported")
