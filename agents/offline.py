@@ -164,6 +164,12 @@ def draft_vrd(context: Mapping[str, Any]) -> dict[str, Any]:
     lengths = template["length_s"]
     requested = brief.get("length")
     length = parse_length(requested, lengths["default"]) if requested else lengths["default"]
+    if template.get("script_from_brief"):  # previz: the screenplay's own scenes set the length and title
+        found = re.search(r"^Title:\s*(.+)$", context["brief"], re.M)
+        if found:
+            brief.title = brief.product = found.group(1).strip()
+        scenes = script_from_fountain(context["brief"], {"title": brief.title, "language": brief.language})
+        length = sum(scene["duration_s"] for scene in scenes["scenes"]) or length
     length = round(min(max(length, lengths["min"]), lengths["max"]), 1)
     ratios = list(template["aspect_ratios"])
     questions = []
@@ -255,6 +261,15 @@ def draft_script(context: Mapping[str, Any]) -> dict[str, Any]:
         "problem": vrd.get("problem") or p["default_problem"].format(product=vrd["product"]),
         "cta": vrd["call_to_action"],
     }
+    for note in notes:  # `cta: ...` in a reviewer's notes rewrites that part of the script
+        overrides = parse_fields(note)[0]
+        fill.update(
+            {
+                k: v.rstrip(".!") if k in ("benefit", "problem") else v
+                for k, v in overrides.items()
+                if k in fill
+            }
+        )
     beats = template["beats"]
     durations = _split_durations(vrd["length_s"], [b["share"] for b in beats])
     music = p["music"].get(_fold(vrd["tone"]).split(",")[0].strip(), p["music"]["default"])

@@ -166,9 +166,9 @@ class Productions:
 
     def list(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
-        for item in self.checkpointer.list(None, filter={"step": -1}):
+        for item in self.checkpointer.list(None):  # newest first: the last seen of a thread is its first
             thread = item.config["configurable"]["thread_id"]
-            seen.setdefault(thread, {"id": thread, "created": item.checkpoint.get("ts", "")})
+            seen[thread] = {"id": thread, "created": item.checkpoint.get("ts", "")}
         rows = []
         for thread, row in sorted(seen.items(), key=lambda kv: kv[1]["created"]):
             status = self.status(thread)
