@@ -1,0 +1,64 @@
+"""Checkpoints in PostgreSQL, against a real throwaway server: a production run by two workers on one
+database (one starts it, the other decides at its gates), history and a fork; a killed worker's production
+resumed by another. Skips, saying why, where the PostgreSQL binaries are absent; .ci/checks installs them."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.brains import ScriptedBrain
+from agents.productions import Productions, open_checkpointer
+
+from .conftest import BRIEF, NO_WAIT, calls_of
+from .postgres_cluster import binaries, cluster
+
+pytestmark = pytest.mark.skipif(
+    binaries() is None, reason="PostgreSQL binaries (initdb, pg_ctl) not found: apt-get install postgresql"
+)
+pytest.importorskip("langgraph.checkpoint.postgres", reason="langgraph-checkpoint-postgres not installed")
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    with cluster() as url:
+        yield url
+
+
+def test_two_workers_share_a_production_on_one_database(tmp_path, database_url):
+    brain_a, brain_b = ScriptedBrain(), ScriptedBrain()
+    with (
+        open_checkpointer(tmp_path, database_url) as saver_a,
+        open_checkpointer(tmp_path, database_url) as saver_b,
+    ):
+        worker_a = Productions(saver_a, brain_a, tmp_path, settings=NO_WAIT)
+        worker_b = Productions(saver_b, brain_b, tmp_path, settings=NO_WAIT)
+        status = worker_a.start("ad_spot", BRIEF, "pg-1")
+        assert status.gate["gate"] == "vrd"
+        assert worker_b.status("pg-1") == status
+        status = worker_b.decide("pg-1", {"type": "reject", "message": "audience: night-shift nurses"})
+        assert worker_a.artefact("pg-1", "vrd").audience == "night-shift nurses"
+        while status.gate:
+            status = worker_b.decide("pg-1", {"type": "approve"})
+        assert worker_a.status("pg-1").state == "done"
+        # A drafted the VRD; B revised it after the rejection and ran everything after it.
+        assert len(calls_of(brain_a, "vrd")) == 1 and len(calls_of(brain_b, "vrd")) == 1
+        assert not calls_of(brain_a, "shotmaster") and len(calls_of(brain_b, "shotmaster")) == 1
+        history = worker_a.history("pg-1")
+        assert history[0]["artefacts"] == {"vrd": 2, "script": 1, "shot_list": 1, "budget": 1}
+        fork = worker_a.fork("pg-1", "shot_list", new_id="pg-1-b")
+        assert fork.gate["gate"] == "shot_list" and fork.artefacts["shot_list"] == 2
+        assert {row["id"] for row in worker_b.list()} >= {"pg-1", "pg-1-b"}
+
+
+def test_a_production_left_mid_run_is_resumed_by_another_worker(tmp_path, database_url):
+    failing = ScriptedBrain(replies={"shotmaster": [{"__error__": "worker lost"}] * 3}, fallback=None)
+    with open_checkpointer(tmp_path, database_url) as saver:
+        worker = Productions(saver, failing, tmp_path, settings=NO_WAIT)
+        worker.start("social_short", BRIEF, "pg-2")
+    # The first worker's brain had no replies for VRD and ScriptSmith either: it stopped at the VRD gate.
+    with open_checkpointer(tmp_path, database_url) as saver:
+        other = Productions(saver, ScriptedBrain(), tmp_path, settings=NO_WAIT)
+        status = other.status("pg-2")
+        assert status.gate["gate"] == "vrd" and status.gate["blocking"] == 1
+        status = other.decide("pg-2", {"type": "respond", "message": "Go ahead with the brief as it is."})
+        assert status.gate["blocking"] == 0 and status.artefacts == {"vrd": 1}
