@@ -15,10 +15,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project
 from kijkocut.paths import PathPolicy
 from kijkocut.service.feed import ChangeEvent
 from kijkocut.service.jobs import RenderQueue
+from kijkocut.service.preview import ProxyCache
 from kijkocut.service.store import ProjectStore
 
 from .paths import FOLDER_TYPES, render_policy
@@ -26,6 +28,7 @@ from .project_api import ProjectApi, folder_resolver
 
 CHANGE_EVENT = "kijkocut.change"
 PROJECTS_DIR_VARIABLE = "KIJKOCUT_PROJECTS_DIR"
+PROXIES_VARIABLE = "KIJKOCUT_PREVIEW_PROXIES"  # "0": scrub previews decode the original files
 DATA_DIR_VARIABLE = "KIJKOCUT_DATA_DIR"
 
 FolderLookup = Callable[[str], "str | None"]
@@ -67,6 +70,11 @@ def comfyui_project_api(
         store.watch()
     jobs_path = jobs_file(user_dir, env)
     jobs_path.parent.mkdir(parents=True, exist_ok=True)
+    proxies = None
+    if env.get(PROXIES_VARIABLE, "1").strip() != "0":
+        proxies = ProxyCache(jobs_path.parent / "proxies")
+        store.feed.subscribe(proxy_requester(store, proxies))
+    preview_folders = [*folders, str(proxies.folder)] if proxies else folders
 
     def frame(project: Project, t: Fraction, width: int, project_dir: Path):
         from kijkocut.render.frames import render_frame
@@ -76,7 +84,7 @@ def comfyui_project_api(
             t,
             width=width,
             project_dir=project_dir,
-            path_policy=render_policy(folders, project_dir, input_dir),
+            path_policy=render_policy(preview_folders, project_dir, input_dir),
         )
 
     log.info("KijkoCut: projects in %s, export jobs in %s", store.root, jobs_path)
@@ -88,4 +96,19 @@ def comfyui_project_api(
         jobs=RenderQueue(jobs_path),
         output_dir=output_dir,
         folders=folder_for,
+        proxies=proxies,
     )
+
+
+def proxy_requester(store: ProjectStore, proxies: ProxyCache) -> Callable[[ChangeEvent], None]:
+    """Proxies start in the background as soon as an edit brings in media (an import), not at the first scrub."""
+
+    def on_change(event: ChangeEvent) -> None:
+        if not any(change.entity == "media" for change in event.changes):
+            return
+        try:
+            proxies.request(store.snapshot(event.project_id), store.directory(event.project_id))
+        except (KijkoCutError, OSError) as exc:  # a preview aid: never fail the edit that triggered it
+            log.warning("KijkoCut: preview proxies not queued: %s", exc)
+
+    return on_change

@@ -23,14 +23,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from kijkocut.errors import KijkoCutError, PathNotAllowedError
 from kijkocut.model import Project, ProjectSettings
 from kijkocut.paths import PathPolicy, ProjectPath, confine_project_path
-from kijkocut.project_io import describe_validation_error, project_to_dict
+from kijkocut.project_io import project_to_dict
 from kijkocut.service.actions import ActionContext, all_actions, run_action
 from kijkocut.service.commands import run_commands
 from kijkocut.service.errors import ConflictError, NotFoundError, ServiceError
 from kijkocut.service.export import CONTAINERS, ExportOptions, container_for_suffix, export_settings
 from kijkocut.service.jobs import Progress, RenderJob, RenderQueue
+from kijkocut.service.preview import ProxyCache
 from kijkocut.service.store import ProjectStore
 from kijkocut.service.summary import project_summary
+from kijkocut.validation_messages import describe_validation_error
 
 API = "/kijkocut/api"
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -131,9 +133,10 @@ class ProjectApi:
         jobs: RenderQueue | None = None,
         output_dir: str | Path | None = None,
         folders: FolderLookup | None = None,
+        proxies: ProxyCache | None = None,
     ):
         self.store, self.resolve, self.render_frame = store, resolve, render_frame
-        self.path_policy, self.jobs, self.folders = path_policy, jobs, folders
+        self.path_policy, self.jobs, self.folders, self.proxies = path_policy, jobs, folders, proxies
         self.output_dir = Path(output_dir) if output_dir is not None else None
         # (project, revision, frame time, width) -> JPEG; a revision is immutable, so entries never go stale.
         self._frames: OrderedDict[tuple[str, int, Fraction, int], bytes] = OrderedDict()
@@ -363,8 +366,12 @@ class ProjectApi:
         key = (project_id, project.revision, seconds, width)
         body = self._frames.get(key)
         if body is None:
+            shown = project
+            if self.proxies is not None:  # low-res short-GOP copies once ready: seeks decode a few frames
+                self.proxies.request(project, self.store.directory(project_id))
+                shown = self.proxies.proxied(project)
             rgb = await asyncio.to_thread(
-                self.render_frame, project, seconds, width, self.store.directory(project_id)
+                self.render_frame, shown, seconds, width, self.store.directory(project_id)
             )
             body = await asyncio.to_thread(_jpeg, rgb)
             self._frames[key] = body
@@ -377,6 +384,13 @@ class ProjectApi:
             content_type="image/jpeg",
             headers={"X-Kijkocut-Revision": str(project.revision), "Cache-Control": "no-store"},
         )
+
+    async def proxy_status(self, request: web.Request) -> web.Response:
+        """Each media's preview proxy: ready, pending, failed, or original (none wanted or proxies off)."""
+        project = await asyncio.to_thread(self.store.snapshot, request.match_info["project_id"])
+        if self.proxies is None:
+            return web.json_response({"proxies": {media_id: "original" for media_id in project.media}})
+        return web.json_response({"proxies": self.proxies.status(project)})
 
     async def media(self, request: web.Request) -> web.Response:
         """The media bin: media files in ComfyUI's input or output folder (?folder=input|output)."""
@@ -447,6 +461,7 @@ class ProjectApi:
             ("GET", f"{project}/changes", self.changes),
             ("GET", f"{project}/frame", self.frame),
             ("GET", f"{API}/media", self.media),
+            ("GET", f"{project}/proxies", self.proxy_status),
             ("POST", f"{project}/exports", self.start_export),
             ("GET", f"{API}/jobs", self.list_jobs),
             ("GET", f"{API}/jobs/{{job_id}}", self.get_job),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from fractions import Fraction
 from io import BytesIO
 
 import numpy as np
@@ -121,3 +122,47 @@ async def test_a_frame_is_rendered_once_per_revision(served):
         await client.get(f"{API}/projects/{pid}/frame", params={"t": "31/30", "width": "64"})
     )
     assert len(renders) == 2 and after.mean() < 20  # a new revision: rendered again, now before the clip
+
+
+async def test_previews_use_a_proxy_once_it_is_ready(pack, folders, tmp_path):
+    import asyncio
+
+    from kijkocut import samples
+    from kijkocut.service.preview import ProxyCache
+
+    samples.write_video(folders["input"] / "wide.mp4", seconds=2, width=1280, height=720, rate=25, gop=250)
+    api = pack("nodes.project_api")
+    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
+    shown: list[str] = []
+
+    def frame(project, t, width, project_dir):
+        shown.append(next(iter(project.media.values())).path)
+        return render_frame(project, t, width=width, project_dir=project_dir)
+
+    proxies = ProxyCache(tmp_path / "proxies")
+    store = ProjectStore(tmp_path / "projects")
+    app = web.Application()
+    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), frame, proxies=proxies).table())
+    async with TestClient(TestServer(app)) as client:
+        pid = (await (await client.post(f"{API}/projects", json={"frame_rate": "25"})).json())["id"]
+        added = await client.post(
+            f"{API}/projects/{pid}/actions/add_clip", json={"params": {"path": "wide.mp4"}}
+        )
+        assert added.status == 200, await added.text()
+        before = await _picture(
+            await client.get(f"{API}/projects/{pid}/frame", params={"t": "1", "width": "640"})
+        )
+        assert shown[-1].endswith("wide.mp4")  # the first request queued the proxy and used the original
+        for _ in range(600):
+            status = (await (await client.get(f"{API}/projects/{pid}/proxies")).json())["proxies"]
+            if set(status.values()) != {"pending"}:
+                break
+            await asyncio.sleep(0.1)
+        assert set(status.values()) == {"ready"}
+        after = await _picture(
+            await client.get(f"{API}/projects/{pid}/frame", params={"t": "26/25", "width": "640"})
+        )
+        assert shown[-1].startswith(str(tmp_path / "proxies"))
+        reference = render_frame(store.snapshot(pid), Fraction(26, 25), width=640)
+        assert np.abs(after.astype(int) - reference.astype(int)).mean() < 8 and before.shape == after.shape
+    proxies.close()
