@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from kijkocut.model import Project
-from kijkocut.project_io import load_project
+from kijkocut.service import sealing
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.feed import ChangeEvent
 from kijkocut.service.store import ProjectStore
@@ -35,7 +35,7 @@ class ProjectFileStore(ProjectStore):
 
     def project_id(self) -> str:
         """The id of the project in the file (read once more under the lock by the edit that follows)."""
-        return load_project(self.path).id
+        return sealing.read_project(self.path, self.vault()).id
 
     def list(self) -> list[Project]:
         return [self.get(self.project_id())]

@@ -17,16 +17,7 @@ from pathlib import Path
 
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.store import default_projects_dir
-
-
-def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The data directory the CLI, the MCP server and the agents share (workflows_library.config's rule)."""
-    env = os.environ if env is None else env
-    if env.get("KIJKOCUT_DATA_DIR"):
-        return Path(env["KIJKOCUT_DATA_DIR"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("kijkocut"))
+from kijkocut.vault.location import default_data_dir
 
 
 @dataclass(frozen=True)

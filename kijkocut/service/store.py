@@ -20,15 +20,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kijkocut.edit import Editor
 from kijkocut.edit.commands import Batch, Command, RenameProject
 from kijkocut.edit.editor import EditResult
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings, new_id
-from kijkocut.project_io import atomic_write_bytes, load_project, project_file_bytes
+from kijkocut.project_io import atomic_write_bytes
+from kijkocut.service import sealing
 from kijkocut.service.errors import BusyError, ConflictError, NotFoundError, ServiceError
 from kijkocut.service.feed import ChangeEvent, ChangeFeed
+
+if TYPE_CHECKING:
+    from kijkocut.vault.keys import Vault
 
 try:
     import fcntl
@@ -72,8 +77,11 @@ class ProjectStore:
         *,
         feed: ChangeFeed | None = None,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        vault: Vault | None = None,
     ):
         self.root = Path(os.path.realpath(root))
+        self._vault = vault  # the keys of encrypted projects; the default data directory's unless given
+        self._seal_ids: set[str] = set()  # projects to encrypt on their next save (duplicates of sealed ones)
         self.root.mkdir(parents=True, exist_ok=True)
         self.feed = feed or ChangeFeed()
         self.lock_timeout = lock_timeout
@@ -167,7 +175,7 @@ class ProjectStore:
             cached = self._cache.get(project_id)
             if cached is None or cached.stamp != stamp:
                 try:
-                    project = load_project(path)
+                    project = sealing.read_project(path, self.vault())
                 except KijkoCutError as exc:
                     raise ServiceError(f"project {project_id} cannot be opened: {exc}") from None
                 cached = self._cache[project_id] = _Cached(project, stamp)
@@ -204,10 +212,37 @@ class ProjectStore:
 
     # --- whole projects -----------------------------------------------------------------------------------
 
-    def _save(self, project: Project) -> None:
+    def vault(self) -> Vault | None:
+        """The keys encrypted projects are opened with (None without the crypto extra)."""
+        if self._vault is None:
+            self._vault = sealing.default_vault()
+        return self._vault
+
+    def use_vault(self, vault: Vault) -> None:
+        """Open encrypted projects with these (unlocked) keys."""
+        self._vault = vault
+        self._cache.clear()
+
+    def is_encrypted(self, project_id: str) -> bool:
+        return sealing.is_sealed(self.file(project_id))
+
+    def set_encrypted(self, project_id: str, encrypted: bool, *, origin: str = "") -> None:
+        """Rewrite a project's file encrypted with its own data key, or in plain JSON again (one atomic save:
+        a process killed meanwhile leaves the old file or the new one)."""
+        with self.locked(project_id):
+            project = self.get(project_id)
+            if encrypted:
+                self._seal_ids.add(project_id)
+            else:
+                self._seal_ids.discard(project_id)
+            self._save(project, sealed=encrypted)
+
+    def _save(self, project: Project, *, sealed: bool | None = None) -> None:
         path = self.file(project.id)
+        if sealed is None:
+            sealed = project.id in self._seal_ids or sealing.wants_sealing(path, self.vault())
         try:  # refuses a file too big to load again: the old file stays
-            atomic_write_bytes(path, project_file_bytes(project))
+            atomic_write_bytes(path, sealing.project_bytes(project, sealed, self.vault()))
         except BaseException:
             self._cache.pop(project.id, None)  # the edit applied in memory only: re-read the file next time
             raise
@@ -248,6 +283,8 @@ class ProjectStore:
     def duplicate(self, project_id: str, name: str | None = None, *, origin: str = "") -> Project:
         copy = self.snapshot(project_id)
         copy = copy.model_copy(update={"id": new_id("prj"), "name": name or f"{copy.name} copy"})
+        if self.is_encrypted(project_id):  # a copy of an encrypted project is never written in plain
+            self._seal_ids.add(copy.id)
         return self.adopt(copy, origin=origin)
 
     def rename(
