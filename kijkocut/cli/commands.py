@@ -49,6 +49,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("produce", "plan a production with agents, approving each step", "agents.cli", extra="agents"),
     Subcommand("storage", "what is stored where and how big; remove one kind", "kijkocut.cli.storage"),
+    Subcommand(
+        "vault",
+        "encryption at rest: keys, unlock, encrypt projects, change passphrase",
+        "kijkocut.cli.vault",
+        extra="crypto",
+    ),
 )
 
 BY_NAME = {command.name: command for command in SUBCOMMANDS}
