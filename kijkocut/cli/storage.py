@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from kijkocut.cli.commands import summary
 from kijkocut.cli.exits import EXIT_USAGE
 
 
+def _comfyui(args: argparse.Namespace) -> Path | None:
+    return Path(args.comfyui_user).expanduser() if args.comfyui_user else None
+
+
 def _show(args: argparse.Namespace) -> int:
     from kijkocut.service.storage import human_size, usage
 
-    report = usage()
+    report = usage(comfyui_user=_comfyui(args))
     if args.json:
         rows = [
             {
@@ -41,16 +46,17 @@ def _show(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     from kijkocut.service.storage import human_size, kind_named, remove, usage
 
-    kind = kind_named(args.kind)
+    comfyui = _comfyui(args)
+    kind = kind_named(args.kind, comfyui_user=comfyui)
     if not args.yes:
-        [entry] = [entry for entry in usage() if entry.kind.name == kind.name]
+        [entry] = [entry for entry in usage(comfyui_user=comfyui) if entry.kind.name == kind.name]
         warning = " This is your work and cannot be rebuilt." if kind.holds_user_work else ""
         print(
             f"would remove {kind.name}: {entry.files} files, {human_size(entry.size)} at "
             f"{', '.join(str(p) for p in entry.present) or 'nothing'}.{warning} Add --yes to remove it."
         )
         return EXIT_USAGE
-    removed = remove(kind.name)
+    removed = remove(kind.name, comfyui_user=comfyui)
     print(f"removed {kind.name}: {removed.files} files, {human_size(removed.size)}")
     return 0
 
@@ -58,9 +64,11 @@ def _remove(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     storage = subparsers.add_parser("storage", help=summary("storage"), description=summary("storage"))
     storage.add_argument("--json", action="store_true", help="print JSON")
+    storage.add_argument("--comfyui-user", help="ComfyUI's user folder: include what the nodes keep there")
     storage.set_defaults(func=_show)
     actions = storage.add_subparsers(dest="storage_action", metavar="ACTION")
     remove = actions.add_parser("remove", help="delete everything of one kind (asks for --yes)")
-    remove.add_argument("kind", help="projects, media, jobs, search-index, models, productions or keys")
+    remove.add_argument("kind", help="a kind `kijkocut storage` lists")
     remove.add_argument("--yes", action="store_true", help="really remove it")
+    remove.add_argument("--comfyui-user", help="ComfyUI's user folder (for the comfyui kind)")
     remove.set_defaults(func=_remove)

@@ -3,9 +3,9 @@
 The locations are the ones the rest of the code uses (nothing is guessed): the projects folder of
 `store.default_projects_dir`, and in the data directory (`KIJKOCUT_DATA_DIR`, else the platform's user data
 dir) the job database, downloaded job outputs, the workflow search index, the exported embedding model, the
-agents' production checkpoints and the encryption keys (`kijkocut.vault`). ComfyUI keeps its own job database
-under its user folder when the nodes run there; this report covers the folders of this user's CLI and MCP
-server."""
+agents' production checkpoints and the encryption keys (`kijkocut.vault`). When the nodes run in ComfyUI without
+KIJKOCUT_DATA_DIR, they keep projects, jobs and preview proxies under ComfyUI's user folder instead
+(`nodes/api_host.py`): `kijkocut storage --comfyui-user DIR` includes that folder."""
 
 from __future__ import annotations
 
@@ -39,10 +39,22 @@ class Usage:
     present: list[Path] = field(default_factory=list)
 
 
-def stored_kinds(env: Mapping[str, str] | None = None) -> list[StoredKind]:
+def stored_kinds(env: Mapping[str, str] | None = None, comfyui_user: Path | None = None) -> list[StoredKind]:
     data = default_data_dir(env)
     jobs = data / "jobs.sqlite3"
-    return [
+    hosted = (
+        [
+            StoredKind(
+                "comfyui",
+                "what the nodes and the timeline panel keep in ComfyUI's user folder: projects, jobs, preview proxies",
+                (comfyui_user / "kijkocut",),
+                holds_user_work=True,
+            )
+        ]
+        if comfyui_user
+        else []
+    )
+    return hosted + [
         StoredKind(
             "projects",
             "projects with their edit history (undo/redo) and revisions",
@@ -54,6 +66,11 @@ def stored_kinds(env: Mapping[str, str] | None = None) -> list[StoredKind]:
             "jobs",
             "the job database: ComfyUI jobs and render jobs, with their workflows and inputs",
             (jobs, Path(f"{jobs}-wal"), Path(f"{jobs}-shm")),
+        ),
+        StoredKind(
+            "proxies",
+            "low-resolution preview copies of large videos (remade when a preview needs them)",
+            (data / "proxies",),
         ),
         StoredKind(
             "search-index",
@@ -81,8 +98,10 @@ def stored_kinds(env: Mapping[str, str] | None = None) -> list[StoredKind]:
     ]
 
 
-def kind_named(name: str, env: Mapping[str, str] | None = None) -> StoredKind:
-    kinds = {kind.name: kind for kind in stored_kinds(env)}
+def kind_named(
+    name: str, env: Mapping[str, str] | None = None, comfyui_user: Path | None = None
+) -> StoredKind:
+    kinds = {kind.name: kind for kind in stored_kinds(env, comfyui_user)}
     if name not in kinds:
         raise ServiceError(f"unknown kind {name!r}; the kinds are {', '.join(kinds)}")
     return kinds[name]
@@ -103,9 +122,9 @@ def _measure(path: Path) -> tuple[int, int]:
     return files, size
 
 
-def usage(env: Mapping[str, str] | None = None) -> list[Usage]:
+def usage(env: Mapping[str, str] | None = None, comfyui_user: Path | None = None) -> list[Usage]:
     report = []
-    for kind in stored_kinds(env):
+    for kind in stored_kinds(env, comfyui_user):
         entry = Usage(kind, present=kind.existing())
         for path in entry.present:
             files, size = _measure(path)
@@ -115,10 +134,10 @@ def usage(env: Mapping[str, str] | None = None) -> list[Usage]:
     return report
 
 
-def remove(name: str, env: Mapping[str, str] | None = None) -> Usage:
+def remove(name: str, env: Mapping[str, str] | None = None, comfyui_user: Path | None = None) -> Usage:
     """Delete everything of one kind; returns what was there. Links are removed, never followed."""
-    kind = kind_named(name, env)
-    [before] = [entry for entry in usage(env) if entry.kind.name == name]
+    kind = kind_named(name, env, comfyui_user)
+    [before] = [entry for entry in usage(env, comfyui_user) if entry.kind.name == name]
     for path in kind.existing():
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)

@@ -74,3 +74,15 @@ def test_an_unknown_kind_is_refused_with_the_list(tmp_path):
     done = run_cli(setup(tmp_path), "remove", "everything", "--yes")
     assert done.returncode == 2
     assert "unknown kind 'everything'" in done.stderr and "search-index" in done.stderr
+
+
+def test_comfyuis_user_folder_is_included_when_named(tmp_path):
+    env = setup(tmp_path)
+    hosted = tmp_path / "comfy_user" / "kijkocut" / "proxies"
+    hosted.mkdir(parents=True)
+    (hosted / "clip.proxy.mp4").write_bytes(b"p" * 700)
+    plain = {row["kind"] for row in json.loads(run_cli(env, "--json").stdout)}
+    assert "comfyui" not in plain and "proxies" in plain
+    done = run_cli(env, "--json", "--comfyui-user", str(tmp_path / "comfy_user"))
+    rows = {row["kind"]: row for row in json.loads(done.stdout)}
+    assert (rows["comfyui"]["files"], rows["comfyui"]["bytes"]) == (1, 700)
