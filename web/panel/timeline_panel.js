@@ -112,6 +112,7 @@ export class TimelinePanel {
 
   mount(el) {
     if (!this.root) this.build();
+    el.style.height = "100%"; // the tab's element: the panel fills the bottom panel however it is resized
     el.append(this.root);
     this.resizeObserver?.disconnect();
     this.resizeObserver = new ResizeObserver(() => this.resize());
