@@ -13,7 +13,7 @@ Precedence (lowest first): built-in defaults, the config file, the environment. 
 | KIJKOCUT_MCP_ALLOWED_HOSTS   | allowed_hosts         | extra Host headers accepted over HTTP (comma list)  |
 | COMFYUI_URLS / COMFYUI_URL   | comfyui_urls          | ComfyUI servers for workflow tools (comma list)     |
 | COMFYUI_TOKEN                | comfyui_token         | bearer token sent to those servers                  |
-| KIJKOCUT_MCP_TOOLS           | tool_groups           | tool groups to offer: editing, workflows (comma)    |
+| KIJKOCUT_MCP_TOOLS           | tool_groups           | editing, workflows (default), productions (comma)   |
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ from kijkocut.project_io import describe_validation_error
 from workflows_library.config import default_data_dir
 
 APP_NAME = "kijkocut"
-# editing: projects, media, the timeline, renders and their jobs; workflows: ComfyUI generation workflows.
-ToolGroup = Literal["editing", "workflows"]
-TOOL_GROUPS: tuple[ToolGroup, ...] = ("editing", "workflows")
+# editing: projects, media, the timeline, renders and their jobs; workflows: ComfyUI generation workflows;
+# productions: the production agents (opt-in: their tools would push the default tools/list past 60 KB).
+ToolGroup = Literal["editing", "workflows", "productions"]
+TOOL_GROUPS: tuple[ToolGroup, ...] = ("editing", "workflows")  # the default
 
 
 class ConfigError(ValueError):

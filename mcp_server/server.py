@@ -152,6 +152,8 @@ def tool_errors(fn: F) -> F:
 
 def tool_groups(tool_name: str) -> set[str]:
     """The configuration's tool groups a tool belongs to: the jobs tools serve both renders and workflows."""
+    if tool_name.startswith("production_"):
+        return {"productions"}
     if tool_name in WORKFLOW_TOOLS:
         return {"workflows"}
     return {"editing", "workflows"} if tool_name.startswith("job_") else {"editing"}
@@ -663,6 +665,11 @@ def build_server(services: Services, *, log_level: str = "WARNING", **auth: Any)
         if size > RESOURCE_MAX_BYTES:
             raise ResourceError(f"{path} is {size / 1e6:.0f} MB, too large to send; it is at {real}")
         return real.read_bytes()
+
+    if "productions" in services.config.tool_groups:  # opt-in: loads the agents (LangGraph) only then
+        from mcp_server import productions
+
+        productions.register(productions.ProductionHost(services.config.data_dir), add, server)
 
     prompts.register(server)
     return server
