@@ -91,6 +91,8 @@ test("a drag becomes a move or a trim in whole frames", () => {
   assert.deepEqual(tm.dragEdit(drag, 0, "25", "v2").params, { element_id: "b", start: "f50", track_id: "v2" });
   assert.deepEqual(tm.dragEdit({ ...drag, part: "end" }, -1, "30").params, { element_id: "b", edge: "end", to: "f120" });
   assert.deepEqual(tm.dragEdit({ ...drag, part: "start" }, -9, "30").params.to, "f0");
+  assert.equal(tm.dragEdit(drag, 1, "25", "v1", { insert: true }).params.mode, "insert");
+  assert.equal(tm.dragEdit({ ...drag, part: "end" }, 1, "25", "v1", { insert: true }).params.mode, undefined);
 });
 
 test("project presets and duration", () => {

@@ -203,8 +203,9 @@ export function snap(times, targets, pxPerSecond, thresholdPx = 8) {
 
 // --- drags --------------------------------------------------------------------------------------------------------
 
-// The edit a finished drag asks for, in frames on the project's grid, or null when nothing moved.
-export function dragEdit(drag, deltaSeconds, frameRate, targetTrackId) {
+// The edit a finished drag asks for, in frames on the project's grid, or null when nothing moved. A move with
+// `insert` pushes what is at the destination to the right instead of overwriting it.
+export function dragEdit(drag, deltaSeconds, frameRate, targetTrackId, { insert = false } = {}) {
   const { element, part } = drag;
   const start = parseTime(element.start);
   const end = start + parseTime(element.duration);
@@ -214,6 +215,7 @@ export function dragEdit(drag, deltaSeconds, frameRate, targetTrackId) {
     if (frame === nearestFrame(start, frameRate) && sameTrack) return null;
     const params = { element_id: element.id, start: frameToken(frame) };
     if (!sameTrack) params.track_id = targetTrackId;
+    if (insert) params.mode = "insert";
     return { action: "move_element", params };
   }
   const edgeTime = part === "start" ? start : end;

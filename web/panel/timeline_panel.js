@@ -674,7 +674,9 @@ export class TimelinePanel {
       this.draw();
       return;
     }
-    const change = dragEdit(drag, drag.delta, this.project.settings.frame_rate, drag.targetTrackId);
+    const change = dragEdit(drag, drag.delta, this.project.settings.frame_rate, drag.targetTrackId, {
+      insert: event.altKey, // Alt+drag: insert (push later clips right) instead of overwrite
+    });
     this.draw();
     if (change) await this.edit(change.action, change.params);
   }
