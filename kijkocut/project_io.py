@@ -16,6 +16,7 @@ from kijkocut.json_input import JsonInputError, nested_deeper_than, too_deep_mes
 from kijkocut.json_input import loads as load_json
 from kijkocut.model import FORMAT_VERSION, SCHEMA_NAME, Project
 from kijkocut.validate import check_project
+from kijkocut.validation_messages import describe_validation_error
 
 
 def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
@@ -83,21 +84,6 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
         version += 1
         doc["version"] = version
     return doc
-
-
-# A hostile file can fail every one of 200,000 elements; the first few name the problem.
-MAX_REPORTED_ERRORS = 10
-
-
-def describe_validation_error(error: ValidationError) -> str:
-    items = error.errors()
-    lines = []
-    for item in items[:MAX_REPORTED_ERRORS]:
-        field = ".".join(str(part) for part in item["loc"]) or "(root)"
-        lines.append(f"{field}: {item['msg'].removeprefix('Value error, ')}")
-    if len(items) > MAX_REPORTED_ERRORS:
-        lines.append(f"and {len(items) - MAX_REPORTED_ERRORS} more")
-    return "; ".join(lines)
 
 
 def project_from_dict(doc: Any, *, validate: bool = True) -> Project:

@@ -73,6 +73,11 @@ def shown(value: Fraction) -> str:
         return "an enormous number"
 
 
+def seconds_text(value: Fraction | float) -> str:
+    """A time as every message shows it: seconds with three decimals ('2.500 s')."""
+    return f"{float(value):.3f} s"
+
+
 def to_time(value: Any) -> Fraction:
     """A time in seconds within ±24 h: longer would be frames and samples no render should attempt."""
     t = to_fraction(value)

@@ -28,7 +28,7 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kijkocut.project_io import describe_validation_error
+from kijkocut.validation_messages import describe_validation_error
 from workflows_library.config import default_data_dir
 
 APP_NAME = "kijkocut"

@@ -27,10 +27,11 @@ from kijkocut import __version__, limits
 from kijkocut.errors import KijkoCutError
 from kijkocut.json_input import nested_deeper_than, too_deep_message
 from kijkocut.model import ProjectSettings
-from kijkocut.project_io import describe_validation_error, project_to_json
+from kijkocut.project_io import project_to_json
 from kijkocut.service.actions import run_action
 from kijkocut.service.export import ExportOptions
 from kijkocut.service.times import TIME_HELP, TimeArg
+from kijkocut.validation_messages import describe_validation_error
 from mcp_server import interchange, jobs, media, prompts, renders
 from mcp_server.action_tools import PROJECT_ID, ActionTool, ProjectId, outcome_view, register_action_tools
 from mcp_server.catalogue import catalogue

@@ -15,11 +15,11 @@ from kijkocut.effects.catalog import EFFECTS
 from kijkocut.json_input import text_depth, too_deep_message
 from kijkocut.limits import MAX_ARGUMENT_DEPTH
 from kijkocut.model import Project
-from kijkocut.project_io import describe_validation_error
 from kijkocut.service import lookup
 from kijkocut.service.effects import KeyframeArg
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import parse_time
+from kijkocut.validation_messages import describe_validation_error
 
 TARGET_HELP = (
     "'last' = the element added most recently; an element id (e.g. 'V1_1'); or empty to use the "

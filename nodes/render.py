@@ -8,7 +8,6 @@ from fractions import Fraction
 from comfy_api.latest import InputImpl, io, ui
 from pydantic import ValidationError
 
-from kijkocut.project_io import describe_validation_error
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.export import (
     AUDIO_CODECS,
@@ -21,6 +20,7 @@ from kijkocut.service.export import (
     export_settings,
 )
 from kijkocut.timebase import frame_count
+from kijkocut.validation_messages import describe_validation_error
 
 from .host import interrupted, interruptible, path_policy, progress_callback
 from .memory import RenderPlan, check_fits

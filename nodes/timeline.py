@@ -7,11 +7,13 @@ import os
 from pathlib import Path
 
 from comfy_api.latest import io, ui
+from pydantic import ValidationError
 
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings
 from kijkocut.project_io import load_project, project_from_json, project_to_json, save_project
 from kijkocut.timebase import frame_count
+from kijkocut.validation_messages import describe_validation_error
 
 from .describe import describe_project
 from .fingerprint import file_state, project_fingerprint
@@ -43,11 +45,8 @@ def _settings(
         return ProjectSettings(
             width=width, height=height, frame_rate=frame_rate, sample_rate=sample_rate, background=background
         )
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        problems = [
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in getattr(exc, "errors", lambda: [])()
-        ]
-        raise ValueError("; ".join(problems) or str(exc)) from None
+    except ValidationError as exc:
+        raise ValueError(describe_validation_error(exc)) from None
 
 
 class NewTimeline(io.ComfyNode):

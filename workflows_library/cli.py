@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from kijkocut.validation_messages import describe_validation_error
 from workflows_library import api
 from workflows_library.cards import Category, Task, WorkflowCard
 from workflows_library.errors import ComfyError, WorkflowLibraryError
@@ -56,7 +57,7 @@ def guarded(handler: Handler) -> Handler:
             print(f"error: {one_line(error)}", file=sys.stderr)
             return exit_code(error)
         except ValidationError as error:  # a malformed --server URL and the like
-            print(f"error: {error.errors()[0]['msg']}", file=sys.stderr)
+            print(f"error: {describe_validation_error(error)}", file=sys.stderr)
             return EXIT_USAGE
 
     return run

@@ -22,8 +22,9 @@ from kijkocut.edit.commands import AddElements, AddTrack, Batch, Command, SetPro
 from kijkocut.edit.editor import Editor
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import Project, ProjectSettings, TextElement, TextStyle, new_id
-from kijkocut.project_io import atomic_write_bytes, describe_validation_error
+from kijkocut.project_io import atomic_write_bytes
 from kijkocut.timebase import to_fraction
+from kijkocut.validation_messages import describe_validation_error
 
 CaptionFormat = Literal["srt", "vtt"]
 FORMATS: tuple[CaptionFormat, ...] = get_args(CaptionFormat)

@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pydantic import ValidationError
 
         if isinstance(exc, ValidationError):
-            from kijkocut.project_io import describe_validation_error
+            from kijkocut.validation_messages import describe_validation_error
 
             return _failed(one_line(Exception(describe_validation_error(exc))), EXIT_USAGE)
         log.info("internal error", exc_info=True)

@@ -66,8 +66,8 @@ def run_create(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from kijkocut.model import ProjectSettings
-    from kijkocut.project_io import describe_validation_error
     from kijkocut.service.project_file import ProjectFileStore
+    from kijkocut.validation_messages import describe_validation_error
 
     try:
         settings = ProjectSettings.model_validate(

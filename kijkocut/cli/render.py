@@ -29,8 +29,8 @@ def export_options(given: dict[str, object], output: Path):
     says otherwise is an error, not a file whose name lies about its content."""
     from pydantic import ValidationError
 
-    from kijkocut.project_io import describe_validation_error
     from kijkocut.service.export import CONTAINERS, ExportOptions, container_for_suffix
+    from kijkocut.validation_messages import describe_validation_error
 
     container = container_for_suffix(output.suffix)
     if container is None:

@@ -29,6 +29,7 @@ from kijkocut.model import (
     new_id,
 )
 from kijkocut.timebase import Time
+from kijkocut.validation_messages import describe_validation_error
 
 PlaceMode = Literal["overwrite", "insert", "strict"]
 
@@ -387,10 +388,7 @@ class SetProperties(Command):
         try:
             updated = _ELEMENT_ADAPTER.validate_python(merged)
         except ValidationError as exc:
-            raise EditError(
-                f"{element.id}: "
-                + "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
-            ) from None
+            raise EditError(f"{element.id}: {describe_validation_error(exc, skip=1)}") from None
         placement.set_elements(track, [e for e in track.elements if e.id != element.id] + [updated])
         return [element.id]
 
@@ -410,7 +408,7 @@ def _insert_effect(element, stack: list[Effect], index: int | None, **fields) ->
     try:
         effect = Effect(**fields)
     except ValidationError as exc:
-        raise EditError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        raise EditError(describe_validation_error(exc)) from None
     stack.insert(len(stack) if index is None else index, effect)
     element.effects = stack
 
@@ -420,10 +418,7 @@ def _revalidated(track: Track, element) -> None:
     try:
         updated = _ELEMENT_ADAPTER.validate_python(element.model_dump(mode="json"))
     except ValidationError as exc:
-        raise EditError(
-            f"{element.id}: "
-            + "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
-        ) from None
+        raise EditError(f"{element.id}: {describe_validation_error(exc, skip=1)}") from None
     placement.set_elements(track, [e for e in track.elements if e.id != element.id] + [updated])
 
 
@@ -806,9 +801,7 @@ class UpdateSettings(Command):
                 {**project.settings.model_dump(mode="json"), **self.properties}
             )
         except ValidationError as exc:
-            raise EditError(
-                "settings: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            ) from None
+            raise EditError(f"settings: {describe_validation_error(exc)}") from None
         return []
 
 
@@ -927,10 +920,4 @@ def command_from_dict(doc: dict[str, Any]) -> Command:
     try:
         return _COMMAND_ADAPTER.validate_python(doc)
     except ValidationError as exc:
-        raise EditError(
-            "invalid command: "
-            + "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-                for e in exc.errors()
-            )
-        ) from None
+        raise EditError(f"invalid command: {describe_validation_error(exc)}") from None

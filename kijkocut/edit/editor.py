@@ -12,6 +12,7 @@ from kijkocut.edit.commands import Command, command_from_dict
 from kijkocut.errors import EditError
 from kijkocut.model import Change, History, HistoryEntry, Project
 from kijkocut.validate import project_problems, summarised
+from kijkocut.validation_messages import describe_validation_error
 
 
 @dataclass
@@ -64,10 +65,7 @@ class Editor:
         try:
             element_ids = command.run(scratch)
         except ValidationError as exc:  # an assignment in the command broke a model rule
-            raise EditError(
-                f"{command.label()}: "
-                + "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-            ) from None
+            raise EditError(f"{command.label()}: {describe_validation_error(exc)}") from None
         before = set(project_problems(self.project))
         introduced = [p for p in project_problems(scratch) if p not in before]
         if introduced:

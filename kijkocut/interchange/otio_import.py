@@ -46,8 +46,8 @@ from kijkocut.model import (
     new_id,
 )
 from kijkocut.paths import PathPolicy
-from kijkocut.project_io import describe_validation_error
 from kijkocut.validate import check_project
+from kijkocut.validation_messages import describe_validation_error
 
 log = logging.getLogger(__name__)
 MissingMedia = Literal["error", "offline"]

@@ -22,9 +22,9 @@ from kijkocut.edit.editor import EditResult
 from kijkocut.errors import PathNotAllowedError
 from kijkocut.model import Project
 from kijkocut.paths import PathPolicy, confine_project_path, is_font_file, project_paths
-from kijkocut.project_io import describe_validation_error
 from kijkocut.service.errors import NotFoundError, ServiceError
 from kijkocut.service.store import ProjectStore, apply_checked
+from kijkocut.validation_messages import describe_validation_error
 
 
 class Params(BaseModel):

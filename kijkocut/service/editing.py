@@ -48,13 +48,13 @@ from kijkocut.model import (
     TransitionKind,
     new_id,
 )
-from kijkocut.project_io import describe_validation_error
 from kijkocut.service import lookup
 from kijkocut.service.actions import ActionContext, Params, Plan, action
 from kijkocut.service.effects import confined_params
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import TimeArg, parse_duration, parse_time
 from kijkocut.service.transition_fit import FIT_HELP, Fit, FitPlan, plan_fit
+from kijkocut.validation_messages import describe_validation_error
 
 PlaceMode = Literal["overwrite", "insert", "strict"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]

@@ -16,7 +16,6 @@ from typing import get_args
 from pydantic import Field, ValidationError
 
 from kijkocut.model import Project
-from kijkocut.project_io import describe_validation_error
 from kijkocut.render.geometry import ReframeMode
 from kijkocut.render.presets import (
     AUDIO_ENCODERS,
@@ -33,6 +32,7 @@ from kijkocut.render.presets import (
 from kijkocut.service.actions import Params
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import TimeArg, parse_time
+from kijkocut.validation_messages import describe_validation_error
 
 CONTAINERS: tuple[str, ...] = get_args(Container)
 VIDEO_CODECS: tuple[str, ...] = get_args(VideoCodec)

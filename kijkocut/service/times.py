@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from kijkocut.service.errors import ServiceError
-from kijkocut.timebase import snap_to_frame, to_fraction
+from kijkocut.timebase import seconds_text, shown, snap_to_frame, to_fraction
 
 _TIMECODE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)(?:[:;](\d{1,3}))?$")
 _FRAMES = re.compile(r"^f(\d+)$", re.IGNORECASE)
@@ -32,7 +32,10 @@ def parse_duration(value: Any, frame_rate: Fraction, *, what: str = "duration") 
     """A positive length: at least one frame after snapping."""
     length = parse_time(value, frame_rate, what=what)
     if length <= 0:
-        raise ServiceError(f"{what} must be at least one frame (1/{frame_rate} s), got {value!r}")
+        raise ServiceError(
+            f"{what} must be at least one frame ({seconds_text(1 / frame_rate)} at {shown(frame_rate)} fps), "
+            f"got {seconds_text(length)}"
+        )
     return length
 
 

@@ -97,7 +97,7 @@ def test_version_0_is_migrated(make_ref):
 def test_malformed_file_names_the_field(project):
     doc = project_to_dict(project)
     doc["tracks"][0]["elements"][1]["start"] = "soon"
-    with pytest.raises(ProjectFormatError, match=r"tracks\.0\.elements\.1\.clip\.start"):
+    with pytest.raises(ProjectFormatError, match=r"tracks\[0\]\.elements\[1\]\.clip\.start"):
         project_from_dict(doc)
     doc = project_to_dict(project)
     doc["settings"]["width"] = 1921

@@ -95,7 +95,7 @@ def test_freeze_frame_takes_a_chosen_id(editor):
 
 
 def test_speed_limits(editor):
-    with pytest.raises(EditError, match="speed: Input should be less than or equal to 10"):
+    with pytest.raises(EditError, match="speed: must be at most 10, got"):
         editor.apply({"op": "set_speed", "element_id": "c", "speed": 20})
     with pytest.raises(EditError, match="c and next overlap"):
         editor.apply(SetSpeed(element_id="c", speed=0.1, ripple=False))  # 20 s long now: runs into "next"

@@ -31,10 +31,10 @@ async def call_error(client, tool: str, arguments: dict) -> str:
     ("tool", "arguments", "expected"),
     [
         ("project_create", {"width": "wide"}, "width"),
-        ("project_create", {"width": 8}, "greater than or equal to 16"),
+        ("project_create", {"width": 8}, "width: must be at least 16, got 8"),
         ("project_create", {"width": 321}, "even"),
         ("project_create", {"frame_rate": -5}, "frame_rate"),
-        ("job_wait", {"job_id": "exp_x", "timeout_seconds": 600}, "less than or equal to 45"),
+        ("job_wait", {"job_id": "exp_x", "timeout_seconds": 600}, "timeout_seconds: must be at most 45, got 600"),
         ("project_describe", {}, "project_id"),
         ("project_describe", {"project_id": "prj_doesnotexist"}, "unknown project"),
         ("project_describe", {"project_id": "../../etc"}, "unknown project"),
@@ -58,7 +58,7 @@ async def test_edit_errors_name_the_problem(server):
         assert "unknown element" in await call_error(
             client, "element_trim", args(element_id="clip_x", edge="end", to=1)
         )
-        assert "edge: Input should be 'start' or 'end'" in await call_error(
+        assert "edge: must be one of start, end" in await call_error(
             client, "element_trim", args(element_id="clip_x", edge="middle", to=1)
         )
         assert "unknown element" in await call_error(

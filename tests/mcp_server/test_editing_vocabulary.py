@@ -352,7 +352,7 @@ async def test_bad_effect_and_animation_input_is_explained(server):
             "keyframes_set",
             args(property="transform.scale", keyframes=[{"time": 0, "value": 1, "interpolation": "bounce"}]),
         )
-        assert "less than or equal to 10" in await _error(client, "speed_set", args(speed=20))
+        assert "speed: must be at most 10, got 20" in await _error(client, "speed_set", args(speed=20))
         assert "wipe_left" in await _error(
             client,
             "transition_add",
