@@ -37,6 +37,7 @@ from kijkocut.validation_messages import describe_validation_error
 API = "/kijkocut/api"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_PREVIEW_WIDTH = 1920
+MAX_WAVEFORM_BUCKETS = 20_000
 FRAME_CACHE_SIZE = 256  # encoded preview frames (~30 KB each at 640x360): a scrub back is served at once
 ORIGIN = "http"
 
@@ -385,6 +386,31 @@ class ProjectApi:
             headers={"X-Kijkocut-Revision": str(project.revision), "Cache-Control": "no-store"},
         )
 
+    async def waveform(self, request: web.Request) -> web.Response:
+        """Peaks of a media's sound for the clips drawn on the timeline: ?buckets=N (min, max) pairs spanning
+        the whole file. Only files inside the server's folders are opened."""
+        from kijkocut.media.waveform import waveform_peaks
+        from kijkocut.paths import confined_project
+
+        project_id, media_id = request.match_info["project_id"], request.match_info["media_id"]
+        try:
+            buckets = int(request.rel_url.query.get("buckets", "1000"))
+        except ValueError:
+            raise BadRequest("buckets must be a whole number") from None
+        if not 1 <= buckets <= MAX_WAVEFORM_BUCKETS:
+            raise BadRequest(f"buckets must be between 1 and {MAX_WAVEFORM_BUCKETS}")
+        if self.path_policy is None:
+            raise PathForbidden("this server opens no media files")
+        project = await asyncio.to_thread(self.store.snapshot, project_id)
+        if media_id not in project.media:
+            raise NotFoundError(f"no media {media_id!r} in project {project_id}")
+        only = project.model_copy(update={"media": {media_id: project.media[media_id]}, "tracks": []})
+        path = confined_project(only, self.path_policy, self.store.directory(project_id)).media[media_id].path
+        peaks = await asyncio.to_thread(waveform_peaks, path, buckets)
+        return web.json_response(
+            {"media_id": media_id, "buckets": buckets, "peaks": [[lo, hi] for lo, hi in peaks]}
+        )
+
     async def proxy_status(self, request: web.Request) -> web.Response:
         """Each media's preview proxy: ready, pending, failed, or original (none wanted or proxies off)."""
         project = await asyncio.to_thread(self.store.snapshot, request.match_info["project_id"])
@@ -462,6 +488,7 @@ class ProjectApi:
             ("GET", f"{project}/frame", self.frame),
             ("GET", f"{API}/media", self.media),
             ("GET", f"{project}/proxies", self.proxy_status),
+            ("GET", f"{project}/media/{{media_id}}/waveform", self.waveform),
             ("POST", f"{project}/exports", self.start_export),
             ("GET", f"{API}/jobs", self.list_jobs),
             ("GET", f"{API}/jobs/{{job_id}}", self.get_job),

@@ -166,3 +166,36 @@ async def test_previews_use_a_proxy_once_it_is_ready(pack, folders, tmp_path):
         reference = render_frame(store.snapshot(pid), Fraction(26, 25), width=640)
         assert np.abs(after.astype(int) - reference.astype(int)).mean() < 8 and before.shape == after.shape
     proxies.close()
+
+
+async def test_waveforms_of_a_projects_media(pack, folders, tmp_path):
+    from kijkocut.paths import PathPolicy
+
+    api = pack("nodes.project_api")
+    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
+    store = ProjectStore(tmp_path / "projects")
+    policy = PathPolicy.of([str(f) for f in folders.values()], base=str(folders["input"]))
+    app = web.Application()
+    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), path_policy=policy).table())
+    async with TestClient(TestServer(app)) as client:
+        pid = (await (await client.post(f"{API}/projects", json={})).json())["id"]
+        imported = await client.post(
+            f"{API}/projects/{pid}/actions/import_media",
+            json={"params": {"paths": ["red.mp4", "shots/green.mp4"]}},
+        )
+        red, green = (await imported.json())["created"]["media_ids"]
+        answer = await client.get(f"{API}/projects/{pid}/media/{red}/waveform", params={"buckets": "50"})
+        body = await answer.json()
+        assert answer.status == 200, body
+        assert len(body["peaks"]) == 50 and max(hi for _, hi in body["peaks"]) > 0.1  # the 440 Hz tone
+        silent = await client.get(f"{API}/projects/{pid}/media/{green}/waveform")
+        assert silent.status == 422 and "no audio" in (await silent.json())["error"]
+        missing = await client.get(f"{API}/projects/{pid}/media/nope/waveform")
+        assert missing.status == 404
+        too_many = await client.get(f"{API}/projects/{pid}/media/{red}/waveform", params={"buckets": "0"})
+        assert too_many.status == 400
+    app = web.Application()
+    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup)).table())
+    async with TestClient(TestServer(app)) as client:
+        refused = await client.get(f"{API}/projects/{pid}/media/{red}/waveform")
+        assert refused.status == 403

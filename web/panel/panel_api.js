@@ -89,6 +89,13 @@ export class PanelApi {
     return createImageBitmap(await response.blob());
   }
 
+  waveform(id, mediaId, buckets = 2000) {
+    return this.request(
+      "GET",
+      `${API}/projects/${encodeURIComponent(id)}/media/${encodeURIComponent(mediaId)}/waveform?buckets=${buckets}`,
+    );
+  }
+
   startExport(id, filename, options, baseRevision) {
     return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/exports`, {
       filename,

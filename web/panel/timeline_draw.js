@@ -92,6 +92,7 @@ function drawElement(ctx, row, element, view, colour, state) {
   ctx.fillStyle = "rgba(0,0,0,0.35)";
   if (fadeIn > 1) triangle(ctx, x0, row.y + 2, x0 + fadeIn, row.y + 2, x0, row.y + row.height - 2);
   if (fadeOut > 1) triangle(ctx, x1, row.y + 2, x1 - fadeOut, row.y + 2, x1, row.y + row.height - 2);
+  if (element.kind === "clip") drawWaveform(ctx, row, element, view, x0, x1, state);
   if (w > 24) {
     ctx.save();
     ctx.beginPath();
@@ -103,6 +104,36 @@ function drawElement(ctx, row, element, view, colour, state) {
     ctx.restore();
   }
   ctx.globalAlpha = 1;
+}
+
+// The sound of a clip from its media's peaks (fetched once per media; asked for through state.wantWaveform).
+function drawWaveform(ctx, row, element, view, x0, x1, state) {
+  const media = state.project.media?.[element.media_id];
+  if (!media?.info?.audio || !media.info.duration) return;
+  if (row.track.kind !== "audio" && media.info.kind !== "audio") return;
+  const peaks = state.waveforms?.get(element.media_id);
+  if (!peaks) {
+    state.wantWaveform?.(element.media_id);
+    return;
+  }
+  if (!Array.isArray(peaks) || !peaks.length) return;
+  const mediaDuration = parseTime(media.info.duration);
+  const start = parseTime(element.start);
+  const sourceIn = parseTime(element.source_in ?? 0);
+  const speed = element.speed ?? 1;
+  const middle = row.y + row.height / 2;
+  const half = (row.height - 8) / 2;
+  ctx.fillStyle = "rgba(255,255,255,0.55)";
+  const from = Math.max(x0, 0);
+  const to = Math.min(x1, from + 4096); // the lane is never wider; the clip rectangle clips the rest
+  for (let x = from; x < to; x += 2) {
+    const mediaTime = sourceIn + (view.scroll + x / view.pxPerSecond - start) * speed;
+    const bucket = Math.floor((mediaTime / mediaDuration) * peaks.length);
+    if (bucket < 0 || bucket >= peaks.length) continue;
+    const [low, high] = peaks[bucket];
+    const top = middle - Math.max(0.5, high * half);
+    ctx.fillRect(x, top, 1.5, Math.max(1, (high - low) * half));
+  }
 }
 
 function label(element, mediaNames) {

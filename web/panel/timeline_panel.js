@@ -96,6 +96,7 @@ export class TimelinePanel {
     this.root = null;
     this.reloading = null;
     this.reloadAgain = false;
+    this.waveforms = new Map(); // media id -> peaks, or "loading" / "none"
     // Figures the browser tests and benchmarks read (window.kijkocutPanel): what is shown and how long it took.
     this.metrics = { shownFrameKey: null, frameShownAt: 0, editMs: [], drawMs: [], lastDrawn: 0 };
     this.loader = new LatestFrameLoader(
@@ -253,6 +254,7 @@ export class TimelinePanel {
     if (!id) return;
     this.stop();
     this.loader.clear();
+    this.waveforms.clear();
     this.selection.clear();
     this.selectedTransition = null;
     this.playhead = 0;
@@ -443,11 +445,25 @@ export class TimelinePanel {
       drag: this.drag,
       guide: this.guide,
       mediaNames: this.mediaNames,
+      waveforms: this.waveforms,
+      wantWaveform: (mediaId) => this.loadWaveform(mediaId),
     });
     this.metrics.lastDrawn = result.drawn;
     this.metrics.drawMs.push(performance.now() - started);
     if (this.metrics.drawMs.length > 1000) this.metrics.drawMs.splice(0, 500);
     if (this.project) this.$(".kc-timecode").textContent = timecode(this.playhead, this.project.settings.frame_rate);
+  }
+
+  async loadWaveform(mediaId) {
+    if (this.waveforms.has(mediaId) || !this.project) return;
+    this.waveforms.set(mediaId, "loading");
+    try {
+      const answer = await this.api.waveform(this.project.id, mediaId);
+      this.waveforms.set(mediaId, answer.peaks);
+      this.draw();
+    } catch {
+      this.waveforms.set(mediaId, "none"); // no sound, or a file this server may not open: nothing drawn
+    }
   }
 
   // --- playhead and preview ---------------------------------------------------------------------------------------
