@@ -77,6 +77,10 @@ def open_checkpointer(data_dir: Path, url: str | None = None) -> Iterator[Any]:
         conn.close()
 
 
+def published_folder(data_dir: Path, production_id: str) -> Path:
+    return data_dir / "productions" / production_id
+
+
 def _config(production_id: str, checkpoint_id: str | None = None) -> dict[str, Any]:
     configurable = {"thread_id": production_id}
     if checkpoint_id:
@@ -207,6 +211,32 @@ class Productions:
     # ---- running ----
 
     def _run(self, graph: Any, value: Any, config: dict[str, Any]) -> None:
+        try:
+            self._stream(graph, value, config)
+        finally:
+            self.publish(config["configurable"]["thread_id"])
+
+    def publish(self, production_id: str) -> None:
+        """The production's artefacts and status as plain JSON files in `<data dir>/productions/<id>/`, for
+        readers without LangGraph (the ComfyUI node, the panel): rewritten atomically after every run."""
+        if self.data_dir is None:
+            return
+        status = self.status(production_id)
+        _, snapshot = self._snapshot(production_id)
+        folder = published_folder(self.data_dir, production_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind in ARTEFACT_KINDS:
+            data = snapshot.values.get(kind)
+            if data:
+                _write_atomic(folder / f"{kind}.json", json.dumps(data, ensure_ascii=False, indent=1))
+            elif (folder / f"{kind}.json").exists():
+                (folder / f"{kind}.json").unlink()
+        view = status.model_dump(exclude={"gate", "log"})
+        if status.gate:
+            view["gate"] = {k: status.gate[k] for k in ("gate", "version", "blocking")}
+        _write_atomic(folder / "status.json", json.dumps(view, indent=1))
+
+    def _stream(self, graph: Any, value: Any, config: dict[str, Any]) -> None:
         for chunk in graph.stream(value, config, stream_mode="updates"):
             for node, update in chunk.items():
                 if node == "__interrupt__":

@@ -273,7 +273,7 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
     def production_export(production_id: ProductionId) -> Exported:
         """Write the artefacts as Markdown, Fountain (script), CSV (shot list) and JSON into the data folder;
         returns the file paths."""
-        folder = host.data_dir / "productions" / "exports" / check(production_id)
+        folder = host.data_dir / "productions" / check(production_id) / "export"
         return Exported(files=[str(p) for p in host.productions.export(production_id, folder)])
 
     for fn in (production_start, production_status, production_decide, production_list, production_history):

@@ -21,6 +21,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "media": ("av", "numpy", "PIL"),
     "sample_media": ("av", "numpy", "PIL"),
     "render": ("av", "numpy", "PIL"),
+    "productions": (),  # reads the agents' published JSON: no LangGraph in ComfyUI
 }
 
 

@@ -53,6 +53,7 @@ NODE_IDS = {
     "ApplyAction",
     "UndoRedo",
     "SampleMedia",
+    "LoadProduction",
 }
 
 
