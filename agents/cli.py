@@ -199,9 +199,9 @@ def _demo(args: argparse.Namespace, stack: Any) -> int:
     if not args.data_dir:
         args.data_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="kijkocut-produce-"))
     productions = _productions(args, stack)
-    status = productions.start(
-        args.template, Path(args.brief).read_text(encoding="utf-8") if args.brief else SAMPLE_BRIEF
-    )
+    caps = {"gpu_minutes": args.cap_gpu_minutes} if args.cap_gpu_minutes else None
+    brief = Path(args.brief).read_text(encoding="utf-8") if args.brief else SAMPLE_BRIEF
+    status = productions.start(args.template, brief, caps=caps)
     while status.gate:
         gate = status.gate
         print(f"\n=== {gate['gate']} gate, v{gate['version']} ===\n")
@@ -277,3 +277,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.add_argument("--template", default="ad_spot")
     demo.add_argument("--brief", help="your own brief instead of the sample")
     demo.add_argument("--out", default="kijkocut-production", help="where the artefacts go")
+    demo.add_argument(
+        "--cap-gpu-minutes", type=float, help="bound the compute: the solver trades quality for it"
+    )
