@@ -63,11 +63,15 @@ def element_view(element: ClipElement | TextElement | AdjustmentElement, track_i
 def style_view(style: TextStyle) -> dict[str, str | float | bool]:
     """The style fields a title sets (the defaults left out, times in seconds): what an edit changed."""
     changed = style.model_dump(exclude_defaults=True, exclude_none=True)
-    # Read from the style itself: the dump writes a time as its fraction text ('2/5').
-    return {
-        name: secs(getattr(style, name)) if isinstance(getattr(style, name), Fraction) else value
-        for name, value in changed.items()
-    }
+    # Read from the style itself: the dump writes a time as its fraction text ('2/5'). Whole numbers (a font
+    # size) go out as numbers of the view's one number type.
+    return {name: _style_value(getattr(style, name), value) for name, value in changed.items()}
+
+
+def _style_value(field: object, dumped: str | float | bool) -> str | float | bool:
+    if isinstance(field, Fraction):
+        return secs(field)
+    return float(dumped) if isinstance(dumped, int) and not isinstance(dumped, bool) else dumped
 
 
 def ducking_view(ducking: Ducking | None) -> dict[str, float]:
