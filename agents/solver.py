@@ -28,17 +28,27 @@ class InfeasibleError(ValueError):
         self.cheapest, self.cap = cheapest, cap
 
 
+def _undominated(options: Sequence[Choice]) -> list[int]:
+    """Indexes of the options no other option beats (cheaper or equal cost, at least the quality)."""
+    kept: list[int] = []
+    for index in sorted(range(len(options)), key=lambda i: (options[i].cost, -options[i].quality)):
+        if not kept or options[index].quality > options[kept[-1]].quality + 1e-12:
+            kept.append(index)
+    return kept
+
+
 def solve(items: Sequence[Sequence[Choice]], cap: int | None) -> Plan:
     if any(not options for options in items):
         raise ValueError("every item needs at least one option")
     # frontier: cost -> (quality, picks), kept sorted by cost with strictly increasing quality
     frontier: list[tuple[int, float, tuple[int, ...]]] = [(0, 0.0, ())]
     for options in items:
+        useful = _undominated(options)  # an option costing more for no more quality is never in an optimum
         candidates = sorted(
-            (cost + o.cost, quality + o.quality, picks + (index,))
+            (cost + options[index].cost, quality + options[index].quality, picks + (index,))
             for cost, quality, picks in frontier
-            for index, o in enumerate(options)
-            if cap is None or cost + o.cost <= cap
+            for index in useful
+            if cap is None or cost + options[index].cost <= cap
         )
         frontier = []
         for cost, quality, picks in candidates:
