@@ -55,6 +55,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "kijkocut.cli.vault",
         extra="crypto",
     ),
+    Subcommand(
+        "bundle",
+        "export and import encrypted project bundles through a folder you sync",
+        "kijkocut.cli.bundle",
+        extra="crypto",
+    ),
 )
 
 BY_NAME = {command.name: command for command in SUBCOMMANDS}
