@@ -13,6 +13,7 @@ from kijkocut.service.export import (
     AUDIO_CODECS,
     CONTAINERS,
     PRESET_NAMES,
+    REFRAME_MODES,
     SPEEDS,
     VIDEO_CODECS,
     ExportOptions,
@@ -174,10 +175,18 @@ def export_options(
     audio: bool,
     audio_codec: str = "preset",
     loudness_lufs: float = 0.0,
+    reframe: str = "preset",
+    reframe_color: str = "",
 ) -> ExportOptions:
     """The node's choices as the service's export options: "preset", -1 and 0 mean keep the preset's (0 for
     the end: the end of the timeline)."""
-    chosen = {"container": container, "video_codec": codec, "speed": speed, "audio_codec": audio_codec}
+    chosen = {
+        "container": container,
+        "video_codec": codec,
+        "speed": speed,
+        "audio_codec": audio_codec,
+        "reframe": reframe,
+    }
     try:
         return ExportOptions(
             preset=preset,
@@ -189,6 +198,7 @@ def export_options(
             end=end or None,
             audio=audio,
             loudness_lufs=loudness_lufs if loudness_lufs < 0 else None,
+            reframe_color=reframe_color.strip() or None,
         )
     except ValidationError as exc:
         raise ServiceError(describe_validation_error(exc)) from None
@@ -312,6 +322,22 @@ class ExportTimeline(io.ComfyNode):
                     tooltip="Normalise the mix to this loudness: -14 web/social, -23 broadcast; "
                     "0 = as mixed. A true-peak limiter keeps it under -1 dBTP.",
                 ),
+                io.Combo.Input(
+                    "reframe",
+                    options=[KEEP, *REFRAME_MODES],
+                    default=KEEP,
+                    optional=True,
+                    tooltip="When the output's shape differs from the canvas (a 16:9 timeline to a vertical "
+                    "preset): crop fills it, cutting the sides (the summary names titles it cuts); fit_blur "
+                    "shows all of it over a blurred copy; fit_color shows all of it on reframe_color; "
+                    "preset = the preset's.",
+                ),
+                io.String.Input(
+                    "reframe_color",
+                    default="",
+                    optional=True,
+                    tooltip="'#rrggbb' around the picture with fit_color; empty = the timeline's background.",
+                ),
             ],
             outputs=[
                 io.Video.Output(display_name="video"),
@@ -336,6 +362,8 @@ class ExportTimeline(io.ComfyNode):
         audio: bool,
         audio_codec: str = "preset",
         loudness_lufs: float = 0.0,
+        reframe: str = "preset",
+        reframe_color: str = "",
     ) -> bool | str:
         try:
             export_settings(
@@ -353,6 +381,8 @@ class ExportTimeline(io.ComfyNode):
                     audio,
                     audio_codec,
                     loudness_lufs,
+                    reframe,
+                    reframe_color,
                 ),
             )
         except ServiceError as exc:
@@ -376,6 +406,8 @@ class ExportTimeline(io.ComfyNode):
         audio: bool,
         audio_codec: str = "preset",
         loudness_lufs: float = 0.0,
+        reframe: str = "preset",
+        reframe_color: str = "",
     ) -> io.NodeOutput:
         import folder_paths
 
@@ -383,7 +415,20 @@ class ExportTimeline(io.ComfyNode):
         from kijkocut.render.frames import output_geometry
 
         chosen = export_options(
-            preset, container, codec, crf, speed, width, height, start, end, audio, audio_codec, loudness_lufs
+            preset,
+            container,
+            codec,
+            crf,
+            speed,
+            width,
+            height,
+            start,
+            end,
+            audio,
+            audio_codec,
+            loudness_lufs,
+            reframe,
+            reframe_color,
         )
         settings = export_settings(timeline.project, chosen)
         first, last = _range(timeline, start, end)

@@ -38,6 +38,7 @@ CONTAINERS: tuple[str, ...] = get_args(Container)
 VIDEO_CODECS: tuple[str, ...] = get_args(VideoCodec)
 AUDIO_CODECS: tuple[str, ...] = get_args(AudioCodec)
 SPEEDS: tuple[str, ...] = get_args(SpeedPreset)
+REFRAME_MODES: tuple[str, ...] = get_args(ReframeMode)
 PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
 
 

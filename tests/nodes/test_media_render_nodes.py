@@ -257,3 +257,40 @@ def test_export_a_loudness_normalised_lossless_master(mods, input_media, comfy):
         assert container.streams.audio[0].codec_context.name == "pcm_s24le"
     measured = re.search(r"audio (-?[0-9.]+) LUFS", summary)
     assert float(measured[1]) == pytest.approx(-18.0, abs=0.2), summary
+
+
+@pytest.mark.parametrize("reframe", ["fit_color", "crop"])
+def test_export_reframes_a_wide_timeline_for_a_vertical_output(mods, input_media, comfy, reframe):
+    red = mods.media.LoadMedia.execute(input_media["red"]).args[0]
+    timeline = mods.media.AddClip.execute(
+        small_timeline(mods), red, track="V1", start=0.0, source_out=0.5
+    ).args[0]
+    chosen = dict(width=90, height=160, reframe=reframe, reframe_color="#00ff00")
+    assert mods.render.ExportTimeline.validate_inputs(
+        "default", "preset", "preset", -1, "preset", 90, 160, 0.0, 0.0, False, reframe=reframe
+    )
+    output = mods.render.ExportTimeline.execute(
+        timeline,
+        f"kijkocut/{reframe}",
+        "default",
+        "preset",
+        "preset",
+        30,
+        "ultrafast",
+        90,
+        160,
+        0.0,
+        0.0,
+        False,
+        **{k: v for k, v in chosen.items() if k not in ("width", "height")},
+    )
+    _, path, summary = output.args
+    assert "90x160" in summary
+    with av.open(path) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+    green = np.array([0, 255, 0])
+    is_green = lambda pixel: np.abs(pixel - green).max() < 40  # noqa: E731
+    top, middle = frame[4, 45], frame[80, 45]
+    assert not is_green(middle), middle  # the clip fills the middle either way
+    # fit_color: the whole 16:9 picture, on green above and below; crop: the picture to the top edge
+    assert is_green(top) == (reframe == "fit_color"), top
