@@ -8,6 +8,7 @@ Skipped without COMFYUI_PATH, Playwright or chromium; `.ci/checks/20-panel.sh` i
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 import numpy as np
@@ -81,6 +82,22 @@ def _canvas_offset(page, point):
     return {"x": point[0] - left, "y": point[1] - top}
 
 
+def _differences(expected, shown, path="") -> list[str]:
+    if isinstance(expected, dict) and isinstance(shown, dict):
+        return [
+            d
+            for key in expected.keys() | shown.keys()
+            for d in _differences(expected.get(key), shown.get(key), f"{path}/{key}")
+        ]
+    if isinstance(expected, list) and isinstance(shown, list) and len(expected) == len(shown):
+        return [
+            d for i, (a, b) in enumerate(zip(expected, shown)) for d in _differences(a, b, f"{path}[{i}]")
+        ]
+    if isinstance(expected, int) and isinstance(shown, int | float):  # JS numbers: doubles (mtime_ns)
+        expected, shown = float(expected), float(shown)
+    return [] if expected == shown else [f"{path}: server {expected!r}, panel {shown!r}"]
+
+
 def test_an_editing_session_in_the_panel(page, host):
     shot(page, "01-panel-open")
     page.select_option(".kc-preset", "16:9")
@@ -140,6 +157,11 @@ def test_an_editing_session_in_the_panel(page, host):
     [transition] = project["tracks"][0]["transitions"]
     assert transition["kind"] == "crossfade"
     shot(page, "04-transition")
+    # What the panel shows (edits applied from their answers' changes) is what the server holds.
+    status, body = host.request("GET", f"/kijkocut/api/projects/{project['id']}")
+    stored = json.loads(body)
+    assert status == 200
+    assert not _differences(stored, project), _differences(stored, project)
     assert page.panel_errors == []
 
 

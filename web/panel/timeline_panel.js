@@ -5,6 +5,7 @@
 // the MCP server, the CLI or another browser shows up here too.
 import { ExportDialog } from "./export_dialog.js";
 import { LatestFrameLoader } from "./frame_cache.js";
+import { applyChanges } from "./project_changes.js";
 import { Inspector } from "./inspector.js";
 import { MEDIA_TYPE, MediaBin, TRANSITION_TYPE } from "./media_bin.js";
 import { PanelApi } from "./panel_api.js";
@@ -340,7 +341,7 @@ export class TimelinePanel {
     const started = performance.now();
     try {
       const answer = await this.api.apply(this.project.id, action, params, this.project.revision, folder);
-      await this.reload();
+      await this.adopt(answer);
       this.metrics.editMs.push(performance.now() - started);
       this.status(answer.label ?? action);
       return answer;
@@ -349,6 +350,24 @@ export class TimelinePanel {
       if (error.status === 409) await this.reload();
       return null;
     }
+  }
+
+  // Show an edit's outcome: its changes applied to the project shown when they follow from it directly (no
+  // refetch of a large project), else the project fetched again.
+  async adopt(answer) {
+    if (this.reloading) await this.reloading;
+    const shown = this.project;
+    if (!shown || answer.project_id !== shown.id || answer.revision <= shown.revision) return;
+    if (answer.revision === shown.revision + 1) {
+      try {
+        const next = applyChanges(shown, answer.changes);
+        this.setProject({ ...next, revision: answer.revision, can_undo: true, can_redo: false });
+        return;
+      } catch (error) {
+        console.warn("KijkoCut: reloading the project after a change it could not apply:", error);
+      }
+    }
+    await this.reload();
   }
 
   async history(step) {
