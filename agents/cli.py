@@ -174,6 +174,18 @@ def _history(args: argparse.Namespace, stack: Any) -> int:
     return 0
 
 
+def _set_caps(args: argparse.Namespace, stack: Any) -> int:
+    caps = _caps(args)
+    if not caps:
+        print(
+            "kijkocut produce caps: name at least one of --cap-usd, --cap-tokens, --cap-gpu-minutes",
+            file=sys.stderr,
+        )
+        return 2
+    _print_status(_productions(args, stack).set_caps(args.production, caps), args.json)
+    return 0
+
+
 def _reopen(args: argparse.Namespace, stack: Any) -> int:
     _print_status(_productions(args, stack).reopen(args.production, args.checkpoint), args.json)
     return 0
@@ -260,6 +272,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     respond.add_argument("--notes", required=True, help="the answer")
     edit = add("edit", _edit, "replace the artefact at the pending gate with an edited one (JSON)")
     edit.add_argument("file", help="the edited artefact as JSON (from `export` or `review --json`)")
+    caps = add(
+        "caps", _set_caps, "raise (or set) a waiting production's hard caps; reject to retry under them"
+    )
+    caps.add_argument("--cap-usd", type=float, help="hard cap on model cost")
+    caps.add_argument("--cap-tokens", type=int, help="hard cap on model tokens")
+    caps.add_argument("--cap-gpu-minutes", type=float, help="hard cap on GPU-minutes")
     add("resume", _resume, "go on after the process running a production died")
     add("history", _history, "every checkpoint of a production, newest first")
     reopen = add("reopen", _reopen, "go back to an earlier checkpoint and run on from there")

@@ -38,7 +38,7 @@ def cap_exceeded(state: ProductionState) -> str | None:
     for key, label in (("cost", "cost (USD)"), ("tokens", "tokens"), ("gpu_minutes", "GPU-minutes")):
         limit = caps.get(key)
         if limit is not None and spent[key] >= limit:
-            return f"hard cap reached: {label} spent {spent[key]:g} of {limit:g}; raise the cap to go on"
+            return f"hard cap reached: {label} spent {spent[key]:g} of {limit:g}; `kijkocut produce caps` raises it, then reject to retry"
     return None
 
 
@@ -135,10 +135,10 @@ def write_artefact(
             draft = artefact.model_dump(mode="json")
             problems = checks.check(kind, {**upstream, kind: draft}, template)
             critique = BrainRequest("critic", kind, {**base, "draft": draft, "problems": problems})
-            problems += _call(
+            remarks = _call(
                 lambda c=critique: brain.critique(c), _critic_problems, meter, settings, "critique"
             )
-            found = checks.blocking(problems)
+            found = checks.blocking(problems + remarks)
             if not found or round_ == int(template.get("max_revisions", 1)):
                 break
             base = {
@@ -154,6 +154,8 @@ def write_artefact(
     requests[agent] = []
     return {
         kind: draft,
+        # What the critic still holds against the final draft: shown at the gate as advice (a person decides).
+        "critique": {**(state.get("critique") or {}), kind: remarks},
         "failures": failures,
         "requests": requests,
         "ledger": [meter.entry],

@@ -84,6 +84,8 @@ def review(state: ProductionState, kind: str) -> dict[str, Any]:
         problems.append({"check": "agent", "message": f"no {kind} was written", "blocking": True})
     if artefacts.get(kind):
         problems += checks.check(kind, artefacts, state["template"])
+        critique = (state.get("critique") or {}).get(kind) or []
+        problems += [{**remark, "blocking": False, "check": "critic"} for remark in critique]
     blocking = checks.blocking(problems)
     artefact = artefacts.get(kind)
     allowed = ["edit", "reject", "respond"] if blocking else ["approve", "edit", "reject", "respond"]
@@ -144,7 +146,8 @@ def gate(state: ProductionState, kind: str, next_node: str) -> Command:
         version = max(int((state.get(kind) or {}).get("version", 0)), int(edited.get("version", 0))) + 1
         edited.update(id=f"{state.get('production_id', '')}/{kind}", version=version)
         failures = {k: v for k, v in (state.get("failures") or {}).items() if k != agent}
-        update = {**downstream_cleared(state, kind), kind: edited, "failures": failures}
+        critique = {k: v for k, v in (state.get("critique") or {}).items() if k != kind}
+        update = {**downstream_cleared(state, kind), kind: edited, "failures": failures, "critique": critique}
         after = review({**state, **update}, kind)  # type: ignore[typeddict-item]
         if after["blocking"]:
             update["log"] = [

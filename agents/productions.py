@@ -336,6 +336,24 @@ class Productions:
             {"type": "edit", "edited_action": {"name": name, "args": {"artefact": dict(artefact)}}},
         )
 
+    def set_caps(self, production_id: str, caps: Mapping[str, float]) -> Status:
+        """New hard caps for a production waiting at a gate (one a cap stopped, say); the gate asks again,
+        and a rejection or answer there retries the agent under the new caps."""
+        graph, snapshot = self._snapshot(production_id)
+        if not snapshot.interrupts:
+            raise ProductionError(f"production {production_id!r} is not waiting at a gate; caps change there")
+        unknown = sorted(set(caps) - {"cost", "tokens", "gpu_minutes"})
+        if unknown:
+            raise ProductionError(f"unknown caps: {', '.join(unknown)} (cost, tokens, gpu_minutes)")
+        merged = {**(snapshot.values.get("caps") or {}), **caps}
+        kind = snapshot.interrupts[0].value["gate"]
+        # Written as if by the gate's agent, so the gate runs again (and asks again) with the new caps.
+        graph.update_state(
+            _config(production_id), {"caps": merged, "log": [f"caps set to {merged}"]}, as_node=AGENT_OF[kind]
+        )
+        self._run(graph, None, _config(production_id))
+        return self.status(production_id)
+
     def reopen(self, production_id: str, checkpoint_id: str) -> Status:
         """Go back to an earlier step (a checkpoint from `history`) and run on from there; the later steps stay
         in the history as another branch."""
@@ -370,6 +388,8 @@ class Productions:
             edited = dict(values[kind])
         edited.update(id=f"{new_id}/{kind}", version=int((values.get(kind) or {}).get("version", 0)) + 1)
         values.update(downstream_cleared(values, kind))  # type: ignore[arg-type]
+        earlier = ARTEFACT_KINDS[: ARTEFACT_KINDS.index(kind)]
+        values["critique"] = {k: v for k, v in (values.get("critique") or {}).items() if k in earlier}
         values.update(
             {
                 kind: edited,

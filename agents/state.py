@@ -34,6 +34,7 @@ class ProductionState(TypedDict, total=False):
     approved: dict[str, int]  # artefact kind -> the version a person (or the template) approved
     # agent -> what the reviewer asked for: {"type": "reject" | "respond", "message": ...}, consumed on revision
     requests: dict[str, list[dict[str, str]]]
+    critique: dict[str, list[dict[str, Any]]]  # artefact kind -> the critic's remaining remarks
     failures: dict[str, str]  # agent -> why it could not produce its artefact (stops at its gate)
     ledger: Annotated[list[LedgerEntry], operator.add]
     log: Annotated[list[str], operator.add]  # one line per step, for history and progress

@@ -76,6 +76,15 @@ def test_a_hard_cap_stops_at_a_gate_with_the_ledger_intact(productions, brain):
     assert status.spent["tokens"] >= 1500
     assert sum(v["tokens"] for v in status.by_agent.values()) == status.spent["tokens"]
     assert status.spent["cost"] > 0
+    stopped_at = status.gate["gate"]
+    raised = productions.set_caps("p-cap", {"tokens": 1_000_000})
+    assert (
+        raised.gate["gate"] == stopped_at and raised.gate["blocking"] == 1
+    )  # still the failure, now retryable
+    retried = productions.decide("p-cap", {"type": "reject", "message": "Go on under the new cap."})
+    assert retried.gate["gate"] == stopped_at and retried.gate["blocking"] == 0
+    with pytest.raises(ProductionError, match="unknown caps: money"):
+        productions.set_caps("p-cap", {"money": 3})
 
 
 def test_the_ledger_counts_calls_tokens_and_cost_per_agent(productions, brain):
@@ -87,3 +96,26 @@ def test_the_ledger_counts_calls_tokens_and_cost_per_agent(productions, brain):
     assert status.spent["calls"] == len(brain.calls) == 6  # a draft and a critique per writing agent
     budget = productions.artefact("p-ledger", "budget")
     assert budget.model_tokens == status.spent["tokens"] - 0  # planned with the tokens spent before it
+
+
+def test_the_critic_s_blocking_problems_make_the_agent_revise_a_bounded_number_of_rounds(productions, brain):
+    blocking = {"problems": [{"message": "The hook does not mention the product.", "blocking": True}]}
+    brain.replies["critic"] = [blocking, {"problems": []}]
+    status = productions.start("ad_spot", BRIEF, "p-critic")
+    drafts = [c for c in calls_of(brain, "vrd")]
+    assert len(drafts) == 2  # one revision, with the critic's problem as its request
+    assert drafts[1].context["requests"] == [
+        {"type": "critique", "message": blocking["problems"][0]["message"]}
+    ]
+    assert status.gate["blocking"] == 0
+
+
+def test_a_critic_that_never_agrees_stops_after_max_revisions_and_the_reviewer_sees_it(productions, brain):
+    blocking = {"problems": [{"message": "Too generic.", "blocking": True}]}
+    brain.replies["critic"] = [blocking] * 10
+    status = productions.start("ad_spot", BRIEF, "p-critic2")
+    assert len(calls_of(brain, "vrd")) == 3  # ad_spot allows 2 revisions
+    # The critic's view is advice the reviewer sees; the deterministic checks decide what blocks approval.
+    problems = status.gate["action_requests"][0]["args"]["problems"]
+    assert {"check": "critic", "message": "Too generic.", "blocking": False} in problems
+    assert "approve" in status.gate["review_configs"][0]["allowed_decisions"]
