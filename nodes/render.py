@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from fractions import Fraction
 
@@ -204,6 +205,12 @@ def export_options(
         raise ServiceError(describe_validation_error(exc)) from None
 
 
+def export_choices(node_inputs: dict) -> dict:
+    """The export choices among a node method's arguments (its `locals()`), by export_options' parameter names:
+    validate_inputs and execute name the same inputs, so both hand them on without listing them twice."""
+    return {name: node_inputs[name] for name in inspect.signature(export_options).parameters}
+
+
 class VideoWithSummary(ui.PreviewVideo):
     """The exported video's preview plus its summary (size, loudness, true peak) as the node's text, which
     the pack's web extension shows on the node."""
@@ -366,25 +373,7 @@ class ExportTimeline(io.ComfyNode):
         reframe_color: str = "",
     ) -> bool | str:
         try:
-            export_settings(
-                None,
-                export_options(
-                    preset,
-                    container,
-                    codec,
-                    crf,
-                    speed,
-                    width,
-                    height,
-                    start,
-                    end,
-                    audio,
-                    audio_codec,
-                    loudness_lufs,
-                    reframe,
-                    reframe_color,
-                ),
-            )
+            export_settings(None, export_options(**export_choices(locals())))
         except ServiceError as exc:
             return str(exc)
         return True
@@ -414,22 +403,7 @@ class ExportTimeline(io.ComfyNode):
         from kijkocut.render.export import export_project
         from kijkocut.render.frames import output_geometry
 
-        chosen = export_options(
-            preset,
-            container,
-            codec,
-            crf,
-            speed,
-            width,
-            height,
-            start,
-            end,
-            audio,
-            audio_codec,
-            loudness_lufs,
-            reframe,
-            reframe_color,
-        )
+        chosen = export_options(**export_choices(locals()))
         settings = export_settings(timeline.project, chosen)
         first, last = _range(timeline, start, end)
         geometry = output_geometry(timeline.project, settings.width, settings.height)
