@@ -107,7 +107,7 @@ def _status(args: argparse.Namespace, stack: Any) -> int:
 
 
 def _list(args: argparse.Namespace, stack: Any) -> int:
-    rows = _productions(args, stack).list()
+    rows = _productions(args, stack).all()
     if args.json:
         print(json.dumps(rows, indent=1))
     for row in [] if args.json else rows:

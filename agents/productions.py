@@ -168,7 +168,7 @@ class Productions:
             log=(values.get("log") or [])[-12:],
         )
 
-    def list(self) -> list[dict[str, Any]]:
+    def all(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
         for item in self.checkpointer.list(None):  # newest first: the last seen of a thread is its first
             thread = item.config["configurable"]["thread_id"]

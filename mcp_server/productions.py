@@ -226,7 +226,7 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
         from agents.template import load_templates
 
         return ProductionList(
-            productions=host.productions.list(), templates=sorted(load_templates(host.data_dir))
+            productions=host.productions.all(), templates=sorted(load_templates(host.data_dir))
         )
 
     def production_history(production_id: ProductionId) -> History:

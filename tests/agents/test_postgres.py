@@ -47,7 +47,7 @@ def test_two_workers_share_a_production_on_one_database(tmp_path, database_url):
         assert history[0]["artefacts"] == {"vrd": 2, "script": 1, "shot_list": 1, "budget": 1}
         fork = worker_a.fork("pg-1", "shot_list", new_id="pg-1-b")
         assert fork.gate["gate"] == "shot_list" and fork.artefacts["shot_list"] == 2
-        assert {row["id"] for row in worker_b.list()} >= {"pg-1", "pg-1-b"}
+        assert {row["id"] for row in worker_b.all()} >= {"pg-1", "pg-1-b"}
 
 
 def test_a_production_left_mid_run_is_resumed_by_another_worker(tmp_path, database_url):

@@ -59,7 +59,7 @@ def test_a_fork_with_an_edited_artefact_is_a_new_production_and_the_original_is_
     original = productions.status("p-tt")
     assert original.artefacts["script"] == 1 and original.state == "done"
     assert productions.artefact("p-tt", "script").scenes[0].location != "Train platform"
-    assert {row["id"] for row in productions.list()} == {"p-tt", "p-tt-b"}
+    assert {row["id"] for row in productions.all()} == {"p-tt", "p-tt-b"}
 
 
 def test_a_fork_from_an_earlier_checkpoint_starts_there(productions):
