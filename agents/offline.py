@@ -473,7 +473,8 @@ def draft_shot_list(context: Mapping[str, Any]) -> dict[str, Any]:
                     "duration_s": seconds,
                     "description": p["shot_description"].format(
                         size=_cap(p["sizes"].get(size, size)), action=action.rstrip(".")
-                    ),
+                    )
+                    + ("" if count == 1 else f"; {p['shot_roles'][index % 3]}"),
                     "cast": cast,
                     "props": props,
                     "source": "generated",

@@ -38,6 +38,7 @@ SIZES_EN = {
 
 PHRASES: dict[str, dict[str, Any]] = {
     "en": {
+        "shot_roles": ["the moment unfolds", "a telling detail", "the reaction that lands it"],
         "default_product": "the product",
         "default_audience": "people who would get the most out of {product}",
         "default_benefit": "{product} makes the day a little easier",
@@ -75,7 +76,7 @@ PHRASES: dict[str, dict[str, Any]] = {
             "hook": {
                 "place": ("EXT", "City street", "Morning"),
                 "action": "{audience} on the move; something catches their eye.",
-                "vo": ["What if {benefit}?", "{product}. Look again."],
+                "vo": ["Imagine this: {benefit}.", "{product}. Look again."],
                 "sound": "City ambience drops away on the first beat.",
             },
             "problem": {
@@ -116,6 +117,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "nl": {
+        "shot_roles": ["het moment ontvouwt zich", "een veelzeggend detail", "de reactie die het afmaakt"],
         "default_product": "het product",
         "default_audience": "mensen die het meest aan {product} hebben",
         "default_benefit": "{product} maakt je dag net wat makkelijker",
@@ -162,7 +164,7 @@ PHRASES: dict[str, dict[str, Any]] = {
             "hook": {
                 "place": ("EXT", "Straat in de stad", "Ochtend"),
                 "action": "{audience} onderweg; iets trekt hun aandacht.",
-                "vo": ["Wat als {benefit}?", "{product}. Kijk nog eens."],
+                "vo": ["Stel je voor: {benefit}.", "{product}. Kijk nog eens."],
                 "sound": "Stadsgeluid valt weg op de eerste tel.",
             },
             "problem": {
@@ -203,6 +205,11 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "de": {
+        "shot_roles": [
+            "der Moment entfaltet sich",
+            "ein aussagekräftiges Detail",
+            "die Reaktion, die ihn abrundet",
+        ],
         "default_product": "das Produkt",
         "default_audience": "Menschen, die am meisten von {product} haben",
         "default_benefit": "{product} macht den Alltag ein Stück leichter",
@@ -249,7 +256,7 @@ PHRASES: dict[str, dict[str, Any]] = {
             "hook": {
                 "place": ("EXT", "Straße in der Stadt", "Morgen"),
                 "action": "{audience} unterwegs; etwas zieht ihren Blick auf sich.",
-                "vo": ["Was wäre, wenn {benefit}?", "{product}. Schau genau hin."],
+                "vo": ["Stell dir vor: {benefit}.", "{product}. Schau genau hin."],
                 "sound": "Stadtgeräusche brechen auf dem ersten Schlag ab.",
             },
             "problem": {
@@ -290,6 +297,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "fr": {
+        "shot_roles": ["le moment se déploie", "un détail révélateur", "la réaction qui conclut"],
         "default_product": "le produit",
         "default_audience": "les personnes à qui {product} sera le plus utile",
         "default_benefit": "{product} simplifie le quotidien",
@@ -336,7 +344,7 @@ PHRASES: dict[str, dict[str, Any]] = {
             "hook": {
                 "place": ("EXT", "Rue en ville", "Matin"),
                 "action": "{audience} en mouvement ; quelque chose attire leur regard.",
-                "vo": ["Et si {benefit} ?", "{product}. Regardez bien."],
+                "vo": ["Imaginez : {benefit}.", "{product}. Regardez bien."],
                 "sound": "Le bruit de la ville s'efface sur le premier temps.",
             },
             "problem": {
@@ -377,6 +385,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "es": {
+        "shot_roles": ["el momento se despliega", "un detalle revelador", "la reacción que lo remata"],
         "default_product": "el producto",
         "default_audience": "las personas que más partido sacarán a {product}",
         "default_benefit": "{product} te hace el día un poco más fácil",
@@ -423,7 +432,7 @@ PHRASES: dict[str, dict[str, Any]] = {
             "hook": {
                 "place": ("EXT", "Calle de la ciudad", "Mañana"),
                 "action": "{audience} en marcha; algo les llama la atención.",
-                "vo": ["¿Y si {benefit}?", "{product}. Mira otra vez."],
+                "vo": ["Imagina: {benefit}.", "{product}. Mira otra vez."],
                 "sound": "El ruido de la ciudad se corta en el primer tiempo.",
             },
             "problem": {
