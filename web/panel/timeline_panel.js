@@ -39,6 +39,7 @@ export const PREVIEW_WIDTHS = { "180p": 320, "360p": 640, "540p": 960, "720p": 1
 const PLAYBACK_WIDTH = 320;
 const FRAME_CACHE_FRAMES = 90; // 640x360 RGBA bitmaps: ~80 MB at most, however long one scrubs
 const ZOOM_STEP = 1.25;
+const PREVIEW_AFTER_EDIT_MS = 120;
 
 const STYLE = `
 .kc-panel { display: flex; flex-direction: column; height: 100%; min-height: 240px; color: #ddd; background: #16181c;
@@ -321,14 +322,20 @@ export class TimelinePanel {
     this.$(".kc-redo").disabled = !project.can_redo;
     this.showInspector();
     this.draw();
-    this.preview();
+    // The new revision's frame once edits settle: a burst of edits (a drag, undo pressed repeatedly) does not
+    // make the server render frames nobody will see, in the same process that commits the next edit.
+    clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => this.preview(), PREVIEW_AFTER_EDIT_MS);
   }
 
   // A `kijkocut.change` event from the server's feed.
   onChange(event) {
     if (!this.project || event?.project_id !== this.project.id) return;
-    if (event.revision === this.project.revision) return;
-    this.reload();
+    if (event.revision <= this.project.revision) return;
+    // Our own edit's event usually arrives before its answer: the answer's changes will show it. Whatever
+    // else arrived meanwhile is fetched once the edits in flight are done.
+    if (this.editsInFlight) this.missedRevision = Math.max(this.missedRevision ?? 0, event.revision);
+    else this.reload();
   }
 
   // --- edits ----------------------------------------------------------------------------------------------------
@@ -339,6 +346,7 @@ export class TimelinePanel {
       return null;
     }
     const started = performance.now();
+    this.editsInFlight = (this.editsInFlight ?? 0) + 1;
     try {
       const answer = await this.api.apply(this.project.id, action, params, this.project.revision, folder);
       await this.adopt(answer);
@@ -349,6 +357,10 @@ export class TimelinePanel {
       this.report(error);
       if (error.status === 409) await this.reload();
       return null;
+    } finally {
+      this.editsInFlight -= 1;
+      if (!this.editsInFlight && this.missedRevision > (this.project?.revision ?? 0)) this.reload();
+      if (!this.editsInFlight) this.missedRevision = 0;
     }
   }
 
