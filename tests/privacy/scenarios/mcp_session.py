@@ -16,7 +16,7 @@ from mcp import Client, StdioServerParameters
 
 from kijkocut import samples
 
-LINGER_SECONDS = 20
+LINGER_SECONDS = 12
 
 
 def server_command() -> list[str]:
