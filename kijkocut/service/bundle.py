@@ -12,8 +12,10 @@ Nothing in the folder is readable without the passphrase, except that a bundle e
 Import relinks media found locally by content hash (the cheap hash the import recorded, checked in the folders
 given) and unpacks only what is missing, when the bundle carries it, into `<data dir>/media/<project id>/`. Each device records the revision it last
 synced (`<data dir>/sync/<project id>.json`), so a bundle and a local project that both moved on since are
-detected: the local project is kept, and the bundle's version is added beside it as a new project (keep both);
-nothing is overwritten. A local project that did not change since the last sync is replaced by the newer one."""
+detected: when the two changed different things (entities and tracks, by the history's changes since their
+common history) the other device's edits are replayed on the local project (merged, one history entry each);
+otherwise the local project is kept and the bundle's version is added beside it as a new project (keep both).
+Nothing is overwritten. A local project that did not change since the last sync is replaced by the newer one."""
 
 from __future__ import annotations
 
@@ -26,12 +28,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from kijkocut.edit.changes import apply_changes
+from kijkocut.errors import KijkoCutError
 from kijkocut.media.probe import content_hash
-from kijkocut.model import Project, new_id
+from kijkocut.model import HistoryEntry, Project, new_id
 from kijkocut.project_io import atomic_write_bytes, project_file_bytes, project_from_json, resolve_media_path
 from kijkocut.service.errors import NotFoundError, ServiceError
 from kijkocut.service.relink import index_folder
 from kijkocut.service.store import ProjectStore
+from kijkocut.validate import project_problems
 from kijkocut.vault.keys import KdfParams, calibrate, derive_user_key
 from kijkocut.vault.stream import decrypt_bytes, decrypt_stream, encrypt_bytes, encrypt_stream
 
@@ -65,7 +70,7 @@ class Manifest(BaseModel):
 @dataclass
 class ImportResult:
     project_id: str
-    outcome: str  # "added", "updated", "unchanged", "local is newer", "kept both"
+    outcome: str  # "added", "updated", "merged", "unchanged", "local is newer", "kept both"
     relinked: dict[str, str]
     unpacked: dict[str, str]
     missing: list[str]
@@ -247,6 +252,41 @@ def _relink(
     return project.model_copy(update={"media": media}), relinked, unpacked, missing
 
 
+def _touched(entries: list[HistoryEntry]) -> set[tuple[str, str]]:
+    """What edits changed: each entity, and the track of each element and transition (two devices adding clips
+    to one track could overlap)."""
+    keys: set[tuple[str, str]] = set()
+    for entry in entries:
+        for change in entry.changes:
+            keys.add((change.entity, change.id))
+            if change.track_id:
+                keys.add(("track", change.track_id))
+    return keys
+
+
+def merge(local: Project, remote: Project) -> Project | None:
+    """The local project with the other device's edits since their common history replayed on top, when the two
+    changed different things and the result is a valid timeline; None when they cannot be merged safely."""
+    shared = 0
+    for mine, theirs in zip(local.history.done, remote.history.done):
+        if mine != theirs:
+            break
+        shared += 1
+    local_new, remote_new = local.history.done[shared:], remote.history.done[shared:]
+    if not remote_new or _touched(local_new) & _touched(remote_new):
+        return None
+    merged = local.model_copy(deep=True)
+    try:
+        for entry in remote_new:
+            apply_changes(merged, entry.changes)
+            merged.history.done.append(entry)
+    except (KijkoCutError, KeyError, ValueError):
+        return None
+    merged.history.undone = []  # like any new edit, the merge ends what could be redone
+    merged.revision = local.revision + len(remote_new)
+    return None if project_problems(merged) else merged
+
+
 def _same_edit(first: Project, second: Project) -> bool:
     """The same project apart from where each device keeps the media."""
 
@@ -279,7 +319,10 @@ def import_bundle(
             return ImportResult(project.id, "unchanged", {}, {}, [])
         if not bundle_moved:
             return ImportResult(project.id, "local is newer" if local_moved else "unchanged", {}, {}, [])
-        if local_moved:
+        merged = merge(local, project) if local_moved else None
+        if merged is not None:
+            project, outcome = merged, "merged"
+        elif local_moved:
             copy_id = new_id("prj")
             project = project.model_copy(
                 update={"id": copy_id, "name": f"{project.name} (other device, revision {project.revision})"}
@@ -297,7 +340,7 @@ def import_bundle(
         data_dir / "media" / project.id,
         data_key,
     )
-    if outcome == "updated":
+    if outcome in ("updated", "merged"):
         store.replace(project, base_revision=local.revision if local else None, origin="bundle")
     else:
         store.adopt(project, origin="bundle")

@@ -131,3 +131,21 @@ def test_wrong_passphrase_and_tampered_bundles_are_refused(devices):
     with pytest.raises(TamperedError, match="project.kjk"):
         desktop.import_(bundle)
     assert not desktop.store.file(project_id).exists()
+
+
+def test_concurrent_edits_of_different_things_are_merged(devices):
+    laptop, desktop, project_id, sync = devices
+    assert desktop.import_(laptop.export(project_id, sync, with_media=True)).outcome == "added"
+    run_action(laptop.store, project_id, "add_marker", {"time": 0.5, "name": "laptop note"}, ctx=laptop.ctx())
+    desktop.store.rename(project_id, "Summer (desktop title)")
+    result = laptop.import_(desktop.export(project_id, sync))
+    assert result.outcome == "merged" and result.copy_id is None
+    merged = laptop.store.get(project_id)
+    assert merged.name == "Summer (desktop title)" and [m.name for m in merged.markers] == ["laptop note"]
+    assert [entry.label for entry in merged.history.done][-2:] == ["Add marker", "Rename project"]
+    laptop.store.undo(project_id)  # the merged edit is one undo step like any other
+    assert laptop.store.get(project_id).name == "Summer"
+    laptop.store.redo(project_id)
+    # The desktop had not changed since: it takes the merged project as it is.
+    assert desktop.import_(laptop.export(project_id, sync)).outcome == "updated"
+    assert desktop.store.get(project_id).markers[0].name == "laptop note"
