@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kijkocut.vault.rows import RowSealer
 from workflows_library.errors import (
     InvalidTransitionError,
     JobNotFoundError,
@@ -163,6 +164,9 @@ class JobStore(Generic[R]):
         self._kind = None if model is JobRecord else str(model.model_fields["kind"].default)
         self._clock = clock
         self._lock = threading.Lock()
+        # Payloads encrypted when the data directory encrypts everything (kijkocut.vault.rows).
+        self._rows = RowSealer(path.parent)
+        self._seal_rows = self._rows.enabled()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -210,7 +214,7 @@ class JobStore(Generic[R]):
 
     def _decode(self, row: tuple[Any, ...]) -> R:
         body, pid, host, token, heartbeat = row
-        record = self.model.model_validate_json(body)
+        record = self.model.model_validate_json(self._rows.open(body, f"{self.path} (a job's row)"))
         owner = Owner(pid=pid, host=host, token=token or "") if pid is not None and host else None
         return record.model_copy(update={"owner": owner, "heartbeat_at": heartbeat})
 
@@ -232,6 +236,10 @@ class JobStore(Generic[R]):
             raise JobNotFoundError(job_id)
         return self._decode(row)
 
+    def _body(self, record: R) -> str:
+        body = record.model_dump_json(exclude=_COLUMN_ONLY)
+        return self._rows.seal(body) if self._seal_rows else body
+
     def _save(self, record: R, *, insert: bool = False) -> None:
         owner = record.owner
         values = (
@@ -243,7 +251,7 @@ class JobStore(Generic[R]):
             owner.host if owner else None,
             owner.token if owner else None,
             record.heartbeat_at,
-            record.model_dump_json(exclude=_COLUMN_ONLY),
+            self._body(record),
             record.id,
         )
         if insert:
