@@ -60,9 +60,15 @@ def open_project(spec: str, projects_option: str | None) -> tuple[ProjectStore, 
         raise ServiceError(
             f"{len(named)} projects are named {spec!r} ({', '.join(named)}); name one by its id"
         )
+    locked = [reason for reason in store.unopened.values() if "locked" in reason]
+    hint = (
+        f"; {len(locked)} encrypted projects are locked: run `kijkocut vault unlock` to see them"
+        if locked
+        else ""
+    )
     raise NotFoundError(
         f"no project {spec!r} in {store.root}; `kijkocut project list` shows them (a project "
-        f"file is named by its path, ending in .json)"
+        f"file is named by its path, ending in .json){hint}"
     )
 
 

@@ -81,6 +81,9 @@ class ProjectStore:
     ):
         self.root = Path(os.path.realpath(root))
         self._vault = vault  # the keys of encrypted projects; the default data directory's unless given
+        self.unopened: dict[
+            str, str
+        ] = {}  # projects the last `list` could not open (locked, broken), and why
         self._seal_ids: set[str] = set()  # projects to encrypt on their next save (duplicates of sealed ones)
         self.root.mkdir(parents=True, exist_ok=True)
         self.feed = feed or ChangeFeed()
@@ -204,8 +207,11 @@ class ProjectStore:
                     continue
                 try:
                     projects.append(self.get(directory.name))
-                except ServiceError:
-                    continue  # a broken file must not hide the others; opening it names the problem
+                    self.unopened.pop(directory.name, None)
+                except ServiceError as exc:
+                    # A broken or locked file must not hide the others; opening it names the problem.
+                    self.unopened[directory.name] = str(exc)
+                    continue
                 finally:
                     lock.release()
         return projects

@@ -79,3 +79,49 @@ def test_cli_edits_an_encrypted_project_with_the_passphrase_in_the_environment(e
     wrong = subprocess.run([kijkocut, "project", "show", project_id], env=env, capture_output=True, text=True)
     assert wrong.returncode != 0 and "wrong passphrase" in wrong.stderr
     assert (projects / project_id / "project.json").read_bytes() == raw
+
+
+def test_cli_vault_commands_from_init_to_a_new_passphrase(tmp_path):
+    """init, encrypt, an unlocked session in the runtime folder, lock, a passphrase change."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIJKOCUT_")}
+    env.update(
+        KIJKOCUT_DATA_DIR=str(tmp_path / "data"),
+        KIJKOCUT_PROJECTS_DIR=str(tmp_path / "projects"),
+        XDG_RUNTIME_DIR=str(runtime),
+    )
+
+    def cli(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "kijkocut"), *args], env={**env, **extra}, capture_output=True, text=True, timeout=120
+        )
+
+    assert cli("project", "create", "Trip").returncode == 0
+    made = cli("vault", "init", "--kdf-seconds", "0.05", KIJKOCUT_PASSPHRASE="one")
+    assert made.returncode == 0 and "Argon2id" in made.stdout, made.stderr
+    assert cli("vault", "encrypt", "Trip", KIJKOCUT_PASSPHRASE="one").returncode == 0
+    [project_file] = (tmp_path / "projects").rglob("project.json")
+    assert project_file.read_bytes().startswith(b"KJKCRYPT")
+    assert (
+        "encrypted projects are locked: run `kijkocut vault unlock`" in cli("project", "show", "Trip").stderr
+    )
+    assert cli("vault", "unlock", "--minutes", "5", KIJKOCUT_PASSPHRASE="one").returncode == 0
+    assert [p.stat().st_mode & 0o777 for p in runtime.rglob("session-*")] == [0o600]
+    shown = cli("project", "show", project_file.parent.name)
+    assert shown.returncode == 0 and "Trip" in shown.stdout, shown.stderr
+    assert cli("vault", "lock").returncode == 0 and not list(runtime.rglob("session-*"))
+    changed = cli(
+        "vault",
+        "passphrase",
+        "--kdf-seconds",
+        "0.05",
+        KIJKOCUT_PASSPHRASE="one",
+        KIJKOCUT_NEW_PASSPHRASE="two",
+    )
+    assert changed.returncode == 0 and "no project file was rewritten" in changed.stdout, changed.stderr
+    assert cli("project", "show", project_file.parent.name, KIJKOCUT_PASSPHRASE="two").returncode == 0
+    assert (
+        "wrong passphrase"
+        in cli("project", "show", project_file.parent.name, KIJKOCUT_PASSPHRASE="one").stderr
+    )
