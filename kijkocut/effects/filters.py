@@ -11,7 +11,8 @@ from PIL import Image, ImageFilter
 from kijkocut.effects.lut import apply_lut
 from kijkocut.model import Effect, parse_colour
 
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # BT.601, as the canvas
+# BT.709 luma weights, as the canvas encodes (kijkocut.render.colour): a grey picture keeps the Y the encoder writes
+LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:

@@ -54,7 +54,7 @@ def _with_effect(tmp_path, kind, params=None, colour=BASE):
     return project
 
 
-LUMA = np.array([0.299, 0.587, 0.114])
+LUMA = np.array([0.2126, 0.7152, 0.0722])  # BT.709, the canvas's colour space
 
 
 @pytest.mark.parametrize(
