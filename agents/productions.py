@@ -100,7 +100,73 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
+@contextlib.contextmanager
+def _file_lock(path: Path, wait_s: float) -> Iterator[bool]:
+    """An exclusive `flock` on `path` (released by the OS if the process dies); yields whether it was got."""
+    import fcntl
+    import time
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.05)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _advisory_lock(saver: Any, production_id: str, wait_s: float) -> Iterator[bool]:
+    """A PostgreSQL session advisory lock on the production (released if the worker's connection dies)."""
+    import time
+
+    deadline = time.monotonic() + wait_s
+    got = False
+    while True:
+        with saver.lock, saver.conn.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s)) AS got", ("kijkocut:" + production_id,))
+            got = bool(cursor.fetchone()["got"])
+        if got or time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
+    try:
+        yield got
+    finally:
+        if got:
+            with saver.lock, saver.conn.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", ("kijkocut:" + production_id,))
+
+
 class Productions:
+    # How long a request waits for another worker (process or database client) running the same production.
+    lock_wait_s = 10.0
+
+    @contextlib.contextmanager
+    def exclusive(self, production_id: str) -> Iterator[None]:
+        """One run of a production at a time, across threads, processes and (PostgreSQL) machines."""
+        self._check_id(production_id)  # before it names a lock file
+        if type(self.checkpointer).__name__ == "PostgresSaver":
+            lock = _advisory_lock(self.checkpointer, production_id, self.lock_wait_s)
+        elif self.data_dir is not None:
+            lock = _file_lock(self.data_dir / "productions" / f".{production_id}.lock", self.lock_wait_s)
+        else:
+            lock = contextlib.nullcontext(True)  # type: ignore[assignment]
+        with lock as got:
+            if not got:
+                raise ProductionError(
+                    f"production {production_id!r} is busy: another worker is running it; try again later"
+                )
+            yield
+
     def __init__(
         self,
         checkpointer: Any,
@@ -211,6 +277,7 @@ class Productions:
     # ---- running ----
 
     def _run(self, graph: Any, value: Any, config: dict[str, Any]) -> None:
+        """Run the graph on (the caller holds `exclusive`), publishing the production's view afterwards."""
         try:
             self._stream(graph, value, config)
         finally:
@@ -263,27 +330,32 @@ class Productions:
         production_id = self._check_id(
             production_id or f"{template.id.replace('_', '-')}-{secrets.token_hex(4)}"
         )
-        if self.checkpointer.get_tuple(_config(production_id)) is not None:
-            raise ProductionError(f"production {production_id!r} exists already")
-        unknown = sorted(set(caps or {}) - {"cost", "tokens", "gpu_minutes"})
-        if unknown:
-            raise ProductionError(f"unknown caps: {', '.join(unknown)} (cost, tokens, gpu_minutes)")
-        initial = {
-            "production_id": production_id,
-            "template": template.model_dump(mode="json"),
-            "brief": brief,
-            "caps": dict(caps or {}),
-            "approved": {},
-            "requests": {},
-            "failures": {},
-            "log": [f"started from template {template.id}"],
-        }
-        self.on_event(f"production {production_id}: {template.title}")
-        graph = self._graph(template)
-        self._run(graph, initial, _config(production_id))
-        return self.status(production_id)
+        with self.exclusive(production_id):
+            if self.checkpointer.get_tuple(_config(production_id)) is not None:
+                raise ProductionError(f"production {production_id!r} exists already")
+            unknown = sorted(set(caps or {}) - {"cost", "tokens", "gpu_minutes"})
+            if unknown:
+                raise ProductionError(f"unknown caps: {', '.join(unknown)} (cost, tokens, gpu_minutes)")
+            initial = {
+                "production_id": production_id,
+                "template": template.model_dump(mode="json"),
+                "brief": brief,
+                "caps": dict(caps or {}),
+                "approved": {},
+                "requests": {},
+                "failures": {},
+                "log": [f"started from template {template.id}"],
+            }
+            self.on_event(f"production {production_id}: {template.title}")
+            graph = self._graph(template)
+            self._run(graph, initial, _config(production_id))
+            return self.status(production_id)
 
     def resume(self, production_id: str) -> Status:
+        with self.exclusive(production_id):
+            return self._resume(production_id)
+
+    def _resume(self, production_id: str) -> Status:
         """Go on from the last checkpoint after the process running it died; agents that finished are kept."""
         graph, snapshot = self._snapshot(production_id)
         if snapshot.interrupts:
@@ -296,6 +368,10 @@ class Productions:
         return self.status(production_id)
 
     def decide(self, production_id: str, decision: Mapping[str, Any]) -> Status:
+        with self.exclusive(production_id):
+            return self._decide(production_id, decision)
+
+    def _decide(self, production_id: str, decision: Mapping[str, Any]) -> Status:
         """Answer the pending gate: `{"type": "approve"}`, `{"type": "reject", "message": ...}`, ... or the full
         HITL response `{"decisions": [...]}`. Refused, with nothing changed, when it cannot apply."""
         graph, snapshot = self._snapshot(production_id)
@@ -337,6 +413,10 @@ class Productions:
         )
 
     def set_caps(self, production_id: str, caps: Mapping[str, float]) -> Status:
+        with self.exclusive(production_id):
+            return self._set_caps(production_id, caps)
+
+    def _set_caps(self, production_id: str, caps: Mapping[str, float]) -> Status:
         """New hard caps for a production waiting at a gate (one a cap stopped, say); the gate asks again,
         and a rejection or answer there retries the agent under the new caps."""
         graph, snapshot = self._snapshot(production_id)
@@ -355,6 +435,10 @@ class Productions:
         return self.status(production_id)
 
     def reopen(self, production_id: str, checkpoint_id: str) -> Status:
+        with self.exclusive(production_id):
+            return self._reopen(production_id, checkpoint_id)
+
+    def _reopen(self, production_id: str, checkpoint_id: str) -> Status:
         """Go back to an earlier step (a checkpoint from `history`) and run on from there; the later steps stay
         in the history as another branch."""
         graph, snapshot = self._snapshot(production_id, checkpoint_id)
@@ -380,27 +464,28 @@ class Productions:
         if artefact is None and not values.get(kind):
             raise ProductionError(f"production {production_id!r} has no {kind} to fork from")
         new_id = self._check_id(new_id or f"{production_id[:50]}-fork-{secrets.token_hex(3)}")
-        if self.checkpointer.get_tuple(_config(new_id)) is not None:
-            raise ProductionError(f"production {new_id!r} exists already")
-        if artefact is not None:
-            edited = parse_artefact(kind, dict(artefact)).model_dump(mode="json")
-        else:
-            edited = dict(values[kind])
-        edited.update(id=f"{new_id}/{kind}", version=int((values.get(kind) or {}).get("version", 0)) + 1)
-        values.update(downstream_cleared(values, kind))  # type: ignore[arg-type]
-        earlier = ARTEFACT_KINDS[: ARTEFACT_KINDS.index(kind)]
-        values["critique"] = {k: v for k, v in (values.get("critique") or {}).items() if k in earlier}
-        values.update(
-            {
-                kind: edited,
-                "production_id": new_id,
-                "log": [f"forked from {production_id} with {kind} v{edited['version']}"],
-            }
-        )
-        values = {k: v for k, v in values.items() if v is not None or k in ARTEFACT_KINDS}
-        graph.update_state(_config(new_id), values, as_node=AGENT_OF[kind])
-        self._run(graph, None, _config(new_id))
-        return self.status(new_id)
+        with self.exclusive(new_id):
+            if self.checkpointer.get_tuple(_config(new_id)) is not None:
+                raise ProductionError(f"production {new_id!r} exists already")
+            if artefact is not None:
+                edited = parse_artefact(kind, dict(artefact)).model_dump(mode="json")
+            else:
+                edited = dict(values[kind])
+            edited.update(id=f"{new_id}/{kind}", version=int((values.get(kind) or {}).get("version", 0)) + 1)
+            values.update(downstream_cleared(values, kind))  # type: ignore[arg-type]
+            earlier = ARTEFACT_KINDS[: ARTEFACT_KINDS.index(kind)]
+            values["critique"] = {k: v for k, v in (values.get("critique") or {}).items() if k in earlier}
+            values.update(
+                {
+                    kind: edited,
+                    "production_id": new_id,
+                    "log": [f"forked from {production_id} with {kind} v{edited['version']}"],
+                }
+            )
+            values = {k: v for k, v in values.items() if v is not None or k in ARTEFACT_KINDS}
+            graph.update_state(_config(new_id), values, as_node=AGENT_OF[kind])
+            self._run(graph, None, _config(new_id))
+            return self.status(new_id)
 
     # ---- exporting ----
 

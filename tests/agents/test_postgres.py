@@ -62,3 +62,20 @@ def test_a_production_left_mid_run_is_resumed_by_another_worker(tmp_path, databa
         assert status.gate["gate"] == "vrd" and status.gate["blocking"] == 1
         status = other.decide("pg-2", {"type": "respond", "message": "Go ahead with the brief as it is."})
         assert status.gate["blocking"] == 0 and status.artefacts == {"vrd": 1}
+
+
+def test_a_production_another_worker_is_running_is_busy(tmp_path, database_url):
+    from agents.productions import ProductionError
+
+    with (
+        open_checkpointer(tmp_path / "a", database_url) as saver_a,
+        open_checkpointer(tmp_path / "b", database_url) as saver_b,
+    ):
+        worker_a = Productions(saver_a, ScriptedBrain(), tmp_path / "a", settings=NO_WAIT)
+        worker_b = Productions(saver_b, ScriptedBrain(), tmp_path / "b", settings=NO_WAIT)
+        worker_b.lock_wait_s = 0.3
+        worker_a.start("ad_spot", BRIEF, "pg-3")
+        with worker_a.exclusive("pg-3"):
+            with pytest.raises(ProductionError, match="busy"):
+                worker_b.decide("pg-3", {"type": "approve"})
+        assert worker_b.decide("pg-3", {"type": "approve"}).gate["gate"] == "script"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import BRIEF, calls_of
 
 
@@ -67,3 +69,20 @@ def test_a_fork_from_an_earlier_checkpoint_starts_there(productions):
     at_vrd_gate = next(e for e in productions.history("p-tt") if e["next"] == ["vrd_gate"])
     fork = productions.fork("p-tt", "vrd", checkpoint_id=at_vrd_gate["checkpoint_id"], new_id="p-tt-c")
     assert fork.gate["gate"] == "vrd" and fork.artefacts == {"vrd": 2}
+
+
+def test_one_run_of_a_production_at_a_time(productions, tmp_path):
+    from agents.brains import ScriptedBrain
+    from agents.productions import ProductionError, Productions, open_checkpointer
+
+    productions.start("ad_spot", BRIEF, "p-lock")
+    with open_checkpointer(tmp_path) as saver:
+        other = Productions(saver, ScriptedBrain(), tmp_path)  # another worker on the same store
+        other.lock_wait_s = 0.2
+        with productions.exclusive("p-lock"):
+            with pytest.raises(ProductionError, match="busy: another worker"):
+                other.decide("p-lock", {"type": "approve"})
+        assert other.decide("p-lock", {"type": "approve"}).gate["gate"] == "script"
+        with pytest.raises(ProductionError, match="invalid production id"):
+            other.resume("../../etc")
+    assert not list(tmp_path.rglob("etc*"))
