@@ -142,11 +142,7 @@ def export_bundle(
     project = store.snapshot(project_id)
     target = bundle_dir(folder, project.id)
     (target / "media").mkdir(parents=True, exist_ok=True)
-    key_id, data_key = os.urandom(16), os.urandom(32)
-    atomic_write_bytes(
-        target / "key.json",
-        _wrap_key(passphrase, data_key, key_id, params or calibrate()).model_dump_json().encode(),
-    )
+    key_id, data_key = _bundle_key(target, passphrase, params)
     media = []
     for media_id, ref in project.media.items():
         entry = BundleMedia(
@@ -171,6 +167,23 @@ def export_bundle(
     )
     _record_sync(data_dir, project.id, project.revision)
     return target
+
+
+def _bundle_key(target: Path, passphrase: str, params: KdfParams | None) -> tuple[bytes, bytes]:
+    """The key of a bundle exported before with this passphrase (its media files stay valid), else a new one;
+    a new key makes the media files of the old one useless, so they go."""
+    from kijkocut.vault.errors import WrongPassphraseError
+
+    if (target / "key.json").is_file():
+        try:
+            return _unwrap_key(target, passphrase)
+        except (WrongPassphraseError, ServiceError):
+            for stale in (target / "media").glob("*.kjk"):
+                stale.unlink()
+    key_id, data_key = os.urandom(16), os.urandom(32)
+    wrapped = _wrap_key(passphrase, data_key, key_id, params or calibrate())
+    atomic_write_bytes(target / "key.json", wrapped.model_dump_json().encode())
+    return key_id, data_key
 
 
 def _write_stream(source: Path, target: Path, data_key: bytes, key_id: bytes) -> None:

@@ -130,6 +130,7 @@ class Vault:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     _user_key: bytes | None = None
     _data_keys: dict[bytes, bytes] = field(default_factory=dict)
+    _labels: dict[str, bytes] = field(default_factory=dict)  # label -> key id, once looked up or made
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, env: Mapping[str, str] | None = None) -> Vault:
@@ -260,6 +261,7 @@ class Vault:
     def lock(self) -> None:
         self._user_key = None
         self._data_keys.clear()
+        self._labels.clear()
 
     def user_key(self) -> bytes:
         if self._user_key is None:
@@ -276,8 +278,9 @@ class Vault:
         """The data key a file's header names (KeyLookup for `kijkocut.vault.stream`)."""
         if key_id in self._data_keys:
             return self._data_keys[key_id]
-        user_key = self.user_key()
-        path = self._key_file(self.master().generation, key_id)
+        master = self.master()
+        user_key = self._current_user_key(master)
+        path = self._key_file(master.generation, key_id)
         try:
             wrapped = WrappedKey.model_validate_json(path.read_bytes())
             key = _open(user_key, wrapped.wrapped, key_id)
@@ -291,19 +294,34 @@ class Vault:
         self._data_keys[key_id] = key
         return key
 
+    def _current_user_key(self, master: Master) -> bytes:
+        """The user key, checked against master.json as it is now: another process may have changed the
+        passphrase since this one unlocked (its data keys stay valid; wrapping a new one needs the new key)."""
+        user_key = self.user_key()
+        try:
+            _open(user_key, master.check, b"check")
+        except (InvalidTag, ValueError):
+            self._user_key = None
+            raise LockedError(f"the passphrase of {self.folder} changed meanwhile: {UNLOCK_HINT}") from None
+        return user_key
+
     def key_for(self, label: str) -> tuple[bytes, bytes]:
         """(key id, data key) of the project `label`, made on first use."""
-        user_key = self.user_key()
+        if label in self._labels:
+            key_id = self._labels[label]
+            return key_id, self._data_keys[key_id]
         with self._changing():
-            generation = self.master().generation
-            for path in sorted(self.generation_dir(generation).glob("*.json")):
+            master = self.master()
+            user_key = self._current_user_key(master)
+            for path in sorted(self.generation_dir(master.generation).glob("*.json")):
                 wrapped = WrappedKey.model_validate_json(path.read_bytes())
                 if wrapped.label == label:
                     key_id = bytes.fromhex(wrapped.key_id)
+                    self._labels[label] = key_id
                     return key_id, self.data_key(key_id)
             key_id, key = os.urandom(KEY_ID_BYTES), os.urandom(32)
-            self.add_key(key_id, key, label, user_key, generation)
-        self._data_keys[key_id] = key
+            self.add_key(key_id, key, label, user_key, master.generation)
+        self._labels[label] = key_id
         return key_id, key
 
     def add_key(

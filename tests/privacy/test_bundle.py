@@ -79,6 +79,8 @@ def test_media_found_locally_by_content_is_relinked_not_copied(devices):
 def test_media_missing_locally_is_unpacked_from_the_bundle(devices):
     laptop, desktop, project_id, sync = devices
     original = (laptop.media / "beach.mp4").read_bytes()
+    laptop.export(project_id, sync, with_media=True)
+    laptop.store.rename(project_id, "Summer, second export")  # the media already there are kept
     bundle = laptop.export(project_id, sync, with_media=True)
     laptop.unplug()
     result = desktop.import_(bundle)

@@ -268,3 +268,20 @@ def test_a_project_file_anywhere_on_disk_is_encrypted_too(data_dir, tmp_path):
     assert path.read_bytes().startswith(stream.MAGIC)
     again = ProjectFileStore(path, vault=vault)
     assert again.get(again.project_id()).name == "Loose file"
+
+
+def test_a_passphrase_changed_by_another_process_is_noticed_before_a_new_key_is_wrapped(data_dir, tmp_path):
+    first = new_vault(data_dir)
+    store = ProjectStore(tmp_path / "projects", vault=first)
+    old = store.create("Before")
+    store.set_encrypted(old.id, True)
+    Vault.for_data_dir(data_dir, env={"KIJKOCUT_PASSPHRASE": "correct horse"}).change_passphrase(
+        "changed", FAST
+    )
+    store.rename(old.id, "Still saves")  # its data key is unchanged: known to this process already
+    new = store.create("After")
+    with pytest.raises(LockedError, match="changed meanwhile"):
+        store.set_encrypted(new.id, True)  # would be wrapped with the old key: refused instead
+    assert not store.is_encrypted(new.id)
+    reader = Vault.for_data_dir(data_dir, env={"KIJKOCUT_PASSPHRASE": "changed"})
+    assert ProjectStore(tmp_path / "projects", vault=reader).get(old.id).name == "Still saves"
