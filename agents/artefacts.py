@@ -68,6 +68,10 @@ class VRD(Artefact):
     mandatories: list[Text] = Field(default_factory=list, max_length=20)
     references: list[Text] = Field(default_factory=list, max_length=20)
     problem: str = Field("", max_length=2000)
+    production_mode: Literal["generated", "live_action", "hybrid"] = Field(
+        "generated",
+        description="generated shots, a live-action shoot, or people shot live and the rest generated",
+    )
 
 
 LineKind = Literal["action", "dialogue", "voice_over", "on_screen_text", "music", "sound"]

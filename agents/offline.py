@@ -61,6 +61,7 @@ KEY_ALIASES: dict[str, tuple[str, ...]] = {
     "references": ("references", "referenties", "referenzen", "references", "referencias"),
     "tone": ("tone", "toon", "ton", "tono"),
     "purpose": ("purpose", "goal", "doel", "ziel", "objectif", "objetivo"),
+    "mode": ("production", "shoot", "productie", "opnames", "dreh", "produktion", "tournage", "rodaje"),
 }
 _KEY_OF = {alias: key for key, aliases in KEY_ALIASES.items() for alias in aliases}
 CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
@@ -213,8 +214,25 @@ def draft_vrd(context: Mapping[str, Any]) -> dict[str, Any]:
         "mandatories": mandatories,
         "references": references,
         "problem": fill["problem"],
+        "production_mode": _mode(brief.get("mode")),
         "questions": questions,
     }
+
+
+def _mode(text: str) -> str:
+    """'live action', 'hybrid', 'AI generated'... in any of the languages, as the VRD's production mode."""
+    folded = _fold(text)
+    if any(
+        word in folded
+        for word in ("hybrid", "hybride", "hibrid", "mixed", "gemengd", "gemischt", "mixte", "mixto")
+    ):
+        return "hybrid"
+    if re.search(r"\b(live|real|echt|reel|rodaje real)\b", folded):
+        return "live_action"
+    return "generated"
+
+
+PEOPLE_BEATS = ("hook", "problem", "proof")  # scenes about people: shot live in a hybrid production
 
 
 def _filler(brief: BriefFields, p: Mapping[str, Any]) -> dict[str, str]:
@@ -452,6 +470,10 @@ def draft_shot_list(context: Mapping[str, Any]) -> dict[str, Any]:
             {ln["character"] for ln in scene["lines"] if ln.get("character") and ln["kind"] == "dialogue"}
         )
         props = [vrd["product"]] if scene["beat"] in ("solution", "how_it_works", "call_to_action") else []
+        mode = vrd.get("production_mode", "generated")
+        live = mode == "live_action" or (mode == "hybrid" and scene["beat"] in PEOPLE_BEATS)
+        if live and scene["beat"] in PEOPLE_BEATS and not cast:
+            cast = [p["lead"]]
         for index, seconds in enumerate(durations):
             size, angle, movement, lens = plan[index % len(plan)]
             number = f"{scene['number']}{chr(ord('A') + index)}"
@@ -477,14 +499,14 @@ def draft_shot_list(context: Mapping[str, Any]) -> dict[str, Any]:
                     + ("" if count == 1 else f"; {p['shot_roles'][index % 3]}"),
                     "cast": cast,
                     "props": props,
-                    "source": "generated",
+                    "source": "live_action" if live else "generated",
                     "prompt": prompt,
                     "negative_prompt": NEGATIVE,
                     "seed": _seed(context.get("production_id", ""), number),
                     "reference_images": [],
                     "first_frame": f"{SIZE_WORDS[size]} of {place}, the action about to begin.",
                     "last_frame": f"The same framing after the {movement}, the moment landed.",
-                    "workflow_id": workflows.get(task),
+                    "workflow_id": None if live else workflows.get(task),
                 }
             )
     return {"shots": shots}

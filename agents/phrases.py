@@ -38,6 +38,7 @@ SIZES_EN = {
 
 PHRASES: dict[str, dict[str, Any]] = {
     "en": {
+        "lead": "Lead",
         "shot_roles": ["the moment unfolds", "a telling detail", "the reaction that lands it"],
         "default_product": "the product",
         "default_audience": "people who would get the most out of {product}",
@@ -117,6 +118,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "nl": {
+        "lead": "Hoofdrol",
         "shot_roles": ["het moment ontvouwt zich", "een veelzeggend detail", "de reactie die het afmaakt"],
         "default_product": "het product",
         "default_audience": "mensen die het meest aan {product} hebben",
@@ -205,6 +207,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "de": {
+        "lead": "Hauptrolle",
         "shot_roles": [
             "der Moment entfaltet sich",
             "ein aussagekräftiges Detail",
@@ -297,6 +300,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "fr": {
+        "lead": "Rôle principal",
         "shot_roles": ["le moment se déploie", "un détail révélateur", "la réaction qui conclut"],
         "default_product": "le produit",
         "default_audience": "les personnes à qui {product} sera le plus utile",
@@ -385,6 +389,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         },
     },
     "es": {
+        "lead": "Protagonista",
         "shot_roles": ["el momento se despliega", "un detalle revelador", "la reacción que lo remata"],
         "default_product": "el producto",
         "default_audience": "las personas que más partido sacarán a {product}",

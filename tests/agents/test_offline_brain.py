@@ -134,3 +134,15 @@ def test_a_tight_compute_cap_makes_the_solver_trade_and_say_so(productions):
     assert budget.quality < budget.quality_unconstrained
     assert budget.trade_offs[0].startswith("Within the compute cap")
     assert any("instead of" in line for line in budget.trade_offs)
+
+
+def test_a_hybrid_production_shoots_the_people_live_and_budgets_the_shoot(productions):
+    artefacts = run_through(productions, "ad_spot", BRIEF + "Production: hybrid (live action and AI)\n")
+    vrd, shots, budget = artefacts["vrd"], artefacts["shot_list"], artefacts["budget"]
+    assert vrd.production_mode == "hybrid"
+    live = [s for s in shots.shots if s.source == "live_action"]
+    generated = [s for s in shots.shots if s.source == "generated"]
+    assert live and generated and all(s.workflow_id is None and s.cast for s in live)
+    assert sorted(c.shot for c in budget.compute) == sorted(s.number for s in generated)
+    lines = {line.category: line.amount for line in budget.top_sheet}
+    assert lines["Shooting crew"] > 0 and lines["Talent"] > 0 and lines["Generated shots (compute)"] > 0
