@@ -16,6 +16,9 @@ from kijkocut.service.store import ProjectStore
 
 
 class ProjectFileStore(ProjectStore):
+    # A file of the user's anywhere on disk is encrypted only when they encrypt it (`kijkocut vault encrypt`).
+    follows_data_dir_policy = False
+
     def __init__(self, path: str | os.PathLike[str], **options) -> None:
         self.path = Path(os.path.realpath(path))
         if not self.path.parent.is_dir():  # the base class would create the folder

@@ -71,6 +71,9 @@ class _Cached:
 
 
 class ProjectStore:
+    # Whether "encrypt every project" of the data directory applies to this store's projects.
+    follows_data_dir_policy = True
+
     def __init__(
         self,
         root: str | os.PathLike[str],
@@ -246,7 +249,8 @@ class ProjectStore:
     def _save(self, project: Project, *, sealed: bool | None = None) -> None:
         path = self.file(project.id)
         if sealed is None:
-            sealed = project.id in self._seal_ids or sealing.wants_sealing(path, self.vault())
+            policy = self.vault() if self.follows_data_dir_policy else None
+            sealed = project.id in self._seal_ids or sealing.wants_sealing(path, policy)
         try:  # refuses a file too big to load again: the old file stays
             atomic_write_bytes(path, sealing.project_bytes(project, sealed, self.vault()))
         except BaseException:

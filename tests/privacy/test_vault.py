@@ -285,3 +285,12 @@ def test_a_passphrase_changed_by_another_process_is_noticed_before_a_new_key_is_
     assert not store.is_encrypted(new.id)
     reader = Vault.for_data_dir(data_dir, env={"KIJKOCUT_PASSPHRASE": "changed"})
     assert ProjectStore(tmp_path / "projects", vault=reader).get(old.id).name == "Still saves"
+
+
+def test_encrypt_all_covers_the_projects_folder_not_loose_project_files(data_dir, tmp_path):
+    from kijkocut.model import Project
+
+    vault = new_vault(data_dir, encrypt_new_projects=True)
+    loose = ProjectFileStore(tmp_path / "mine.json", vault=vault)
+    loose.adopt(Project(name="Mine"))
+    assert not (tmp_path / "mine.json").read_bytes().startswith(stream.MAGIC)
