@@ -227,7 +227,7 @@ def _mode(text: str) -> str:
         for word in ("hybrid", "hybride", "hibrid", "mixed", "gemengd", "gemischt", "mixte", "mixto")
     ):
         return "hybrid"
-    if re.search(r"\b(live|real|echt|reel|rodaje real)\b", folded):
+    if re.search(r"\b(live|real|echte?|reel)\b", folded):
         return "live_action"
     return "generated"
 
