@@ -151,3 +151,53 @@ def test_concurrent_edits_of_different_things_are_merged(devices):
     # The desktop had not changed since: it takes the merged project as it is.
     assert desktop.import_(laptop.export(project_id, sync)).outcome == "updated"
     assert desktop.store.get(project_id).markers[0].name == "laptop note"
+
+
+def test_the_bundle_commands(devices):
+    """kijkocut bundle export/import as a user runs them, between two data directories."""
+    import os
+    import subprocess
+    import sys
+
+    laptop, desktop, project_id, sync = devices
+    kijkocut = str(Path(sys.executable).parent / "kijkocut")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("KIJKOCUT_")}
+    base["KIJKOCUT_BUNDLE_PASSPHRASE"] = PASS
+
+    def env(device: Device) -> dict[str, str]:
+        return {
+            **base,
+            "KIJKOCUT_DATA_DIR": str(device.data),
+            "KIJKOCUT_PROJECTS_DIR": str(device.store.root),
+        }
+
+    out = subprocess.run(
+        [kijkocut, "bundle", "export", project_id, str(sync), "--media", "--kdf-seconds", "0.05"],
+        env=env(laptop),
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    laptop.unplug()
+    into = subprocess.run(
+        [
+            kijkocut,
+            "bundle",
+            "import",
+            str(sync / f"{project_id}.kjkbundle"),
+            "--media-dir",
+            str(desktop.media),
+        ],
+        env=env(desktop),
+        capture_output=True,
+        text=True,
+    )
+    assert into.returncode == 0, into.stderr
+    assert f"{project_id}: added" in into.stdout and "unpacked to" in into.stdout
+    wrong = subprocess.run(
+        [kijkocut, "bundle", "import", str(sync / f"{project_id}.kjkbundle")],
+        env={**env(desktop), "KIJKOCUT_BUNDLE_PASSPHRASE": "guess"},
+        capture_output=True,
+        text=True,
+    )
+    assert wrong.returncode == 1 and "wrong bundle passphrase" in wrong.stderr
