@@ -146,3 +146,13 @@ def test_a_hybrid_production_shoots_the_people_live_and_budgets_the_shoot(produc
     assert sorted(c.shot for c in budget.compute) == sorted(s.number for s in generated)
     lines = {line.category: line.amount for line in budget.top_sheet}
     assert lines["Shooting crew"] > 0 and lines["Talent"] > 0 and lines["Generated shots (compute)"] > 0
+
+
+def test_previz_without_scene_headings_stops_at_the_script_gate_saying_why(productions):
+    status = productions.start(
+        "previz", "A story about a lighthouse keeper. No screenplay yet.", "p-noscenes"
+    )
+    while status.gate and status.gate["gate"] != "script":
+        status = productions.decide("p-noscenes", {"type": "approve"})
+    assert status.gate["gate"] == "script" and status.gate["blocking"] == 1
+    assert "scenes" in status.gate["action_requests"][0]["args"]["problems"][0]["message"]
