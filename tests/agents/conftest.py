@@ -10,19 +10,11 @@ import pytest
 pytest.importorskip("langgraph", reason="the agents extra is not installed: pip install -e '.[agents]'")
 
 from agents.brains import ScriptedBrain  # noqa: E402
+from agents.cli import SAMPLE_BRIEF  # noqa: E402
 from agents.drafting import RunSettings  # noqa: E402
 from agents.productions import Productions, open_checkpointer  # noqa: E402
 
-BRIEF = """# Fresh Brew — launch spot
-Product: Fresh Brew
-Audience: commuters aged 25 to 40
-Problem: mornings are rushed and the café queue eats your time
-Benefit: café-quality cold coffee, ready in ten seconds
-Call to action: Find it in the chiller at your local store.
-Budget: EUR 8000-12000
-Deadline: 2026-12-15
-Mandatories: Logo end card
-"""
+BRIEF = SAMPLE_BRIEF  # the demo's brief: a product, audience, problem, benefit, CTA, budget and deadline
 
 NO_WAIT = RunSettings(attempts=3, backoff_s=0.0, sleep=lambda seconds: None)
 
