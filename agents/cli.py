@@ -146,7 +146,8 @@ def _decision(kind: str) -> Any:
         decision = {"type": kind}
         if kind in ("reject", "respond"):
             decision["message"] = args.notes
-        _print_status(_productions(args, stack).decide(args.production, decision), args.json)
+        expect = {k: v for k, v in (("gate", args.gate), ("version", args.version)) if v is not None}
+        _print_status(_productions(args, stack).decide(args.production, decision, expect), args.json)
         return 0
 
     return run
@@ -263,13 +264,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "review", _review, "show the pending gate: the artefact, its problems, the allowed decisions"
     )
     review.add_argument("--artefact", help="review this artefact when no gate is pending")
-    add("approve", _decision("approve"), "approve the artefact at the pending gate")
+    approve = add("approve", _decision("approve"), "approve the artefact at the pending gate")
     reject = add("reject", _decision("reject"), "send the artefact back with notes; what follows re-runs")
     reject.add_argument(
         "--notes", required=True, help="what to change (`key: value` lines override the brief)"
     )
     respond = add("respond", _decision("respond"), "answer the agent's questions; it revises")
     respond.add_argument("--notes", required=True, help="the answer")
+    for parser in (approve, reject, respond):
+        parser.add_argument(
+            "--gate", choices=["vrd", "script", "shot_list", "budget"], help="refuse unless at it"
+        )
+        parser.add_argument("--version", type=int, help="refuse unless the artefact is still this version")
     edit = add("edit", _edit, "replace the artefact at the pending gate with an edited one (JSON)")
     edit.add_argument("file", help="the edited artefact as JSON (from `export` or `review --json`)")
     caps = add(

@@ -367,11 +367,13 @@ class Productions:
         self._run(graph, None, _config(production_id))
         return self.status(production_id)
 
-    def decide(self, production_id: str, decision: Mapping[str, Any]) -> Status:
+    def decide(
+        self, production_id: str, decision: Mapping[str, Any], expect: Mapping[str, Any] | None = None
+    ) -> Status:
         with self.exclusive(production_id):
-            return self._decide(production_id, decision)
+            return self._decide(production_id, decision, expect or {})
 
-    def _decide(self, production_id: str, decision: Mapping[str, Any]) -> Status:
+    def _decide(self, production_id: str, decision: Mapping[str, Any], expect: Mapping[str, Any]) -> Status:
         """Answer the pending gate: `{"type": "approve"}`, `{"type": "reject", "message": ...}`, ... or the full
         HITL response `{"decisions": [...]}`. Refused, with nothing changed, when it cannot apply."""
         graph, snapshot = self._snapshot(production_id)
@@ -382,6 +384,15 @@ class Productions:
             )
         pending = snapshot.interrupts[0].value
         kind = pending["gate"]
+        # `expect`: the gate and version the reviewer looked at; another reviewer may have moved on since.
+        if (
+            expect.get("gate", kind) != kind
+            or int(expect.get("version", pending["version"])) != pending["version"]
+        ):
+            raise ProductionError(
+                f"the pending gate is now {kind} v{pending['version']}, not the "
+                f"{expect.get('gate', kind)} v{expect.get('version', pending['version'])} you reviewed: review it again"
+            )
         try:
             parsed = parse_decision(dict(decision), kind)
         except DecisionError as error:

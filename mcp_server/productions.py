@@ -191,6 +191,10 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
         edited: Annotated[
             dict[str, Any] | None, Field(description="the edited artefact (from the gate resource), for edit")
         ] = None,
+        version: Annotated[
+            int | None,
+            Field(ge=1, description="the gate's version from production_status; refused if it moved on"),
+        ] = None,
         wait_s: Wait = 20,
     ) -> ProductionView:
         """Decide at the pending gate. Reject and respond send the agent back with your message and re-run
@@ -218,7 +222,8 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
                 raise ServiceError(
                     f"cannot {decision} the {pending['gate']}: {pending['blocking']} blocking problems"
                 )
-            host.launch(production_id, lambda: productions.decide(production_id, chosen))
+            expect = {} if version is None else {"gate": pending["gate"], "version": version}
+            host.launch(production_id, lambda: productions.decide(production_id, chosen, expect))
         return await host.settle(production_id, wait_s)
 
     def production_list() -> ProductionList:

@@ -148,3 +148,13 @@ def test_gates_the_template_leaves_out_pass_without_stopping(productions):
         assert status.gate["gate"] != "budget"
         status = productions.decide("p-short", {"type": "approve"})
     assert status.state == "done" and status.approved["budget"] == 1
+
+
+def test_a_decision_for_a_gate_another_reviewer_moved_past_is_refused(productions):
+    at_gate(productions, "vrd")
+    productions.decide("p-gate", {"type": "approve"}, {"gate": "vrd", "version": 1})
+    with pytest.raises(ProductionError, match="now script v1, not the vrd v1 you reviewed"):
+        productions.decide("p-gate", {"type": "approve"}, {"gate": "vrd", "version": 1})
+    productions.decide("p-gate", {"type": "reject", "message": "Shorter lines."}, {"gate": "script"})
+    with pytest.raises(ProductionError, match="now script v2, not the script v1"):
+        productions.decide("p-gate", {"type": "approve"}, {"gate": "script", "version": 1})

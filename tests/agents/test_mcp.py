@@ -64,6 +64,10 @@ async def test_a_production_through_mcp(tmp_path, monkeypatch):
         assert "approve" in gate["review_configs"][0]["allowed_decisions"]
         refused = await client.call_tool("production_decide", {"production_id": "m-1", "decision": "reject"})
         assert refused.is_error and "needs a message" in refused.content[0].text
+        stale = await client.call_tool(
+            "production_decide", {"production_id": "m-1", "decision": "approve", "version": 7}
+        )
+        assert stale.is_error and "not the vrd v7 you reviewed" in stale.content[0].text
         rejected = data(
             await client.call_tool(
                 "production_decide",
