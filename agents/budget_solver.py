@@ -72,7 +72,7 @@ def budget_solver_agent(state: ProductionState, brain: Any = None, settings: Any
         )
     chosen = [opts[k] for opts, k in zip(options, plan.picks)] if plan else []
     best = [max(opts, key=lambda o: (o.quality, -o.gpu_minutes)) for opts in options]
-    compute_lines = [
+    compute_lines: list[dict[str, Any]] = [
         {
             "shot": shot.number,
             "workflow_id": option.workflow_id,
@@ -109,7 +109,7 @@ def budget_solver_agent(state: ProductionState, brain: Any = None, settings: Any
     cast = {member for shot in live for member in shot.cast}
     spent = totals(state.get("ledger") or [])
     edit_days = max(1, math.ceil(vrd.length_s / 30))
-    top_sheet = [
+    top_sheet: list[dict[str, Any]] = [
         {
             "code": "A",
             "category": "Pre-production and planning (model calls, USD estimate)",

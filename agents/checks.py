@@ -167,10 +167,11 @@ def check(kind: str, artefacts: Mapping[str, Any], template: Mapping[str, Any]) 
     upstream = {k: parse_artefact(k, v) for k, v in artefacts.items() if v and k != kind}
     if isinstance(artefact, VRD):
         return check_vrd(artefact, template)
-    if isinstance(artefact, Script) and isinstance(upstream.get("vrd"), VRD):
-        return check_script(artefact, upstream["vrd"])  # type: ignore[arg-type]
-    if isinstance(artefact, ShotList) and isinstance(upstream.get("script"), Script):
-        return check_shot_list(artefact, upstream["script"])  # type: ignore[arg-type]
+    vrd, script = upstream.get("vrd"), upstream.get("script")
+    if isinstance(artefact, Script) and isinstance(vrd, VRD):
+        return check_script(artefact, vrd)
+    if isinstance(artefact, ShotList) and isinstance(script, Script):
+        return check_shot_list(artefact, script)
     if isinstance(artefact, Budget):
         return check_budget(artefact)
     return [_p("upstream", f"the {kind} has nothing upstream to be checked against")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from agents import checks
@@ -35,8 +36,9 @@ def totals(entries: list[LedgerEntry]) -> dict[str, float]:
 
 def cap_exceeded(state: ProductionState) -> str | None:
     caps, spent = state.get("caps") or {}, totals(state.get("ledger") or [])
+    limits = {"cost": caps.get("cost"), "tokens": caps.get("tokens"), "gpu_minutes": caps.get("gpu_minutes")}
     for key, label in (("cost", "cost (USD)"), ("tokens", "tokens"), ("gpu_minutes", "GPU-minutes")):
-        limit = caps.get(key)
+        limit = limits[key]
         if limit is not None and spent[key] >= limit:
             return f"hard cap reached: {label} spent {spent[key]:g} of {limit:g}; `kijkocut produce caps` raises it, then reject to retry"
     return None
@@ -111,7 +113,8 @@ def write_artefact(
     if stop:
         return {"failures": {**failures, agent: stop}, "ledger": [meter.entry], "log": [f"{agent}: {stop}"]}
     template = state["template"]
-    previous = state.get(kind)
+    values: Mapping[str, Any] = state  # the artefact is named by `kind`, a string known only at run time
+    previous = values.get(kind)
     base = {
         "production_id": state.get("production_id", ""),
         "brief": state.get("brief", ""),
@@ -121,12 +124,12 @@ def write_artefact(
         **context,
     }
     model = MODELS[kind]
-    upstream = {k: state.get(k) for k in MODELS if k != kind}
+    upstream = {k: values.get(k) for k in MODELS if k != kind}
     try:
         for round_ in range(int(template.get("max_revisions", 1)) + 1):
             request = BrainRequest(agent, kind, base)
             artefact = _call(
-                lambda request=request: brain.draft(request, model),
+                partial(brain.draft, request, model),
                 lambda data: parse_artefact(kind, data),
                 meter,
                 settings,
@@ -135,9 +138,7 @@ def write_artefact(
             draft = artefact.model_dump(mode="json")
             problems = checks.check(kind, {**upstream, kind: draft}, template)
             critique = BrainRequest("critic", kind, {**base, "draft": draft, "problems": problems})
-            remarks = _call(
-                lambda c=critique: brain.critique(c), _critic_problems, meter, settings, "critique"
-            )
+            remarks = _call(partial(brain.critique, critique), _critic_problems, meter, settings, "critique")
             found = checks.blocking(problems + remarks)
             if not found or round_ == int(template.get("max_revisions", 1)):
                 break

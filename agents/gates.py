@@ -9,7 +9,8 @@ agent failed: then it stops like any gate. Approving is impossible while blockin
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, cast
 
 from langgraph.types import Command, interrupt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -72,10 +73,15 @@ def parse_decision(response: Any, kind: str) -> Decision:
     return decision
 
 
+def _values(state: ProductionState) -> Mapping[str, Any]:
+    """The state as a plain mapping, for the artefact named by a gate's kind (a string known only at run time)."""
+    return state
+
+
 def review(state: ProductionState, kind: str) -> dict[str, Any]:
     """What the gate shows: the artefact, its problems (a failure of its agent first), what may be decided."""
-    agent = AGENT_OF[kind]
-    artefacts = {k: state.get(k) for k in ARTEFACT_KINDS}
+    agent, values = AGENT_OF[kind], _values(state)
+    artefacts: dict[str, Any] = {k: values.get(k) for k in ARTEFACT_KINDS}
     problems: list[checks.Problem] = []
     failure = (state.get("failures") or {}).get(agent)
     if failure:
@@ -85,7 +91,7 @@ def review(state: ProductionState, kind: str) -> dict[str, Any]:
     if artefacts.get(kind):
         problems += checks.check(kind, artefacts, state["template"])
         critique = (state.get("critique") or {}).get(kind) or []
-        problems += [{**remark, "blocking": False, "check": "critic"} for remark in critique]
+        problems += [{"check": "critic", "message": str(r["message"]), "blocking": False} for r in critique]
     blocking = checks.blocking(problems)
     artefact = artefacts.get(kind)
     allowed = ["edit", "reject", "respond"] if blocking else ["approve", "edit", "reject", "respond"]
@@ -143,12 +149,14 @@ def gate(state: ProductionState, kind: str, next_node: str) -> Command:
     if decision.type == "edit":
         assert decision.edited_action is not None
         edited = parse_artefact(kind, decision.edited_action.args["artefact"]).model_dump(mode="json")
-        version = max(int((state.get(kind) or {}).get("version", 0)), int(edited.get("version", 0))) + 1
+        version = (
+            max(int((_values(state).get(kind) or {}).get("version", 0)), int(edited.get("version", 0))) + 1
+        )
         edited.update(id=f"{state.get('production_id', '')}/{kind}", version=version)
         failures = {k: v for k, v in (state.get("failures") or {}).items() if k != agent}
         critique = {k: v for k, v in (state.get("critique") or {}).items() if k != kind}
         update = {**downstream_cleared(state, kind), kind: edited, "failures": failures, "critique": critique}
-        after = review({**state, **update}, kind)  # type: ignore[typeddict-item]
+        after = review(cast(ProductionState, {**state, **update}), kind)
         if after["blocking"]:
             update["log"] = [
                 f"{kind} v{version} edited by the reviewer; {after['blocking']} blocking problems"

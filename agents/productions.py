@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from langgraph.types import Command
 from pydantic import BaseModel
@@ -24,6 +24,7 @@ from agents.brains import Brain
 from agents.drafting import RunSettings, totals
 from agents.gates import DecisionError, action_name, downstream_cleared, parse_decision, review
 from agents.graph import build_graph
+from agents.state import ProductionState
 from agents.template import AGENT_OF, Template, get_template
 
 PRODUCTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")
@@ -61,7 +62,7 @@ def open_checkpointer(data_dir: Path, url: str | None = None) -> Iterator[Any]:
         from psycopg.rows import dict_row
 
         with Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row) as conn:
-            saver = PostgresSaver(conn)  # type: ignore[arg-type]
+            saver = PostgresSaver(conn)
             saver.setup()
             yield saver
         return
@@ -69,12 +70,12 @@ def open_checkpointer(data_dir: Path, url: str | None = None) -> Iterator[Any]:
 
     folder = data_dir / "productions"
     folder.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(folder / "checkpoints.sqlite", check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
+    db = sqlite3.connect(folder / "checkpoints.sqlite", check_same_thread=False, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
     try:
-        yield SqliteSaver(conn)
+        yield SqliteSaver(db)
     finally:
-        conn.close()
+        db.close()
 
 
 def published_folder(data_dir: Path, production_id: str) -> Path:
@@ -154,12 +155,13 @@ class Productions:
     def exclusive(self, production_id: str) -> Iterator[None]:
         """One run of a production at a time, across threads, processes and (PostgreSQL) machines."""
         self._check_id(production_id)  # before it names a lock file
+        lock: contextlib.AbstractContextManager[bool]
         if type(self.checkpointer).__name__ == "PostgresSaver":
             lock = _advisory_lock(self.checkpointer, production_id, self.lock_wait_s)
         elif self.data_dir is not None:
             lock = _file_lock(self.data_dir / "productions" / f".{production_id}.lock", self.lock_wait_s)
         else:
-            lock = contextlib.nullcontext(True)  # type: ignore[assignment]
+            lock = contextlib.nullcontext(True)
         with lock as got:
             if not got:
                 raise ProductionError(
@@ -483,7 +485,7 @@ class Productions:
             else:
                 edited = dict(values[kind])
             edited.update(id=f"{new_id}/{kind}", version=int((values.get(kind) or {}).get("version", 0)) + 1)
-            values.update(downstream_cleared(values, kind))  # type: ignore[arg-type]
+            values.update(downstream_cleared(cast(ProductionState, values), kind))
             earlier = ARTEFACT_KINDS[: ARTEFACT_KINDS.index(kind)]
             values["critique"] = {k: v for k, v in (values.get("critique") or {}).items() if k in earlier}
             values.update(

@@ -24,7 +24,7 @@ ARTEFACT_OF: dict[str, GateName] = {
     "shotmaster": "shot_list",
     "budget_solver": "budget",
 }
-AGENT_OF = {artefact: agent for agent, artefact in ARTEFACT_OF.items()}
+AGENT_OF: dict[str, str] = {artefact: agent for agent, artefact in ARTEFACT_OF.items()}
 
 
 class _Model(BaseModel):

@@ -287,8 +287,8 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
             fn.__name__,
             READ_ONLY if fn in (production_status, production_list, production_history) else EDIT,
         )
-    for fn in (production_reopen, production_fork, production_export):
-        add(fn, fn.__name__, EDIT)
+    for editing in (production_reopen, production_fork, production_export):
+        add(editing, editing.__name__, EDIT)
 
     @server.resource(
         "production://{production_id}/{artefact}",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CARD_SCHEMA_VERSION = 1
+CARD_SCHEMA_VERSION: Final = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]{1,79}$"
 
 
@@ -61,7 +62,7 @@ class InputType(str, Enum):
     audio = "audio"
 
     @property
-    def is_media(self) -> bool:
+    def is_media(self) -> builtins.bool:  # `bool` here would name the member above
         return self in (InputType.image, InputType.video, InputType.audio)
 
 
