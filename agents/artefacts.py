@@ -22,14 +22,25 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ReviewNote(_Model):
+    """A reviewer's note (one clause of it) and what its author did with it: applied, or open with why."""
+
+    note: Text
+    index: int = Field(0, ge=0, description="which note this clause is of, counted from the first (0)")
+    part: Text
+    applied: bool
+    effect: str = Field("", max_length=500)
+
+
 class Artefact(_Model):
     """What every artefact carries: a stable id (`<production>/<kind>`), a version that grows with each
-    revision or edit, and the questions its author left for the reviewer."""
+    revision or edit, the questions its author left for the reviewer, and the reviewer's notes it answers."""
 
     schema_version: Literal[1] = 1
     id: str = Field("", max_length=120)
     version: int = Field(0, ge=0)
     questions: list[Text] = Field(default_factory=list, max_length=20)
+    review_notes: list[ReviewNote] = Field(default_factory=list, max_length=100)
 
 
 class Deliverable(_Model):
@@ -299,7 +310,9 @@ def to_markdown(artefact: Artefact) -> str:
         if artefact.trade_offs:
             out += ["", "## Trade-offs", *[f"- {t}" for t in artefact.trade_offs]]
     else:
-        fields = artefact.model_dump(exclude={"schema_version", "id", "version", "kind", "questions"})
+        fields = artefact.model_dump(
+            exclude={"schema_version", "id", "version", "kind", "questions", "review_notes"}
+        )
         if isinstance(artefact, VRD) and artefact.budget_range:
             low, high = artefact.budget_range.low, artefact.budget_range.high
             fields["budget_range"] = f"{artefact.budget_range.currency} {low:,.0f} to {high:,.0f}"
@@ -314,4 +327,10 @@ def to_markdown(artefact: Artefact) -> str:
                 out.append(f"**{name.replace('_', ' ')}**: {shown}")
     if artefact.questions:
         out += ["", "## Open questions", *[f"- {q}" for q in artefact.questions]]
+    if artefact.review_notes:
+        out += ["", "## Reviewer notes"]
+        out += [
+            f'- {"applied" if n.applied else "NOT APPLIED"}: "{n.part}" ({n.effect})'
+            for n in artefact.review_notes
+        ]
     return "\n".join(out).rstrip() + "\n"

@@ -9,9 +9,9 @@ import math
 from typing import Any
 
 from agents import catalog
+from agents import notes as review
 from agents.artefacts import VRD, ShotList
 from agents.drafting import totals
-from agents.offline import parse_fields
 from agents.solver import Choice, InfeasibleError, Plan, solve
 from agents.state import ProductionState
 
@@ -24,23 +24,60 @@ def _cents(gpu_minutes: float, rate_per_hour: float) -> int:
     return math.ceil(gpu_minutes / 60 * rate_per_hour * 100 - 1e-9)
 
 
-def compute_cap(vrd: VRD, template: dict[str, Any], state: ProductionState) -> float | None:
-    """The money compute may take: a note `compute cap: <amount>` from the reviewer, else the template's share
-    of the budget's high end, lowered by a GPU-minutes cap; None when nothing bounds it."""
-    for request in (state.get("requests") or {}).get("budget_solver", []):
-        for key, value in parse_fields(request["message"].replace("compute cap", "budget"))[0].items():
-            if key == "budget":
-                amounts = [
-                    float(x) for x in value.replace(",", ".").split() if x.replace(".", "", 1).isdigit()
-                ]
-                if amounts:
-                    return amounts[0]
+def budget_notes(state: ProductionState) -> review.NoteReading:
+    """The reviewer's notes for the Budget Solver: those the current budget answered, then the new ones."""
+    earlier = review.earlier_notes((state.get("budget") or {}).get("review_notes") or [])
+    new = [r["message"] for r in (state.get("requests") or {}).get("budget_solver", [])]
+    return review.read(earlier + new)
+
+
+def compute_cap(
+    vrd: VRD, template: dict[str, Any], state: ProductionState, notes: review.NoteReading
+) -> float | None:
+    """The money compute may take: a note `compute cap: <amount>` (or `budget: <amount>`) from the reviewer,
+    else the template's share of the budget's high end, lowered by a GPU-minutes cap; None when nothing bounds
+    it."""
+    if notes.cap is not None:
+        return notes.cap
+    amounts = [
+        float(x)
+        for x in notes.fields.get("budget", "").replace(",", ".").split()
+        if x.replace(".", "", 1).isdigit()
+    ]
+    if amounts:
+        return amounts[0]
     cap = vrd.budget_range.high * template["compute_share"] if vrd.budget_range else None
     gpu_cap = (state.get("caps") or {}).get("gpu_minutes")
     if gpu_cap is not None:
         by_minutes = gpu_cap / 60 * template["gpu_rate_per_hour"]
         cap = by_minutes if cap is None else min(cap, by_minutes)
     return cap
+
+
+CHEAPER_SHARE = 0.8  # "cheaper": the compute cap becomes this share of what the plan costs
+
+
+def _quality_asked(
+    items: list[list[Choice]], cap: float | None, ops: list[str], currency: str
+) -> tuple[float | None, tuple[bool, str]]:
+    """The cap after the reviewer's "cheaper" / "higher quality" notes, in order, and what that did."""
+    if not items:
+        return cap, (False, "no generated shots: compute has nothing to trade")
+    effect = (False, "")
+    for op in ops:
+        if op == "higher":
+            cap, effect = None, (True, "compute cap lifted: every generated shot gets its best option")
+            continue
+        try:
+            cost = solve(items, None if cap is None else math.floor(cap * 100 + 1e-9)).cost
+        except InfeasibleError as error:
+            cost = error.cheapest
+        cap = math.floor(cost * CHEAPER_SHARE) / 100
+        effect = (
+            True,
+            f"compute cap lowered to {cap:,.2f} {currency}, {CHEAPER_SHARE:.0%} of the plan's compute",
+        )
+    return cap, effect
 
 
 def budget_solver_agent(state: ProductionState, brain: Any = None, settings: Any = None) -> dict[str, Any]:
@@ -51,7 +88,9 @@ def budget_solver_agent(state: ProductionState, brain: Any = None, settings: Any
     currency = vrd.budget_range.currency if vrd.budget_range else "EUR"
     generated = [shot for shot in shot_list.shots if shot.source == "generated"]
     options = [catalog.options_for(shot.model_dump()) for shot in generated]
-    cap = compute_cap(vrd, template, state)
+    notes = budget_notes(state)
+    cap = compute_cap(vrd, template, state, notes)
+    effects = {"cap": (True, f"compute cap {cap:,.2f} {currency}")} if notes.cap is not None else {}
     items = [[Choice(_cents(o.gpu_minutes, rate), o.quality) for o in opts] for opts in options]
     trade_offs, questions = [], []
     if any(not opts for opts in options):
@@ -60,6 +99,8 @@ def budget_solver_agent(state: ProductionState, brain: Any = None, settings: Any
         items = [i for i in items if i]
         keep = [k for k, opts in enumerate(options) if opts]
         generated, options = [generated[k] for k in keep], [options[k] for k in keep]
+    if notes.quality_ops:
+        cap, effects["quality"] = _quality_asked(items, cap, notes.quality_ops, currency)
     cap_cents = None if cap is None else math.floor(cap * 100 + 1e-9)
     try:
         plan = solve(items, cap_cents) if items else None
@@ -168,6 +209,7 @@ def budget_solver_agent(state: ProductionState, brain: Any = None, settings: Any
         "total": round(subtotal + contingency, 2),
         "trade_offs": trade_offs[:40],
         "questions": questions,
+        "review_notes": review.settle(notes, effects, ("budget",)),
     }
     requests = {**(state.get("requests") or {}), "budget_solver": []}
     # Planning uses no GPU: the GPU-minutes it plans are in the budget; part 2's generation books real ones.

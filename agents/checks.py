@@ -164,6 +164,18 @@ def check(kind: str, artefacts: Mapping[str, Any], template: Mapping[str, Any]) 
     if not artefacts.get(kind):
         return []
     artefact = parse_artefact(kind, artefacts[kind])
+    return _checked(kind, artefact, artefacts, template) + [
+        _p("notes", f'not applied: "{n.part}" ({n.effect})', blocking=False)
+        for n in artefact.review_notes
+        if not n.applied
+    ]
+
+
+def _checked(
+    kind: str, artefact: Any, artefacts: Mapping[str, Any], template: Mapping[str, Any]
+) -> list[Problem]:
+    from agents.artefacts import parse_artefact
+
     upstream = {k: parse_artefact(k, v) for k, v in artefacts.items() if v and k != kind}
     if isinstance(artefact, VRD):
         return check_vrd(artefact, template)

@@ -62,6 +62,26 @@ class _Meter:
         self.entry["cost"] = round(self.entry["cost"] + usage.cost, 8)
 
 
+def notes_accounted(records: list[dict[str, Any]], asked: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The draft's record of the reviewer's notes, with every note the brain did not account for added as open:
+    a note is never dropped silently, whatever the brain."""
+    seen = {record["note"] for record in records}
+    missing = [
+        r["message"] for r in asked if r.get("type") in ("reject", "respond") and r["message"] not in seen
+    ]
+    first = 1 + max((int(record.get("index", 0)) for record in records), default=-1)
+    return records + [
+        {
+            "note": note[:2000],
+            "index": first + offset,
+            "part": note[:2000],
+            "applied": False,
+            "effect": "the model did not say whether it applied this note: check the draft",
+        }
+        for offset, note in enumerate(missing)
+    ]
+
+
 def _call(
     ask: Callable[[], BrainReply],
     accept: Callable[[Any], Any],
@@ -142,16 +162,20 @@ def write_artefact(
             found = checks.blocking(problems + remarks)
             if not found or round_ == int(template.get("max_revisions", 1)):
                 break
-            base = {
+            base = {  # the reviewer's notes stay, the critic's remarks on top; `previous` stays the stored version
                 **base,
-                "previous": draft,
-                "requests": [{"type": "critique", "message": p["message"]} for p in found],
+                "draft": draft,
+                "requests": [
+                    *requests.get(agent, []),
+                    *({"type": "critique", "message": p["message"]} for p in found),
+                ],
             }
     except BrainError as error:
         message = f"{agent} could not write the {kind}: {error}"
         return {"failures": {**failures, agent: message}, "ledger": [meter.entry], "log": [message]}
     version = int((previous or {}).get("version", 0)) + 1
     draft.update(id=f"{state.get('production_id', '')}/{kind}", version=version)
+    draft["review_notes"] = notes_accounted(draft.get("review_notes") or [], requests.get(agent, []))
     requests[agent] = []
     return {
         kind: draft,

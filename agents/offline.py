@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agents import notes as review
 from agents.phrases import PHRASES, detect_language
 
 KEY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -98,10 +99,10 @@ def parse_fields(text: str) -> tuple[dict[str, str], list[str]]:
     return values, prose
 
 
-def read_brief(brief: str, notes: list[str] | None = None) -> BriefFields:
+def read_brief(brief: str, overrides: Mapping[str, str] | None = None) -> BriefFields:
+    """The brief's fields, with `overrides` (from reviewer notes) taking the place of the brief's own."""
     values, prose = parse_fields(brief)
-    for note in notes or []:
-        values.update(parse_fields(note)[0])
+    values.update(overrides or {})
     heading = next((ln.lstrip("#").strip() for ln in brief.splitlines() if ln.strip().startswith("#")), "")
     text = " ".join(prose)
     language = _fold(values.get("language", ""))[:2] or detect_language(brief)
@@ -156,10 +157,18 @@ def _words(text: str) -> int:
 # ---- VRD -----------------------------------------------------------------------------------------------
 
 
+def reviewer_notes(context: Mapping[str, Any]) -> review.NoteReading:
+    """The notes this artefact answers, read again from the first: those its previous version answered, then
+    the new ones, so each revision keeps what earlier notes changed."""
+    earlier = review.earlier_notes((context.get("previous") or {}).get("review_notes") or [])
+    new = [r["message"] for r in context.get("requests") or [] if r.get("type") in ("reject", "respond")]
+    return review.read(earlier + new)
+
+
 def draft_vrd(context: Mapping[str, Any]) -> dict[str, Any]:
     template = context["template"]
-    notes = [r["message"] for r in context.get("requests") or []]
-    brief = read_brief(context["brief"], notes)
+    reading = reviewer_notes(context)
+    brief = read_brief(context["brief"], reading.fields)
     p = PHRASES[brief.language]
     fill = _filler(brief, p)
     lengths = template["length_s"]
@@ -171,7 +180,30 @@ def draft_vrd(context: Mapping[str, Any]) -> dict[str, Any]:
             brief.title = brief.product = found.group(1).strip()
         scenes = script_from_fountain(context["brief"], {"title": brief.title, "language": brief.language})
         length = sum(scene["duration_s"] for scene in scenes["scenes"]) or length
+    before = round(min(max(length, lengths["min"]), lengths["max"]), 1)
+    effects: dict[str, tuple[bool, str]] = {}
+    if template.get("script_from_brief"):
+        effects["length"] = (False, "a previz runs as long as its screenplay's scenes: edit the screenplay")
+    else:
+        length = (reading.length_s if reading.length_s is not None else length) * reading.length_factor
     length = round(min(max(length, lengths["min"]), lengths["max"]), 1)
+    if "length" not in effects:
+        effects["length"] = (
+            (True, f"length {before:g} s -> {length:g} s")
+            if length != before
+            else (
+                False,
+                f"the template allows {lengths['min']:g}-{lengths['max']:g} s: the length stays {length:g} s",
+            )
+        )
+    tone = brief.get("tone") or p["default_tone"]
+    if reading.tone:
+        key = review.music_key(brief.language, reading.tone)
+        head = key if key != "default" else reading.tone_word
+        tone = head if head == reading.tone_word else f"{head}, {reading.tone_word}"
+        effects["tone"] = (True, f"tone: {tone}")
+    effects["cta"] = (True, f"call to action: {fill['cta']}")
+    effects["message"] = (True, f"core message: {_cap(fill['benefit'])}.")
     ratios = list(template["aspect_ratios"])
     questions = []
     if not brief.get("budget"):
@@ -202,7 +234,7 @@ def draft_vrd(context: Mapping[str, Any]) -> dict[str, Any]:
         "call_to_action": fill["cta"],
         "channel": brief.get("channel") or template["channel"],
         "format": p["format"].format(length=f"{length:g}", ratios=", ".join(ratios)),
-        "tone": brief.get("tone") or p["default_tone"],
+        "tone": tone,
         "aspect_ratios": ratios,
         "length_s": length,
         "deliverables": [
@@ -216,6 +248,7 @@ def draft_vrd(context: Mapping[str, Any]) -> dict[str, Any]:
         "problem": fill["problem"],
         "production_mode": _mode(brief.get("mode")),
         "questions": questions,
+        "review_notes": review.settle(reading, effects, KEY_ALIASES),
     }
 
 
@@ -269,8 +302,8 @@ def draft_script(context: Mapping[str, Any]) -> dict[str, Any]:
     template, vrd = context["template"], context["vrd"]
     if template.get("script_from_brief"):
         return script_from_fountain(context["brief"], vrd)
-    notes = [r["message"] for r in context.get("requests") or []]
-    brief = read_brief(context["brief"], notes)
+    reading = reviewer_notes(context)
+    brief = read_brief(context["brief"], reading.fields)
     p = PHRASES[vrd["language"]]
     fill = {
         "product": vrd["product"],
@@ -279,18 +312,34 @@ def draft_script(context: Mapping[str, Any]) -> dict[str, Any]:
         "problem": vrd.get("problem") or p["default_problem"].format(product=vrd["product"]),
         "cta": vrd["call_to_action"],
     }
-    for note in notes:  # `cta: ...` in a reviewer's notes rewrites that part of the script
-        overrides = parse_fields(note)[0]
-        fill.update(
-            {
-                k: v.rstrip(".!") if k in ("benefit", "problem") else v
-                for k, v in overrides.items()
-                if k in fill
-            }
-        )
-    beats = template["beats"]
+    # a call to action or core message in the reviewer's notes rewrites that part of the script
+    fill.update(
+        {
+            k: _lower_first(v.rstrip(".!")) if k in ("benefit", "problem") else v
+            for k, v in reading.fields.items()
+            if k in fill
+        }
+    )
+    effects: dict[str, tuple[bool, str]] = {
+        "cta": (True, f"call to action: {fill['cta']}"),
+        "message": (True, f"core message: {_cap(fill['benefit'])}."),
+    }
+    shares = {b["name"]: b["share"] for b in template["beats"]}
+    names, refused = review.scenes_after(list(shares), reading.scene_ops, list(p["beats"]))
+    changed = names != list(shares)
+    effects["scenes"] = (
+        changed,
+        "; ".join(
+            ([f"scenes now: {', '.join(n.replace('_', ' ') for n in names)}"] if changed else []) + refused
+        ),
+    )
+    mean_share = sum(shares.values()) / max(1, len(shares))
+    beats = [{"name": name, "share": shares.get(name, mean_share)} for name in names]
     durations = _split_durations(vrd["length_s"], [b["share"] for b in beats])
     music = p["music"].get(_fold(vrd["tone"]).split(",")[0].strip(), p["music"]["default"])
+    if reading.tone:
+        music = p["music"].get(review.music_key(vrd["language"], reading.tone), p["music"]["default"])
+        effects["tone"] = (True, f"music: {music}")
     scenes = []
     for number, (beat, seconds) in enumerate(zip(beats, durations), start=1):
         words = p["beats"][beat["name"]]
@@ -330,7 +379,13 @@ def draft_script(context: Mapping[str, Any]) -> dict[str, Any]:
     questions = (
         [] if brief.get("problem") or "problem" not in [b["name"] for b in beats] else [p["q_problem"]]
     )
-    return {"title": vrd["title"], "language": vrd["language"], "scenes": scenes, "questions": questions}
+    return {
+        "title": vrd["title"],
+        "language": vrd["language"],
+        "scenes": scenes,
+        "questions": questions,
+        "review_notes": review.settle(reading, effects, ("cta", "benefit", "problem")),
+    }
 
 
 HEADING = re.compile(
@@ -452,6 +507,9 @@ def _seed(*parts: str) -> int:
     return int(hashlib.sha256("/".join(parts).encode()).hexdigest()[:8], 16)
 
 
+MAX_SHOTS = 4  # shots a scene can be cut into (12A-12D)
+
+
 def _shot_count(seconds: float) -> int:
     return 1 if seconds < 4 else 2 if seconds < 9 else 3
 
@@ -460,9 +518,12 @@ def draft_shot_list(context: Mapping[str, Any]) -> dict[str, Any]:
     script, vrd = context["script"], context["vrd"]
     workflows = context.get("workflows") or {}
     p = PHRASES[script["language"]]
+    reading = reviewer_notes(context)
     shots = []
+    planned = 0
     for scene in script["scenes"]:
-        count = _shot_count(scene["duration_s"])
+        planned += _shot_count(scene["duration_s"])
+        count = min(MAX_SHOTS, max(1, _shot_count(scene["duration_s"]) + reading.shots_delta))
         durations = _split_durations(scene["duration_s"], [1.0] * count)
         plan = PLANS.get(scene["beat"], PLANS["scene"])
         action = next((ln["text"] for ln in scene["lines"] if ln["kind"] == "action"), scene["location"])
@@ -509,7 +570,17 @@ def draft_shot_list(context: Mapping[str, Any]) -> dict[str, Any]:
                     "workflow_id": None if live else workflows.get(task),
                 }
             )
-    return {"shots": shots}
+    effects = {
+        "shots": (
+            (True, f"{len(shots)} shots instead of {planned}")
+            if len(shots) != planned
+            else (
+                False,
+                f"every scene has {'the most' if reading.shots_delta > 0 else 'one'} shot(s) already",
+            )
+        )
+    }
+    return {"shots": shots, "review_notes": review.settle(reading, effects)}
 
 
 def draft(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:

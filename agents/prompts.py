@@ -51,7 +51,12 @@ def draft_prompt(request: BrainRequest, schema: type[BaseModel]) -> str:
         part
         for part in (
             f"Write the {request.kind} for this production.",
-            "Reviewer notes to address:\n" + "\n".join(f"- {n['message']}" for n in notes) if notes else "",
+            "Reviewer notes to address:\n"
+            + "\n".join(f"- {n['message']}" for n in notes)
+            + "\nRecord each note in review_notes (note: the note as written, part: the part you acted on, "
+            "applied: whether you could, effect: what changed or why not)."
+            if notes
+            else "",
             "Context (JSON):\n" + _context_json(request.context),
             "Answer with one JSON object that validates against this JSON Schema, nothing else:\n"
             + json.dumps(schema.model_json_schema()),
