@@ -300,9 +300,13 @@ def _split_durations(total: float, shares: list[float]) -> list[float]:
 
 def draft_script(context: Mapping[str, Any]) -> dict[str, Any]:
     template, vrd = context["template"], context["vrd"]
-    if template.get("script_from_brief"):
-        return script_from_fountain(context["brief"], vrd)
     reading = reviewer_notes(context)
+    if template.get(
+        "script_from_brief"
+    ):  # the screenplay is the script: notes on it are edits to make by hand
+        screenplay = "a previz's script is its screenplay: edit the script, or the screenplay in the brief"
+        previz = {kind: (False, screenplay) for kind in ("cta", "message", "scenes", "tone")}
+        return {**script_from_fountain(context["brief"], vrd), "review_notes": review.settle(reading, previz)}
     brief = read_brief(context["brief"], reading.fields)
     p = PHRASES[vrd["language"]]
     fill = {

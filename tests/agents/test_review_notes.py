@@ -225,3 +225,13 @@ def test_a_scripted_brain_that_records_a_note_is_taken_at_its_word(productions, 
     status = reject(productions, "Warmer")
     assert productions.artefact(PID, "vrd").tone == "warm, intimate"
     assert not open_notes(status)
+
+
+def test_notes_on_a_previz_script_are_open_edits(productions):
+    screenplay = "Title: Night Shift\n\nINT. DINER - NIGHT\n\nA waitress wipes the counter.\n"
+    status = productions.start("previz", screenplay, PID)
+    while status.gate["gate"] != "script":
+        status = productions.decide(PID, {"type": "approve"})
+    status = reject(productions, "Drop scene 1")
+    (message,) = open_notes(status)
+    assert "its screenplay" in message
