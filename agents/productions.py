@@ -24,6 +24,7 @@ from agents.brains import Brain
 from agents.drafting import RunSettings, totals
 from agents.gates import DecisionError, action_name, downstream_cleared, parse_decision, review
 from agents.graph import build_graph
+from agents.sealing import checkpoint_serde, published_bytes
 from agents.state import ProductionState
 from agents.template import AGENT_OF, Template, get_template
 
@@ -62,7 +63,7 @@ def open_checkpointer(data_dir: Path, url: str | None = None) -> Iterator[Any]:
         from psycopg.rows import dict_row
 
         with Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row) as conn:
-            saver = PostgresSaver(conn)
+            saver = PostgresSaver(conn, serde=checkpoint_serde(data_dir))
             saver.setup()
             yield saver
         return
@@ -73,7 +74,7 @@ def open_checkpointer(data_dir: Path, url: str | None = None) -> Iterator[Any]:
     db = sqlite3.connect(folder / "checkpoints.sqlite", check_same_thread=False, timeout=30)
     db.execute("PRAGMA journal_mode=WAL")
     try:
-        yield SqliteSaver(db)
+        yield SqliteSaver(db, serde=checkpoint_serde(data_dir))
     finally:
         db.close()
 
@@ -89,11 +90,11 @@ def _config(production_id: str, checkpoint_id: str | None = None) -> dict[str, A
     return {"configurable": configurable}
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str | bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -297,13 +298,14 @@ class Productions:
         for kind in ARTEFACT_KINDS:
             data = snapshot.values.get(kind)
             if data:
-                _write_atomic(folder / f"{kind}.json", json.dumps(data, ensure_ascii=False, indent=1))
+                text = json.dumps(data, ensure_ascii=False, indent=1)
+                _write_atomic(folder / f"{kind}.json", published_bytes(self.data_dir, text))
             elif (folder / f"{kind}.json").exists():
                 (folder / f"{kind}.json").unlink()
         view = status.model_dump(exclude={"gate", "log"})
         if status.gate:
             view["gate"] = {k: status.gate[k] for k in ("gate", "version", "blocking")}
-        _write_atomic(folder / "status.json", json.dumps(view, indent=1))
+        _write_atomic(folder / "status.json", published_bytes(self.data_dir, json.dumps(view, indent=1)))
 
     def _stream(self, graph: Any, value: Any, config: dict[str, Any]) -> None:
         for chunk in graph.stream(value, config, stream_mode="updates"):

@@ -14,6 +14,7 @@ from typing import Any
 from comfy_api.latest import io, ui
 
 from agents.artefacts import ARTEFACT_KINDS, ShotList, parse_artefact, to_markdown
+from agents.sealing import read_published_text
 
 from .types import category, described, node_id
 
@@ -41,10 +42,11 @@ def read_published(
     folder = production_folder(production_id, data_dir)
     if not (folder / "status.json").is_file():
         raise ValueError(f"no production {production_id!r} in the data directory (KIJKOCUT_DATA_DIR)")
-    status = json.loads((folder / "status.json").read_text(encoding="utf-8"))
+    root = folder.parent.parent  # <data dir>/productions/<id>: the data directory whose keys seal it
+    status = json.loads(read_published_text(folder / "status.json", root))
     if not (folder / f"{artefact}.json").is_file():
         raise ValueError(f"production {production_id!r} has no {artefact} yet (state: {status['state']})")
-    model = parse_artefact(artefact, json.loads((folder / f"{artefact}.json").read_text(encoding="utf-8")))
+    model = parse_artefact(artefact, json.loads(read_published_text(folder / f"{artefact}.json", root)))
     if approved_only and status.get("approved", {}).get(artefact) != model.version:
         raise ValueError(
             f"the {artefact} of {production_id!r} (v{model.version}) is not approved yet: "

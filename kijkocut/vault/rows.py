@@ -1,7 +1,9 @@
-"""Encrypted text rows for databases that keep JSON payloads (the job store's `body`): when a data directory
-encrypts everything (`kijkocut vault init --encrypt-all`, `kijkocut vault encrypt --all`), each row written is
-`kjkenc1:` + base64 of the stream format under the data directory's "jobs" data key. Rows written before stay
-readable as they are; an encrypted row read while the keys are locked raises LockedError."""
+"""Encrypted rows and blobs for the data kept beside projects: the job store's JSON payloads (`body`), the
+production agents' checkpoints and their published artefacts. When a data directory encrypts everything
+(`kijkocut vault init --encrypt-all`, `kijkocut vault encrypt --all`), each is sealed in the stream format under
+the data directory's data key for its label ("jobs", "productions"); a text row is `kjkenc1:` + base64 of it.
+What was written before stays readable as it is; an encrypted one read while the keys are locked raises
+LockedError."""
 
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ def _vault(data_dir: Path):  # type: ignore[no-untyped-def]
 
 
 class RowSealer:
-    """Seals and opens the rows of one database in `data_dir`."""
+    """Seals and opens the rows (text) or blobs (bytes) of one kind of data in `data_dir`."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, label: str = LABEL) -> None:
         self.data_dir = data_dir
+        self.label = label
         self._vault = None
         self._key: tuple[bytes, bytes] | None = None
 
@@ -37,22 +40,35 @@ class RowSealer:
             return False
         return bool(self.vault().master().encrypt_new_projects)
 
-    def seal(self, text: str) -> str:
+    def seal_bytes(self, plain: bytes) -> bytes:
         from kijkocut.vault.stream import encrypt_bytes
 
         if self._key is None:
-            self._key = self.vault().key_for(LABEL)
+            self._key = self.vault().key_for(self.label)
         key_id, key = self._key
-        return PREFIX + base64.b64encode(encrypt_bytes(text.encode("utf-8"), key, key_id)).decode("ascii")
+        return encrypt_bytes(plain, key, key_id)
+
+    def open_bytes(self, data: bytes, where: str) -> bytes:
+        """`data` opened when it is sealed (TamperedError, LockedError); plain bytes are returned as they are."""
+        from kijkocut.vault.stream import is_encrypted_header
+
+        return self._decrypt(data, where) if is_encrypted_header(data) else data
+
+    def _decrypt(self, sealed: bytes, where: str) -> bytes:
+        from kijkocut.vault.stream import decrypt_bytes
+
+        return decrypt_bytes(sealed, self.vault().data_key, where)
+
+    def seal(self, text: str) -> str:
+        return PREFIX + base64.b64encode(self.seal_bytes(text.encode("utf-8"))).decode("ascii")
 
     def open(self, text: str, where: str) -> str:
         if not text.startswith(PREFIX):
             return text
         from kijkocut.vault.errors import TamperedError
-        from kijkocut.vault.stream import decrypt_bytes
 
         try:
             sealed = base64.b64decode(text[len(PREFIX) :], validate=True)
         except ValueError:
             raise TamperedError(where, "the encrypted row is not valid base64") from None
-        return decrypt_bytes(sealed, self.vault().data_key, where).decode("utf-8")
+        return self._decrypt(sealed, where).decode("utf-8")
