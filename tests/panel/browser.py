@@ -51,6 +51,11 @@ def panel_page(server_url: str, viewport=(1600, 900)) -> Iterator[Any]:
                 "**/*",
                 lambda route: route.continue_() if route.request.url.startswith(local) else route.abort(),
             )
+            inflight: dict[int, tuple[float, str]] = {}
+            page.on("request", lambda r: inflight.__setitem__(id(r), (time.monotonic(), r.url)))
+            page.on("requestfinished", lambda r: inflight.pop(id(r), None))
+            page.on("requestfailed", lambda r: inflight.pop(id(r), None))
+            page.inflight = inflight  # type: ignore[attr-defined]
             errors: list[str] = []
             # Errors thrown from the pack's modules (the frontend 1.27 throws one of its own at start-up, from
             # a core setting's onChange, which is none of ours).
@@ -83,11 +88,23 @@ def panel_state(page, expression: str) -> Any:
     return page.evaluate(f"(() => {{ const p = window.kijkocutPanel; return {expression}; }})()")
 
 
-def wait_for_revision(page, revision: int, timeout: float = 20) -> dict[str, Any]:
-    page.wait_for_function(
-        f"window.kijkocutPanel.project && window.kijkocutPanel.project.revision >= {revision}",
-        timeout=timeout * 1000,
-    )
+def wait_for_revision(page, revision: int, timeout: float = 30) -> dict[str, Any]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            f"window.kijkocutPanel.project && window.kijkocutPanel.project.revision >= {revision}",
+            timeout=timeout * 1000,
+        )
+    except PlaywrightTimeout:
+        now = time.monotonic()
+        waiting = [
+            f"{now - began:.1f} s {url}" for began, url in page.inflight.values() if "/kijkocut/" in url
+        ]
+        shown = panel_state(page, "[p.project && p.project.revision, !!p.reloading, p.metrics.editMs.length]")
+        raise AssertionError(
+            f"revision {revision} not shown in {timeout} s; panel {shown}; requests {waiting}"
+        ) from None
     return panel_state(page, "p.project")
 
 

@@ -189,6 +189,45 @@ def test_scrubbing_shows_the_engines_frame(page, host, store):
     shot(page, "05-scrubbed")
 
 
+def test_playback_and_keys_only_with_the_focus(page, host):
+    project = panel_state(page, "p.project")
+    page.mouse.click(*ruler_point(page, 0.0))
+    page.keyboard.press("Space")  # the click gave the panel the focus
+    assert wait_until(lambda: panel_state(page, "p.playhead") > 1.0, timeout=15)
+    assert "|320" in panel_state(page, "p.metrics.shownFrameKey")  # low-resolution playback frames
+    page.keyboard.press("k")
+    stopped_at = panel_state(page, "p.playhead")
+    assert panel_state(page, "p.playing") is None
+    page.keyboard.press("ArrowRight")
+    assert abs(panel_state(page, "p.playhead") - (round(stopped_at * 25) + 1) / 25) < 1e-9
+    # Focus on the graph: the panel's keys are ComfyUI's again (Delete must not ripple-delete a clip).
+    page.mouse.click(*timeline_point(page, 1.0, 0))
+    assert panel_state(page, "p.selection.size") == 1
+    page.mouse.click(700, 150)  # the graph canvas
+    page.keyboard.press("Delete")
+    page.keyboard.press("s")
+    page.wait_for_timeout(500)
+    assert panel_state(page, "p.project.revision") == project["revision"]
+
+
+def test_track_headers_mute_and_resize(page, host):
+    revision = panel_state(page, "p.project.revision")
+    left, top = panel_state(
+        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+    )
+    row_y, height = panel_state(page, "[p.rows()[0].y, p.rows()[0].height]")
+    flag_y = top + row_y + min(height - 4, 30) - 4
+    page.mouse.click(left + 8, flag_y)  # M
+    project = wait_for_revision(page, revision + 1)
+    assert project["tracks"][0]["muted"] is True
+    page.mouse.click(left + 8, flag_y)
+    assert wait_for_revision(page, revision + 2)["tracks"][0]["muted"] is False
+    page.mouse.dblclick(left + 50, top + row_y + 5)
+    assert panel_state(page, "p.rows()[0].height") == 2 * height
+    page.mouse.dblclick(left + 50, top + row_y + 5)
+    assert panel_state(page, "p.rows()[0].height") == height
+
+
 def test_an_edit_through_the_mcp_server_redraws_the_panel(page, host, tmp_path_factory):
     from anyio.from_thread import start_blocking_portal
     from mcp import Client
@@ -219,6 +258,8 @@ def test_an_edit_through_the_mcp_server_redraws_the_panel(page, host, tmp_path_f
             {"project_id": project["id"], "text": "From MCP", "start": "0.5", "duration": "2"},
         )
         assert not result.is_error, result.content[0].text
+    # Pushed as kijkocut.change when the server's watcher sees the save first, else found by the panel's
+    # revision check (every 2 s).
     updated = wait_for_revision(page, project["revision"] + 1)
     texts = [e for t in updated["tracks"] for e in t["elements"] if e["kind"] == "text"]
     assert [t["text"] for t in texts] == ["From MCP"]

@@ -58,6 +58,10 @@ export class PanelApi {
     });
   }
 
+  changesSince(id, revision) {
+    return this.request("GET", `${API}/projects/${encodeURIComponent(id)}/changes?since=${revision}`);
+  }
+
   undo(id, baseRevision) {
     return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/undo`, { base_revision: baseRevision });
   }

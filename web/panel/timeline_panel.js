@@ -40,6 +40,10 @@ const PLAYBACK_WIDTH = 320;
 const FRAME_CACHE_FRAMES = 90; // 640x360 RGBA bitmaps: ~80 MB at most, however long one scrubs
 const ZOOM_STEP = 1.25;
 const PREVIEW_AFTER_EDIT_MS = 120;
+// A save by another program is pushed as `kijkocut.change`, but only when the server notices it before
+// anything else reads the project (ProjectStore.get re-reads a changed file without announcing it): a cheap
+// revision check every few seconds while the panel is shown catches the rest.
+const REVISION_CHECK_MS = 2000;
 
 const STYLE = `
 .kc-panel { display: flex; flex-direction: column; height: 100%; min-height: 240px; color: #ddd; background: #16181c;
@@ -121,6 +125,8 @@ export class TimelinePanel {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.timelineCell);
     this.resize();
+    clearInterval(this.revisionCheck);
+    this.revisionCheck = setInterval(() => this.checkRevision(), REVISION_CHECK_MS);
     if (!this.projectsLoaded) {
       this.projectsLoaded = true;
       this.bin.refresh();
@@ -131,6 +137,7 @@ export class TimelinePanel {
 
   unmount() {
     this.stop();
+    clearInterval(this.revisionCheck);
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
   }
@@ -196,6 +203,7 @@ export class TimelinePanel {
     this.canvas.addEventListener("pointerup", (event) => this.onPointerUp(event));
     this.canvas.addEventListener("pointercancel", () => this.cancelDrag());
     this.canvas.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
+    this.canvas.addEventListener("dblclick", (event) => this.toggleTrackHeight(event));
     this.canvas.addEventListener("dragover", (event) => {
       const types = [...event.dataTransfer.types];
       if (types.includes(MEDIA_TYPE) || types.includes(TRANSITION_TYPE)) event.preventDefault();
@@ -336,6 +344,17 @@ export class TimelinePanel {
     // else arrived meanwhile is fetched once the edits in flight are done.
     if (this.editsInFlight) this.missedRevision = Math.max(this.missedRevision ?? 0, event.revision);
     else this.reload();
+  }
+
+  async checkRevision() {
+    const shown = this.project;
+    if (!shown || this.reloading || this.editsInFlight || document.hidden) return;
+    try {
+      const answer = await this.api.changesSince(shown.id, shown.revision);
+      if (this.project === shown && answer.revision !== shown.revision) this.reload();
+    } catch {
+      // a project deleted meanwhile or a server restarting: the next edit or reload reports it
+    }
   }
 
   // --- edits ----------------------------------------------------------------------------------------------------
@@ -526,6 +545,21 @@ export class TimelinePanel {
     const last = Math.max(0, Math.ceil(duration * fps(frameRate)) - 1);
     const frame = Math.min(nearestFrame(this.playhead, frameRate), last);
     const key = [this.project.id, this.project.revision, frame, this.previewWidth(lowRes)].join("|");
+    if (lowRes && this.playing) {
+      // Playback: one request at a time, each frame shown when it arrives (latest-wins would abort every
+      // request before the server answers, at 60 playhead moves a second).
+      if (this.playbackLoading) return;
+      this.playbackLoading = true;
+      try {
+        const bitmap = await this.loader.show(key);
+        if (bitmap && this.playing) this.paintPreview(bitmap, key);
+      } catch (error) {
+        this.report(error);
+      } finally {
+        this.playbackLoading = false;
+      }
+      return;
+    }
     this.wantedKey = key;
     let bitmap;
     try {
@@ -735,7 +769,18 @@ export class TimelinePanel {
     this.draw();
   }
 
-  onWheel(event) {
+  // Double-click a track header: twice the height, or back (a view setting of this browser, not an edit).
+  toggleTrackHeight(event) {
+    const { x, y } = this.point(event);
+    if (x >= HEADER_WIDTH) return;
+    const row = this.rows().find((r) => y >= r.y && y < r.y + r.height);
+    if (!row) return;
+    if (this.heights[row.track.id]) delete this.heights[row.track.id];
+    else this.heights[row.track.id] = row.height * 2;
+    this.draw();
+  }
+
+    onWheel(event) {
     if (!this.project) return;
     event.preventDefault();
     const { lane } = this.point(event);
