@@ -86,8 +86,17 @@ def run_list(args: argparse.Namespace) -> int:
     folder = projects_dir(args.projects)
     store = folder_store(args.projects) if folder.is_dir() else None  # listing creates no folder
     listed = [(p, str(store.file(p.id))) for p in store.list()] if store is not None else []
-    text = "\n".join(summary_line(p) for p, _ in listed) or f"no projects in {folder}"
-    _print(args, [project_summary(p, file) for p, file in listed], text)
+    lines = [summary_line(p) for p, _ in listed]
+    unopened = store.unopened if store is not None else {}
+    locked = sum("locked" in reason for reason in unopened.values())
+    if locked:  # encrypted projects exist: say so, not "no projects"
+        lines.append(f"{locked} encrypted project(s) locked: run `kijkocut vault unlock` to list them")
+    lines += [
+        f"{name}: cannot be opened ({reason})" for name, reason in unopened.items() if "locked" not in reason
+    ]
+    _print(
+        args, [project_summary(p, file) for p, file in listed], "\n".join(lines) or f"no projects in {folder}"
+    )
     return 0
 
 

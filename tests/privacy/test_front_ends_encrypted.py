@@ -65,6 +65,8 @@ def test_cli_edits_an_encrypted_project_with_the_passphrase_in_the_environment(e
         [kijkocut, "project", "show", project_id], env=env, capture_output=True, text=True
     )
     assert locked.returncode != 0 and "kijkocut vault unlock" in locked.stderr
+    listed = subprocess.run([kijkocut, "project", "list"], env=env, capture_output=True, text=True)
+    assert "1 encrypted project(s) locked: run `kijkocut vault unlock`" in listed.stdout, listed.stdout
     env["KIJKOCUT_PASSPHRASE"] = PASS
     renamed = subprocess.run(
         [kijkocut, "project", "rename", project_id, "Night shoot, cut 2"],
