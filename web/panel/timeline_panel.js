@@ -46,7 +46,7 @@ const PREVIEW_AFTER_EDIT_MS = 120;
 const REVISION_CHECK_MS = 2000;
 
 const STYLE = `
-.kc-panel { display: flex; flex-direction: column; height: 100%; min-height: 240px; color: #ddd; background: #16181c;
+.kc-panel { position: relative; display: flex; flex-direction: column; height: 100%; min-height: 240px; color: #ddd; background: #16181c;
   font: 12px sans-serif; outline: none; }
 .kc-panel:focus-within, .kc-panel:focus { box-shadow: inset 0 0 0 1px #3d6fb6; }
 .kc-toolbar { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; padding: 4px; border-bottom: 1px solid #2b2f36; }
@@ -76,8 +76,8 @@ const STYLE = `
 .kc-inspector-title { font-weight: bold; margin-bottom: 4px; }
 .kc-field { display: flex; justify-content: space-between; gap: 4px; margin: 2px 0; }
 .kc-field input, .kc-field select { width: 100px; background: #2b2f36; color: #ddd; border: 1px solid #3a3f48; }
-.kc-export { position: absolute; right: 210px; top: 40px; z-index: 5; background: #23262c; border: 1px solid #3a3f48;
-  padding: 8px; width: 300px; box-shadow: 0 4px 16px #000a; }
+.kc-export { position: absolute; right: 210px; top: 34px; bottom: 4px; overflow-y: auto; z-index: 5; background: #23262c;
+  border: 1px solid #3a3f48; padding: 8px; width: 320px; box-shadow: 0 4px 16px #000a; }
 .kc-export progress { width: 100%; }
 .kc-export video { width: 100%; margin-top: 4px; }
 .kc-export-title { font-weight: bold; margin-bottom: 6px; }
