@@ -63,5 +63,7 @@ app.registerExtension({
   ],
   setup() {
     api.addEventListener("kijkocut.change", (event) => panel.onChange(event.detail));
+    // A node that finished may have written images, video or audio: the bin shows them without a click.
+    api.addEventListener("executed", () => panel.root && panel.bin.refresh());
   },
 });
