@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from kijkocut.service.actions import ActionContext
 from kijkocut.service.jobs import RenderQueue
+from kijkocut.service.sealing import default_vault
 from kijkocut.service.store import ProjectStore
 from mcp_server.config import ServerConfig
 from mcp_server.workspace import Workspace
@@ -34,7 +35,10 @@ class Services:
         return cls(
             config=config,
             workspace=workspace,
-            projects=ProjectStore(config.projects_folder, lock_timeout=LOCK_TIMEOUT),
+            # encrypted projects open with the keys of the configured data directory, wherever it is set
+            projects=ProjectStore(
+                config.projects_folder, lock_timeout=LOCK_TIMEOUT, vault=default_vault(config.data_dir)
+            ),
             renders=RenderQueue(config.data_dir / JOBS_FILE),
         )
 

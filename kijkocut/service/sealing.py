@@ -30,14 +30,15 @@ def is_sealed(path: Path) -> bool:
         return False
 
 
-def default_vault() -> Vault | None:
-    """The vault of the default data directory, or None without the crypto extra."""
+def default_vault(data_dir: Path | None = None) -> Vault | None:
+    """The vault of `data_dir` (a front end's configured one), else of the default data directory; None
+    without the crypto extra."""
     try:
         from kijkocut.vault.keys import Vault
         from kijkocut.vault.location import keys_dir
     except ImportError:
         return None
-    return Vault(keys_dir())
+    return Vault.for_data_dir(data_dir) if data_dir is not None else Vault(keys_dir())
 
 
 def _require(vault: Vault | None) -> Vault:

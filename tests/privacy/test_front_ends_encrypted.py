@@ -127,3 +127,13 @@ def test_cli_vault_commands_from_init_to_a_new_passphrase(tmp_path):
         "wrong passphrase"
         in cli("project", "show", project_file.parent.name, KIJKOCUT_PASSPHRASE="one").stderr
     )
+
+
+async def test_mcp_finds_the_keys_of_the_data_directory_its_configuration_names(encrypted, monkeypatch):
+    config, project_id, _projects, data = encrypted
+    monkeypatch.delenv("KIJKOCUT_DATA_DIR")  # set only in the server's configuration
+    monkeypatch.setenv("HOME", str(data.parent / "elsewhere"))  # the default data directory has no keys
+    monkeypatch.setenv("XDG_DATA_HOME", str(data.parent / "elsewhere" / "share"))
+    monkeypatch.setenv("KIJKOCUT_PASSPHRASE", PASS)
+    opened = await describe(config, project_id)
+    assert not opened.is_error and "Night shoot" in opened.content[0].text, opened.content[0].text
