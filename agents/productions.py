@@ -13,6 +13,7 @@ import secrets
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,6 +31,21 @@ from agents.template import AGENT_OF, Template, get_template
 
 PRODUCTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")
 DATABASE_ENV = "KIJKOCUT_AGENTS_DATABASE_URL"
+
+
+# What each agent does, as progress says it while the agent works.
+AGENT_WORK = {
+    "vrd": "writing the VRD",
+    "scriptsmith": "writing the script",
+    "shotmaster": "planning the shots",
+    "budget_solver": "solving the budget",
+}
+
+
+@dataclass(frozen=True)
+class Working:
+    agent: str  # "" between agents (a gate deciding, the graph moving on)
+    steps: int  # agents started in this run so far: grows, so a client's progress only goes up
 
 
 class ProductionError(ValueError):
@@ -181,6 +197,8 @@ class Productions:
         self.checkpointer, self.brain, self.data_dir = checkpointer, brain, data_dir
         self.settings = settings or RunSettings()
         self.on_event = on_event or (lambda line: None)
+        # production -> the agent working on it now (set while a run streams, from any thread)
+        self.working: dict[str, Working] = {}
         self._graphs: dict[str, Any] = {}
 
     # ---- reading ----
@@ -308,16 +326,35 @@ class Productions:
         _write_atomic(folder / "status.json", published_bytes(self.data_dir, json.dumps(view, indent=1)))
 
     def _stream(self, graph: Any, value: Any, config: dict[str, Any]) -> None:
-        for chunk in graph.stream(value, config, stream_mode="updates"):
-            for node, update in chunk.items():
-                if node == "__interrupt__":
-                    gate = update[0].value
-                    self.on_event(
-                        f"waiting at the {gate['gate']} gate ({gate['blocking']} blocking problems)"
-                    )
+        production_id = config["configurable"]["thread_id"]
+        try:
+            for mode, chunk in graph.stream(value, config, stream_mode=["tasks", "updates"]):
+                if mode == "tasks":
+                    self._task_event(production_id, chunk)
                 else:
-                    for line in (update or {}).get("log", []) if isinstance(update, dict) else []:
-                        self.on_event(line)
+                    self._updates(chunk)
+        finally:
+            self.working.pop(production_id, None)
+
+    def _task_event(self, production_id: str, task: Mapping[str, Any]) -> None:
+        """A node starting (its input given) or finishing: which agent works on the production now."""
+        if task.get("name") not in AGENT_WORK:
+            return
+        if "input" in task:
+            steps = self.working.get(production_id, Working("", 0)).steps + 1
+            self.working[production_id] = Working(str(task["name"]), steps)
+            self.on_event(f"{task['name']}: {AGENT_WORK[str(task['name'])]}")
+        elif production_id in self.working:
+            self.working[production_id] = Working("", self.working[production_id].steps)
+
+    def _updates(self, chunk: Mapping[str, Any]) -> None:
+        for node, update in chunk.items():
+            if node == "__interrupt__":
+                gate = update[0].value
+                self.on_event(f"waiting at the {gate['gate']} gate ({gate['blocking']} blocking problems)")
+            else:
+                for line in (update or {}).get("log", []) if isinstance(update, dict) else []:
+                    self.on_event(line)
 
     def start(
         self,

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import BaseModel, Field
 
 from mcp_server.errors import BusyError, ServiceError
 from mcp_server.hints import EDIT, READ_ONLY
+from mcp_server.progress import ProgressThrottle
 
 ProductionId = Annotated[
     str,
@@ -43,6 +45,9 @@ class ProductionView(BaseModel):
     template: str
     state: str = Field(
         description="working (agents running), waiting (at a gate), running (interrupted), done"
+    )
+    agent: str | None = Field(
+        None, description="while working: the agent at work now (vrd, scriptsmith, shotmaster, budget_solver)"
     )
     gate: GateView | None = None
     artefacts: dict[str, int] = Field(
@@ -101,11 +106,18 @@ class ProductionHost:
                 )
             self._runs[production_id] = self._pool.submit(work)
 
-    async def settle(self, production_id: str, wait_s: float) -> ProductionView:
-        """Wait up to `wait_s` for the production's run, then its view; a run's error is raised here."""
+    async def settle(self, production_id: str, wait_s: float, ctx: Context | None = None) -> ProductionView:
+        """Wait up to `wait_s` for the production's run, then its view; a run's error is raised here. While it
+        runs, the client hears which agent is at work (at most once a second, when that changes)."""
         deadline = time.monotonic() + wait_s
         run = self._runs.get(production_id)
+        throttle = ProgressThrottle()
         while run is not None and not run.done() and time.monotonic() < deadline:
+            working = self.working(production_id)
+            if ctx is not None and working is not None:
+                steps, message = working
+                if throttle.should_send(steps, message):
+                    await ctx.report_progress(steps, None, message)
             await anyio.sleep(0.1)
         if run is not None and run.done():
             self._runs.pop(production_id, None)
@@ -114,10 +126,28 @@ class ProductionHost:
                 raise ServiceError(f"production {production_id!r}: {error}")
         return self.view(production_id)
 
+    def working(self, production_id: str) -> tuple[int, str] | None:
+        """(agents started in this run, what the one at work is doing), or None between agents."""
+        from agents.productions import AGENT_WORK
+
+        now = self.productions.working.get(production_id)
+        if now is None or not now.agent:
+            return None
+        return now.steps, f"{now.agent}: {AGENT_WORK.get(now.agent, 'working')}"
+
     def view(self, production_id: str) -> ProductionView:
         if self.busy(production_id):
+            now = self.productions.working.get(production_id)
+            working = self.working(production_id)
             return ProductionView(
-                id=production_id, template="", state="working", artefacts={}, approved={}, spent={}, log=[]
+                id=production_id,
+                template="",
+                state="working",
+                agent=(now.agent or None) if now else None,
+                artefacts={},
+                approved={},
+                spent={},
+                log=[working[1]] if working else [],
             )
         status = self.productions.status(production_id)
         gate = None
@@ -164,6 +194,7 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
             Field(max_length=64, description="a new id for the production; omit for a generated one"),
         ] = None,
         wait_s: Wait = 20,
+        ctx: Context | None = None,
     ) -> ProductionView:
         """Start a production: agents write the VRD, script, shot list and budget, stopping at each gate for a
         decision (production_decide). Returns when at a gate or after wait_s (state working: poll)."""
@@ -172,12 +203,14 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
         new_id = check(production_id or f"{template.replace('_', '-')}-{secrets.token_hex(4)}")
         productions = host.productions
         host.launch(new_id, lambda: productions.start(template, brief, new_id))
-        return await host.settle(new_id, wait_s)
+        return await host.settle(new_id, wait_s, ctx)
 
-    async def production_status(production_id: ProductionId, wait_s: Wait = 0) -> ProductionView:
+    async def production_status(
+        production_id: ProductionId, wait_s: Wait = 0, ctx: Context | None = None
+    ) -> ProductionView:
         """Where a production stands: its state, pending gate with problems and allowed decisions, artefact
         versions and spending. Waits up to wait_s while its agents work."""
-        return await host.settle(check(production_id), wait_s)
+        return await host.settle(check(production_id), wait_s, ctx)
 
     async def production_decide(
         production_id: ProductionId,
@@ -196,6 +229,7 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
             Field(ge=1, description="the gate's version from production_status; refused if it moved on"),
         ] = None,
         wait_s: Wait = 20,
+        ctx: Context | None = None,
     ) -> ProductionView:
         """Decide at the pending gate. Reject and respond send the agent back with your message and re-run
         what follows; approval is refused while blocking problems are open."""
@@ -224,7 +258,7 @@ def register(host: ProductionHost, add: Callable[..., Any], server: Any) -> None
                 )
             expect = {} if version is None else {"gate": pending["gate"], "version": version}
             host.launch(production_id, lambda: productions.decide(production_id, chosen, expect))
-        return await host.settle(production_id, wait_s)
+        return await host.settle(production_id, wait_s, ctx)
 
     def production_list() -> ProductionList:
         """Every production (id, template, state) and the templates production_start accepts."""

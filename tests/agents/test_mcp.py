@@ -101,3 +101,51 @@ async def test_a_production_through_mcp(tmp_path, monkeypatch):
         assert missing.is_error and "no production 'nope'" in missing.content[0].text
         bad = await client.call_tool("production_status", {"production_id": "../../x"})
         assert bad.is_error
+
+
+async def test_waits_report_the_agent_at_work(tmp_path, monkeypatch):
+    """While agents run in the background, start, status and decide send progress naming the agent at work
+    (each notification new, values only going up), and a status taken meanwhile names it too."""
+    script = tmp_path / "slow.json"
+    slow = {"__delay_s__": 2.5}  # then the offline draft
+    script.write_text(json.dumps({"replies": {"vrd": [slow], "scriptsmith": [slow]}}))
+    monkeypatch.setenv("KIJKOCUT_AGENTS_BRAIN", f"scripted:{script}")
+    monkeypatch.delenv("KIJKOCUT_AGENTS_DATABASE_URL", raising=False)
+    heard: list[tuple[float, str | None]] = []
+
+    async def on_progress(value: float, total: float | None, message: str | None) -> None:
+        heard.append((value, message))
+
+    async with Client(server_with(tmp_path, ["productions"])) as client:
+        started = data(
+            await client.call_tool(
+                "production_start",
+                {"brief": BRIEF, "production_id": "m-progress", "wait_s": 1.2},
+                progress_callback=on_progress,
+            )
+        )
+        assert started["state"] == "working" and started["agent"] == "vrd"
+        assert heard == [(1.0, "vrd: writing the VRD")]
+        polled = data(await client.call_tool("production_status", {"production_id": "m-progress"}))
+        assert polled["state"] == "working" and polled["agent"] == "vrd"
+        assert polled["log"] == ["vrd: writing the VRD"]
+        waited = data(
+            await client.call_tool(
+                "production_status",
+                {"production_id": "m-progress", "wait_s": 20},
+                progress_callback=on_progress,
+            )
+        )
+        assert (
+            waited["state"] == "waiting" and waited["gate"]["gate"] == "vrd" and waited.get("agent") is None
+        )
+        heard.clear()
+        decided = data(
+            await client.call_tool(
+                "production_decide",
+                {"production_id": "m-progress", "decision": "approve", "wait_s": 20},
+                progress_callback=on_progress,
+            )
+        )
+        assert decided["gate"]["gate"] == "script"
+        assert heard == [(1.0, "scriptsmith: writing the script")]
