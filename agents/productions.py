@@ -25,12 +25,12 @@ from agents.brains import Brain
 from agents.drafting import RunSettings, totals
 from agents.gates import DecisionError, action_name, downstream_cleared, parse_decision, review
 from agents.graph import build_graph
+from agents.lookup import DATABASE_ENV
 from agents.sealing import checkpoint_serde, published_bytes
 from agents.state import ProductionState
 from agents.template import AGENT_OF, Template, get_template
 
 PRODUCTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")
-DATABASE_ENV = "KIJKOCUT_AGENTS_DATABASE_URL"
 
 
 # What each agent does, as progress says it while the agent works.

@@ -1,58 +1,37 @@
 """The Load Production node: a production's artefact (the approved shot list, say) in a workflow, read from
-the plain JSON the production agents publish in `<data dir>/productions/<id>/` (so ComfyUI needs no LangGraph).
+the plain JSON the production agents publish in `<data dir>/productions/<id>/` (so ComfyUI needs no LangGraph),
+or from the checkpoint database when one is configured (a production another worker runs; `agents.lookup`).
 For a shot list it also gives one prompt, negative prompt, seed and duration per shot, as lists that drive a
 generation node once per shot."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 from comfy_api.latest import io, ui
 
-from agents.artefacts import ARTEFACT_KINDS, ShotList, parse_artefact, to_markdown
-from agents.sealing import read_published_text
+from agents.artefacts import ARTEFACT_KINDS, Artefact, ShotList, to_markdown
+from agents.lookup import DATABASE_ENV, fingerprint, read_production
 
 from .types import category, described, node_id
 
-PRODUCTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")
 
-
-def production_folder(production_id: str, data_dir: Path | None = None) -> Path:
-    """The production's published folder, confined to the data directory (ids cannot name a path)."""
-    if not PRODUCTION_ID.match(production_id):
-        raise ValueError(
-            "production id: lowercase letters, digits, - and _ (as `kijkocut produce list` shows)"
-        )
+def _data_dir() -> Path:
     from workflows_library.config import default_data_dir
 
-    root = Path(os.path.realpath((data_dir or default_data_dir(os.environ)) / "productions"))
-    folder = Path(os.path.realpath(root / production_id))
-    if os.path.commonpath([root, folder]) != str(root):
-        raise ValueError(f"production {production_id!r} points outside the data directory")
-    return folder
+    return default_data_dir(os.environ)
 
 
 def read_published(
     production_id: str, artefact: str, approved_only: bool, data_dir: Path | None = None
-) -> Any:
-    folder = production_folder(production_id, data_dir)
-    if not (folder / "status.json").is_file():
-        raise ValueError(f"no production {production_id!r} in the data directory (KIJKOCUT_DATA_DIR)")
-    root = folder.parent.parent  # <data dir>/productions/<id>: the data directory whose keys seal it
-    status = json.loads(read_published_text(folder / "status.json", root))
-    if not (folder / f"{artefact}.json").is_file():
-        raise ValueError(f"production {production_id!r} has no {artefact} yet (state: {status['state']})")
-    model = parse_artefact(artefact, json.loads(read_published_text(folder / f"{artefact}.json", root)))
-    if approved_only and status.get("approved", {}).get(artefact) != model.version:
-        raise ValueError(
-            f"the {artefact} of {production_id!r} (v{model.version}) is not approved yet: "
-            f"`kijkocut produce review {production_id}`, or untick approved_only"
-        )
-    return model
+) -> Artefact:
+    """The artefact, from the checkpoint database when KIJKOCUT_AGENTS_DATABASE_URL is set (a production
+    another worker runs), else from the published JSON (`agents.lookup`)."""
+    return read_production(
+        production_id, artefact, approved_only, data_dir or _data_dir(), os.environ.get(DATABASE_ENV) or None
+    )
 
 
 class LoadProduction(io.ComfyNode):
@@ -97,11 +76,7 @@ class LoadProduction(io.ComfyNode):
 
     @classmethod
     def fingerprint_inputs(cls, production_id: str, artefact: str, approved_only: bool) -> Any:
-        try:
-            status = production_folder(production_id) / "status.json"
-            return (status.stat().st_mtime_ns, status.stat().st_size)
-        except (OSError, ValueError):
-            return float("nan")  # never cached: the error shows again
+        return fingerprint(production_id.strip(), _data_dir(), os.environ.get(DATABASE_ENV) or None)
 
     @classmethod
     def execute(cls, production_id: str, artefact: str, approved_only: bool) -> io.NodeOutput:

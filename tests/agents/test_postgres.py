@@ -79,3 +79,28 @@ def test_a_production_another_worker_is_running_is_busy(tmp_path, database_url):
             with pytest.raises(ProductionError, match="busy"):
                 worker_b.decide("pg-3", {"type": "approve"})
         assert worker_b.decide("pg-3", {"type": "approve"}).gate["gate"] == "script"
+
+
+def test_a_reader_on_another_machine_finds_the_production_in_the_database(tmp_path, database_url):
+    """The ComfyUI node's lookup: a production a worker published in its own data directory is read, with its
+    approvals, from the checkpoint database by a reader whose data directory has nothing of it."""
+    from agents.lookup import fingerprint, read_production
+
+    worker_dir, reader_dir = tmp_path / "worker", tmp_path / "reader"
+    with open_checkpointer(worker_dir, database_url) as saver:
+        worker = Productions(saver, ScriptedBrain(), worker_dir, settings=NO_WAIT)
+        status = worker.start("ad_spot", BRIEF, "pg-read")
+        while status.gate["gate"] != "budget":
+            status = worker.decide("pg-read", {"type": "approve"})
+        shots = worker.artefact("pg-read", "shot_list")
+        before = fingerprint("pg-read", reader_dir, database_url)
+        assert read_production("pg-read", "shot_list", True, reader_dir, database_url) == shots
+        with pytest.raises(ValueError, match="budget of 'pg-read' .* is not approved"):
+            read_production("pg-read", "budget", True, reader_dir, database_url)
+        worker.decide("pg-read", {"type": "approve"})
+        assert read_production("pg-read", "budget", True, reader_dir, database_url).version == 1
+        assert fingerprint("pg-read", reader_dir, database_url) != before
+    with pytest.raises(ValueError, match="no production 'pg-read' in the data directory"):
+        read_production("pg-read", "shot_list", True, reader_dir)  # without the database: not there
+    with pytest.raises(ValueError, match="no production 'pg-none'"):
+        read_production("pg-none", "vrd", False, reader_dir, database_url)

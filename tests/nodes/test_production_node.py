@@ -51,3 +51,15 @@ def test_an_id_cannot_name_a_path(node, bad):
 def test_an_unknown_production_says_where_it_looked(node):
     with pytest.raises(ValueError, match="no production 'nope-1' in the data directory"):
         node.execute("nope-1", "vrd", False)
+
+
+def test_with_a_database_configured_the_node_still_reads_what_was_published(node, tmp_path, monkeypatch):
+    """KIJKOCUT_AGENTS_DATABASE_URL set but the server unreachable: the node falls back to the published JSON
+    (the database side is tested against a real server in tests/agents/test_postgres.py)."""
+    with open_checkpointer(tmp_path) as saver:
+        productions = Productions(saver, OfflineBrain(), tmp_path)
+        productions.start("ad_spot", BRIEF, "node-2")
+        vrd = productions.artefact("node-2", "vrd")
+    monkeypatch.setenv("KIJKOCUT_AGENTS_DATABASE_URL", "postgresql://x:pw@127.0.0.1:9/none?connect_timeout=2")
+    assert node.execute("node-2", "vrd", False).args[1] == vrd.model_dump_json(indent=1)
+    assert isinstance(node.fingerprint_inputs("node-2", "vrd", False), tuple)  # the published file's stat
