@@ -175,6 +175,8 @@ MESSAGE_WORDS = (
     r"\b(core message|key message|message|tagline|boodschap|kernboodschap|botschaft|kernbotschaft|mensaje)\b"
 )
 CAP = r"\b(compute cap|rekencap|rechenlimit|plafond de calcul|tope de computo)\b\D*(\d[\d.,]*)"
+# A clause that negates or keeps something is not guessed at: "don't drop the hook" stays open advice.
+NEGATION = r"(\b(don'?t|do not|never|not|keep|niet|nooit|houd|nicht|kein\w*|nie|behalt\w*|ne|pas|jamais|garde\w*|no|nunca|manten\w*)\b|\bn')"
 QUOTE = r"[\"“”„«»‘’']([^\"“”„«»]{2,200}?)[\"“”„«»‘’']"
 
 
@@ -244,9 +246,11 @@ def clauses(note: str) -> list[tuple[str, str]]:
 def _beats_in(folded: str) -> list[str]:
     found = []
     for beat, words in BEAT_WORDS.items():
-        if any(re.search(rf"\b{re.escape(w)}\b", folded) for w in words):
+        # Dutch and German write the scene into the word: probleemscene, Problemszene, openingsscene
+        pattern = "|".join(rf"\b{re.escape(w)}(?:s?(?:scene|szene))?\b" for w in words)
+        if re.search(pattern, folded):
             found.append(beat)
-            folded = re.sub("|".join(rf"\b{re.escape(w)}\b" for w in words), " ", folded)
+            folded = re.sub(pattern, " ", folded)
     return found
 
 
@@ -279,6 +283,8 @@ def read(notes: list[str]) -> NoteReading:
             elif quoted and re.search(MESSAGE_WORDS, folded):
                 reading.fields["benefit"] = quoted.strip().rstrip(".!")
                 reading.record(index, note, part, "message")
+            elif re.search(NEGATION, folded):
+                reading.record(index, note, part, None)
             elif m := re.search(SECONDS, folded) or re.search(MINUTES, folded):
                 value = float(m.group(1).replace(",", "."))
                 reading.length_s = value * 60 if m.re.pattern == MINUTES else value
