@@ -38,6 +38,7 @@ API = "/kijkocut/api"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_PREVIEW_WIDTH = 1920
 MAX_WAVEFORM_BUCKETS = 20_000
+MAX_THUMBNAIL_WIDTH = 480
 FRAME_CACHE_SIZE = 256  # encoded preview frames (~30 KB each at 640x360): a scrub back is served at once
 ORIGIN = "http"
 
@@ -386,11 +387,23 @@ class ProjectApi:
             headers={"X-Kijkocut-Revision": str(project.revision), "Cache-Control": "no-store"},
         )
 
+    async def _media_file(self, project_id: str, media_id: str):
+        """A media of the project and its file, confined to the server's folders."""
+        from kijkocut.paths import confined_project
+
+        if self.path_policy is None:
+            raise PathForbidden("this server opens no media files")
+        project = await asyncio.to_thread(self.store.snapshot, project_id)
+        if media_id not in project.media:
+            raise NotFoundError(f"no media {media_id!r} in project {project_id}")
+        only = project.model_copy(update={"media": {media_id: project.media[media_id]}, "tracks": []})
+        ref = confined_project(only, self.path_policy, self.store.directory(project_id)).media[media_id]
+        return ref, ref.path
+
     async def waveform(self, request: web.Request) -> web.Response:
         """Peaks of a media's sound for the clips drawn on the timeline: ?buckets=N (min, max) pairs spanning
         the whole file. Only files inside the server's folders are opened."""
         from kijkocut.media.waveform import waveform_peaks
-        from kijkocut.paths import confined_project
 
         project_id, media_id = request.match_info["project_id"], request.match_info["media_id"]
         try:
@@ -399,16 +412,40 @@ class ProjectApi:
             raise BadRequest("buckets must be a whole number") from None
         if not 1 <= buckets <= MAX_WAVEFORM_BUCKETS:
             raise BadRequest(f"buckets must be between 1 and {MAX_WAVEFORM_BUCKETS}")
-        if self.path_policy is None:
-            raise PathForbidden("this server opens no media files")
-        project = await asyncio.to_thread(self.store.snapshot, project_id)
-        if media_id not in project.media:
-            raise NotFoundError(f"no media {media_id!r} in project {project_id}")
-        only = project.model_copy(update={"media": {media_id: project.media[media_id]}, "tracks": []})
-        path = confined_project(only, self.path_policy, self.store.directory(project_id)).media[media_id].path
+        _, path = await self._media_file(project_id, media_id)
         peaks = await asyncio.to_thread(waveform_peaks, path, buckets)
         return web.json_response(
             {"media_id": media_id, "buckets": buckets, "peaks": [[lo, hi] for lo, hi in peaks]}
+        )
+
+    async def media_thumbnail(self, request: web.Request) -> web.Response:
+        """A small picture of a media at ?t=seconds (media time), ?width=px: the clips' filmstrips. Served
+        from the media's preview proxy when it is ready (a seek there decodes a few small frames)."""
+        from kijkocut.media.thumbnail import media_thumbnail
+
+        project_id, media_id = request.match_info["project_id"], request.match_info["media_id"]
+        try:
+            seconds, width = (
+                Fraction(request.rel_url.query.get("t", "0")),
+                int(request.rel_url.query.get("width", "96")),
+            )
+        except (ValueError, ZeroDivisionError):
+            raise BadRequest("t must be seconds and width a whole number of pixels") from None
+        if not 8 <= width <= MAX_THUMBNAIL_WIDTH or seconds < 0:
+            raise BadRequest(f"width must be between 8 and {MAX_THUMBNAIL_WIDTH}, t at least 0")
+        ref, path = await self._media_file(project_id, media_id)
+        if ref.info.video is None:
+            raise BadRequest(f"media {media_id} has no picture (sound only)")
+        proxy = self.proxies.ready(ref) if self.proxies is not None else None
+        # The original's info either way: a proxy keeps the coded orientation and aspect the info describes.
+        source, info = (proxy or path), ref.info
+        if ref.info.duration is not None:
+            seconds = min(seconds, max(Fraction(0), ref.info.duration - Fraction(1, 100)))
+        rgb = await asyncio.to_thread(media_thumbnail, source, seconds, width, info=info)
+        return web.Response(
+            body=await asyncio.to_thread(_jpeg, rgb),
+            content_type="image/jpeg",
+            headers={"Cache-Control": "private, max-age=3600"},
         )
 
     async def proxy_status(self, request: web.Request) -> web.Response:
@@ -489,6 +526,7 @@ class ProjectApi:
             ("GET", f"{API}/media", self.media),
             ("GET", f"{project}/proxies", self.proxy_status),
             ("GET", f"{project}/media/{{media_id}}/waveform", self.waveform),
+            ("GET", f"{project}/media/{{media_id}}/thumbnail", self.media_thumbnail),
             ("POST", f"{project}/exports", self.start_export),
             ("GET", f"{API}/jobs", self.list_jobs),
             ("GET", f"{API}/jobs/{{job_id}}", self.get_job),

@@ -264,6 +264,10 @@ def test_an_edit_through_the_mcp_server_redraws_the_panel(page, host, tmp_path_f
     texts = [e for t in updated["tracks"] for e in t["elements"] if e["kind"] == "text"]
     assert [t["text"] for t in texts] == ["From MCP"]
     assert wait_until(lambda: panel_state(page, "p.metrics.lastDrawn") == 3)
+    # ... and the preview shows the new revision's frame (with the title).
+    assert wait_until(
+        lambda: f"|{updated['revision']}|" in (panel_state(page, "p.metrics.shownFrameKey") or "")
+    )
     shot(page, "06-after-mcp-edit")
 
 

@@ -199,3 +199,33 @@ async def test_waveforms_of_a_projects_media(pack, folders, tmp_path):
     async with TestClient(TestServer(app)) as client:
         refused = await client.get(f"{API}/projects/{pid}/media/{red}/waveform")
         assert refused.status == 403
+
+
+async def test_filmstrip_thumbnails_of_a_projects_media(pack, folders, tmp_path, engine_media):
+    from kijkocut.paths import PathPolicy
+
+    shutil.copy(engine_media.music, folders["input"] / "music.wav")
+    api = pack("nodes.project_api")
+    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
+    store = ProjectStore(tmp_path / "projects")
+    policy = PathPolicy.of([str(f) for f in folders.values()], base=str(folders["input"]))
+    app = web.Application()
+    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), path_policy=policy).table())
+    async with TestClient(TestServer(app)) as client:
+        pid = (await (await client.post(f"{API}/projects", json={})).json())["id"]
+        imported = await client.post(
+            f"{API}/projects/{pid}/actions/import_media", json={"params": {"paths": ["red.mp4", "music.wav"]}}
+        )
+        red, music = (await imported.json())["created"]["media_ids"]
+        picture = await _picture(
+            await client.get(
+                f"{API}/projects/{pid}/media/{red}/thumbnail", params={"t": "1.5", "width": "80"}
+            )
+        )
+        assert picture.shape == (45, 80, 3) and picture.mean() > 20
+        past_the_end = await client.get(f"{API}/projects/{pid}/media/{red}/thumbnail", params={"t": "99"})
+        assert past_the_end.status == 200  # the last picture
+        sound = await client.get(f"{API}/projects/{pid}/media/{music}/thumbnail")
+        assert sound.status == 400 and "no picture" in (await sound.json())["error"]
+        wide = await client.get(f"{API}/projects/{pid}/media/{red}/thumbnail", params={"width": "5000"})
+        assert wide.status == 400

@@ -100,6 +100,13 @@ export class PanelApi {
     );
   }
 
+  async mediaThumbnail(id, mediaId, seconds, width) {
+    const route = `${API}/projects/${encodeURIComponent(id)}/media/${encodeURIComponent(mediaId)}/thumbnail?t=${seconds}&width=${width}`;
+    const response = await this.api.fetchApi(route);
+    if (!response.ok) throw new ApiError(response.status, `thumbnail: ${response.status}`);
+    return createImageBitmap(await response.blob());
+  }
+
   startExport(id, filename, options, baseRevision) {
     return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/exports`, {
       filename,

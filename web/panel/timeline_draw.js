@@ -92,6 +92,7 @@ function drawElement(ctx, row, element, view, colour, state) {
   ctx.fillStyle = "rgba(0,0,0,0.35)";
   if (fadeIn > 1) triangle(ctx, x0, row.y + 2, x0 + fadeIn, row.y + 2, x0, row.y + row.height - 2);
   if (fadeOut > 1) triangle(ctx, x1, row.y + 2, x1 - fadeOut, row.y + 2, x1, row.y + row.height - 2);
+  if (element.kind === "clip") drawFilmstrip(ctx, row, element, view, x0, x1, state);
   if (element.kind === "clip") drawWaveform(ctx, row, element, view, x0, x1, state);
   if (w > 24) {
     ctx.save();
@@ -104,6 +105,32 @@ function drawElement(ctx, row, element, view, colour, state) {
     ctx.restore();
   }
   ctx.globalAlpha = 1;
+}
+
+// Pictures of a clip's media along it, one tile per slot of the track's height (asked for through
+// state.thumbnail, which answers with a cached bitmap or null and fetches the missing ones).
+function drawFilmstrip(ctx, row, element, view, x0, x1, state) {
+  const media = state.project.media?.[element.media_id];
+  const video = media?.info?.video;
+  if (!video || !state.thumbnail || row.track.kind === "audio" || row.height < 24) return;
+  const tileHeight = row.height - 4;
+  const tileWidth = Math.max(16, Math.round((tileHeight * video.display_width) / video.display_height));
+  const sourceIn = parseTime(element.source_in ?? 0);
+  const speed = element.speed ?? 1;
+  const step = Math.max(0.5, Math.round(((tileWidth / view.pxPerSecond) * speed) * 2) / 2); // media seconds
+  const first = Math.max(0, Math.floor((0 - x0) / tileWidth));
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x0, row.y + 2, x1 - x0, tileHeight);
+  ctx.clip();
+  ctx.globalAlpha = 0.75;
+  for (let i = first; x0 + i * tileWidth < Math.min(x1, state.laneWidth ?? x1); i += 1) {
+    const mediaTime = sourceIn + ((i * tileWidth) / view.pxPerSecond) * speed;
+    const t = media.info.kind === "image" ? 0 : Math.round(mediaTime / step) * step;
+    const bitmap = state.thumbnail(element.media_id, t, tileHeight);
+    if (bitmap) ctx.drawImage(bitmap, x0 + i * tileWidth, row.y + 2, tileWidth, tileHeight);
+  }
+  ctx.restore();
 }
 
 // The sound of a clip from its media's peaks (fetched once per media; asked for through state.wantWaveform).

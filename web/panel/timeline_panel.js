@@ -4,7 +4,7 @@
 // shown; the panel redraws from what the server answers and from the `kijkocut.change` feed, so an edit made by
 // the MCP server, the CLI or another browser shows up here too.
 import { ExportDialog } from "./export_dialog.js";
-import { LatestFrameLoader } from "./frame_cache.js";
+import { LatestFrameLoader, LruCache } from "./frame_cache.js";
 import { applyChanges } from "./project_changes.js";
 import { Inspector } from "./inspector.js";
 import { MEDIA_TYPE, MediaBin, TRANSITION_TYPE } from "./media_bin.js";
@@ -40,6 +40,8 @@ const PLAYBACK_WIDTH = 320;
 const FRAME_CACHE_FRAMES = 90; // 640x360 RGBA bitmaps: ~80 MB at most, however long one scrubs
 const ZOOM_STEP = 1.25;
 const PREVIEW_AFTER_EDIT_MS = 120;
+const THUMBNAIL_CACHE = 400;
+const THUMBNAIL_REQUESTS = 2; // at once: filmstrips never crowd out the preview frame
 // A save by another program is pushed as `kijkocut.change`, but only when the server notices it before
 // anything else reads the project (ProjectStore.get re-reads a changed file without announcing it): a cheap
 // revision check every few seconds while the panel is shown catches the rest.
@@ -103,6 +105,9 @@ export class TimelinePanel {
     this.reloading = null;
     this.reloadAgain = false;
     this.waveforms = new Map(); // media id -> peaks, or "loading" / "none"
+    this.thumbnails = new LruCache(THUMBNAIL_CACHE, (bitmap) => bitmap?.close?.()); // "media|t|h" -> bitmap
+    this.thumbnailQueue = [];
+    this.thumbnailsLoading = 0;
     // Figures the browser tests and benchmarks read (window.kijkocutPanel): what is shown and how long it took.
     this.metrics = { shownFrameKey: null, frameShownAt: 0, editMs: [], drawMs: [], lastDrawn: 0 };
     this.loader = new LatestFrameLoader(
@@ -265,6 +270,8 @@ export class TimelinePanel {
     this.stop();
     this.loader.clear();
     this.waveforms.clear();
+    this.thumbnails.clear();
+    this.thumbnailQueue = [];
     this.selection.clear();
     this.selectedTransition = null;
     this.playhead = 0;
@@ -497,11 +504,47 @@ export class TimelinePanel {
       mediaNames: this.mediaNames,
       waveforms: this.waveforms,
       wantWaveform: (mediaId) => this.loadWaveform(mediaId),
+      thumbnail: (mediaId, t, height) => this.thumbnail(mediaId, t, height),
+      laneWidth: this.laneWidth,
     });
     this.metrics.lastDrawn = result.drawn;
     this.metrics.drawMs.push(performance.now() - started);
     if (this.metrics.drawMs.length > 1000) this.metrics.drawMs.splice(0, 500);
     if (this.project) this.$(".kc-timecode").textContent = timecode(this.playhead, this.project.settings.frame_rate);
+  }
+
+  // A filmstrip tile: the cached bitmap, or null while it is fetched (a few at a time, newest wish first).
+  thumbnail(mediaId, seconds, height) {
+    const key = `${mediaId}|${seconds}|${height}`;
+    const cached = this.thumbnails.get(key);
+    if (cached !== undefined) return cached;
+    if (!this.thumbnailQueue.some((job) => job.key === key)) {
+      this.thumbnailQueue.push({ key, mediaId, seconds, height });
+      if (this.thumbnailQueue.length > 64) this.thumbnailQueue.shift(); // scrolled past: not wanted any more
+    }
+    this.pumpThumbnails();
+    return null;
+  }
+
+  pumpThumbnails() {
+    while (this.thumbnailsLoading < THUMBNAIL_REQUESTS && this.thumbnailQueue.length && this.project) {
+      const job = this.thumbnailQueue.pop();
+      const projectId = this.project.id;
+      const width = Math.round((job.height * 16) / 9);
+      this.thumbnailsLoading += 1;
+      this.thumbnails.set(job.key, null); // asked for: not again while it loads or after it failed
+      this.api
+        .mediaThumbnail(projectId, job.mediaId, job.seconds, Math.max(8, width))
+        .then((bitmap) => {
+          this.thumbnails.set(job.key, bitmap);
+          this.draw();
+        })
+        .catch(() => {})
+        .finally(() => {
+          this.thumbnailsLoading -= 1;
+          this.pumpThumbnails();
+        });
+    }
   }
 
   async loadWaveform(mediaId) {
