@@ -210,6 +210,29 @@ def test_playback_and_keys_only_with_the_focus(page, host):
     assert panel_state(page, "p.project.revision") == project["revision"]
 
 
+def test_the_inspector_edits_the_selection(page, host):
+    revision = panel_state(page, "p.project.revision")
+    page.mouse.click(*timeline_point(page, 1.0, 0))
+    clip_id = panel_state(page, "[...p.selection][0]")
+    page.fill('.kc-inspector input[data-property="transform.opacity"]', "0.5")
+    page.press('.kc-inspector input[data-property="transform.opacity"]', "Enter")
+    project = wait_for_revision(page, revision + 1)
+    [clip] = [e for t in project["tracks"] for e in t["elements"] if e["id"] == clip_id]
+    assert clip["transform"]["opacity"] == 0.5
+    page.select_option(".kc-effect-add", "sepia")
+    project = wait_for_revision(page, revision + 2)
+    [clip] = [e for t in project["tracks"] for e in t["elements"] if e["id"] == clip_id]
+    assert [e["kind"] for e in clip["effects"]] == ["sepia"]
+    shot(page, "06b-inspector")
+    page.keyboard.press("Escape")  # the focus is in a field: the panel leaves Escape to it
+    page.click(".kc-undo")
+    wait_for_revision(page, revision + 3)
+    page.click(".kc-undo")
+    project = wait_for_revision(page, revision + 4)
+    [clip] = [e for t in project["tracks"] for e in t["elements"] if e["id"] == clip_id]
+    assert clip["effects"] == [] and clip["transform"]["opacity"] == 1
+
+
 def test_track_headers_mute_and_resize(page, host):
     revision = panel_state(page, "p.project.revision")
     left, top = panel_state(

@@ -3,6 +3,8 @@
 // `update_transition` / `set_speed`) action; the form is rebuilt from the project the server answers with.
 import { parseTime } from "./timeline_math.js";
 
+const EFFECT_KINDS = ["brightness", "contrast", "saturation", "exposure", "hue_shift", "grayscale", "sepia", "invert",
+  "vignette", "gaussian_blur", "sharpen", "film_grain", "flip"];
 const BLEND_MODES = ["normal", "multiply", "screen", "overlay", "add", "darken", "lighten", "difference"];
 const COMMON = [
   ["fade_in", "Fade in (s)", "time"],
@@ -80,6 +82,40 @@ export class Inspector {
         return this.onEdit("set_property", { element_id: selected.id, property: path, value: String(next) });
       }, path);
     }
+    if (selected.kind === "clip" || selected.kind === "adjustment") this.effects(selected);
+  }
+
+  // The effects stack: each effect on/off, its first setting, removal; a kind to add at the end.
+  effects(selected) {
+    const title = Object.assign(document.createElement("div"), { className: "kc-inspector-title", textContent: "Effects" });
+    this.element.append(title);
+    for (const effect of selected.effects ?? []) {
+      const row = document.createElement("div");
+      row.className = "kc-field kc-effect";
+      const enabled = Object.assign(document.createElement("input"), { type: "checkbox", checked: effect.enabled !== false });
+      enabled.title = "on/off";
+      enabled.addEventListener("change", () =>
+        this.onEdit("update_effect", { element_id: selected.id, effect_id: effect.id, enabled: enabled.checked }));
+      const [name, value] = Object.entries(effect.params ?? {}).find(([, v]) => typeof v === "number") ?? [];
+      row.append(enabled, Object.assign(document.createElement("span"), { textContent: effect.kind }));
+      if (name) {
+        const input = Object.assign(document.createElement("input"), { type: "number", step: "any", value, title: name });
+        input.style.width = "56px";
+        input.addEventListener("change", () =>
+          this.onEdit("update_effect", { element_id: selected.id, effect_id: effect.id, params: { [name]: Number(input.value) } }));
+        row.append(input);
+      }
+      const remove = Object.assign(document.createElement("button"), { textContent: "×", title: "Remove" });
+      remove.addEventListener("click", () => this.onEdit("remove_effect", { element_id: selected.id, effect_id: effect.id }));
+      row.append(remove);
+      this.element.append(row);
+    }
+    const add = document.createElement("select");
+    add.className = "kc-effect-add";
+    add.append(new Option("+ effect…", ""));
+    for (const kind of EFFECT_KINDS) add.append(new Option(kind.replaceAll("_", " "), kind));
+    add.addEventListener("change", () => add.value && this.onEdit("add_effect", { element_id: selected.id, kind: add.value }));
+    this.element.append(add);
   }
 
   field(label, value, type, commit, path = label) {
