@@ -178,6 +178,8 @@ def scrub_phase(sources: list[Path], proxies: bool, seeks: int, seconds: int, ex
         if proxies:
             result["proxy_seconds"] = wait_for_proxies(server, pid)
         with panel_page(server.url) as page:
+            # Scrubbing alone: no filmstrip tiles fetched beside it (without proxies they seek the originals).
+            page.evaluate("window.kijkocutPanel.thumbnail = () => null")
             page.evaluate(OPEN_JS, pid)
             frames = random.Random(7).sample(range(2 * seconds * RATE), seeks)
             page.evaluate(SCRUB_JS, frames[:3])  # warm-up: first decoder and JIT

@@ -29,7 +29,7 @@ from kijkocut.service.commands import run_commands
 from kijkocut.service.errors import ConflictError, NotFoundError, ServiceError
 from kijkocut.service.export import CONTAINERS, ExportOptions, container_for_suffix, export_settings
 from kijkocut.service.jobs import Progress, RenderJob, RenderQueue
-from kijkocut.service.preview import ProxyCache
+from kijkocut.service.preview import ProxyCache, wants_proxy
 from kijkocut.service.store import ProjectStore
 from kijkocut.service.summary import project_summary
 from kijkocut.validation_messages import describe_validation_error
@@ -62,6 +62,10 @@ class PathForbidden(ServiceError):
 
 class FileExists(ServiceError):
     status = 409
+
+
+class ProxyPending(ServiceError):
+    status = 503
 
 
 class ExportRequest(BaseModel):
@@ -437,6 +441,9 @@ class ProjectApi:
         if ref.info.video is None:
             raise BadRequest(f"media {media_id} has no picture (sound only)")
         proxy = self.proxies.ready(ref) if self.proxies is not None else None
+        if self.proxies is not None and proxy is None and wants_proxy(ref, self.proxies.height):
+            # Seeking in the original's long GOPs would cost the scrub preview its CPU: ask again later.
+            raise ProxyPending(f"media {media_id}: its preview proxy is being made; ask again shortly")
         # The original's info either way: a proxy keeps the coded orientation and aspect the info describes.
         source, info = (proxy or path), ref.info
         if ref.info.duration is not None:

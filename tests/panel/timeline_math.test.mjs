@@ -108,6 +108,9 @@ test("the frame cache is capped and evicts the least recently used", () => {
   cache.set("a", 1); cache.set("b", 2); cache.get("a"); cache.set("c", 3);
   assert.deepEqual(evicted, [2]);
   assert.equal(cache.size, 2);
+  cache.delete("a");
+  assert.deepEqual(evicted, [2, 1]);
+  assert.equal(cache.get("a"), undefined);
   cache.clear();
   assert.deepEqual(evicted, [2, 1, 3]);
 });

@@ -31,6 +31,13 @@ export class LruCache {
     }
   }
 
+  delete(key) {
+    if (!this.entries.has(key)) return;
+    const value = this.entries.get(key);
+    this.entries.delete(key);
+    this.onEvict(value, key);
+  }
+
   clear() {
     for (const [key, value] of this.entries) this.onEvict(value, key);
     this.entries.clear();

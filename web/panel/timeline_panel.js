@@ -41,6 +41,7 @@ const FRAME_CACHE_FRAMES = 90; // 640x360 RGBA bitmaps: ~80 MB at most, however 
 const ZOOM_STEP = 1.25;
 const PREVIEW_AFTER_EDIT_MS = 120;
 const THUMBNAIL_CACHE = 400;
+const THUMBNAIL_RETRY_MS = 3000;
 const THUMBNAIL_REQUESTS = 2; // at once: filmstrips never crowd out the preview frame
 // A save by another program is pushed as `kijkocut.change`, but only when the server notices it before
 // anything else reads the project (ProjectStore.get re-reads a changed file without announcing it): a cheap
@@ -539,7 +540,10 @@ export class TimelinePanel {
           this.thumbnails.set(job.key, bitmap);
           this.draw();
         })
-        .catch(() => {})
+        .catch((error) => {
+          // 503: the media's preview proxy is still being made; ask again later. Other failures stay blank.
+          if (error.status === 503) setTimeout(() => this.thumbnails.delete(job.key), THUMBNAIL_RETRY_MS);
+        })
         .finally(() => {
           this.thumbnailsLoading -= 1;
           this.pumpThumbnails();
