@@ -82,18 +82,18 @@ function drawElement(ctx, row, element, view, colour, state) {
   ctx.globalAlpha = dragged ? 0.35 : 1;
   ctx.fillStyle = colour;
   ctx.fillRect(x0, row.y + 2, w, row.height - 4);
-  if (state.selection.has(element.id)) {
-    ctx.strokeStyle = COLOURS.selected;
-    ctx.lineWidth = 2;
-    ctx.strokeRect(x0 + 1, row.y + 3, w - 2, row.height - 6);
-  }
+  if (element.kind === "clip") drawFilmstrip(ctx, row, element, view, x0, x1, state);
+  if (element.kind === "clip") drawWaveform(ctx, row, element, view, x0, x1, state);
   const fadeIn = parseTime(element.fade_in ?? 0) * view.pxPerSecond;
   const fadeOut = parseTime(element.fade_out ?? 0) * view.pxPerSecond;
   ctx.fillStyle = "rgba(0,0,0,0.35)";
   if (fadeIn > 1) triangle(ctx, x0, row.y + 2, x0 + fadeIn, row.y + 2, x0, row.y + row.height - 2);
   if (fadeOut > 1) triangle(ctx, x1, row.y + 2, x1 - fadeOut, row.y + 2, x1, row.y + row.height - 2);
-  if (element.kind === "clip") drawFilmstrip(ctx, row, element, view, x0, x1, state);
-  if (element.kind === "clip") drawWaveform(ctx, row, element, view, x0, x1, state);
+  if (state.selection.has(element.id)) { // over the filmstrip, so a selected clip always shows it
+    ctx.strokeStyle = COLOURS.selected;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x0 + 1, row.y + 3, w - 2, row.height - 6);
+  }
   if (w > 24) {
     ctx.save();
     ctx.beginPath();
