@@ -92,6 +92,7 @@ class ProjectStore:
         self.feed = feed or ChangeFeed()
         self.lock_timeout = lock_timeout
         self._cache: dict[str, _Cached] = {}
+        self._external: dict[str, ChangeEvent] = {}  # announced since the last poll, by project
         self._tokens: dict[str, str | None] = {}  # save token of each cached project, when known
         self._held: dict[str, int] = {}  # project id -> lock file descriptor, while this process holds it
         self._locks: dict[str, threading.RLock] = {}
@@ -184,9 +185,21 @@ class ProjectStore:
                     project = sealing.read_project(path, self.vault())
                 except KijkoCutError as exc:
                     raise ServiceError(f"project {project_id} cannot be opened: {exc}") from None
-                cached = self._cache[project_id] = _Cached(project, stamp)
+                previous, cached = cached, _Cached(project, stamp)
+                self._cache[project_id] = cached
                 self._tokens[project_id] = self._token_on_disk(project_id)
+                # Our own saves update the cache as they write: a new revision found here is another
+                # process's, announced by whichever read meets it first (not only the watcher's poll).
+                if previous is not None and previous.project.revision != project.revision:
+                    self._external[project_id] = self._announce_external(project_id, project.revision)
             return cached.project
+
+    def _announce_external(self, project_id: str, revision: int) -> ChangeEvent:
+        event = ChangeEvent(
+            project_id=project_id, revision=revision, kind="external", label="Changed by another program"
+        )
+        self.feed.publish(event)
+        return event
 
     def _token_on_disk(self, project_id: str) -> str | None:
         fd = self._held.get(project_id)
@@ -395,7 +408,6 @@ class ProjectStore:
     def poll_external_changes(self) -> builtins.list[ChangeEvent]:  # `list` here is the method above
         """Publish an "external" event for every project this process has open that another process saved
         since (an MCP server editing what the panel in ComfyUI shows). Cheap: one stat per open project."""
-        events = []
         for project_id, cached in list(self._cache.items()):
             try:
                 stat = self.file(project_id).stat()
@@ -404,18 +416,10 @@ class ProjectStore:
             if (stat.st_ino, stat.st_mtime_ns, stat.st_size) == cached.stamp:
                 continue
             try:
-                current = self.get(project_id)
+                self.get(project_id)  # announces a new revision
             except ServiceError:
                 continue  # a broken save elsewhere: opening it names the problem
-            if current.revision != cached.project.revision:
-                event = ChangeEvent(
-                    project_id=project_id,
-                    revision=current.revision,
-                    kind="external",
-                    label="Changed by another program",
-                )
-                self.feed.publish(event)
-                events.append(event)
+        events, self._external = list(self._external.values()), {}
         return events
 
     def watch(self, interval: float = 1.0) -> Callable[[], None]:

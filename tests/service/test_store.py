@@ -196,3 +196,19 @@ def test_saves_by_another_process_are_published_as_external_changes(tmp_path):
     assert [(e.kind, e.revision) for e in events] == [("external", 1)] and seen[-1] is events[0]
     assert ours.get(project.id).revision == 1
     assert ours.poll_external_changes() == []  # published once
+
+
+def test_a_read_that_meets_another_process_save_first_announces_it(tmp_path):
+    # The panel's API may read the project before the watcher polls: the feed must still hear of the change.
+    ours, theirs = ProjectStore(tmp_path), ProjectStore(tmp_path)
+    project = ours.create()
+    ours.get(project.id)
+    seen: list[ChangeEvent] = []
+    ours.feed.subscribe(seen.append)
+    theirs.apply(project.id, [AddTrack(kind="video")], origin="mcp")
+    assert ours.get(project.id).revision == 1
+    assert [(e.kind, e.revision) for e in seen] == [("external", 1)]
+    ours.apply(project.id, [AddTrack(kind="audio")])  # our own save: an edit event, not an external one
+    assert [e.kind for e in seen] == ["external", "edit"]
+    assert [e.revision for e in ours.poll_external_changes()] == [1]  # what was announced since the last poll
+    assert ours.poll_external_changes() == []
