@@ -21,6 +21,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "media": ("av", "numpy", "PIL"),
     "sample_media": ("av", "numpy", "PIL"),
     "render": ("av", "numpy", "PIL"),
+    "stored_project": ("aiohttp",),  # the panel's projects, through the store its HTTP API uses
     "productions": (),  # reads the agents' published JSON: no LangGraph in ComfyUI
 }
 

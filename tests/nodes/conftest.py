@@ -54,6 +54,7 @@ NODE_IDS = {
     "UndoRedo",
     "SampleMedia",
     "LoadProduction",
+    "LoadPanelProject",
 }
 
 
