@@ -328,7 +328,12 @@ class Productions:
     def _stream(self, graph: Any, value: Any, config: dict[str, Any]) -> None:
         production_id = config["configurable"]["thread_id"]
         try:
-            for mode, chunk in graph.stream(value, config, stream_mode=["tasks", "updates"]):
+            # "sync": a step's checkpoint is on disk before the next step (a paid model call) starts, so a
+            # process killed anywhere resumes after the last finished agent, never redoing it ("async", the
+            # default, may still be writing when the kill comes).
+            for mode, chunk in graph.stream(
+                value, config, stream_mode=["tasks", "updates"], durability="sync"
+            ):
                 if mode == "tasks":
                     self._task_event(production_id, chunk)
                 else:
