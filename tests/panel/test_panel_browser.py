@@ -307,3 +307,68 @@ def test_export_to_completion_and_play(page, host):
     duration = page.evaluate("document.querySelector('.kc-export-video').duration")
     assert 0.9 <= duration <= 1.2
     shot(page, "07-exported")
+
+
+def _graph_nodes(page, kind: str) -> list[dict]:
+    return page.evaluate(
+        f"""app.graph.nodes.filter(n => n.comfyClass === "KijkoCut.{kind}").map(n => ({{
+          id: n.id,
+          widgets: Object.fromEntries((n.widgets ?? []).map(w => [w.name, w.value])),
+          inputLinks: (n.inputs ?? []).map(i => i.link),
+          outputLinks: (n.outputs ?? []).map(o => o.links ?? []),
+        }}))"""
+    )
+
+
+def test_the_panel_and_the_graph_know_each_other(page, host):
+    """'Use in graph' adds a Load Panel Project node wired to an Export Video node; clicking that node in the
+    graph opens its project in the panel; queuing the graph exports the panel's project."""
+    page.evaluate("app.graph.clear()")
+    page.click(".kc-new")
+    first = wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0 && p.project.id"))
+    left, top = panel_state(
+        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+    )
+    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))  # onto the empty timeline: a new video track
+    wait_for_revision(page, 1)
+    page.click(".kc-use-in-graph")
+    [loader] = wait_until(lambda: _graph_nodes(page, "LoadPanelProject"))
+    [exporter] = _graph_nodes(page, "ExportTimeline")
+    assert loader["widgets"]["project"] == first
+    assert exporter["inputLinks"][0] in loader["outputLinks"][0]  # wired: loader.timeline -> export.timeline
+    page.click(".kc-use-in-graph")  # a second click selects the node instead of adding another
+    assert len(_graph_nodes(page, "LoadPanelProject")) == 1
+    shot(page, "08-use-in-graph")
+
+    # Another project in the panel; a click on the loader's title in the graph brings the first one back.
+    page.click(".kc-new")
+    wait_until(lambda: panel_state(page, f"p.project && p.project.id !== {first!r}"))
+    x, y = page.evaluate(
+        f"""(() => {{
+          const node = app.graph.getNodeById({loader["id"]});
+          const area = app.canvas.visible_area;
+          node.pos = [area[0] + 60, area[1] + 80];
+          app.canvas.deselectAll?.();
+          app.canvas.setDirty(true, true);
+          const box = app.canvas.canvas.getBoundingClientRect();
+          const [cx, cy] = app.canvas.ds.convertOffsetToCanvas([node.pos[0] + 40, node.pos[1] - 15]);
+          return [box.left + cx, box.top + cy];
+        }})()"""
+    )
+    page.wait_for_timeout(100)
+    page.mouse.click(x, y)
+    assert wait_until(lambda: panel_state(page, "p.project && p.project.id") == first), panel_state(
+        page, "[p.project && p.project.id, p.$('.kc-status').textContent]"
+    )
+
+    # The graph exports the panel's project: a short, small export queued like any other run.
+    page.evaluate(
+        f"""(() => {{
+          const node = app.graph.getNodeById({exporter["id"]});
+          const set = (name, value) => {{ node.widgets.find(w => w.name === name).value = value; }};
+          set("filename_prefix", "kijkocut/from_graph"); set("end", 1); set("width", 320); set("height", 180);
+          return app.queuePrompt(0, 1);
+        }})()"""
+    )
+    made = wait_until(lambda: list((host.output_dir / "kijkocut").glob("from_graph*.mp4")), timeout=240)
+    assert made and made[0].stat().st_size > 1000, "the queued graph wrote no export"

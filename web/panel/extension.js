@@ -3,6 +3,7 @@
 // `kijkocut.change` (nodes/api_host.py) redraw the open project.
 import { api } from "../../../scripts/api.js";
 import { app } from "../../../scripts/app.js";
+import { GraphLink, projectOfNode } from "./graph_link.js";
 import { PREVIEW_WIDTHS, TimelinePanel } from "./timeline_panel.js";
 
 const TAB_ID = "kijkocut-timeline";
@@ -13,7 +14,8 @@ function setting(id, fallback) {
   return value === undefined || value === null ? fallback : value;
 }
 
-const panel = new TimelinePanel(api, setting);
+const graph = new GraphLink(app);
+const panel = new TimelinePanel(api, setting, graph);
 
 function openTimeline() {
   const bottom = app.extensionManager?.bottomPanel;
@@ -61,6 +63,16 @@ app.registerExtension({
       defaultValue: "360p",
     },
   ],
+  // Selecting a node that names a stored project (Load Panel Project) opens that project in the panel.
+  nodeCreated(node) {
+    if (!String(node.comfyClass ?? "").startsWith("KijkoCut.")) return;
+    const selected = node.onSelected;
+    node.onSelected = function (...args) {
+      const project = projectOfNode(this);
+      if (project) panel.openFromGraph(project);
+      return selected?.apply(this, args);
+    };
+  },
   setup() {
     api.addEventListener("kijkocut.change", (event) => panel.onChange(event.detail));
     // A node that finished may have written images, video or audio: the bin shows them without a click.

@@ -87,9 +87,11 @@ const STYLE = `
 `;
 
 export class TimelinePanel {
-  constructor(api, setting = (id, fallback) => fallback) {
+  constructor(api, setting = (id, fallback) => fallback, graph = null) {
     this.api = new PanelApi(api);
     this.setting = setting;
+    this.graph = graph; // a GraphLink (graph_link.js) in ComfyUI: "Use in graph"
+    this.pendingOpen = null; // a project a graph node asked for before the panel was first shown
     this.project = null;
     this.projects = [];
     this.view = { pxPerSecond: 40, scroll: 0 };
@@ -175,6 +177,7 @@ export class TimelinePanel {
         <button class="kc-play" title="Play/pause (Space)">▶</button>
         <span class="kc-timecode">00:00:00:00</span>
         <button class="kc-export-open" title="Export the project">Export…</button>
+        <button class="kc-use-in-graph" title="Add a Load Panel Project node for this project to the graph, wired to its Render/Export nodes">Use in graph</button>
         <span class="kc-status"></span>
       </div>
       <div class="kc-body">
@@ -203,6 +206,8 @@ export class TimelinePanel {
     $(".kc-fit").addEventListener("click", () => this.fit());
     $(".kc-play").addEventListener("click", () => this.togglePlay());
     $(".kc-export-open").addEventListener("click", () => this.project && this.exportDialog.open(root, this.project));
+    $(".kc-use-in-graph").hidden = !this.graph;
+    $(".kc-use-in-graph").addEventListener("click", () => this.useInGraph());
     root.addEventListener("keydown", (event) => this.onKey(event));
     this.canvas.addEventListener("pointerdown", (event) => this.onPointerDown(event));
     this.canvas.addEventListener("pointermove", (event) => this.onPointerMove(event));
@@ -247,6 +252,7 @@ export class TimelinePanel {
     select.replaceChildren(new Option("— project —", ""));
     for (const project of this.projects) select.append(new Option(project.name, project.id));
     if (this.project) select.value = this.project.id;
+    else if (this.pendingOpen) await this.openFromGraph(this.pendingOpen);
     else if (openNewest && this.projects.length) {
       const newest = [...this.projects].sort((a, b) => String(b.modified ?? "").localeCompare(String(a.modified ?? "")))[0];
       await this.open(newest.id);
@@ -286,6 +292,33 @@ export class TimelinePanel {
     this.$(".kc-project").value = id;
     this.draw();
     this.preview();
+  }
+
+  // A graph node naming a stored project (by id or name) was selected: show that project.
+  async openFromGraph(ref) {
+    if (!this.root || !this.projectsLoaded) {
+      this.pendingOpen = ref;
+      return;
+    }
+    this.pendingOpen = null;
+    const find = () => this.projects.find((p) => p.id === ref) ?? this.projects.find((p) => p.name === ref);
+    if (!find()) await this.refreshProjects();
+    const found = find();
+    if (!found) return this.status(`the selected node names no stored project ${JSON.stringify(ref)}`);
+    if (this.project?.id === found.id) return;
+    await this.open(found.id);
+    this.status(`opened ${found.name} from the selected node`);
+  }
+
+  useInGraph() {
+    if (!this.project) return this.status("open or create a project first");
+    try {
+      const { created, wired } = this.graph.useInGraph(this.project.id);
+      const into = wired.map((n) => n.title).join(", ");
+      this.status(created ? `Load Panel Project added${into ? ` → ${into}` : ""}` : "already in the graph: selected it");
+    } catch (error) {
+      this.report(error);
+    }
   }
 
   async rename(name) {
