@@ -47,6 +47,7 @@ ACTION_TOOLS: tuple[ActionTool, ...] = (
     ),
     ActionTool("track_add", "add_track", "Add track"),
     ActionTool("track_update", "update_track", "Change track", EDIT_IDEMPOTENT),
+    ActionTool("track_reorder", "reorder_track", "Reorder track", EDIT_IDEMPOTENT),
     ActionTool("clip_add", "add_clip", "Add clip"),
     ActionTool(
         "text_add",

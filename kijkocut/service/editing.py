@@ -21,6 +21,7 @@ from kijkocut.edit.commands import (
     DetachAudio,
     FreezeFrame,
     MoveElement,
+    MoveTrack,
     OverlapCut,
     RemoveElement,
     RemoveMarker,
@@ -139,6 +140,31 @@ def update_track(project: Project, p: UpdateTrackParams, ctx: ActionContext) -> 
             "nothing to change: give name, muted, solo, hidden, locked, ducking_under_track_id or ducking_off"
         )
     return [UpdateTrack(track_id=p.track_id, clear_ducking=p.ducking_off, **changes)]
+
+
+class ReorderTrackParams(Params):
+    track_id: Id
+    index: int = Field(
+        ge=0,
+        le=10_000,
+        description="the track's new place among the tracks: 0 is the first (composited first, under the "
+        "others); past the last track means last",
+    )
+
+
+@action(
+    "reorder_track",
+    "Reorder track",
+    ReorderTrackParams,
+    needs="an existing track",
+    changes="the order of the tracks (which one is drawn over which)",
+)
+def reorder_track(project: Project, p: ReorderTrackParams, ctx: ActionContext) -> list[Command]:
+    """Move a track to another place in the stack of tracks; its clips go with it."""
+    current = project.tracks.index(lookup.find_track(project, p.track_id))
+    if current == min(p.index, len(project.tracks) - 1):
+        return []  # already there: nothing to record
+    return [MoveTrack(track_id=p.track_id, index=p.index)]
 
 
 # --- clips, titles, adjustment layers -----------------------------------------------------------------------
