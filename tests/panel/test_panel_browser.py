@@ -372,3 +372,46 @@ def test_the_panel_and_the_graph_know_each_other(page, host):
     )
     made = wait_until(lambda: list((host.output_dir / "kijkocut").glob("from_graph*.mp4")), timeout=240)
     assert made and made[0].stat().st_size > 1000, "the queued graph wrote no export"
+
+
+def _header_point(page, track_index: int) -> tuple[float, float]:
+    """A point on a track's header above its M/S/H/L flags."""
+    return panel_state(
+        page,
+        f"""(() => {{
+          const box = p.canvas.getBoundingClientRect();
+          const row = p.rows()[{track_index}];
+          return [box.left + 60, box.top + row.y + 6];
+        }})()""",
+    )
+
+
+def test_dragging_a_track_header_reorders_the_tracks(page, host, store):
+    page.click(".kc-new")
+    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
+    for kind in ("video", "audio", "text"):
+        page.select_option(".kc-track-kind", kind)
+        page.click(".kc-add-track")
+    project = wait_for_revision(page, 3)
+    before = [t["id"] for t in project["tracks"]]
+    assert len(before) == 3
+
+    # The first track's header dragged onto the last row: it goes last, the others move up.
+    page.mouse.move(*_header_point(page, 0))
+    page.mouse.down()
+    page.mouse.move(*_header_point(page, 2), steps=6)
+    assert panel_state(page, "p.trackDrag && p.trackDrag.drop && p.trackDrag.drop.index") == 2
+    shot(page, "09-track-drag")
+    page.mouse.up()
+    project = wait_for_revision(page, 4)
+    expected = [before[1], before[2], before[0]]
+    assert [t["id"] for t in project["tracks"]] == expected
+    assert [
+        t.id for t in store.get(project["id"]).tracks
+    ] == expected  # the server's project, not just the view
+
+    # A header clicked without moving reorders nothing; Ctrl+Z takes the reorder back.
+    page.mouse.click(*_header_point(page, 1))
+    page.keyboard.press("Control+z")
+    project = wait_for_revision(page, 5)
+    assert [t["id"] for t in project["tracks"]] == before

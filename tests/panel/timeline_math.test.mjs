@@ -134,3 +134,14 @@ test("the loader aborts stale requests and serves repeats from the cache", async
   assert.equal(loads, 2);
   assert.deepEqual(loader.stats, { hits: 1, loads: 2, aborted: 1 });
 });
+
+test("a dragged track header lands on the row under the pointer, clamped to the first and last", () => {
+  const rows = tm.layoutTracks([{ id: "a", kind: "video" }, { id: "b", kind: "video" }, { id: "c", kind: "audio" }]);
+  const middle = (r) => r.y + r.height / 2;
+  assert.equal(tm.trackDrop(rows, 0, middle(rows[0])), null); // still over itself: no edit
+  assert.deepEqual(tm.trackDrop(rows, 0, middle(rows[2])), { index: 2, lineY: rows[2].y + rows[2].height });
+  assert.deepEqual(tm.trackDrop(rows, 2, middle(rows[0])), { index: 0, lineY: rows[0].y });
+  assert.equal(tm.trackDrop(rows, 2, -50).index, 0); // above the tracks: first
+  assert.equal(tm.trackDrop(rows, 0, 10_000).index, 2); // below them: last
+  assert.equal(tm.trackDrop([], 0, 10), null);
+});

@@ -71,6 +71,11 @@ export function drawTimeline(ctx, width, height, state) {
   }
   ctx.restore();
   drawHeaders(ctx, rows, height);
+  if (state.trackDrag?.drop) {
+    // Where a dragged track header would land: a line across headers and lanes.
+    ctx.fillStyle = COLOURS.guide;
+    ctx.fillRect(0, Math.round(state.trackDrag.drop.lineY) - 1, width, 3);
+  }
   return { drawn };
 }
 

@@ -115,6 +115,17 @@ export function trackHeight(track, heights = {}) {
 }
 
 // Tracks top to bottom as drawn: [{track, index, y, height}], y below the ruler, minus the vertical scroll.
+// Dragging a track header: the place in the track list the track would take when dropped at `y` (the row under
+// the pointer; above the first row: 0, below the last: the last), and where the drop line goes; null when the
+// track would stay where it is. A moved track takes the row's place (reorder_track's index).
+export function trackDrop(rows, fromIndex, y) {
+  if (!rows.length) return null;
+  const last = rows[rows.length - 1];
+  const row = y < rows[0].y ? rows[0] : y >= last.y + last.height ? last : rows.find((r) => y < r.y + r.height);
+  if (!row || row.index === fromIndex) return null;
+  return { index: row.index, lineY: row.index < fromIndex ? row.y : row.y + row.height };
+}
+
 export function layoutTracks(tracks, heights = {}, scrollY = 0) {
   let y = RULER_HEIGHT - scrollY;
   return tracks.map((track, index) => {

@@ -31,6 +31,7 @@ import {
   snapTargets,
   timeOfX,
   timecode,
+  trackDrop,
   xOfTime,
   zoomAt,
 } from "./timeline_math.js";
@@ -101,6 +102,7 @@ export class TimelinePanel {
     this.heights = {};
     this.scrollY = 0;
     this.drag = null;
+    this.trackDrag = null; // a track header being dragged to another place in the stack
     this.guide = null;
     this.clipboard = null;
     this.playing = null;
@@ -534,6 +536,7 @@ export class TimelinePanel {
       heights: this.heights,
       scrollY: this.scrollY,
       drag: this.drag,
+      trackDrag: this.trackDrag,
       guide: this.guide,
       mediaNames: this.mediaNames,
       waveforms: this.waveforms,
@@ -755,6 +758,7 @@ export class TimelinePanel {
       const row = rows.find((r) => y >= r.y && y < r.y + r.height);
       const flag = row && headerFlagAt(row, x, y);
       if (flag) this.edit("update_track", { track_id: row.track.id, [flag]: !row.track[flag] });
+      else if (row) this.trackDrag = { trackId: row.track.id, from: row.index, y, moved: false, drop: null };
       return;
     }
     const hit = hitTest(rows, this.view, lane, y);
@@ -795,6 +799,14 @@ export class TimelinePanel {
       this.setPlayhead(timeOfX(this.view, lane));
       return;
     }
+    if (this.trackDrag) {
+      const dragged = this.trackDrag;
+      if (!dragged.moved && Math.abs(y - dragged.y) < 4) return;
+      dragged.moved = true;
+      dragged.drop = trackDrop(this.rows(), dragged.from, y);
+      this.draw();
+      return;
+    }
     const drag = this.drag;
     if (!drag) return;
     if (!drag.moved && Math.abs(lane - drag.x) < 3 && Math.abs(y - drag.y) < 3) return;
@@ -828,6 +840,13 @@ export class TimelinePanel {
   async onPointerUp(event) {
     if (this.canvas.hasPointerCapture?.(event.pointerId)) this.canvas.releasePointerCapture(event.pointerId);
     this.scrubbing = false;
+    const trackDrag = this.trackDrag;
+    this.trackDrag = null;
+    if (trackDrag) {
+      this.draw();
+      if (trackDrag.drop) await this.edit("reorder_track", { track_id: trackDrag.trackId, index: trackDrag.drop.index });
+      return;
+    }
     const drag = this.drag;
     this.drag = null;
     this.guide = null;
@@ -844,6 +863,7 @@ export class TimelinePanel {
 
   cancelDrag() {
     this.drag = null;
+    this.trackDrag = null;
     this.guide = null;
     this.scrubbing = false;
     this.draw();
