@@ -68,8 +68,25 @@ def is_truncated(declared_end: Fraction | None, data_end: Fraction | None) -> bo
     return data_end < declared_end * Fraction(9, 10) - Fraction(1, 4)
 
 
-def open_container(path: str | os.PathLike[str]):
+SEALED_MAGIC = b"KJKCRYPT"  # kijkocut.vault.stream.MAGIC: checked without importing cryptography
+
+
+def _is_sealed(path: str | os.PathLike[str]) -> bool:
     try:
+        with open(path, "rb") as handle:
+            return handle.read(len(SEALED_MAGIC)) == SEALED_MAGIC
+    except OSError:
+        return False  # missing or unreadable: av.open below says which
+
+
+def open_container(path: str | os.PathLike[str]):
+    """The media file opened for demuxing; a file sealed by the vault (an encrypted preview proxy) is decrypted
+    chunk by chunk as FFmpeg reads and seeks it."""
+    try:
+        if _is_sealed(path):
+            from kijkocut.vault.reader import open_sealed
+
+            return av.open(open_sealed(path), metadata_errors="ignore")
         return av.open(str(path), metadata_errors="ignore")
     except FileNotFoundError:  # PyAV's FFmpeg error subclasses the builtin one
         raise MediaError(str(path), "missing (moved, renamed or deleted since import)") from None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,6 +41,16 @@ def native_size_media(project: Project) -> set[str]:
         for element in track.elements
         if isinstance(element, ClipElement) and element.transform.fit == "none"
     }
+
+
+def _media_sealer():  # type: ignore[no-untyped-def]
+    """Seals media caches under the default data directory's keys; None without the crypto extra."""
+    try:
+        from kijkocut.vault.location import default_data_dir
+        from kijkocut.vault.rows import RowSealer
+    except ImportError:
+        return None
+    return RowSealer(default_data_dir(), "media-cache")
 
 
 class ProxyCache:
@@ -83,7 +95,17 @@ class ProxyCache:
 
     def _make(self, source: Path, target: Path) -> Path | None:
         try:
-            return self.make(source, target, height=self.height, cancel=self._closed.is_set)
+            sealer = _media_sealer()
+            if sealer is None or not sealer.enabled():
+                return self.make(source, target, height=self.height, cancel=self._closed.is_set)
+            # The data directory encrypts everything: the proxy is made in scratch space (memory-backed where
+            # the system has it) and only its encrypted form is kept; the engine decrypts it as it scrubs.
+            with tempfile.TemporaryDirectory(dir=os.environ.get("XDG_RUNTIME_DIR")) as scratch:
+                plain = self.make(
+                    source, Path(scratch) / target.name, height=self.height, cancel=self._closed.is_set
+                )
+                sealer.seal_file(plain, target)
+            return target
         except (KijkoCutError, OSError, InterruptedError) as exc:
             log.warning("KijkoCut: no preview proxy for %s: %s", source.name, exc)
             with self._lock:
