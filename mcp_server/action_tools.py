@@ -60,6 +60,7 @@ ACTION_TOOLS: tuple[ActionTool, ...] = (
     ),
     ActionTool("element_move", "move_element", "Move element", EDIT_IDEMPOTENT),
     ActionTool("element_trim", "trim_element", "Trim element", EDIT_IDEMPOTENT),
+    ActionTool("element_slip", "slip_element", "Slip clip", EDIT_IDEMPOTENT),
     ActionTool("element_split", "split_element", "Split element"),
     ActionTool("timeline_split", "split_at", "Split at time"),
     ActionTool(

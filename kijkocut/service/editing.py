@@ -28,6 +28,7 @@ from kijkocut.edit.commands import (
     RippleDelete,
     SetProperties,
     SetSpeed,
+    Slip,
     Split,
     Trim,
     UpdateTrack,
@@ -55,6 +56,7 @@ from kijkocut.service.effects import confined_params
 from kijkocut.service.errors import ServiceError
 from kijkocut.service.times import TimeArg, parse_duration, parse_time
 from kijkocut.service.transition_fit import FIT_HELP, Fit, FitPlan, plan_fit
+from kijkocut.timebase import seconds_text
 from kijkocut.validation_messages import describe_validation_error
 
 PlaceMode = Literal["overwrite", "insert", "strict"]
@@ -441,6 +443,44 @@ def trim_element(project: Project, p: TrimParams, ctx: ActionContext) -> list[Co
     """Trim (or extend) an element's start or end edge; the other edge stays where it is."""
     lookup.element(project, p.element_id)
     return [Trim(element_id=p.element_id, edge=p.edge, to=_time(project, p.to, "to"))]
+
+
+class SlipParams(Params):
+    element_id: Id
+    source_in: TimeArg = Field(
+        description="the new start of the part of the media the clip shows (media time); the clip keeps its "
+        "place and length on the timeline"
+    )
+
+
+@action(
+    "slip_element",
+    "Slip clip",
+    SlipParams,
+    needs="a media clip with room in its source",
+    changes="which part of the media the clip shows",
+)
+def slip_element(project: Project, p: SlipParams, ctx: ActionContext) -> list[Command]:
+    """Show another part of a clip's media in the same place and length on the timeline (slip)."""
+    element = lookup.element(project, p.element_id)
+    if not isinstance(element, ClipElement):
+        raise ServiceError(f"{element.id} is a {element.kind} element; only media clips slip")
+    media = project.media[element.media_id]
+    if media.info.duration is None:
+        raise ServiceError(
+            f"{element.id} shows a still image ({media.name or media.id}): there is nothing to slip"
+        )
+    source_in = _time(project, p.source_in, "source_in")
+    latest = media.info.duration - element.source_span
+    if source_in < 0 or source_in > latest:
+        raise ServiceError(
+            f"source_in of {element.id} must lie between 0 and {seconds_text(max(latest, Fraction(0)))} "
+            f"({media.name or media.id} lasts {seconds_text(media.info.duration)}, the clip uses "
+            f"{seconds_text(element.source_span)} of it), got {seconds_text(source_in)}"
+        )
+    if source_in == element.source_in:
+        return []  # already there: nothing to record
+    return [Slip(element_id=element.id, delta=source_in - element.source_in)]
 
 
 class SplitParams(Params):

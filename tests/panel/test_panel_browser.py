@@ -415,3 +415,41 @@ def test_dragging_a_track_header_reorders_the_tracks(page, host, store):
     page.keyboard.press("Control+z")
     project = wait_for_revision(page, 5)
     assert [t["id"] for t in project["tracks"]] == before
+
+
+def test_ctrl_drag_slips_a_clip(page, host, store):
+    page.click(".kc-new")
+    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
+    left, top = panel_state(
+        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+    )
+    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))
+    wait_for_revision(page, 1)
+    page.click(".kc-fit")
+    drag(page, timeline_point(page, 4.0 - 0.02, 0), timeline_point(page, 2.0, 0))  # trim: 2 s of 4 used
+    [clip] = _track_elements(wait_for_revision(page, 2))
+    assert (clip["start"], clip["duration"], clip["source_in"]) == ("0", "2", "0")
+
+    # Ctrl+drag the body 1 s to the left: the clip shows the media from 1 s, in the same place and length.
+    page.keyboard.down("Control")
+    drag(page, timeline_point(page, 1.5, 0), timeline_point(page, 0.5, 0))
+    page.keyboard.up("Control")
+    [clip] = _track_elements(wait_for_revision(page, 3))
+    assert (clip["start"], clip["duration"], clip["source_in"]) == ("0", "2", "1")
+    [stored] = store.get(clip_project_id(page)).tracks[0].elements
+    assert stored.source_in == 1 and stored.start == 0 and stored.duration == 2
+
+    # Dragged far right it stops at the media's start; a Ctrl+click without a drag toggles the selection only.
+    page.keyboard.down("Control")
+    drag(page, timeline_point(page, 0.5, 0), timeline_point(page, 1.9, 0))
+    [clip] = _track_elements(wait_for_revision(page, 4))
+    assert clip["source_in"] == "0"
+    selected = panel_state(page, "p.selection.has(p.project.tracks[0].elements[0].id)")
+    page.mouse.click(*timeline_point(page, 1.0, 0))
+    page.keyboard.up("Control")
+    assert panel_state(page, "p.selection.has(p.project.tracks[0].elements[0].id)") is not selected
+    assert panel_state(page, "p.project.revision") == 4
+
+
+def clip_project_id(page) -> str:
+    return panel_state(page, "p.project.id")

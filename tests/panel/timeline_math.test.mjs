@@ -145,3 +145,18 @@ test("a dragged track header lands on the row under the pointer, clamped to the 
   assert.equal(tm.trackDrop(rows, 0, 10_000).index, 2); // below them: last
   assert.equal(tm.trackDrop([], 0, 10), null);
 });
+
+test("a slip drag moves the in-point against the drag, by the clip's speed, inside the media", () => {
+  const clip = { id: "c", start: "2", duration: "1", source_in: "1/2", speed: 1 };
+  assert.deepEqual(tm.slipEdit(clip, -1, "30", 3), {
+    action: "slip_element",
+    params: { element_id: "c", source_in: "f45" }, // dragged left 1 s: 1 s later in the media
+    frame: 45,
+  });
+  assert.equal(tm.slipEdit(clip, 0.5, "30", 3).params.source_in, "f0"); // right: earlier
+  assert.equal(tm.slipEdit(clip, 5, "30", 3).params.source_in, "f0"); // not before the media's start
+  assert.equal(tm.slipEdit(clip, -9, "30", 3).params.source_in, "f60"); // nor past its end (3 s - 1 s used)
+  assert.equal(tm.slipEdit({ ...clip, speed: 2 }, -0.5, "30", 4).params.source_in, "f45"); // 2x: 1 s of media
+  assert.equal(tm.slipEdit(clip, 0.01, "30", 3), null); // same frame: no edit
+  assert.equal(tm.slipEdit(clip, -20, "30", null).params.source_in, "f615"); // length unknown: the server checks
+});

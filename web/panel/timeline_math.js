@@ -235,6 +235,22 @@ export function dragEdit(drag, deltaSeconds, frameRate, targetTrackId, { insert 
   return { action: "trim_element", params: { element_id: element.id, edge: part, to: frameToken(frame) } };
 }
 
+// A slip drag (the clip's media slides under it; dragging right shows earlier media, as in other editors): the
+// slip_element edit, the new in-point clamped to the media (`mediaDuration` in seconds, null when unknown), or
+// null when it lands on the same frame.
+export function slipEdit(element, deltaSeconds, frameRate, mediaDuration = null) {
+  const speed = Number(element.speed ?? 1);
+  const sourceIn = parseTime(element.source_in ?? "0");
+  const rate = fps(frameRate);
+  let frame = nearestFrame(Math.max(0, sourceIn - deltaSeconds * speed), frameRate);
+  if (mediaDuration !== null && mediaDuration !== undefined) {
+    const latest = Math.floor((mediaDuration - parseTime(element.duration) * speed) * rate + 1e-6);
+    frame = Math.max(0, Math.min(frame, latest));
+  }
+  if (frame === nearestFrame(sourceIn, frameRate)) return null;
+  return { action: "slip_element", params: { element_id: element.id, source_in: frameToken(frame) }, frame };
+}
+
 // --- presets ------------------------------------------------------------------------------------------------------
 
 export const CANVAS_PRESETS = {

@@ -27,6 +27,7 @@ import {
   projectDuration,
   projectSettings,
   scrollBy,
+  slipEdit,
   snap,
   snapTargets,
   timeOfX,
@@ -771,6 +772,13 @@ export class TimelinePanel {
       return;
     }
     this.selectedTransition = null;
+    const slip = (event.ctrlKey || event.metaKey) && hit?.part === "body" && hit.element.kind === "clip";
+    if (slip && !hit.row.track.locked) {
+      // Ctrl+drag a clip's body: slip (a Ctrl+click without a drag still adds it to the selection, on release).
+      this.drag = { element: hit.element, part: "body", slip: true, x: lane, y, delta: 0, moved: false };
+      this.draw();
+      return;
+    }
     if (hit?.element) {
       if (event.shiftKey || event.ctrlKey || event.metaKey) {
         if (this.selection.has(hit.element.id)) this.selection.delete(hit.element.id);
@@ -811,6 +819,13 @@ export class TimelinePanel {
     if (!drag) return;
     if (!drag.moved && Math.abs(lane - drag.x) < 3 && Math.abs(y - drag.y) < 3) return;
     drag.moved = true;
+    if (drag.slip) {
+      drag.delta = (lane - drag.x) / this.view.pxPerSecond;
+      const change = this.slipChange(drag);
+      const frame = change ? change.frame : nearestFrame(parseTime(drag.element.source_in ?? "0"), this.project.settings.frame_rate);
+      this.status(`slip: media from ${timecode(frame / fps(this.project.settings.frame_rate), this.project.settings.frame_rate)}`);
+      return;
+    }
     let delta = (lane - drag.x) / this.view.pxPerSecond;
     const start = parseTime(drag.element.start);
     const duration = parseTime(drag.element.duration);
@@ -850,6 +865,13 @@ export class TimelinePanel {
     const drag = this.drag;
     this.drag = null;
     this.guide = null;
+    if (drag?.slip) {
+      if (!drag.moved) this.toggleSelected(drag.element.id);
+      this.draw();
+      const change = drag.moved && this.slipChange(drag);
+      if (change) await this.edit(change.action, change.params);
+      return;
+    }
     if (!drag?.moved) {
       this.draw();
       return;
@@ -859,6 +881,18 @@ export class TimelinePanel {
     });
     this.draw();
     if (change) await this.edit(change.action, change.params);
+  }
+
+  slipChange(drag) {
+    const media = this.project.media?.[drag.element.media_id];
+    const duration = media?.info?.duration;
+    return slipEdit(drag.element, drag.delta, this.project.settings.frame_rate, duration == null ? null : parseTime(duration));
+  }
+
+  toggleSelected(id) {
+    if (this.selection.has(id)) this.selection.delete(id);
+    else this.selection.add(id);
+    this.showInspector();
   }
 
   cancelDrag() {
