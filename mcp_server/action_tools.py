@@ -82,6 +82,7 @@ ACTION_TOOLS: tuple[ActionTool, ...] = (
     ActionTool("freeze_frame", "freeze_frame", "Freeze frame"),
     ActionTool("audio_detach", "detach_audio", "Detach audio"),
     ActionTool("marker_add", "add_marker", "Add marker"),
+    ActionTool("marker_move", "move_marker", "Move marker", EDIT_IDEMPOTENT),
     ActionTool(
         "marker_remove", "remove_marker", "Remove marker", REMOVE, note="project_undo brings it back."
     ),

@@ -824,6 +824,31 @@ def add_marker(project: Project, p: AddMarkerParams, ctx: ActionContext) -> Plan
     )
 
 
+class MoveMarkerParams(Params):
+    marker_id: Id
+    time: TimeArg = Field(description="the marker's new time")
+
+
+@action(
+    "move_marker", "Move marker", MoveMarkerParams, needs="an existing marker", changes="the marker's time"
+)
+def move_marker(project: Project, p: MoveMarkerParams, ctx: ActionContext) -> list[Command]:
+    """Move a marker to another time; it keeps its id, name and colour."""
+    marker = next((m for m in project.markers if m.id == p.marker_id), None)
+    if marker is None:
+        raise lookup.NotFoundError(f"unknown marker {p.marker_id!r}")
+    time = _time(project, p.time, "time")
+    if time < 0:
+        raise ServiceError(f"a marker's time cannot be negative, got {seconds_text(time)}")
+    if time == marker.time:
+        return []  # already there: nothing to record
+    # The engine has no move: the marker is taken out and put back at the new time, one undo step.
+    return [
+        RemoveMarker(marker_id=marker.id),
+        AddMarker(time=time, name=marker.name, color=marker.color, marker_id=marker.id),
+    ]
+
+
 class RemoveMarkerParams(Params):
     marker_id: Id
 

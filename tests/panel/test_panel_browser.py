@@ -453,3 +453,32 @@ def test_ctrl_drag_slips_a_clip(page, host, store):
 
 def clip_project_id(page) -> str:
     return panel_state(page, "p.project.id")
+
+
+def _marker_point(page, seconds: float) -> tuple[float, float]:
+    x, _ = ruler_point(page, seconds)
+    return x, panel_state(page, "p.canvas.getBoundingClientRect().top") + 24 - 4  # the triangle's middle
+
+
+def test_markers_drag_along_the_ruler_and_delete(page, host, store):
+    page.click(".kc-new")
+    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
+    page.mouse.click(*ruler_point(page, 1.0))
+    page.keyboard.press("m")
+    project = wait_for_revision(page, 1)
+    [marker] = project["markers"]
+    assert marker["time"] == "1"
+
+    drag(page, _marker_point(page, 1.0), _marker_point(page, 2.5))
+    project = wait_for_revision(page, 2)
+    assert [(m["id"], m["time"]) for m in project["markers"]] == [(marker["id"], "5/2")]
+    assert [m.time for m in store.get(project["id"]).markers] == [2.5]
+    shot(page, "10-marker-moved")
+
+    # A click on it selects it and puts the playhead there; Delete removes it, Ctrl+Z brings it back.
+    page.mouse.click(*_marker_point(page, 2.5))
+    assert panel_state(page, "[p.selectedMarker, p.playhead]") == [marker["id"], 2.5]
+    page.keyboard.press("Delete")
+    assert wait_for_revision(page, 3)["markers"] == []
+    page.keyboard.press("Control+z")
+    assert [m["time"] for m in wait_for_revision(page, 4)["markers"]] == ["5/2"]

@@ -160,3 +160,15 @@ test("a slip drag moves the in-point against the drag, by the clip's speed, insi
   assert.equal(tm.slipEdit(clip, 0.01, "30", 3), null); // same frame: no edit
   assert.equal(tm.slipEdit(clip, -20, "30", null).params.source_in, "f615"); // length unknown: the server checks
 });
+
+test("a marker is hit by its triangle at the foot of the ruler, the nearest one first", () => {
+  const view = { pxPerSecond: 100, scroll: 0 };
+  const markers = [{ id: "a", time: "1" }, { id: "b", time: "21/20" }];
+  const foot = tm.RULER_HEIGHT - 4;
+  assert.equal(tm.markerAt(markers, view, 99, foot).id, "a");
+  assert.equal(tm.markerAt(markers, view, 104, foot).id, "b"); // 105 px is nearer than 100
+  assert.equal(tm.markerAt(markers, view, 120, foot), null);
+  assert.equal(tm.markerAt(markers, view, 100, 2), null); // the ruler's timecode row scrubs instead
+  assert.equal(tm.markerAt(markers, view, 100, tm.RULER_HEIGHT + 1), null);
+  assert.equal(tm.markerAt(undefined, view, 100, foot), null);
+});

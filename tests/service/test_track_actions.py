@@ -3,6 +3,8 @@ one undo step, nothing recorded when the track is already there, and a clear ref
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from kijkocut.model import Project
@@ -61,3 +63,23 @@ def test_a_stored_project_reorders_in_one_revision(tmp_path):
     outcome = run_action(store, made.id, "reorder_track", {"track_id": "A1", "index": 0}, base_revision=2)
     assert outcome.result.revision == 3 and _order(store.get(made.id)) == ["A1", "V1"]
     assert "reorder_track" in all_actions() and all_actions()["reorder_track"].needs == "an existing track"
+
+
+def test_a_marker_moves_keeping_its_id_name_and_colour_in_one_step():
+    project = Project()
+    marker = apply_action(project, "add_marker", {"time": "1", "name": "beat", "color": "#ff0000"})
+    marker_id = marker.created["marker_id"]
+    apply_action(project, "add_marker", {"time": "3"})
+    outcome = apply_action(project, "move_marker", {"marker_id": marker_id, "time": "4.5"})
+    assert [(m.time, m.name) for m in project.markers] == [(3, ""), (Fraction(9, 2), "beat")]
+    moved = project.markers[1]
+    assert (moved.id, moved.color) == (marker_id, "#ff0000")
+    assert [c.entity for c in outcome.result.changes] == ["marker"]
+    step_history(project, "undo")
+    assert [(m.id, m.time) for m in project.markers][0] == (marker_id, 1)
+    assert apply_action(project, "move_marker", {"marker_id": marker_id, "time": "1"}).result.changes == []
+    with pytest.raises(NotFoundError, match="unknown marker 'mrk_nope'"):
+        apply_action(project, "move_marker", {"marker_id": "mrk_nope", "time": "1"})
+    with pytest.raises(ServiceError, match="cannot be negative"):
+        apply_action(project, "move_marker", {"marker_id": marker_id, "time": "-2"})
+    assert [m.time for m in project.markers] == [1, 3]

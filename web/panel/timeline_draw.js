@@ -55,7 +55,7 @@ export function drawTimeline(ctx, width, height, state) {
     for (const transition of row.track.transitions ?? []) drawTransition(ctx, row, transition, view);
   }
   if (state.drag?.ghost) drawGhost(ctx, state.drag.ghost, view);
-  drawRuler(ctx, laneWidth, view, frameRate, project.markers ?? []);
+  drawRuler(ctx, laneWidth, view, frameRate, project.markers ?? [], state);
   const px = xOfTime(view, state.playhead);
   ctx.fillStyle = COLOURS.playhead;
   ctx.fillRect(Math.round(px) - 1, 0, 2, height);
@@ -207,7 +207,8 @@ function drawGhost(ctx, ghost, view) {
   ctx.setLineDash([]);
 }
 
-function drawRuler(ctx, width, view, frameRate, markers) {
+// `state.markerDrag` ({id, time}) draws a dragged marker where it would land; the selected one is white.
+function drawRuler(ctx, width, view, frameRate, markers, state = {}) {
   ctx.fillStyle = COLOURS.ruler;
   ctx.fillRect(0, 0, width, RULER_HEIGHT);
   const { ticks } = rulerTicks(view, width);
@@ -217,10 +218,11 @@ function drawRuler(ctx, width, view, frameRate, markers) {
     ctx.fillRect(Math.round(tick.x), RULER_HEIGHT - 8, 1, 8);
     ctx.fillText(timecode(tick.seconds, frameRate), tick.x + 3, 11);
   }
-  ctx.fillStyle = COLOURS.marker;
   for (const marker of markers) {
-    const x = xOfTime(view, parseTime(marker.time));
+    const dragged = state.markerDrag?.id === marker.id;
+    const x = xOfTime(view, dragged ? state.markerDrag.time : parseTime(marker.time));
     if (x < -6 || x > width + 6) continue;
+    ctx.fillStyle = dragged || state.selectedMarker === marker.id ? "#ffffff" : COLOURS.marker;
     triangle(ctx, x - 5, RULER_HEIGHT - 8, x + 5, RULER_HEIGHT - 8, x, RULER_HEIGHT);
   }
 }

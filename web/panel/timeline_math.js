@@ -115,6 +115,17 @@ export function trackHeight(track, heights = {}) {
 }
 
 // Tracks top to bottom as drawn: [{track, index, y, height}], y below the ruler, minus the vertical scroll.
+// The marker whose triangle (at the foot of the ruler) is under lane x / y, nearest first, or null.
+export function markerAt(markers, view, laneX, y, thresholdPx = 6) {
+  if (y < RULER_HEIGHT - 12 || y >= RULER_HEIGHT) return null;
+  let best = null;
+  for (const marker of markers ?? []) {
+    const distance = Math.abs(xOfTime(view, parseTime(marker.time)) - laneX);
+    if (distance <= thresholdPx && (!best || distance < best.distance)) best = { marker, distance };
+  }
+  return best?.marker ?? null;
+}
+
 // Dragging a track header: the place in the track list the track would take when dropped at `y` (the row under
 // the pointer; above the first row: 0, below the last: the last), and where the drop line goes; null when the
 // track would stay where it is. A moved track takes the row's place (reorder_track's index).

@@ -22,6 +22,7 @@ import {
   frameToken,
   hitTest,
   layoutTracks,
+  markerAt,
   nearestFrame,
   parseTime,
   projectDuration,
@@ -104,6 +105,8 @@ export class TimelinePanel {
     this.scrollY = 0;
     this.drag = null;
     this.trackDrag = null; // a track header being dragged to another place in the stack
+    this.markerDrag = null; // a marker being dragged along the ruler: {id, x, from, time, moved}
+    this.selectedMarker = null; // the marker Delete removes
     this.guide = null;
     this.clipboard = null;
     this.playing = null;
@@ -473,6 +476,11 @@ export class TimelinePanel {
   }
 
   async deleteSelection(ripple) {
+    if (this.selectedMarker) {
+      const id = this.selectedMarker;
+      this.selectedMarker = null;
+      if ((this.project?.markers ?? []).some((m) => m.id === id)) return this.edit("remove_marker", { marker_id: id });
+    }
     for (const element of this.selectedElements()) await this.edit("delete_element", { element_id: element.id, ripple });
   }
 
@@ -538,6 +546,8 @@ export class TimelinePanel {
       scrollY: this.scrollY,
       drag: this.drag,
       trackDrag: this.trackDrag,
+      markerDrag: this.markerDrag,
+      selectedMarker: this.selectedMarker,
       guide: this.guide,
       mediaNames: this.mediaNames,
       waveforms: this.waveforms,
@@ -750,6 +760,15 @@ export class TimelinePanel {
     const { x, y, lane } = this.point(event);
     this.canvas.setPointerCapture(event.pointerId);
     if (y < RULER_HEIGHT && lane >= 0) {
+      const marker = markerAt(this.project.markers, this.view, lane, y);
+      if (marker) {
+        // A marker: selected (Delete removes it), dragged to move it, a click puts the playhead on it.
+        this.selectedMarker = marker.id;
+        this.markerDrag = { id: marker.id, x: lane, time: parseTime(marker.time), from: parseTime(marker.time), moved: false };
+        this.draw();
+        return;
+      }
+      this.selectedMarker = null;
       this.scrubbing = true;
       this.setPlayhead(timeOfX(this.view, lane));
       return;
@@ -772,6 +791,7 @@ export class TimelinePanel {
       return;
     }
     this.selectedTransition = null;
+    this.selectedMarker = null;
     const slip = (event.ctrlKey || event.metaKey) && hit?.part === "body" && hit.element.kind === "clip";
     if (slip && !hit.row.track.locked) {
       // Ctrl+drag a clip's body: slip (a Ctrl+click without a drag still adds it to the selection, on release).
@@ -805,6 +825,23 @@ export class TimelinePanel {
     const { y, lane } = this.point(event);
     if (this.scrubbing) {
       this.setPlayhead(timeOfX(this.view, lane));
+      return;
+    }
+    if (this.markerDrag) {
+      const dragged = this.markerDrag;
+      if (!dragged.moved && Math.abs(lane - dragged.x) < 3) return;
+      dragged.moved = true;
+      let time = Math.max(0, dragged.from + (lane - dragged.x) / this.view.pxPerSecond);
+      this.guide = null;
+      if (this.$(".kc-snap").checked) {
+        const others = (this.project.markers ?? []).filter((m) => m.id !== dragged.id);
+        const snapped = snap([time], snapTargets(this.project.tracks, this.playhead, others), this.view.pxPerSecond);
+        time += snapped.shift;
+        this.guide = snapped.guide;
+      }
+      const rate = this.project.settings.frame_rate;
+      dragged.time = nearestFrame(time, rate) / fps(rate);
+      this.draw();
       return;
     }
     if (this.trackDrag) {
@@ -855,6 +892,19 @@ export class TimelinePanel {
   async onPointerUp(event) {
     if (this.canvas.hasPointerCapture?.(event.pointerId)) this.canvas.releasePointerCapture(event.pointerId);
     this.scrubbing = false;
+    const markerDrag = this.markerDrag;
+    this.markerDrag = null;
+    if (markerDrag) {
+      this.guide = null;
+      const rate = this.project.settings.frame_rate;
+      const frame = nearestFrame(markerDrag.time, rate);
+      if (!markerDrag.moved) this.setPlayhead(markerDrag.from);
+      this.draw();
+      if (markerDrag.moved && frame !== nearestFrame(markerDrag.from, rate)) {
+        await this.edit("move_marker", { marker_id: markerDrag.id, time: frameToken(frame) });
+      }
+      return;
+    }
     const trackDrag = this.trackDrag;
     this.trackDrag = null;
     if (trackDrag) {
@@ -897,6 +947,7 @@ export class TimelinePanel {
 
   cancelDrag() {
     this.drag = null;
+    this.markerDrag = null;
     this.trackDrag = null;
     this.guide = null;
     this.scrubbing = false;
