@@ -10,8 +10,15 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from kijkocut.media.probe import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
+
 MAX_DEPTH = 4
 MAX_FILES = 2000
+
+
+def kind_of(file_name: str) -> str:
+    suffix = Path(file_name).suffix.lower()
+    return "audio" if suffix in AUDIO_EXTENSIONS else "image" if suffix in IMAGE_EXTENSIONS else "video"
 
 
 def list_media(
@@ -21,8 +28,9 @@ def list_media(
     max_depth: int = MAX_DEPTH,
     max_files: int = MAX_FILES,
 ) -> dict[str, Any]:
-    """{"files": [{"name", "subfolder", "filename", "size", "mtime"}], "truncated": bool}; `name` is the path
-    relative to `base` with forward slashes."""
+    """{"files": [{"name", "subfolder", "filename", "size", "mtime", "kind"}], "truncated": bool}; `name` is the
+    path relative to `base` with forward slashes; `kind` (audio, image or video, by the extension) tells the bin
+    whether to draw a waveform or a thumbnail."""
     root = Path(base).resolve()
     found: list[dict[str, Any]] = []
     truncated = False
@@ -49,6 +57,7 @@ def list_media(
                     "filename": filename,
                     "size": stat.st_size,
                     "mtime": stat.st_mtime,
+                    "kind": kind_of(file_name),
                 }
             )
         if truncated:

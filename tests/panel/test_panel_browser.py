@@ -482,3 +482,24 @@ def test_markers_drag_along_the_ruler_and_delete(page, host, store):
     assert wait_for_revision(page, 3)["markers"] == []
     page.keyboard.press("Control+z")
     assert [m["time"] for m in wait_for_revision(page, 4)["markers"]] == ["5/2"]
+
+
+def test_audio_files_in_the_bin_show_their_waveform(page, host):
+    rate = 48000
+    t = np.arange(rate * 2) / rate
+    tone = (0.8 * np.sin(2 * np.pi * 330 * t) * (t < 1)).astype(np.float32)  # 1 s of sound, then silence
+    samples.write_audio(host.input_dir / "bin_tone.wav", np.stack([tone, tone]), rate)
+    page.click(".kc-bin-refresh")
+    wave = '.kc-bin-item[data-name="bin_tone.wav"] canvas.kc-bin-wave'
+    page.wait_for_selector(f"{wave}[data-peaks]", timeout=30_000)
+    # Louder on the left half (the tone) than on the right (silence): the drawn peaks are the file's.
+    heights = page.evaluate(
+        f"""(() => {{
+          const c = document.querySelector('{wave}');
+          const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+          const lit = (x) => {{ let n = 0; for (let y = 0; y < c.height; y++) n += d[(y * c.width + x) * 4 + 1] > 150; return n; }};
+          return [lit(10), lit(38)];
+        }})()"""
+    )
+    assert heights[0] > 15 and heights[1] <= 2, heights
+    assert page.locator('.kc-bin-item[data-name="red.mp4"] img').count() == 1  # videos keep thumbnails

@@ -229,3 +229,12 @@ async def test_filmstrip_thumbnails_of_a_projects_media(pack, folders, tmp_path,
         assert sound.status == 400 and "no picture" in (await sound.json())["error"]
         wide = await client.get(f"{API}/projects/{pid}/media/{red}/thumbnail", params={"width": "5000"})
         assert wide.status == 400
+
+
+def test_the_listing_names_each_files_kind_for_the_bins_waveforms(pack, tmp_path):
+    list_media = pack("nodes.media_bin").list_media
+    for name in ("song.MP3", "voice.wav", "shot.mp4", "logo.png"):
+        (tmp_path / name).write_bytes(b"x")
+    listing = list_media(tmp_path, {".mp3", ".wav", ".mp4", ".png"})
+    kinds = {f["name"]: f["kind"] for f in listing["files"]}
+    assert kinds == {"song.MP3": "audio", "voice.wav": "audio", "shot.mp4": "video", "logo.png": "image"}

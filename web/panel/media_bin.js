@@ -1,5 +1,6 @@
 // The panel's media bin: ComfyUI's input and output folders (a run's outputs appear after a refresh or when the
-// graph finishes), with thumbnails and durations, an upload button, and transitions to drop between clips.
+// graph finishes), with thumbnails (waveforms for audio files) and durations, an upload button, and transitions to
+// drop between clips.
 // Items are HTML drag sources; the timeline canvas is the drop target (`MEDIA_TYPE` / `TRANSITION_TYPE`).
 
 export const MEDIA_TYPE = "application/x-kijkocut-media";
@@ -19,6 +20,9 @@ export class MediaBin {
     this.folder = "input";
     this.files = [];
     this.durations = new Map(); // "folder/name" -> seconds | null
+    this.waveforms = new Map(); // "folder/name|mtime" -> Promise of peaks (null when the file has no sound)
+    this.waveformQueue = [];
+    this.waveformsLoading = 0;
     this.element = null;
   }
 
@@ -89,10 +93,16 @@ export class MediaBin {
       item.draggable = true;
       item.dataset.name = file.name;
       item.title = file.name;
-      const thumb = document.createElement("img");
-      thumb.loading = "lazy";
-      thumb.alt = "";
-      thumb.src = this.api.thumbnailUrl(file);
+      let thumb;
+      if (file.kind === "audio") {
+        thumb = Object.assign(document.createElement("canvas"), { width: 48, height: 27, className: "kc-bin-wave" });
+        this.showWaveform(file, thumb);
+      } else {
+        thumb = document.createElement("img");
+        thumb.loading = "lazy";
+        thumb.alt = "";
+        thumb.src = this.api.thumbnailUrl(file);
+      }
       const text = document.createElement("div");
       text.className = "kc-bin-text";
       const duration = document.createElement("small");
@@ -108,6 +118,39 @@ export class MediaBin {
     if (!this.files.length) list.textContent = `No media in ${this.folder}.`;
   }
 
+  // An audio file's waveform, drawn as its peaks; two files decoded at a time, each once per modification.
+  async showWaveform(file, canvas) {
+    const key = `${file.folder}/${file.name}|${file.mtime}`;
+    if (!this.waveforms.has(key)) this.waveforms.set(key, this.queued(() => this.api.fileWaveform(file, canvas.width)));
+    let peaks = null;
+    try {
+      peaks = (await this.waveforms.get(key))?.peaks ?? null;
+    } catch {
+      this.waveforms.delete(key); // tried again at the next refresh
+    }
+    drawPeaks(canvas, peaks);
+  }
+
+  queued(work) {
+    return new Promise((resolve, reject) => {
+      this.waveformQueue.push({ work, resolve, reject });
+      this.pump();
+    });
+  }
+
+  pump() {
+    while (this.waveformsLoading < 2 && this.waveformQueue.length) {
+      const { work, resolve, reject } = this.waveformQueue.shift();
+      this.waveformsLoading += 1;
+      work()
+        .then(resolve, reject)
+        .finally(() => {
+          this.waveformsLoading -= 1;
+          this.pump();
+        });
+    }
+  }
+
   async showDuration(file, where) {
     const key = `${file.folder}/${file.name}`;
     if (!this.durations.has(key)) {
@@ -121,6 +164,25 @@ export class MediaBin {
     const seconds = this.durations.get(key);
     where.textContent = seconds === undefined ? "?" : formatDuration(seconds);
   }
+}
+
+function drawPeaks(canvas, peaks) {
+  const ctx = canvas.getContext("2d");
+  const { width, height } = canvas;
+  ctx.fillStyle = "#1d2a22";
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = "#6fd39a";
+  if (!peaks?.length) {
+    ctx.fillRect(0, height / 2, width, 1); // no sound (or not readable): a flat line
+    return;
+  }
+  const step = width / peaks.length;
+  peaks.forEach(([low, high], index) => {
+    const top = ((1 - Math.min(1, high)) / 2) * height;
+    const bottom = ((1 - Math.max(-1, low)) / 2) * height;
+    ctx.fillRect(index * step, top, Math.max(1, step - 0.2), Math.max(1, bottom - top));
+  });
+  canvas.dataset.peaks = String(peaks.length); // drawn: the browser test reads it
 }
 
 function eval_fraction(value) {

@@ -78,6 +78,11 @@ export class PanelApi {
     return this.request("GET", `/kijkocut/media/info?${mediaQuery(file)}`);
   }
 
+  // Peaks ([[low, high], ...] in -1..1) of an audio file of the bin, confined to ComfyUI's folders by the route.
+  fileWaveform(file, buckets = 48) {
+    return this.request("GET", `/kijkocut/media/waveform?${mediaQuery(file)}&buckets=${buckets}`);
+  }
+
   thumbnailUrl(file, width = 96) {
     return this.api.apiURL(`/kijkocut/media/thumbnail?${mediaQuery(file)}&width=${width}&t=0.5`);
   }

@@ -69,7 +69,7 @@ const STYLE = `
 .kc-bin-list { flex: 1; overflow-y: auto; }
 .kc-bin-item { display: flex; gap: 4px; padding: 2px 4px; cursor: grab; align-items: center; }
 .kc-bin-item:hover { background: #23262c; }
-.kc-bin-item img { width: 48px; height: 27px; object-fit: cover; background: #000; flex: none; }
+.kc-bin-item img, .kc-bin-item canvas { width: 48px; height: 27px; object-fit: cover; background: #000; flex: none; }
 .kc-bin-text { display: flex; flex-direction: column; overflow: hidden; font-size: 11px; }
 .kc-bin-text span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .kc-bin-transitions { display: flex; flex-wrap: wrap; gap: 2px; padding: 3px; border-top: 1px solid #2b2f36; }
