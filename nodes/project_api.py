@@ -40,6 +40,10 @@ MAX_PREVIEW_WIDTH = 1920
 MAX_WAVEFORM_BUCKETS = 20_000
 MAX_THUMBNAIL_WIDTH = 480
 FRAME_CACHE_SIZE = 256  # encoded preview frames (~30 KB each at 640x360): a scrub back is served at once
+MAX_AUDIO_SECONDS = 30  # one request of the playback mix
+AUDIO_CACHE_SIZE = (
+    24  # mixed pieces (~1 MB per 5 s of 48 kHz stereo): playing a range again is served at once
+)
 ORIGIN = "http"
 
 log = logging.getLogger("kijkocut.api")
@@ -146,6 +150,8 @@ class ProjectApi:
         self.output_dir = Path(output_dir) if output_dir is not None else None
         # (project, revision, frame time, width) -> JPEG; a revision is immutable, so entries never go stale.
         self._frames: OrderedDict[tuple[str, int, Fraction, int], bytes] = OrderedDict()
+        # (project, revision, start, seconds) -> WAV of the mix, for the same reason.
+        self._audio: OrderedDict[tuple[str, int, Fraction, Fraction], bytes] = OrderedDict()
 
     # --- plumbing ---------------------------------------------------------------------------------------------
 
@@ -391,6 +397,51 @@ class ProjectApi:
             headers={"X-Kijkocut-Revision": str(project.revision), "Cache-Control": "no-store"},
         )
 
+    async def audio(self, request: web.Request) -> web.Response:
+        """The project's mixed sound for [start, start + seconds) as 16-bit WAV at the project's sample rate
+        (?start=, ?seconds= up to MAX_AUDIO_SECONDS; cut at the project's end): the panel plays it while the
+        preview plays. The engine mixes it (gain, pan, fades, ducking, mute/solo) from files confined to the
+        server's folders; pieces are cached per revision."""
+        from kijkocut.paths import confined_project
+        from kijkocut.render.audio_mix import render_audio
+
+        if self.path_policy is None:
+            raise PathForbidden("this server opens no media files")
+        project_id = request.match_info["project_id"]
+        query = request.rel_url.query
+        try:
+            start, seconds = Fraction(query.get("start", "0")), Fraction(query.get("seconds", "5"))
+        except (ValueError, ZeroDivisionError):
+            raise BadRequest("start and seconds must be numbers of seconds") from None
+        if not 0 < seconds <= MAX_AUDIO_SECONDS:
+            raise BadRequest(f"seconds must be above 0 and at most {MAX_AUDIO_SECONDS}")
+        project = await asyncio.to_thread(self.store.snapshot, project_id)
+        duration = project.duration()
+        if not 0 <= start < duration:
+            raise BadRequest(
+                f"start {float(start):.3f} s is outside the timeline (0 to {float(duration):.3f} s)"
+            )
+        end = min(start + seconds, duration)
+        key = (project_id, project.revision, start, end - start)
+        body = self._audio.get(key)
+        if body is None:
+            project_dir = self.store.directory(project_id)
+            confined = confined_project(project, self.path_policy, project_dir)
+            samples = await asyncio.to_thread(
+                render_audio, confined, start=start, end=end, project_dir=project_dir
+            )
+            body = await asyncio.to_thread(_wav, samples, project.settings.sample_rate)
+            self._audio[key] = body
+            while len(self._audio) > AUDIO_CACHE_SIZE:
+                self._audio.popitem(last=False)
+        else:
+            self._audio.move_to_end(key)
+        return web.Response(
+            body=body,
+            content_type="audio/wav",
+            headers={"X-Kijkocut-Revision": str(project.revision), "Cache-Control": "no-store"},
+        )
+
     async def _media_file(self, project_id: str, media_id: str):
         """A media of the project and its file, confined to the server's folders."""
         from kijkocut.paths import confined_project
@@ -530,6 +581,7 @@ class ProjectApi:
             ("POST", f"{project}/redo", self.redo),
             ("GET", f"{project}/changes", self.changes),
             ("GET", f"{project}/frame", self.frame),
+            ("GET", f"{project}/audio", self.audio),
             ("GET", f"{API}/media", self.media),
             ("GET", f"{project}/proxies", self.proxy_status),
             ("GET", f"{project}/media/{{media_id}}/waveform", self.waveform),
@@ -590,6 +642,22 @@ def _export_work(project: Project, path: Path, settings, project_dir: Path, poli
         return {"output": str(path), "summary": result.summary(), "warnings": list(result.warnings)}
 
     return work
+
+
+def _wav(samples, rate: int) -> bytes:
+    """Float samples (channels, n) in -1..1 as a 16-bit PCM WAV file."""
+    import wave
+
+    import numpy as np
+
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
+    buffer = bytes_io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(pcm.shape[0])
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.T.tobytes())
+    return buffer.getvalue()
 
 
 def _jpeg(rgb) -> bytes:
