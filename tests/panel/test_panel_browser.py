@@ -503,3 +503,23 @@ def test_audio_files_in_the_bin_show_their_waveform(page, host):
     )
     assert heights[0] > 15 and heights[1] <= 2, heights
     assert page.locator('.kc-bin-item[data-name="red.mp4"] img').count() == 1  # videos keep thumbnails
+
+
+def test_playback_plays_the_projects_mix(page, host):
+    page.click(".kc-new")
+    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
+    left, top = panel_state(
+        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+    )
+    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))  # 4 s with a 440 Hz tone
+    wait_for_revision(page, 1)
+    page.mouse.click(*ruler_point(page, 0.5))
+    page.keyboard.press("Space")
+    # The server's mix of the range arrives, is scheduled from the playhead, and is heard (the analyser's level).
+    assert wait_until(lambda: panel_state(page, "p.audio.metrics.pieces.length") >= 1, timeout=15)
+    piece = panel_state(page, "p.audio.metrics.pieces[0]")
+    assert piece["start"] == 0 and piece["peak"] > 0.1 and abs(piece["seconds"] - 4) < 0.01, piece
+    assert wait_until(lambda: panel_state(page, "p.audio.level()") > 0.02, timeout=10), "no sound heard"
+    page.keyboard.press("k")
+    assert panel_state(page, "p.audio.session") is None
+    assert wait_until(lambda: panel_state(page, "p.audio.level()") < 1e-4, timeout=5), "sound after stop"

@@ -105,6 +105,23 @@ export class PanelApi {
     );
   }
 
+  // The project's mixed sound for [start, start + seconds) as WAV bytes (an ArrayBuffer for decodeAudioData).
+  async audio(id, start, seconds) {
+    const route = `${API}/projects/${encodeURIComponent(id)}/audio?start=${start}&seconds=${seconds}`;
+    const response = await this.api.fetchApi(route);
+    if (!response.ok) {
+      const text = await response.text();
+      let message = text.slice(0, 300);
+      try {
+        message = JSON.parse(text).error ?? message;
+      } catch {
+        // not JSON: the text itself
+      }
+      throw new ApiError(response.status, message);
+    }
+    return response.arrayBuffer();
+  }
+
   async mediaThumbnail(id, mediaId, seconds, width) {
     const route = `${API}/projects/${encodeURIComponent(id)}/media/${encodeURIComponent(mediaId)}/thumbnail?t=${seconds}&width=${width}`;
     const response = await this.api.fetchApi(route);

@@ -9,6 +9,7 @@ import { applyChanges } from "./project_changes.js";
 import { Inspector } from "./inspector.js";
 import { MEDIA_TYPE, MediaBin, TRANSITION_TYPE } from "./media_bin.js";
 import { PanelApi } from "./panel_api.js";
+import { PlaybackAudio } from "./playback_audio.js";
 import { HEADER_WIDTH, drawTimeline, headerFlagAt } from "./timeline_draw.js";
 import {
   CANVAS_PRESETS,
@@ -127,6 +128,7 @@ export class TimelinePanel {
     this.bin = new MediaBin(this.api, (error) => this.report(error));
     this.inspector = new Inspector((action, params) => this.edit(action, params));
     this.exportDialog = new ExportDialog(this.api, (error) => this.report(error));
+    this.audio = new PlaybackAudio(this.api, (error) => this.report(error));
   }
 
   // --- mounting ---------------------------------------------------------------------------------------------
@@ -705,6 +707,7 @@ export class TimelinePanel {
     const duration = projectDuration(this.project);
     if (rate > 0 && this.playhead >= duration) this.playhead = 0;
     this.playing = { rate, startWall: performance.now(), startPosition: this.playhead };
+    this.audio.start(this.project.id, this.playhead, duration, rate);
     this.$(".kc-play").textContent = "❚❚";
     const tick = () => {
       if (!this.playing) return;
@@ -723,6 +726,7 @@ export class TimelinePanel {
   stop() {
     if (!this.playing) return;
     cancelAnimationFrame(this.playing.frame);
+    this.audio.stop();
     this.playing = null;
     if (this.root) this.$(".kc-play").textContent = "▶";
     this.preview();
