@@ -523,3 +523,49 @@ def test_playback_plays_the_projects_mix(page, host):
     page.keyboard.press("k")
     assert panel_state(page, "p.audio.session") is None
     assert wait_until(lambda: panel_state(page, "p.audio.level()") < 1e-4, timeout=5), "sound after stop"
+
+
+def test_keyframes_at_the_playhead_from_the_inspector(page, host, store):
+    page.click(".kc-new")
+    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
+    left, top = panel_state(
+        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+    )
+    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))
+    wait_for_revision(page, 1)
+    page.click(".kc-fit")
+    page.mouse.click(*timeline_point(page, 2.0, 0))  # select the clip
+    key = '.kc-inspector .kc-key[data-property="transform.opacity"]'
+    opacity = '.kc-inspector input[data-property="transform.opacity"]'
+
+    # ◇ at 1 s adds a key with the shown value; a value typed at 3 s adds a second key there.
+    page.mouse.click(*ruler_point(page, 1.0))
+    assert page.text_content(key) == "◇"
+    page.click(key)
+    project = wait_for_revision(page, 2)
+    page.mouse.click(*ruler_point(page, 3.0))
+    page.fill(opacity, "0.25")
+    page.press(opacity, "Enter")
+    project = wait_for_revision(page, 3)
+    [clip] = _track_elements(project)
+    fps = Fraction(project["settings"]["frame_rate"])
+    assert [(Fraction(k["time"]), k["value"]) for k in clip["keyframes"]["transform.opacity"]] == [
+        (Fraction(round(1 * fps), fps), 1.0),
+        (Fraction(round(3 * fps), fps), 0.25),
+    ]
+    assert clip["transform"]["opacity"] == 1  # the static value is left alone
+    assert page.text_content(key) == "◆"
+    shot(page, "11-keyframes")
+
+    # ◆ at 1 s removes that key only; the server's project agrees.
+    page.mouse.click(*ruler_point(page, 1.0))
+    assert page.text_content(key) == "◆"
+    page.click(key)
+    project = wait_for_revision(page, 4)
+    [clip] = _track_elements(project)
+    assert [k["value"] for k in clip["keyframes"]["transform.opacity"]] == [0.25]
+    [stored] = store.get(project["id"]).tracks[0].elements
+    assert [k.value for k in stored.keyframes["transform.opacity"]] == [0.25]
+    page.mouse.click(*ruler_point(page, 1.0))
+    page.keyboard.press("End")  # the project's end, just past the clip: nothing to key there
+    assert panel_state(page, "p.playhead") == 4 and page.is_disabled(key)

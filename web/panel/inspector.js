@@ -1,7 +1,43 @@
 // The inspector: the selected element's properties (transform, opacity, blend mode, gain, pan, fades, speed,
 // text and its style) or the selected transition's kind and length. A change is one `set_property` (or
 // `update_transition` / `set_speed`) action; the form is rebuilt from the project the server answers with.
-import { parseTime } from "./timeline_math.js";
+// Opacity and the transform have a keyframe button (◇ add at the playhead, ◆ remove the one there): one
+// `set_keyframes` action with the property's whole new list; changing a keyframed value at the playhead sets
+// (or adds) the keyframe there.
+import { fps, parseTime } from "./timeline_math.js";
+
+export const KEYFRAMED = new Set(["transform.x", "transform.y", "transform.scale", "transform.rotation", "transform.opacity"]);
+
+// The index of the keyframe at `local` seconds from the element's start (within half a frame), or -1.
+export function keyAt(keys, local, frameRate) {
+  const half = 0.5 / fps(frameRate);
+  return (keys ?? []).findIndex((key) => Math.abs(parseTime(key.time) - local) < half);
+}
+
+// The property's keyframes as set_keyframes takes them, with `value` at `local` (replacing a key there).
+export function withKeyframe(keys, local, value, frameRate) {
+  const frame = Math.round(local * fps(frameRate));
+  const at = keyAt(keys, local, frameRate);
+  const kept = (keys ?? []).filter((_, index) => index !== at).map(keyArg);
+  // A replaced key keeps how it travels to the next one (its interpolation and curve).
+  const added = { ...(at >= 0 ? keyArg(keys[at]) : { interpolation: "linear" }), time: `f${frame}`, value: Number(value) };
+  return [...kept, added].sort((a, b) => keyTime(a, frameRate) - keyTime(b, frameRate));
+}
+
+export function withoutKeyframe(keys, index) {
+  return (keys ?? []).filter((_, i) => i !== index).map(keyArg);
+}
+
+function keyArg(key) {
+  const arg = { time: String(key.time), value: key.value, interpolation: key.interpolation ?? "linear" };
+  if (key.bezier) arg.bezier = key.bezier;
+  return arg;
+}
+
+function keyTime(key, frameRate) {
+  const time = String(key.time);
+  return time.startsWith("f") ? Number(time.slice(1)) / fps(frameRate) : parseTime(time);
+}
 
 const EFFECT_KINDS = ["brightness", "contrast", "saturation", "exposure", "hue_shift", "grayscale", "sepia", "invert",
   "vignette", "gaussian_blur", "sharpen", "film_grain", "flip"];
@@ -45,6 +81,19 @@ export class Inspector {
   constructor(onEdit) {
     this.onEdit = onEdit; // (action, params) -> Promise
     this.element = null;
+    this.keyButtons = []; // {button, keys} of the shown element: their state follows the playhead
+    this.time = { local: null, frameRate: "30" }; // the playhead from the element's start (null: outside it)
+  }
+
+  // The playhead moved: the keyframe buttons say whether a key is there (no rebuild of the form).
+  setTime(local, frameRate) {
+    this.time = { local, frameRate };
+    for (const { button, keys } of this.keyButtons) {
+      const on = local !== null && keyAt(keys, local, frameRate) >= 0;
+      button.textContent = on ? "◆" : "◇";
+      button.disabled = local === null;
+      button.title = local === null ? "Put the playhead over the clip to key it" : on ? "Remove the keyframe at the playhead" : "Add a keyframe at the playhead";
+    }
   }
 
   mount(parent) {
@@ -57,6 +106,7 @@ export class Inspector {
   show(selected, transition) {
     if (!this.element) return;
     this.element.replaceChildren();
+    this.keyButtons = [];
     const title = document.createElement("div");
     title.className = "kc-inspector-title";
     this.element.append(title);
@@ -77,11 +127,21 @@ export class Inspector {
     for (const [path, label, type] of inspectorFields(selected)) {
       let value = valueAt(selected, path);
       if (type === "time") value = parseTime(value ?? 0);
-      this.field(label, value, type, (next) => {
+      const keys = selected.keyframes?.[path];
+      const keyed = selected.kind === "clip" && KEYFRAMED.has(path);
+      const { local, frameRate } = this.time;
+      if (keys?.length && local !== null && keyAt(keys, local, frameRate) >= 0) value = keys[keyAt(keys, local, frameRate)].value;
+      const row = this.field(label, value, type, (next) => {
         if (path === "speed") return this.onEdit("set_speed", { element_id: selected.id, speed: Number(next) });
+        const now = this.time;
+        if (keys?.length && now.local !== null) {
+          return this.onEdit("set_keyframes", { element_id: selected.id, property: path, keyframes: withKeyframe(keys, now.local, next, now.frameRate) });
+        }
         return this.onEdit("set_property", { element_id: selected.id, property: path, value: String(next) });
       }, path);
+      if (keyed) this.keyButton(row, selected, path, keys ?? []);
     }
+    this.setTime(this.time.local, this.time.frameRate);
     if (selected.kind === "clip" || selected.kind === "adjustment") this.effects(selected);
   }
 
@@ -136,5 +196,22 @@ export class Inspector {
     input.addEventListener("change", () => commit(input.value));
     row.append(input);
     this.element.append(row);
+    return row;
+  }
+
+  keyButton(row, selected, path, keys) {
+    const button = Object.assign(document.createElement("button"), { className: "kc-key", textContent: "◇" });
+    button.dataset.property = path;
+    button.addEventListener("click", (event) => {
+      event.preventDefault(); // inside the field's label: no focus jump to the input
+      const { local, frameRate } = this.time;
+      if (local === null) return;
+      const at = keyAt(keys, local, frameRate);
+      const value = row.querySelector("input")?.value ?? valueAt(selected, path);
+      const keyframes = at >= 0 ? withoutKeyframe(keys, at) : withKeyframe(keys, local, value, frameRate);
+      this.onEdit("set_keyframes", { element_id: selected.id, property: path, keyframes });
+    });
+    row.append(button);
+    this.keyButtons.push({ button, keys });
   }
 }

@@ -82,6 +82,8 @@ const STYLE = `
 .kc-inspector { width: 200px; overflow-y: auto; border-left: 1px solid #2b2f36; padding: 4px; }
 .kc-inspector-title { font-weight: bold; margin-bottom: 4px; }
 .kc-field { display: flex; justify-content: space-between; gap: 4px; margin: 2px 0; }
+.kc-key { background: none; border: none; color: #ffcc00; cursor: pointer; padding: 0 2px; }
+.kc-key:disabled { color: #555; cursor: default; }
 .kc-field input, .kc-field select { width: 100px; background: #2b2f36; color: #ddd; border: 1px solid #3a3f48; }
 .kc-export { position: absolute; right: 210px; top: 34px; bottom: 4px; overflow-y: auto; z-index: 5; background: #23262c;
   border: 1px solid #3a3f48; padding: 8px; width: 320px; box-shadow: 0 4px 16px #000a; }
@@ -618,6 +620,7 @@ export class TimelinePanel {
     if (!this.project) return;
     const frameRate = this.project.settings.frame_rate;
     this.playhead = nearestFrame(Math.max(0, seconds), frameRate) / fps(frameRate);
+    if (!this.playing) this.inspectorTime();
     this.draw();
     this.preview({ lowRes });
   }
@@ -1065,7 +1068,17 @@ export class TimelinePanel {
 
   showInspector() {
     const [selected] = this.selectedElements();
+    this.inspectorTime(selected);
     this.inspector.show(this.selection.size === 1 ? selected : null, this.selectedTransition);
+  }
+
+  // The playhead as the inspector's keyframe buttons see it: seconds from the selected element's start.
+  inspectorTime(selected = this.selection.size === 1 ? this.selectedElements()[0] : null) {
+    if (!this.project) return;
+    const frameRate = this.project.settings.frame_rate;
+    const local = selected ? this.playhead - parseTime(selected.start) : null;
+    const inside = local !== null && local >= -1e-9 && local < parseTime(selected.duration) - 1e-9;
+    this.inspector.setTime(inside ? Math.max(0, local) : null, frameRate);
   }
 
   status(text) {
