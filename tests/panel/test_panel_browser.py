@@ -309,6 +309,28 @@ def test_export_to_completion_and_play(page, host):
     shot(page, "07-exported")
 
 
+def _new_project(page, media: str | None = None) -> str:
+    """A new project in the panel (the export dialog an earlier test left open closed first), optionally with
+    `media` dropped onto its empty timeline and the view fitted to it; its id."""
+    if page.locator(".kc-export-close").count():
+        page.click(".kc-export-close")
+    shown = panel_state(page, "p.project && p.project.id")
+    page.click(".kc-new")
+    project_id = wait_until(
+        lambda: panel_state(
+            page, f"p.project && p.project.id !== {shown!r} && p.project.revision === 0 && p.project.id"
+        )
+    )
+    if media:
+        left, top = panel_state(
+            page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
+        )
+        _drop_media(page, media, (left + 96 + 3, top + 60))
+        wait_for_revision(page, 1)
+        page.click(".kc-fit")
+    return project_id
+
+
 def _graph_nodes(page, kind: str) -> list[dict]:
     return page.evaluate(
         f"""app.graph.nodes.filter(n => n.comfyClass === "KijkoCut.{kind}").map(n => ({{
@@ -324,13 +346,7 @@ def test_the_panel_and_the_graph_know_each_other(page, host):
     """'Use in graph' adds a Load Panel Project node wired to an Export Video node; clicking that node in the
     graph opens its project in the panel; queuing the graph exports the panel's project."""
     page.evaluate("app.graph.clear()")
-    page.click(".kc-new")
-    first = wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0 && p.project.id"))
-    left, top = panel_state(
-        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
-    )
-    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))  # onto the empty timeline: a new video track
-    wait_for_revision(page, 1)
+    first = _new_project(page, "red.mp4")
     page.click(".kc-use-in-graph")
     [loader] = wait_until(lambda: _graph_nodes(page, "LoadPanelProject"))
     [exporter] = _graph_nodes(page, "ExportTimeline")
@@ -341,8 +357,7 @@ def test_the_panel_and_the_graph_know_each_other(page, host):
     shot(page, "08-use-in-graph")
 
     # Another project in the panel; a click on the loader's title in the graph brings the first one back.
-    page.click(".kc-new")
-    wait_until(lambda: panel_state(page, f"p.project && p.project.id !== {first!r}"))
+    _new_project(page)
     x, y = page.evaluate(
         f"""(() => {{
           const node = app.graph.getNodeById({loader["id"]});
@@ -387,8 +402,7 @@ def _header_point(page, track_index: int) -> tuple[float, float]:
 
 
 def test_dragging_a_track_header_reorders_the_tracks(page, host, store):
-    page.click(".kc-new")
-    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
+    _new_project(page)
     for kind in ("video", "audio", "text"):
         page.select_option(".kc-track-kind", kind)
         page.click(".kc-add-track")
@@ -418,14 +432,7 @@ def test_dragging_a_track_header_reorders_the_tracks(page, host, store):
 
 
 def test_ctrl_drag_slips_a_clip(page, host, store):
-    page.click(".kc-new")
-    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
-    left, top = panel_state(
-        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
-    )
-    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))
-    wait_for_revision(page, 1)
-    page.click(".kc-fit")
+    _new_project(page, "red.mp4")
     drag(page, timeline_point(page, 4.0 - 0.02, 0), timeline_point(page, 2.0, 0))  # trim: 2 s of 4 used
     [clip] = _track_elements(wait_for_revision(page, 2))
     assert (clip["start"], clip["duration"], clip["source_in"]) == ("0", "2", "0")
@@ -461,27 +468,27 @@ def _marker_point(page, seconds: float) -> tuple[float, float]:
 
 
 def test_markers_drag_along_the_ruler_and_delete(page, host, store):
-    page.click(".kc-new")
-    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
+    _new_project(page, "red.mp4")  # 4 s fitted across the lane: a pixel is well under a frame
     page.mouse.click(*ruler_point(page, 1.0))
     page.keyboard.press("m")
-    project = wait_for_revision(page, 1)
+    project = wait_for_revision(page, 2)
     [marker] = project["markers"]
     assert marker["time"] == "1"
 
-    drag(page, _marker_point(page, 1.0), _marker_point(page, 2.5))
-    project = wait_for_revision(page, 2)
-    assert [(m["id"], m["time"]) for m in project["markers"]] == [(marker["id"], "5/2")]
-    assert [m.time for m in store.get(project["id"]).markers] == [2.5]
+    drag(page, _marker_point(page, 1.0), _marker_point(page, 3.0))
+    project = wait_for_revision(page, 3)
+    assert [(m["id"], m["time"]) for m in project["markers"]] == [(marker["id"], "3")]
+    assert [m.time for m in store.get(project["id"]).markers] == [3]
     shot(page, "10-marker-moved")
 
     # A click on it selects it and puts the playhead there; Delete removes it, Ctrl+Z brings it back.
-    page.mouse.click(*_marker_point(page, 2.5))
-    assert panel_state(page, "[p.selectedMarker, p.playhead]") == [marker["id"], 2.5]
+    page.mouse.click(*_marker_point(page, 3.0))
+    assert panel_state(page, "[p.selectedMarker, p.playhead]") == [marker["id"], 3]
     page.keyboard.press("Delete")
-    assert wait_for_revision(page, 3)["markers"] == []
+    project = wait_for_revision(page, 4)
+    assert project["markers"] == [] and len(_track_elements(project)) == 1  # the marker, not the clip
     page.keyboard.press("Control+z")
-    assert [m["time"] for m in wait_for_revision(page, 4)["markers"]] == ["5/2"]
+    assert [m["time"] for m in wait_for_revision(page, 5)["markers"]] == ["3"]
 
 
 def test_audio_files_in_the_bin_show_their_waveform(page, host):
@@ -506,13 +513,7 @@ def test_audio_files_in_the_bin_show_their_waveform(page, host):
 
 
 def test_playback_plays_the_projects_mix(page, host):
-    page.click(".kc-new")
-    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
-    left, top = panel_state(
-        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
-    )
-    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))  # 4 s with a 440 Hz tone
-    wait_for_revision(page, 1)
+    _new_project(page, "red.mp4")  # 4 s with a 440 Hz tone
     page.mouse.click(*ruler_point(page, 0.5))
     page.keyboard.press("Space")
     # The server's mix of the range arrives, is scheduled from the playhead, and is heard (the analyser's level).
@@ -526,14 +527,7 @@ def test_playback_plays_the_projects_mix(page, host):
 
 
 def test_keyframes_at_the_playhead_from_the_inspector(page, host, store):
-    page.click(".kc-new")
-    wait_until(lambda: panel_state(page, "p.project && p.project.revision === 0"))
-    left, top = panel_state(
-        page, "[p.canvas.getBoundingClientRect().left, p.canvas.getBoundingClientRect().top]"
-    )
-    _drop_media(page, "red.mp4", (left + 96 + 3, top + 60))
-    wait_for_revision(page, 1)
-    page.click(".kc-fit")
+    _new_project(page, "red.mp4")
     page.mouse.click(*timeline_point(page, 2.0, 0))  # select the clip
     key = '.kc-inspector .kc-key[data-property="transform.opacity"]'
     opacity = '.kc-inspector input[data-property="transform.opacity"]'
