@@ -22,7 +22,7 @@ from mcp_server.tool_params import model_parameters, tool_function
 from mcp_server.views import edit_outcome, media_view
 from mcp_server.workspace import Workspace
 
-ProjectId = Annotated[str, Field(min_length=1, max_length=64, description="project id from project_list")]
+ProjectId = Annotated[str, Field(min_length=1, max_length=64, description="id from project_list")]
 PROJECT_ID = inspect.Parameter("project_id", inspect.Parameter.KEYWORD_ONLY, annotation=ProjectId)
 # Ids a call names that its answer repeats (effect_update answers with the effect it changed).
 ECHOED_IDS = ("effect_id", "transition_id")
@@ -60,7 +60,6 @@ ACTION_TOOLS: tuple[ActionTool, ...] = (
     ),
     ActionTool("element_move", "move_element", "Move element", EDIT_IDEMPOTENT),
     ActionTool("element_trim", "trim_element", "Trim element", EDIT_IDEMPOTENT),
-    ActionTool("element_slip", "slip_element", "Slip clip", EDIT_IDEMPOTENT),
     ActionTool("element_split", "split_element", "Split element"),
     ActionTool("timeline_split", "split_at", "Split at time"),
     ActionTool(
@@ -68,7 +67,13 @@ ACTION_TOOLS: tuple[ActionTool, ...] = (
     ),
     ActionTool("transition_add", "add_transition", "Add transition"),
     ActionTool("transition_update", "update_transition", "Change transition", EDIT_IDEMPOTENT),
-    ActionTool("property_set", "set_property", "Set property", EDIT_IDEMPOTENT),
+    ActionTool(
+        "property_set",
+        "set_property",
+        "Set property",
+        EDIT_IDEMPOTENT,
+        note="source_in slips a clip (its place and length stay).",
+    ),
     ActionTool(
         "effect_add", "add_effect", "Add effect", note="effect_list shows the effects and their parameters."
     ),
@@ -82,7 +87,6 @@ ACTION_TOOLS: tuple[ActionTool, ...] = (
     ActionTool("freeze_frame", "freeze_frame", "Freeze frame"),
     ActionTool("audio_detach", "detach_audio", "Detach audio"),
     ActionTool("marker_add", "add_marker", "Add marker"),
-    ActionTool("marker_move", "move_marker", "Move marker", EDIT_IDEMPOTENT),
     ActionTool(
         "marker_remove", "remove_marker", "Remove marker", REMOVE, note="project_undo brings it back."
     ),
@@ -96,10 +100,16 @@ ACTION_TOOLS: tuple[ActionTool, ...] = (
 )
 
 
+# The panel's drag gestures, which an assistant does with tools it has (property_set source_in slips a clip;
+# marker_remove and marker_add move a marker): served as tools they would only cost every client's context.
+PANEL_GESTURES = frozenset({"slip_element", "move_marker"})
+
+
 def action_tools(actions: dict[str, Action[Any]]) -> list[ActionTool]:
-    """The table's tools for the declared actions, then a tool for each action the table does not name."""
+    """The table's tools for the declared actions, then a tool for each action the table does not name (but
+    the panel's gestures)."""
     named = [tool for tool in ACTION_TOOLS if tool.action in actions]
-    covered = {tool.action for tool in named}
+    covered = {tool.action for tool in named} | PANEL_GESTURES
     return named + [
         ActionTool(name, name, declared.label) for name, declared in actions.items() if name not in covered
     ]

@@ -19,15 +19,15 @@ VALUE_LIMITS = ("enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaxi
 
 # Where an id comes from, for parameters whose declaration says nothing.
 ID_SOURCES = {
-    "project_id": "project id from project_list",
-    "element_id": "element id from project_describe",
-    "track_id": "track id from project_describe",
-    "effect_id": "effect id from effect_add or project_describe",
-    "transition_id": "transition id from transition_add or project_describe",
-    "marker_id": "marker id from marker_add",
-    "media_id": "media id from media_import or media_list",
-    "job_id": "job id from job_list or the call that started it",
-    "workflow_id": "workflow id from workflow_search",
+    "project_id": "id from project_list",
+    "element_id": "id from project_describe",
+    "track_id": "id from project_describe",
+    "effect_id": "id from effect_add or project_describe",
+    "transition_id": "id from transition_add or project_describe",
+    "marker_id": "id from marker_add",
+    "media_id": "id from media_import or media_list",
+    "job_id": "id from job_list or the call that started it",
+    "workflow_id": "id from workflow_search",
 }
 
 

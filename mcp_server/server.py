@@ -80,7 +80,7 @@ EXPECTED_ERRORS = (ServiceError, KijkoCutError, WorkflowLibraryError, ValueError
 
 # --- parameter types --------------------------------------------------------------------------------------
 
-ElementId = Annotated[str, Field(min_length=1, max_length=64, description="element id from project_describe")]
+ElementId = Annotated[str, Field(min_length=1, max_length=64, description="id from project_describe")]
 JobId = Annotated[str, Field(min_length=1, max_length=80)]
 # Optional values publish their plain type (no anyOf-with-null) and are simply omitted by the caller.
 OptTime = Annotated[TimeArg | None, WithJsonSchema({"type": "string", "description": TIME_HELP})]

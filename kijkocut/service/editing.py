@@ -62,7 +62,9 @@ from kijkocut.validation_messages import describe_validation_error
 PlaceMode = Literal["overwrite", "insert", "strict"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
-MODE_HELP = "overwrite what is there, insert (push later elements right) or strict (fail on overlap)"
+MODE_HELP = "overwrite, insert (push later elements right) or strict (fail on overlap)"
+CREATE_TRACK_HELP = "create track_id if it does not exist"
+ALL_TRACKS_HELP = "with an overlap: move the other unlocked tracks left too, in sync"
 
 
 def _time(project: Project, value: str, what: str) -> Fraction:
@@ -207,7 +209,7 @@ class AddClipParams(Params):
     new_track: bool = Field(
         False, description="put the clip on a new track on top (picture-in-picture overlay)"
     )
-    create_track: bool = Field(False, description="create `track_id` when it does not exist yet")
+    create_track: bool = Field(False, description=CREATE_TRACK_HELP)
     element_id: Id | None = Field(None, description="an id for the new clip; omit for a generated one")
     properties: str | None = Field(
         None,
@@ -336,7 +338,7 @@ AddTextParams = create_model(  # type: ignore[call-overload]
     start=(TimeArg, Field(description="timeline position")),
     duration=(TimeArg, Field(description="how long the title shows")),
     track_id=(Id | None, Field(None, description="omit: the first text track, created if needed")),
-    create_track=(bool, Field(False, description="create `track_id` when it does not exist yet")),
+    create_track=(bool, Field(False, description=CREATE_TRACK_HELP)),
     fade_in=(TimeArg, Field("0")),
     fade_out=(TimeArg, Field("0")),
     mode=(PlaceMode, Field("overwrite", description=MODE_HELP)),
@@ -542,11 +544,7 @@ class AddTransitionParams(Params):
     alignment: Alignment = Field("center", description="centred on the cut, starting at it, or ending at it")
     audio: bool = Field(True, description="crossfade the sound too (false: hard audio cut)")
     fit: Fit = Field("auto", description=FIT_HELP)
-    all_tracks: bool = Field(
-        False,
-        description="with an overlap: pull what starts at or after the cut on the "
-        "other unlocked tracks left too, keeping them in sync",
-    )
+    all_tracks: bool = Field(False, description=ALL_TRACKS_HELP)
 
 
 def _fit_outcome(plan: FitPlan, transition_id: str) -> dict[str, Any]:
@@ -583,8 +581,7 @@ def _overlap(
 )
 def add_transition(project: Project, p: AddTransitionParams, ctx: ActionContext) -> Plan:
     """Blend two clips that meet at a cut on the same track (crossfade, dips, wipes, slides, pushes, zooms,
-    iris, blur dissolve). Past the clips' edges it shows their media, overlaps the clips (trimming both, the
-    track gets shorter) or holds the edge frames: `fit`."""
+    iris, blur dissolve); `fit` says what shows past the clips' edges."""
     left, right = lookup.element(project, p.from_element_id), lookup.element(project, p.to_element_id)
     wanted = Transition(
         id=new_id("trn"),
@@ -619,11 +616,7 @@ class UpdateTransitionParams(Params):
     alignment: Alignment | None = None
     audio: bool | None = Field(None, description="crossfade the sound too; omit to keep")
     fit: Fit = Field("auto", description=FIT_HELP + "; 'auto' keeps a holding transition holding")
-    all_tracks: bool = Field(
-        False,
-        description="with an overlap: pull what starts at or after the cut on the "
-        "other unlocked tracks left too, keeping them in sync",
-    )
+    all_tracks: bool = Field(False, description=ALL_TRACKS_HELP)
 
 
 @action(
@@ -785,7 +778,7 @@ def freeze_frame(project: Project, p: FreezeFrameParams, ctx: ActionContext) -> 
 class DetachAudioParams(Params):
     element_id: Id
     track_id: Id | None = Field(None, description="audio track to receive the sound; omit for a new one")
-    create_track: bool = Field(False, description="create `track_id` when it does not exist yet")
+    create_track: bool = Field(False, description=CREATE_TRACK_HELP)
     sound_id: Id | None = Field(None, description="an id for the sound's clip; omit for a generated one")
 
 

@@ -55,9 +55,8 @@ class ExportOptions(Params):
     reframe: ReframeMode | None = Field(
         None,
         description=(
-            "when the output's shape differs from the canvas: crop (fill, cutting the sides; warns about titles "
-            "it cuts), fit_blur (all of it over a blurred copy) or fit_color (all of it on reframe_color); omit "
-            "for the preset's"
+            "when the output's shape differs from the canvas: crop (fills it, cutting the sides; warns about cut "
+            "titles), fit_blur (all over a blurred copy) or fit_color (all on reframe_color); omit: the preset's"
         ),
     )
     reframe_color: str | None = Field(

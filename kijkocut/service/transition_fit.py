@@ -21,10 +21,9 @@ from kijkocut.validate import media_shortfall
 Fit = Literal["auto", "media", "overlap", "hold"]
 Side = ClipElement | TextElement | AdjustmentElement  # an element on either side of the cut
 FIT_HELP = (
-    "what the transition shows past the clips' edges: 'media' (the media there, which must exist), "
-    "'overlap' (trim both clips so they gain that media; later elements of the track move left and it "
-    "gets the transition's length shorter), 'hold' (the media while it lasts, then the edge frame held "
-    "and silence), or 'auto' (media when there is enough, else overlap when the clips are long enough)"
+    "what shows past the clips' edges: 'media' (the media there, which must exist), 'overlap' (both clips "
+    "trimmed to gain it; later elements move left by the transition's length), 'hold' (the media while it "
+    "lasts, then the edge frame and silence) or 'auto' (media where there is enough, else overlap)"
 )
 
 
