@@ -55,9 +55,10 @@ const tracks = [
 
 test("layout, visibility and hit testing", () => {
   const rows = tm.layoutTracks(tracks, { a1: 30 });
-  assert.equal(rows[0].y, tm.RULER_HEIGHT);
-  assert.equal(rows[1].y, tm.RULER_HEIGHT + tm.DEFAULT_TRACK_HEIGHT.video + tm.TRACK_GAP);
+  // the last track (drawn over the others) at the top, as editors show the stack
+  assert.equal(rows[1].y, tm.RULER_HEIGHT);
   assert.equal(rows[1].height, 30);
+  assert.equal(rows[0].y, tm.RULER_HEIGHT + 30 + tm.TRACK_GAP);
   const view = { pxPerSecond: 100, scroll: 0 };
   assert.deepEqual(tm.visibleElements(tracks[0].elements, view, 600).map((e) => e.id), ["a", "b"]);
   assert.deepEqual(tm.visibleElements(tracks[0].elements, { pxPerSecond: 100, scroll: 99 }, 600).map((e) => e.id), ["c"]);
@@ -139,10 +140,11 @@ test("a dragged track header lands on the row under the pointer, clamped to the 
   const rows = tm.layoutTracks([{ id: "a", kind: "video" }, { id: "b", kind: "video" }, { id: "c", kind: "audio" }]);
   const middle = (r) => r.y + r.height / 2;
   assert.equal(tm.trackDrop(rows, 0, middle(rows[0])), null); // still over itself: no edit
-  assert.deepEqual(tm.trackDrop(rows, 0, middle(rows[2])), { index: 2, lineY: rows[2].y + rows[2].height });
-  assert.deepEqual(tm.trackDrop(rows, 2, middle(rows[0])), { index: 0, lineY: rows[0].y });
-  assert.equal(tm.trackDrop(rows, 2, -50).index, 0); // above the tracks: first
-  assert.equal(tm.trackDrop(rows, 0, 10_000).index, 2); // below them: last
+  // track 2 is the top row: dropping track 0 there draws the line above it, and back again below row 0
+  assert.deepEqual(tm.trackDrop(rows, 0, middle(rows[2])), { index: 2, lineY: rows[2].y });
+  assert.deepEqual(tm.trackDrop(rows, 2, middle(rows[0])), { index: 0, lineY: rows[0].y + rows[0].height });
+  assert.equal(tm.trackDrop(rows, 0, -50).index, 2); // above the tracks: the top of the stack
+  assert.equal(tm.trackDrop(rows, 2, 10_000).index, 0); // below them: the bottom layer
   assert.equal(tm.trackDrop([], 0, 10), null);
 });
 

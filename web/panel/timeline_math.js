@@ -131,20 +131,25 @@ export function markerAt(markers, view, laneX, y, thresholdPx = 6) {
 // track would stay where it is. A moved track takes the row's place (reorder_track's index).
 export function trackDrop(rows, fromIndex, y) {
   if (!rows.length) return null;
-  const last = rows[rows.length - 1];
-  const row = y < rows[0].y ? rows[0] : y >= last.y + last.height ? last : rows.find((r) => y < r.y + r.height);
+  const byY = [...rows].sort((a, b) => a.y - b.y);
+  const [top, bottom] = [byY[0], byY[byY.length - 1]];
+  const row = y < top.y ? top : y >= bottom.y + bottom.height ? bottom : byY.find((r) => y < r.y + r.height);
   if (!row || row.index === fromIndex) return null;
-  return { index: row.index, lineY: row.index < fromIndex ? row.y : row.y + row.height };
+  const from = rows.find((r) => r.index === fromIndex);
+  return { index: row.index, lineY: from && row.y < from.y ? row.y : row.y + row.height };
 }
 
+// Rows by track index, laid out as editors show a stack: the last track (drawn over the others) at the top,
+// the first (the bottom layer) at the bottom.
 export function layoutTracks(tracks, heights = {}, scrollY = 0) {
   let y = RULER_HEIGHT - scrollY;
-  return tracks.map((track, index) => {
-    const height = trackHeight(track, heights);
-    const row = { track, index, y, height };
+  const rows = new Array(tracks.length);
+  for (let index = tracks.length - 1; index >= 0; index -= 1) {
+    const height = trackHeight(tracks[index], heights);
+    rows[index] = { track: tracks[index], index, y, height };
     y += height + TRACK_GAP;
-    return row;
-  });
+  }
+  return rows;
 }
 
 // Elements of a track that overlap the visible time span (sorted by start, so a binary search finds the first).
