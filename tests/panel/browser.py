@@ -38,8 +38,10 @@ def browser_missing() -> str | None:
 
 
 @contextlib.contextmanager
-def panel_page(server_url: str, viewport=(1600, 900)) -> Iterator[Any]:
-    """A page on the ComfyUI at `server_url` with the Timeline panel open and focused."""
+def comfyui_page(server_url: str, viewport=(1600, 900)) -> Iterator[Any]:
+    """A page on the ComfyUI at `server_url`, loaded, with every non-local request aborted. `page.pack_errors`
+    collects errors thrown from the pack's modules (the frontend 1.27 throws one of its own at start-up, from a
+    core setting's onChange, which is none of ours); `page.inflight` the requests not yet answered."""
     from playwright.sync_api import sync_playwright
 
     local = ("data:", "blob:", server_url)
@@ -57,8 +59,6 @@ def panel_page(server_url: str, viewport=(1600, 900)) -> Iterator[Any]:
             page.on("requestfailed", lambda r: inflight.pop(id(r), None))
             page.inflight = inflight  # type: ignore[attr-defined]
             errors: list[str] = []
-            # Errors thrown from the pack's modules (the frontend 1.27 throws one of its own at start-up, from
-            # a core setting's onChange, which is none of ours).
             page.on(
                 "pageerror",
                 lambda error: (
@@ -67,15 +67,23 @@ def panel_page(server_url: str, viewport=(1600, 900)) -> Iterator[Any]:
                     else None
                 ),
             )
+            page.pack_errors = errors  # type: ignore[attr-defined]
             page.goto(server_url)
             page.wait_for_function("window.app && window.app.extensionManager", timeout=90_000)
-            page.evaluate("app.extensionManager.command.execute('KijkoCut.OpenTimeline')")
-            page.wait_for_selector(".kc-panel", timeout=30_000)
-            page.wait_for_function("window.kijkocutPanel !== undefined")
-            page.panel_errors = errors  # type: ignore[attr-defined]
             yield page
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def panel_page(server_url: str, viewport=(1600, 900)) -> Iterator[Any]:
+    """A page on the ComfyUI at `server_url` with the Timeline panel open and focused."""
+    with comfyui_page(server_url, viewport) as page:
+        page.evaluate("app.extensionManager.command.execute('KijkoCut.OpenTimeline')")
+        page.wait_for_selector(".kc-panel", timeout=30_000)
+        page.wait_for_function("window.kijkocutPanel !== undefined")
+        page.panel_errors = page.pack_errors  # type: ignore[attr-defined]
+        yield page
 
 
 def prepare_server(server) -> None:
