@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.comfyui_host import ComfyUIUnavailable, start_comfyui
-from tests.panel.browser import browser_missing, comfyui_page, prepare_server
+from tests.panel.browser import browser_host, comfyui_page
 
 pytestmark = [pytest.mark.host, pytest.mark.slow]
 
@@ -25,15 +24,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "example_workflows"
 
 @pytest.fixture(scope="module")
 def host():
-    missing = browser_missing()
-    if missing:
-        pytest.skip(missing)
-    try:
-        with start_comfyui() as server:
-            prepare_server(server)
-            yield server
-    except ComfyUIUnavailable as exc:
-        pytest.skip(str(exc))
+    yield from browser_host()
 
 
 @pytest.fixture(scope="module")

@@ -86,6 +86,24 @@ def panel_page(server_url: str, viewport=(1600, 900)) -> Iterator[Any]:
         yield page
 
 
+def browser_host() -> Iterator[Any]:
+    """A real ComfyUI with this pack, ready for a browser (a module fixture's body): skips the test with the
+    reason when chromium, Playwright or the ComfyUI host is missing."""
+    import pytest
+
+    from tests.comfyui_host import ComfyUIUnavailable, start_comfyui
+
+    missing = browser_missing()
+    if missing:
+        pytest.skip(missing)
+    try:
+        with start_comfyui() as server:
+            prepare_server(server)
+            yield server
+    except ComfyUIUnavailable as exc:
+        pytest.skip(str(exc))
+
+
 def prepare_server(server) -> None:
     """No first-run template dialog over the graph (a new user's default)."""
     status, _ = server.post_json("/settings", {"Comfy.TutorialCompleted": True})

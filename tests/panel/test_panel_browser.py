@@ -17,13 +17,11 @@ import pytest
 from kijkocut import samples
 from kijkocut.render.frames import render_frame
 from kijkocut.service.store import ProjectStore
-from tests.comfyui_host import ComfyUIUnavailable, start_comfyui
 from tests.panel.browser import (
-    browser_missing,
+    browser_host,
     drag,
     panel_page,
     panel_state,
-    prepare_server,
     ruler_point,
     shot,
     shown_preview,
@@ -37,19 +35,12 @@ pytestmark = [pytest.mark.host, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def host():
-    missing = browser_missing()
-    if missing:
-        pytest.skip(missing)
-    try:
-        with start_comfyui() as server:
-            samples.write_video(
-                server.input_dir / "red.mp4", seconds=4, width=320, height=180, hue=0, tone_hz=440
-            )
-            samples.write_video(server.input_dir / "green.mp4", seconds=4, width=320, height=180, hue=120)
-            prepare_server(server)
-            yield server
-    except ComfyUIUnavailable as exc:
-        pytest.skip(str(exc))
+    for server in browser_host():
+        samples.write_video(
+            server.input_dir / "red.mp4", seconds=4, width=320, height=180, hue=0, tone_hz=440
+        )
+        samples.write_video(server.input_dir / "green.mp4", seconds=4, width=320, height=180, hue=120)
+        yield server
 
 
 @pytest.fixture(scope="module")
