@@ -34,7 +34,11 @@ async def call_error(client, tool: str, arguments: dict) -> str:
         ("project_create", {"width": 8}, "width: must be at least 16, got 8"),
         ("project_create", {"width": 321}, "even"),
         ("project_create", {"frame_rate": -5}, "frame_rate"),
-        ("job_wait", {"job_id": "exp_x", "timeout_seconds": 600}, "timeout_seconds: must be at most 45, got 600"),
+        (
+            "job_wait",
+            {"job_id": "exp_x", "timeout_seconds": 600},
+            "timeout_seconds: must be at most 45, got 600",
+        ),
         ("project_describe", {}, "project_id"),
         ("project_describe", {"project_id": "prj_doesnotexist"}, "unknown project"),
         ("project_describe", {"project_id": "../../etc"}, "unknown project"),
