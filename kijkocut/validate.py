@@ -4,6 +4,8 @@ problems, each naming the element, track or media it is about."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 
 from kijkocut import limits
@@ -22,20 +24,53 @@ MAX_REPORTED_PROBLEMS = 20
 
 
 def project_problems(project: Project) -> list[str]:
+    return checked(project).all()
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A project's problems by where they come from, so an edit can re-check only the tracks it changed."""
+
+    before_tracks: list[str]  # the whole project's (duplicate ids, or too many elements)
+    by_track: dict[str, list[str]]  # track id -> its elements', overlaps', transitions' and ducking's
+    after_tracks: list[str]  # markers'
+
+    def all(self) -> list[str]:
+        return [
+            *self.before_tracks,
+            *(p for problems in self.by_track.values() for p in problems),
+            *self.after_tracks,
+        ]
+
+
+def checked(project: Project, known: Callable[[Track], list[str] | None] = lambda track: None) -> Checked:
+    """The problems of `project`; `known(track)` gives a track's when they are known not to have changed."""
     elements = sum(len(track.elements) for track in project.tracks)
     if elements > limits.MAX_ELEMENTS:  # checked first: the checks below grow with the element count
-        return [f"the project has {elements} elements; the limit is {limits.MAX_ELEMENTS}"]
-    problems: list[str] = []
-    problems += _duplicate_ids(project)
+        return Checked([f"the project has {elements} elements; the limit is {limits.MAX_ELEMENTS}"], {}, [])
+    by_track: dict[str, list[str]] = {}
     for track in project.tracks:
-        for element in track.elements:
-            problems += _element_problems(project, track, element)
-        problems += _overlap_problems(track)
-        problems += _transition_problems(project, track)
-        problems += _ducking_problems(project, track)
-    for marker in project.markers:
-        if marker.time < 0:
-            problems.append(f"marker {marker.id}: time {fmt(marker.time)} is negative")
+        problems = known(track)
+        if problems is None:
+            problems = track_problems(project, track)
+        by_track.setdefault(track.id, []).extend(problems)
+    markers = [
+        f"marker {marker.id}: time {fmt(marker.time)} is negative"
+        for marker in project.markers
+        if marker.time < 0
+    ]
+    return Checked(_duplicate_ids(project), by_track, markers)
+
+
+def track_problems(project: Project, track: Track) -> list[str]:
+    """One track's problems: they depend on the track, the media pool, the settings and the other tracks' ids
+    and kinds (what a track ducks under), nothing else."""
+    problems: list[str] = []
+    for element in track.elements:
+        problems += _element_problems(project, track, element)
+    problems += _overlap_problems(track)
+    problems += _transition_problems(project, track)
+    problems += _ducking_problems(project, track)
     return problems
 
 

@@ -4,6 +4,7 @@ leaves a valid timeline, or raises `EditError` and leaves the project exactly as
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -11,8 +12,8 @@ from pydantic import ValidationError
 from kijkocut.edit.changes import apply_changes, diff_projects, invert_changes
 from kijkocut.edit.commands import Command, command_from_dict
 from kijkocut.errors import EditError
-from kijkocut.model import Change, History, HistoryEntry, Project
-from kijkocut.validate import project_problems, summarised
+from kijkocut.model import Change, History, HistoryEntry, Project, Track
+from kijkocut.validate import Checked, checked, summarised
 from kijkocut.validation_messages import describe_validation_error
 
 
@@ -55,28 +56,59 @@ def _scratch_copy(project: Project) -> Project:
     )
 
 
-# The problems of a project at a revision. An edit validates its working copy; once applied, those are the
-# project's own problems, so the next edit on the same object need not validate the whole timeline twice
-# (half the cost of an edit on a long timeline). Keyed by object and revision: any edit, undo or redo moves the
-# revision on, and a project read again from its file is a new object.
-_known_problems: dict[int, tuple[weakref.ref[Project], int, frozenset[str]]] = {}
+# The problems of a project at a revision. An edit checks its working copy; once applied, those are the
+# project's own problems, so the next edit starts from them, and re-checks only the tracks it changed (the rest
+# keep theirs while the media pool, the settings and the track list stay as they were): on a long timeline a
+# small edit no longer validates every element twice. Keyed by object and revision: any edit, undo or redo
+# moves the revision on, and a project read again from its file is a new object.
+_known_problems: dict[int, tuple[weakref.ref[Project], int, Checked]] = {}
 
 
-def _problems(project: Project) -> frozenset[str]:
+def known_problems(project: Project) -> Checked:
+    """The problems of the project as it stands, remembered from the edit that made this revision."""
     known = _known_problems.get(id(project))
     if known is not None and known[0]() is project and known[1] == project.revision:
         return known[2]
-    problems = frozenset(project_problems(project))
+    problems = checked(project)
     _remember_problems(project, problems)
     return problems
 
 
-def _remember_problems(project: Project, problems: frozenset[str]) -> None:
+def _remember_problems(project: Project, problems: Checked) -> None:
     key = id(project)
-    _known_problems[key] = (
-        weakref.ref(project, lambda _ref: _known_problems.pop(key, None)),
-        project.revision,
-        problems,
+    ref = weakref.ref(project, lambda _ref: _known_problems.pop(key, None))
+    _known_problems[key] = (ref, project.revision, problems)
+
+
+def _unchanged_tracks(
+    before: Project, before_problems: Checked, after: Project
+) -> Callable[[Track], list[str] | None]:
+    """`known` for `checked(after)`: a track's problems from before the edit when nothing they depend on
+    changed. Working copies share the field values they did not reassign, so the comparisons below mostly
+    meet the same objects and stop at identity."""
+    if after.media != before.media or after.settings != before.settings:
+        return lambda track: None
+    if [(t.id, t.kind) for t in after.tracks] != [(t.id, t.kind) for t in before.tracks]:
+        return lambda track: None
+    old = {t.id: t for t in before.tracks}
+
+    def known(track: Track) -> list[str] | None:
+        previous = old.get(track.id)
+        if previous is None or not _same_track(previous, track):
+            return None
+        return before_problems.by_track.get(track.id)
+
+    return known
+
+
+def _same_track(a: Track, b: Track) -> bool:
+    fields = lambda t: {k: v for k, v in t.__dict__.items() if k not in ("elements", "transitions")}  # noqa: E731
+    return (
+        fields(a) == fields(b)
+        and len(a.elements) == len(b.elements)
+        and all(x.__dict__ == y.__dict__ for x, y in zip(a.elements, b.elements, strict=True))
+        and len(a.transitions) == len(b.transitions)
+        and all(x.__dict__ == y.__dict__ for x, y in zip(a.transitions, b.transitions, strict=True))
     )
 
 
@@ -92,9 +124,10 @@ class Editor:
             element_ids = command.run(scratch)
         except ValidationError as exc:  # an assignment in the command broke a model rule
             raise EditError(f"{command.label()}: {describe_validation_error(exc)}") from None
-        before = _problems(self.project)
-        after = project_problems(scratch)
-        introduced = [p for p in after if p not in before]
+        before = known_problems(self.project)
+        after = checked(scratch, _unchanged_tracks(self.project, before, scratch))
+        known_before = set(before.all())
+        introduced = [p for p in after.all() if p not in known_before]
         if introduced:
             raise EditError(
                 f"{command.label()} would make the timeline invalid: " + "; ".join(summarised(introduced))
@@ -110,7 +143,7 @@ class Editor:
         )
         self.project.history.undone.clear()
         self.project.revision += 1
-        _remember_problems(self.project, frozenset(after))  # the working copy's are now the project's
+        _remember_problems(self.project, after)  # the working copy's are now the project's
         return EditResult(command.label(), self.project.revision, changes, element_ids)
 
     def apply_all(self, commands: list[Command | dict]) -> list[EditResult]:

@@ -4,16 +4,19 @@ copy never touches the project it was copied from."""
 
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kijkocut.edit import Editor
+from kijkocut.edit.editor import known_problems
 from kijkocut.errors import KijkoCutError
 from kijkocut.media.info import AudioStreamInfo, MediaInfo, VideoStreamInfo
-from kijkocut.model import MediaRef, Project
+from kijkocut.model import ClipElement, MediaRef, Project, Track
 from kijkocut.service.actions import apply_action
+from kijkocut.validate import checked
 
 
 def _project() -> Project:
@@ -155,3 +158,19 @@ def test_editing_a_copy_never_touches_the_original(sequence):
         except KijkoCutError:
             pass
     assert original.model_dump(mode="json") == frozen
+
+
+@settings(max_examples=40, deadline=None)
+@given(sequences)
+def test_the_problems_an_edit_remembers_are_the_projects_own(sequence):
+    # An edit re-checks only the tracks it changed and remembers the result for the next one: whatever the
+    # edits, what is remembered is what a full check of the project finds.
+    project = _project()
+    # a track that is already wrong (a clip running past its sound's end), which edits elsewhere leave alone
+    long_clip = ClipElement(id="long", media_id="snd", start=Fraction(0), duration=Fraction(20))
+    project.tracks.append(Track(id="bad", kind="audio", elements=[long_clip]))
+    assert checked(project).by_track["bad"]
+    for name, params in sequence:
+        with contextlib.suppress(KijkoCutError):
+            apply_action(project, name, params)
+        assert known_problems(project).all() == checked(project).all()
