@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -118,6 +118,33 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+K = TypeVar("K")
+
+
+class Recent(Generic[K]):
+    """The last `size` bodies made, by key: a revision's frames and mixes never go stale, so the oldest used is
+    the one to drop."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._bodies: OrderedDict[K, bytes] = OrderedDict()
+
+    def get(self, key: K) -> bytes | None:
+        body = self._bodies.get(key)
+        if body is not None:
+            self._bodies.move_to_end(key)
+        return body
+
+    def put(self, key: K, body: bytes) -> bytes:
+        self._bodies[key] = body
+        while len(self._bodies) > self.size:
+            self._bodies.popitem(last=False)
+        return body
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+
 def change_view(outcome_result, project: Project, created: dict | None = None) -> dict[str, Any]:
     return {
         "project_id": project.id,
@@ -149,9 +176,9 @@ class ProjectApi:
         self.path_policy, self.jobs, self.folders, self.proxies = path_policy, jobs, folders, proxies
         self.output_dir = Path(output_dir) if output_dir is not None else None
         # (project, revision, frame time, width) -> JPEG; a revision is immutable, so entries never go stale.
-        self._frames: OrderedDict[tuple[str, int, Fraction, int], bytes] = OrderedDict()
+        self._frames: Recent[tuple[str, int, Fraction, int]] = Recent(FRAME_CACHE_SIZE)
         # (project, revision, start, seconds) -> WAV of the mix, for the same reason.
-        self._audio: OrderedDict[tuple[str, int, Fraction, Fraction], bytes] = OrderedDict()
+        self._audio: Recent[tuple[str, int, Fraction, Fraction]] = Recent(AUDIO_CACHE_SIZE)
 
     # --- plumbing ---------------------------------------------------------------------------------------------
 
@@ -385,12 +412,7 @@ class ProjectApi:
             rgb = await asyncio.to_thread(
                 self.render_frame, shown, seconds, width, self.store.directory(project_id)
             )
-            body = await asyncio.to_thread(_jpeg, rgb)
-            self._frames[key] = body
-            while len(self._frames) > FRAME_CACHE_SIZE:
-                self._frames.popitem(last=False)
-        else:
-            self._frames.move_to_end(key)
+            body = self._frames.put(key, await asyncio.to_thread(_jpeg, rgb))
         return web.Response(
             body=body,
             content_type="image/jpeg",
@@ -430,12 +452,7 @@ class ProjectApi:
             samples = await asyncio.to_thread(
                 render_audio, confined, start=start, end=end, project_dir=project_dir
             )
-            body = await asyncio.to_thread(_wav, samples, project.settings.sample_rate)
-            self._audio[key] = body
-            while len(self._audio) > AUDIO_CACHE_SIZE:
-                self._audio.popitem(last=False)
-        else:
-            self._audio.move_to_end(key)
+            body = self._audio.put(key, await asyncio.to_thread(_wav, samples, project.settings.sample_rate))
         return web.Response(
             body=body,
             content_type="audio/wav",
