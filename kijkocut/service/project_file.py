@@ -6,12 +6,13 @@ work as they do for a folder."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kijkocut.model import Project
 from kijkocut.service import sealing
 from kijkocut.service.errors import ServiceError
-from kijkocut.service.feed import ChangeEvent
 from kijkocut.service.store import ProjectStore
 
 
@@ -43,22 +44,13 @@ class ProjectFileStore(ProjectStore):
     def list(self) -> list[Project]:
         return [self.get(self.project_id())]
 
-    def adopt(self, project: Project, *, origin: str = "") -> Project:
-        """Write a new project file; an existing file is never replaced."""
-        with self.locked(project.id):
+    @contextmanager
+    def _claimed(self, project_id: str) -> Iterator[None]:
+        """A new project file is written only where none exists; an existing file is never replaced."""
+        with self.locked(project_id):
             if self.path.exists():
                 raise ServiceError(f"{self.path.name} already exists; choose another file name")
-            self._save(project)
-        self.feed.publish(
-            ChangeEvent(
-                project_id=project.id,
-                revision=project.revision,
-                kind="created",
-                label=f"Create {project.name}",
-                origin=origin,
-            )
-        )
-        return project
+            yield
 
     def delete(self, project_id: str, *, origin: str = "") -> None:
         raise ServiceError(

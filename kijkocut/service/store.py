@@ -285,12 +285,7 @@ class ProjectStore:
 
     def adopt(self, project: Project, *, origin: str = "") -> Project:
         """Store a project built elsewhere (an imported timeline, a duplicate) under its id, which must be new."""
-        directory = self.directory(project.id)
-        try:
-            directory.mkdir(parents=True, exist_ok=False)
-        except FileExistsError:
-            raise ServiceError(f"project {project.id} already exists") from None
-        with self.locked(project.id):
+        with self._claimed(project.id):
             self._save(project)
         self.feed.publish(
             ChangeEvent(
@@ -302,6 +297,16 @@ class ProjectStore:
             )
         )
         return project
+
+    @contextmanager
+    def _claimed(self, project_id: str) -> Iterator[None]:
+        """Held while a new project is first saved: its place is taken (or the id is refused) and locked."""
+        try:
+            self.directory(project_id).mkdir(parents=True, exist_ok=False)
+        except FileExistsError:
+            raise ServiceError(f"project {project_id} already exists") from None
+        with self.locked(project_id):
+            yield
 
     def duplicate(self, project_id: str, name: str | None = None, *, origin: str = "") -> Project:
         copy = self.snapshot(project_id)
