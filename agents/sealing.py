@@ -18,10 +18,10 @@ CIPHER = "kjkvault1"  # appended to a checkpoint blob's type, as LangGraph's Enc
 
 def _sealer(data_dir: Path):  # type: ignore[no-untyped-def]
     try:
-        from kijkocut.vault.rows import RowSealer
+        from kijkocut.vault.rows import shared_sealer
     except ImportError:  # no crypto extra: nothing can have been sealed
         return None
-    return RowSealer(data_dir, LABEL)
+    return shared_sealer(data_dir, LABEL)
 
 
 class SealedSerializer:

@@ -47,10 +47,10 @@ def _media_sealer():  # type: ignore[no-untyped-def]
     """Seals media caches under the default data directory's keys; None without the crypto extra."""
     try:
         from kijkocut.vault.location import default_data_dir
-        from kijkocut.vault.rows import RowSealer
+        from kijkocut.vault.rows import shared_sealer
     except ImportError:
         return None
-    return RowSealer(default_data_dir(), "media-cache")
+    return shared_sealer(default_data_dir(), "media-cache")
 
 
 class ProxyCache:

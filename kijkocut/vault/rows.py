@@ -8,6 +8,8 @@ LockedError."""
 from __future__ import annotations
 
 import base64
+import functools
+import os
 from pathlib import Path
 
 PREFIX = "kjkenc1:"
@@ -51,8 +53,6 @@ class RowSealer:
     def seal_file(self, source: Path, target: Path) -> None:
         """`source` encrypted into `target` with flat memory (a large media cache), written beside it and then
         renamed into place, so `target` is never a partial file."""
-        import os
-
         from kijkocut.vault.stream import encrypt_stream
 
         if self._key is None:
@@ -91,3 +91,14 @@ class RowSealer:
         except ValueError:
             raise TamperedError(where, "the encrypted row is not valid base64") from None
         return self._decrypt(sealed, where).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=16)
+def _shared(folder: str, label: str) -> RowSealer:
+    return RowSealer(Path(folder), label)
+
+
+def shared_sealer(data_dir: Path, label: str) -> RowSealer:
+    """One sealer per data directory and label for the whole process: each sealer keeps its vault, and a new
+    vault derives the user's key again from the passphrase (Argon2id, about half a second)."""
+    return _shared(os.path.realpath(data_dir), label)

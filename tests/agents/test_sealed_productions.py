@@ -16,6 +16,7 @@ pytest.importorskip("langgraph")
 from agents.brains import OfflineBrain  # noqa: E402
 from agents.productions import Productions, open_checkpointer, published_folder  # noqa: E402
 from agents.sealing import read_published_text  # noqa: E402
+from kijkocut.vault import rows  # noqa: E402
 from kijkocut.vault.errors import LockedError  # noqa: E402
 from kijkocut.vault.keys import KdfParams, Vault  # noqa: E402
 from tests.agents.conftest import NO_WAIT  # noqa: E402
@@ -73,6 +74,7 @@ def test_checkpoints_and_published_files_are_sealed(tmp_path, monkeypatch):
     assert SECRET in json.loads(read_published_text(published, data))["product"]
 
     monkeypatch.delenv("KIJKOCUT_PASSPHRASE")
+    rows._shared.cache_clear()  # a new process: the keys unlocked above are not in it
     with pytest.raises(LockedError, match="kijkocut vault unlock"):
         read_published_text(published, data)
     with open_checkpointer(data) as saver, pytest.raises(LockedError, match="kijkocut vault unlock"):

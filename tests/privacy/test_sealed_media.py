@@ -20,7 +20,7 @@ from kijkocut.media.probe import probe_media  # noqa: E402
 from kijkocut.model import ClipElement, MediaRef, Project, ProjectSettings, Track  # noqa: E402
 from kijkocut.render.frames import render_frame  # noqa: E402
 from kijkocut.service.preview import ProxyCache  # noqa: E402
-from kijkocut.vault import reader  # noqa: E402
+from kijkocut.vault import reader, rows  # noqa: E402
 from kijkocut.vault.errors import LockedError, TamperedError  # noqa: E402
 from kijkocut.vault.keys import KdfParams, Vault  # noqa: E402
 from kijkocut.vault.reader import SealedReader  # noqa: E402
@@ -75,6 +75,7 @@ def encrypted_data_dir(tmp_path, monkeypatch):
     Vault.for_data_dir(data, env={}).init("pass phrase", params=FAST, encrypt_new_projects=True)
     monkeypatch.setenv("KIJKOCUT_PASSPHRASE", "pass phrase")
     monkeypatch.setattr(reader, "_default_vault", None)
+    rows._shared.cache_clear()
     return data
 
 
