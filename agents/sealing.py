@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kijkocut.service.sealing import MAGIC
+from kijkocut.vault.header import MAGIC
 
 LABEL = "productions"
 NEEDS_CRYPTO = "this production is encrypted: install the crypto extra (pip install 'kijkocut[crypto]')"

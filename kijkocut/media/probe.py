@@ -23,6 +23,7 @@ from kijkocut.media.info import (
     VideoStreamInfo,
 )
 from kijkocut.model import MediaRef, new_id
+from kijkocut.vault.header import is_sealed_file
 
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".m4v", ".gif", ".mxf", ".ts", ".mts"}
@@ -68,15 +69,11 @@ def is_truncated(declared_end: Fraction | None, data_end: Fraction | None) -> bo
     return data_end < declared_end * Fraction(9, 10) - Fraction(1, 4)
 
 
-SEALED_MAGIC = b"KJKCRYPT"  # kijkocut.vault.stream.MAGIC: checked without importing cryptography
-
-
 def _is_sealed(path: str | os.PathLike[str]) -> bool:
     try:
-        with open(path, "rb") as handle:
-            return handle.read(len(SEALED_MAGIC)) == SEALED_MAGIC
+        return is_sealed_file(path)
     except OSError:
-        return False  # missing or unreadable: av.open below says which
+        return False  # unreadable: av.open below says why
 
 
 def open_container(path: str | os.PathLike[str]):

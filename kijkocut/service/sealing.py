@@ -15,19 +15,10 @@ from kijkocut import limits
 from kijkocut.errors import ProjectFormatError
 from kijkocut.model import Project
 from kijkocut.project_io import load_project, project_file_bytes, project_from_json
+from kijkocut.vault.header import is_sealed_file
 
 if TYPE_CHECKING:
     from kijkocut.vault.keys import Vault
-
-MAGIC = b"KJKCRYPT"  # kijkocut.vault.stream.MAGIC, repeated so plain reads need not import cryptography
-
-
-def is_sealed(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(MAGIC)) == MAGIC
-    except FileNotFoundError:
-        return False
 
 
 def default_vault(data_dir: Path | None = None) -> Vault | None:
@@ -49,7 +40,7 @@ def _require(vault: Vault | None) -> Vault:
 
 def read_project(path: Path, vault: Vault | None) -> Project:
     """The project in `path`, decrypted when it is sealed (VaultError: locked, tampered, wrong key)."""
-    if not is_sealed(path):
+    if not is_sealed_file(path):
         return load_project(path)
     from kijkocut.vault.stream import decrypt_bytes
 
@@ -65,7 +56,7 @@ def read_project(path: Path, vault: Vault | None) -> Project:
 
 def wants_sealing(path: Path, vault: Vault | None) -> bool:
     """Whether the next save of `path` is encrypted: it is now, or the data directory encrypts every project."""
-    if is_sealed(path):
+    if is_sealed_file(path):
         return True
     return vault is not None and vault.exists() and vault.master().encrypt_new_projects
 

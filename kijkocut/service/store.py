@@ -31,6 +31,7 @@ from kijkocut.project_io import atomic_write_bytes
 from kijkocut.service import sealing
 from kijkocut.service.errors import BusyError, ConflictError, NotFoundError, ServiceError
 from kijkocut.service.feed import ChangeEvent, ChangeFeed
+from kijkocut.vault.header import is_sealed_file
 
 if TYPE_CHECKING:
     from kijkocut.vault.keys import Vault
@@ -246,7 +247,7 @@ class ProjectStore:
         self._cache.clear()
 
     def is_encrypted(self, project_id: str) -> bool:
-        return sealing.is_sealed(self.file(project_id))
+        return is_sealed_file(self.file(project_id))
 
     def set_encrypted(self, project_id: str, encrypted: bool, *, origin: str = "") -> None:
         """Rewrite a project's file encrypted with its own data key, or in plain JSON again (one atomic save:

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kijkocut.vault.errors import TamperedError, VaultError
+from kijkocut.vault.header import MAGIC
 
-MAGIC = b"KJKCRYPT"
 VERSION = 1
 _HEADER = struct.Struct(">8sBI16s16s")
 HEADER_SIZE = _HEADER.size
@@ -38,14 +38,6 @@ KeyLookup = Callable[[bytes], bytes]  # key id -> 32-byte data key (raises Locke
 
 def is_encrypted_header(first_bytes: bytes) -> bool:
     return first_bytes[: len(MAGIC)] == MAGIC
-
-
-def is_encrypted_file(path: str | os.PathLike[str]) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return is_encrypted_header(handle.read(len(MAGIC)))
-    except FileNotFoundError:
-        return False
 
 
 def _subkey(data_key: bytes, salt: bytes) -> AESGCM:
