@@ -406,6 +406,9 @@ class Change(Model):
 
 
 class HistoryEntry(Model):
+    # Frozen: an entry never changes once recorded, so its JSON in the project file is made once.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     command: dict = Field(description="the command as it was issued (op and parameters)")
     label: str
     changes: list[Change]

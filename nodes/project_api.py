@@ -11,6 +11,7 @@ import asyncio
 import io as bytes_io
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from fractions import Fraction
@@ -146,13 +147,24 @@ class Recent(Generic[K]):
 
 
 def change_view(outcome_result, project: Project, created: dict | None = None) -> dict[str, Any]:
+    """An edit's answer: what changed (applied by the panel to the project it shows) and the history's state."""
     return {
         "project_id": project.id,
         "revision": project.revision,
         "label": outcome_result.label,
         "changes": [c.model_dump(mode="json") for c in outcome_result.changes],
         "created": created or {},
+        "can_undo": bool(project.history.done),
+        "can_redo": bool(project.history.undone),
     }
+
+
+def committed(view: dict[str, Any], started: float) -> web.Response:
+    """An edit's answer, with the server's share of its latency (Server-Timing, shown in the browser's network
+    panel and read by the panel benchmark)."""
+    response = web.json_response(view)
+    response.headers["Server-Timing"] = f"commit;dur={(time.perf_counter() - started) * 1000:.1f}"
+    return response
 
 
 class ProjectApi:
@@ -263,6 +275,7 @@ class ProjectApi:
         name = body.get("name")
         if not isinstance(name, str) or not name.strip():
             raise BadRequest("give the project's new name")
+        started = time.perf_counter()
         result = await asyncio.to_thread(
             self.store.rename,
             request.match_info["project_id"],
@@ -270,7 +283,7 @@ class ProjectApi:
             base_revision=self._revision(body),
             origin=ORIGIN,
         )
-        return web.json_response(change_view(result, self.store.get(request.match_info["project_id"])))
+        return committed(change_view(result, self.store.get(request.match_info["project_id"])), started)
 
     async def duplicate_project(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -309,6 +322,7 @@ class ProjectApi:
         if not isinstance(params, dict):
             raise BadRequest("params must be a JSON object")
         folder_type = str(body.get("folder", "input"))
+        started = time.perf_counter()
         outcome = await asyncio.to_thread(
             run_action,
             self.store,
@@ -319,7 +333,7 @@ class ProjectApi:
             base_revision=self._revision(body),
             origin=ORIGIN,
         )
-        return web.json_response(change_view(outcome.result, outcome.project, outcome.created))
+        return committed(change_view(outcome.result, outcome.project, outcome.created), started)
 
     async def apply_commands(self, request: web.Request) -> web.Response:
         """Raw engine command JSON ({"op": ...}), for scripts; one undo step. A file path the commands would
@@ -327,6 +341,7 @@ class ProjectApi:
         body = await self._body(request)
         project_id = request.match_info["project_id"]
         title = body.get("title") if isinstance(body.get("title"), str) else None
+        started = time.perf_counter()
         result = await asyncio.to_thread(
             run_commands,
             self.store,
@@ -337,7 +352,7 @@ class ProjectApi:
             base_revision=self._revision(body),
             origin=ORIGIN,
         )
-        return web.json_response(change_view(result, self.store.get(project_id)))
+        return committed(change_view(result, self.store.get(project_id)), started)
 
     def _path_check(self, project_id: str) -> Callable[[ProjectPath], None]:
         base = self.store.directory(project_id)  # what a relative path in the project is taken from
@@ -364,8 +379,9 @@ class ProjectApi:
     async def _history(self, request: web.Request, step) -> web.Response:
         body = await self._body(request)
         project_id = request.match_info["project_id"]
+        started = time.perf_counter()
         result = await asyncio.to_thread(step, project_id, base_revision=self._revision(body), origin=ORIGIN)
-        return web.json_response(change_view(result, self.store.get(project_id)))
+        return committed(change_view(result, self.store.get(project_id)), started)
 
     async def changes(self, request: web.Request) -> web.Response:
         project_id = request.match_info["project_id"]

@@ -164,3 +164,33 @@ def test_version_3_transitions_use_media_and_holding_ones_save_as_version_4(make
     monkeypatch.setattr("kijkocut.project_io.FORMAT_VERSION", 3)  # a reader from before holding transitions
     with pytest.raises(ProjectFormatError, match="written by a newer KijkoCut"):
         project_from_dict(saved)
+
+
+def test_project_file_is_the_project_document_with_history_entries_serialized_once(project):
+    """The save path writes each history entry's JSON once in its life; the file must still be exactly the
+    document `project_to_json` describes, through edits, undo (an entry moving to the redo list) and redo."""
+    from kijkocut.edit.editor import Editor
+    from kijkocut.project_io import project_file_bytes
+
+    editor = Editor(project)
+
+    def same_document() -> None:
+        data = project_file_bytes(project)
+        assert json.loads(data) == json.loads(project_to_json(project))
+        assert project_from_json(data) == project
+
+    same_document()  # empty history
+    editor.apply({"op": "move_element", "element_id": "title", "start": "1"})
+    editor.apply({"op": "set_properties", "element_id": "title", "properties": {"text": "Bye"}})
+    same_document()
+    editor.undo()
+    same_document()
+    assert (
+        json.loads(project_file_bytes(project))["history"]["undone"][0]["label"]
+        == editor.project.history.undone[0].label
+    )
+    editor.redo()
+    editor.apply({"op": "move_element", "element_id": "title", "start": "2"})
+    same_document()
+    with pytest.raises(ValueError):  # frozen: a recorded entry cannot change under its cached JSON
+        project.history.done[0].label = "changed"

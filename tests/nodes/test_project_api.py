@@ -86,7 +86,7 @@ async def test_edit_session_through_the_api(client, store):
             json={"params": {"paths": ["green.mp4"]}, "folder": "output"},
         )
     )
-    assert green["revision"] == 3
+    assert green["revision"] == 3 and green["can_undo"] and not green["can_redo"]
     view = await _json(await client.get(f"{API}/projects/{pid}"))
     assert view["revision"] == 3 and view["can_undo"] and "history" not in view
     assert len(view["media"]) == 2 and view["tracks"][0]["elements"][0]["duration"] == "2"
@@ -96,8 +96,11 @@ async def test_edit_session_through_the_api(client, store):
     )
     assert stale.status == 409 and "now at revision 3" in (await stale.json())["error"]
 
-    undone = await _json(await client.post(f"{API}/projects/{pid}/undo", json={"base_revision": 3}))
+    response = await client.post(f"{API}/projects/{pid}/undo", json={"base_revision": 3})
+    assert response.headers["Server-Timing"].startswith("commit;dur=")  # the server's share of the latency
+    undone = await _json(response)
     assert undone["revision"] == 4 and undone["label"].startswith("Undo")
+    assert undone["can_undo"] and undone["can_redo"]  # the panel shows the answer without a refetch
     feed = await _json(await client.get(f"{API}/projects/{pid}/changes", params={"since": "2"}))
     assert [e["kind"] for e in feed["events"]] == ["edit", "undo"] and not feed["reload"]
     assert all(e["origin"] == "http" for e in feed["events"])

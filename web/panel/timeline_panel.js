@@ -443,7 +443,7 @@ export class TimelinePanel {
     if (answer.revision === shown.revision + 1) {
       try {
         const next = applyChanges(shown, answer.changes);
-        this.setProject({ ...next, revision: answer.revision, can_undo: true, can_redo: false });
+        this.setProject({ ...next, revision: answer.revision, can_undo: answer.can_undo ?? true, can_redo: answer.can_redo ?? false });
         return;
       } catch (error) {
         console.warn("KijkoCut: reloading the project after a change it could not apply:", error);
@@ -456,7 +456,7 @@ export class TimelinePanel {
     if (!this.project) return;
     try {
       const answer = await this.api[step](this.project.id, this.project.revision);
-      await this.reload();
+      await this.adopt(answer);
       this.status(`${step}: ${answer.label ?? ""}`);
     } catch (error) {
       this.report(error);
