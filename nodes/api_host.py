@@ -72,7 +72,8 @@ def comfyui_project_api(
     jobs_path.parent.mkdir(parents=True, exist_ok=True)
     proxies = None
     if env.get(PROXIES_VARIABLE, "1").strip() != "0":
-        proxies = ProxyCache(jobs_path.parent / "proxies")
+        # Kept under its cap (KIJKOCUT_PROXY_CACHE_MAX); proxies of media no project here uses any more go.
+        proxies = ProxyCache(jobs_path.parent / "proxies", project_folders=[store.root])
         store.feed.subscribe(proxy_requester(store, proxies))
     preview_folders = [*folders, str(proxies.folder)] if proxies else folders
 

@@ -1,22 +1,34 @@
 """Preview proxies: a low-resolution, short-GOP H.264 copy of a video with the same timing, so seeking for a
 scrub preview decodes a few frames instead of up to a whole long GOP (250 frames in camera and web H.264).
 Frames keep their media times (from the start of the file) and their coded orientation; a proxy has no audio.
-Written to a temporary name and renamed, so a half-written proxy is never opened."""
+Written to a hidden partial name, locked while it is written (a sweep of the proxy folder in any process
+removes only partials whose writer is gone), and renamed, so a half-written proxy is never opened. A proxy folder
+holds `<identity>_<height>p.mp4` files (`proxy_file_name`) and nothing else of its own."""
 
 from __future__ import annotations
 
 import os
+import re
 from fractions import Fraction
 from pathlib import Path
 
 import av
 
+from kijkocut.atomic import LockedPartial, partial_name_pattern
 from kijkocut.errors import MediaError
 from kijkocut.media.probe import container_origin, open_container
 
 PROXY_HEIGHT = 360
 PROXY_GOP = 12  # a seek decodes at most this many frames
 PROXY_TIME_BASE = Fraction(1, 90000)
+# A finished proxy: the media's identity (hex) and the proxy's height. Anything else in the folder is not one.
+PROXY_FILE = re.compile(r"(?P<identity>[0-9a-f]{8,64})_(?P<height>[0-9]{1,5})p\.mp4")
+# ".<proxy name>.<token>.partial" (FFmpeg writing) or ".sealing" (kijkocut.vault.rows encrypting one).
+PROXY_PARTIAL = partial_name_pattern(r"\.[0-9a-f]{8,64}_[0-9]{1,5}p\.mp4\.", r"\.(partial|sealing)")
+
+
+def proxy_file_name(identity: str, height: int) -> str:
+    return f"{identity[:40]}_{height}p.mp4"
 
 
 def proxy_size(width: int, height: int, target_height: int = PROXY_HEIGHT) -> tuple[int, int]:
@@ -38,8 +50,9 @@ def make_proxy(
     """Write the proxy of `source`'s first video stream to `destination` (an .mp4). `cancel()` true stops it
     (nothing is left behind). Raises MediaError when the source cannot be read."""
     destination = Path(destination)
-    partial = destination.with_name(f".{destination.name}.partial")
     destination.parent.mkdir(parents=True, exist_ok=True)
+    locked = LockedPartial(destination.parent, f".{destination.name}.", ".partial")
+    partial = Path(locked.path)
     try:
         with open_container(str(source)) as container:
             if not container.streams.video:
@@ -80,3 +93,4 @@ def make_proxy(
         raise MediaError(str(source), f"cannot make a preview proxy: {exc}") from None
     finally:
         partial.unlink(missing_ok=True)
+        locked.release()

@@ -51,21 +51,25 @@ class RowSealer:
         return encrypt_bytes(plain, key, key_id)
 
     def seal_file(self, source: Path, target: Path) -> None:
-        """`source` encrypted into `target` with flat memory (a large media cache), written beside it and then
-        renamed into place, so `target` is never a partial file."""
+        """`source` encrypted into `target` with flat memory (a large media cache), written beside it under a
+        locked hidden name (`.<name>.<token>.sealing`, which a cache sweep leaves alone while it is locked) and
+        then renamed into place, so `target` is never a partial file."""
+        from kijkocut.atomic import LockedPartial
         from kijkocut.vault.stream import encrypt_stream
 
         if self._key is None:
             self._key = self.vault().key_for(self.label)
         key_id, key = self._key
-        partial = target.with_name(f".{target.name}.sealing")
         target.parent.mkdir(parents=True, exist_ok=True)
+        locked = LockedPartial(target.parent, f".{target.name}.", ".sealing")
+        partial = Path(locked.path)
         try:
             with open(source, "rb") as plain, open(partial, "wb") as sealed:
                 encrypt_stream(plain, sealed, key, key_id)
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)
+            locked.release()
 
     def open_bytes(self, data: bytes, where: str) -> bytes:
         """`data` opened when it is sealed (TamperedError, LockedError); plain bytes are returned as they are."""
