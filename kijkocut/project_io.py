@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ from kijkocut.atomic import create_partial
 from kijkocut.errors import KijkoCutError, ProjectFormatError
 from kijkocut.json_input import JsonInputError, nested_deeper_than, too_deep_message
 from kijkocut.json_input import loads as load_json
-from kijkocut.model import FORMAT_VERSION, SCHEMA_NAME, HistoryEntry, Project
+from kijkocut.model import FORMAT_VERSION, SCHEMA_NAME, Project
+from kijkocut.project_text import project_text
 from kijkocut.validate import check_project
 from kijkocut.validation_messages import describe_validation_error
 
@@ -126,39 +126,15 @@ def _too_big(size: int) -> str:
 
 
 def project_file_bytes(project: Project) -> bytes:
-    """The project file's content; refuses a project too big to load again (nothing is written).
-
-    The same document as `project_to_json`, except that each history entry takes one line, serialized once in
-    the entry's life (`_entry_json`): the history is most of a project's bytes, and a save after an edit would
-    otherwise serialize all of it again."""
-    state = project.model_dump_json(by_alias=True, indent=2, exclude={"history"})
-    history = project.history
-    sections = ",\n".join(
-        f'    "{name}": [' + ",".join("\n      " + _entry_json(entry) for entry in entries) + "\n    ]"
-        for name, entries in (("done", history.done), ("undone", history.undone))
-    )
-    # `state` is a JSON object ending in "\n}": the history goes in as its last member.
-    data = f'{state[:-2]},\n  "history": {{\n{sections}\n  }}\n}}'.encode()
+    """The project file's content (`project_to_json`'s document, assembled from pieces kept between saves:
+    `project_text`); refuses a project too big to load again (nothing is written)."""
+    data = project_text(project).encode("utf-8")
     if len(data) > limits.MAX_PROJECT_BYTES:
         raise KijkoCutError(
             f"{_too_big(len(data))}, so it was not saved; undo the last edit, or split the "
             f"timeline into several projects"
         )
     return data
-
-
-# id(entry) -> its JSON, dropped with the entry. Kept beside the entries rather than on them, so that saving a
-# project does not change how it compares. Entries are frozen models: the JSON cannot go stale.
-_entry_jsons: dict[int, str] = {}
-
-
-def _entry_json(entry: HistoryEntry) -> str:
-    key = id(entry)
-    text = _entry_jsons.get(key)
-    if text is None:
-        text = _entry_jsons[key] = entry.model_dump_json(by_alias=True)
-        weakref.finalize(entry, _entry_jsons.pop, key, None)
-    return text
 
 
 def project_to_dict(project: Project) -> dict[str, Any]:

@@ -16,6 +16,9 @@ def pytest_configure(config):
     # Never touch the user's real data dir (job database, search index): one scratch dir per test session.
     if "KIJKOCUT_DATA_DIR" not in os.environ:
         os.environ["KIJKOCUT_DATA_DIR"] = tempfile.mkdtemp(prefix="kijkocut-test-data-")
+    # Every project save, here and in the servers the tests start, is checked against a full serialization
+    # (kijkocut.project_text): an entity changed in place instead of replaced fails the test that did it.
+    os.environ["KIJKOCUT_CHECK_SAVES"] = "1"
 
 
 @dataclass(frozen=True)

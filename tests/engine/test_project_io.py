@@ -194,3 +194,16 @@ def test_project_file_is_the_project_document_with_history_entries_serialized_on
     same_document()
     with pytest.raises(ValueError):  # frozen: a recorded entry cannot change under its cached JSON
         project.history.done[0].label = "changed"
+
+
+def test_project_file_reuses_pieces_only_for_unchanged_entities(project):
+    from kijkocut.project_io import project_file_bytes
+
+    project_file_bytes(project)  # every piece made once
+    title = project.tracks[1].elements[0]
+    title.text = "Assigned in place"  # not through the editor: the field's new value is noticed
+    assert json.loads(project_file_bytes(project))["tracks"][1]["elements"][0]["text"] == "Assigned in place"
+    clip = project.tracks[0].elements[0]
+    clip.transform.x = 123.0  # a nested model changed in place is not: the check the tests run catches it
+    with pytest.raises(AssertionError, match="changed in place"):
+        project_file_bytes(project)
