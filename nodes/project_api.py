@@ -25,7 +25,7 @@ from kijkocut.errors import KijkoCutError, PathNotAllowedError
 from kijkocut.model import Project, ProjectSettings
 from kijkocut.paths import PathPolicy, ProjectPath, confine_project_path
 from kijkocut.project_io import project_to_dict
-from kijkocut.service.actions import ActionContext, all_actions, run_action
+from kijkocut.service.actions import MAX_ACTIONS_PER_EDIT, ActionContext, all_actions, run_action, run_actions
 from kijkocut.service.commands import run_commands
 from kijkocut.service.errors import ConflictError, NotFoundError, ServiceError
 from kijkocut.service.export import CONTAINERS, ExportOptions, container_for_suffix, export_settings
@@ -146,7 +146,9 @@ class Recent(Generic[K]):
         return len(self._bodies)
 
 
-def change_view(outcome_result, project: Project, created: dict | None = None) -> dict[str, Any]:
+def change_view(
+    outcome_result, project: Project, created: dict[str, Any] | list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """An edit's answer: what changed (applied by the panel to the project it shows) and the history's state."""
     return {
         "project_id": project.id,
@@ -332,6 +334,45 @@ class ProjectApi:
             ctx=self._ctx(project_id, folder_type),
             base_revision=self._revision(body),
             origin=ORIGIN,
+        )
+        return committed(change_view(outcome.result, outcome.project, outcome.created), started)
+
+    async def apply_actions(self, request: web.Request) -> web.Response:
+        """Several actions as ONE undo step (a gesture over a selection): {"actions": [{"name", "params"}],
+        "base_revision"}; each planned against the project as the previous ones left it, all or nothing. The
+        answer is an edit's answer whose `created` lists each action's ids in order."""
+        body = await self._body(request)
+        project_id = request.match_info["project_id"]
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions:
+            raise BadRequest('actions must be a list of {"name": ..., "params": {...}} objects')
+        if len(actions) > MAX_ACTIONS_PER_EDIT:
+            raise BadRequest(
+                f"at most {MAX_ACTIONS_PER_EDIT} actions make one edit; {len(actions)} were given"
+            )
+        requests = []
+        for index, wanted in enumerate(actions):
+            name = wanted.get("name") if isinstance(wanted, dict) else None
+            params = wanted.get("params", {}) if isinstance(wanted, dict) else None
+            if not isinstance(name, str) or not isinstance(params, dict) or set(wanted) - {"name", "params"}:
+                raise BadRequest(
+                    f'actions[{index}] must be {{"name": "<action>", "params": {{...}}}} and nothing else'
+                )
+            requests.append((name, params))
+        title = body.get("title")
+        if title is not None and (not isinstance(title, str) or not title.strip()):
+            raise BadRequest("title must be a non-empty string (the history's label for the edit)")
+        folder_type = str(body.get("folder", "input"))
+        started = time.perf_counter()
+        outcome = await asyncio.to_thread(
+            run_actions,
+            self.store,
+            project_id,
+            requests,
+            ctx=self._ctx(project_id, folder_type),
+            base_revision=self._revision(body),
+            origin=ORIGIN,
+            title=title.strip() if title else None,
         )
         return committed(change_view(outcome.result, outcome.project, outcome.created), started)
 
@@ -608,6 +649,7 @@ class ProjectApi:
             ("PATCH", project, self.update_project),
             ("DELETE", project, self.delete_project),
             ("POST", f"{project}/duplicate", self.duplicate_project),
+            ("POST", f"{project}/actions", self.apply_actions),
             ("POST", f"{project}/actions/{{action}}", self.apply_action),
             ("POST", f"{project}/commands", self.apply_commands),
             ("POST", f"{project}/undo", self.undo),

@@ -5,22 +5,23 @@ front end reaches the same declaration: MCP tools, HTTP routes, CLI subcommands,
 assistant's tools are derived from `ACTIONS`, never re-declared.
 
 Applying an action is one undo step, whatever number of commands it builds (the track a clip needed and the
-clip are undone together), and a failing step leaves the project as it was."""
+clip are undone together), and a failing step leaves the project as it was. Several actions of one gesture
+(deleting the selected clips) are applied together as one undo step too (`run_actions`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from kijkocut.edit import Editor
 from kijkocut.edit.commands import Batch, Command
 from kijkocut.edit.editor import EditResult
-from kijkocut.errors import PathNotAllowedError
-from kijkocut.model import Project
+from kijkocut.errors import KijkoCutError, PathNotAllowedError
+from kijkocut.model import History, Project
 from kijkocut.paths import PathPolicy, confine_project_path, is_font_file, project_paths
 from kijkocut.service.errors import NotFoundError, ServiceError
 from kijkocut.service.store import ProjectStore, apply_checked
@@ -242,3 +243,148 @@ def run_action(
 
     result = store.apply(project_id, build, base_revision=base_revision, origin=origin, check=check)
     return ActionOutcome(name, result, plans[-1].created, store.get(project_id))
+
+
+MAX_ACTIONS_PER_EDIT = 1000  # one gesture over a selection; a longer list is a script, not an edit
+
+# (action name, its parameters) as a front end sends them
+ActionRequest = tuple[str, "Params | dict[str, Any]"]
+
+
+@dataclass
+class ActionsOutcome:
+    """What several actions applied as one edit did: the engine's result (one label, one revision, the entity
+    changes of all of them), the ids each action created (in order), and the project after them."""
+
+    actions: list[str]
+    result: EditResult
+    created: list[dict[str, Any]]
+    project: Project
+
+
+@dataclass(frozen=True)
+class _Step:
+    action: Action[Any]
+    params: Params
+    ctx: ActionContext
+
+
+class _ActionSequence(Command):
+    """Declared actions as ONE engine edit: the Editor runs this on its working copy, validates the outcome once
+    and records one history entry. Each action is planned against the working copy as the actions before it
+    left it (deleting two clips of a track with ripple: the second is found where the first pulled it), and
+    the ids a plan creates are those the edited project keeps, since nothing runs twice."""
+
+    op: Literal["actions"] = "actions"
+    title: str
+    actions: list[dict[str, Any]]  # the history's record: each action's name and parameters as issued
+    label_template: ClassVar[str] = "{title}"
+    _steps: list[_Step] = PrivateAttr(default_factory=list)
+    _history: History | None = PrivateAttr(default=None)
+    _created: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+
+    def run(self, project: Project) -> list[str]:
+        # The working copy has no history; an action that names no element takes the newest one the history
+        # added, so it plans against the project's own history (as it stood before this edit).
+        if self._history is not None:
+            project.history = self._history
+        touched: list[str] = []
+        self._created = []
+        try:
+            for index, step in enumerate(self._steps):
+                try:
+                    plan = _plan(step.action, project, step.params, step.ctx)
+                    for command in plan.commands:
+                        touched.extend(command.run(project))
+                except (KijkoCutError, KeyError) as exc:
+                    if len(self._steps) > 1 and exc.args and isinstance(exc.args[0], str):
+                        exc.args = (
+                            f"action {index + 1} of {len(self._steps)} ({step.action.name}): {exc.args[0]}",
+                        )
+                    raise
+                self._created.append(plan.created)
+        finally:
+            project.history = History()
+        return touched
+
+
+def _steps(requests: Sequence[ActionRequest], ctx: ActionContext) -> list[_Step]:
+    """Each request parsed and prepared (slow I/O, before any lock), or the first bad one's error, naming it."""
+    if not requests:
+        raise ServiceError("give at least one action")
+    if len(requests) > MAX_ACTIONS_PER_EDIT:
+        raise ServiceError(
+            f"at most {MAX_ACTIONS_PER_EDIT} actions make one edit; {len(requests)} were given"
+        )
+    steps = []
+    for index, (name, params) in enumerate(requests):
+        try:
+            declared = get_action(name)
+            parsed = declared.parse(params)
+        except ServiceError as exc:
+            exc.args = (f"action {index + 1} of {len(requests)}: {exc}",)
+            raise
+        steps.append(_Step(declared, parsed, _prepared(declared, parsed, ctx)))
+    return steps
+
+
+def _sequence(steps: list[_Step], title: str | None, history: History) -> _ActionSequence:
+    if title is None:
+        labels: dict[str, int] = {}
+        for step in steps:
+            labels[step.action.label] = labels.get(step.action.label, 0) + 1
+        title = " + ".join(label if n == 1 else f"{label} ×{n}" for label, n in labels.items())
+    sequence = _ActionSequence(
+        title=title[:200],
+        actions=[{"name": s.action.name, "params": s.params.model_dump(mode="json")} for s in steps],
+    )
+    sequence._steps, sequence._history = steps, history
+    return sequence
+
+
+def apply_actions(
+    project: Project,
+    requests: Sequence[ActionRequest],
+    ctx: ActionContext | None = None,
+    *,
+    title: str | None = None,
+) -> ActionsOutcome:
+    """Apply several actions to a project in memory as ONE history entry; when one fails, none is applied."""
+    ctx = ctx or ActionContext()
+    steps = _steps(requests, ctx)
+    sequence = _sequence(steps, title, project.history)
+    result = apply_checked(Editor(project), sequence, ctx.path_check(project))
+    return ActionsOutcome([s.action.name for s in steps], result, sequence._created, project)
+
+
+def run_actions(
+    store: ProjectStore,
+    project_id: str,
+    requests: Sequence[ActionRequest],
+    *,
+    ctx: ActionContext | None = None,
+    base_revision: int | None = None,
+    origin: str = "",
+    title: str | None = None,
+) -> ActionsOutcome:
+    """Apply several actions to a stored project as ONE undo step (one gesture over a selection: delete, split,
+    paste), under its lock: each planned against the project as the previous ones left it, all or nothing, one
+    save and one change event."""
+    ctx = ctx or ActionContext(project_dir=store.directory(project_id))
+    steps = _steps(requests, ctx)
+    sequences: list[_ActionSequence] = []
+    checks: list[Callable[[Project], None] | None] = []
+
+    def build(project: Project) -> list[Command]:
+        sequences.append(_sequence(steps, title, project.history))
+        checks.append(ctx.path_check(project))
+        return [sequences[-1]]
+
+    def check(project: Project) -> None:
+        if checks[-1] is not None:
+            checks[-1](project)
+
+    result = store.apply(project_id, build, base_revision=base_revision, origin=origin, check=check)
+    return ActionsOutcome(
+        [s.action.name for s in steps], result, sequences[-1]._created, store.get(project_id)
+    )

@@ -309,7 +309,8 @@ def _new_project(page, media: str | None = None) -> str:
     page.click(".kc-new")
     project_id = wait_until(
         lambda: panel_state(
-            page, f"p.project && p.project.id !== {shown!r} && p.project.revision === 0 && p.project.id"
+            page,
+            f"p.project && p.project.id !== {json.dumps(shown)} && p.project.revision === 0 && p.project.id",
         )
     )
     if media:
@@ -554,3 +555,46 @@ def test_keyframes_at_the_playhead_from_the_inspector(page, host, store):
     page.mouse.click(*ruler_point(page, 1.0))
     page.keyboard.press("End")  # the project's end, just past the clip: nothing to key there
     assert panel_state(page, "p.playhead") == 4 and page.is_disabled(key)
+
+
+def test_a_gesture_over_several_clips_is_one_undo_step(page, host, store):
+    project_id = _new_project(page, "red.mp4")
+    page.mouse.click(*ruler_point(page, 2.0))
+    page.mouse.click(*timeline_point(page, 1.0, 0))
+    page.keyboard.press("s")
+    first, second = _track_elements(wait_for_revision(page, 2))
+    steps = len(store.get(project_id).history.done)
+
+    # Both clips selected (click, Shift+click) and deleted: one revision, one history entry, one Ctrl+Z.
+    page.mouse.click(*timeline_point(page, 1.0, 0))
+    page.keyboard.down("Shift")
+    page.mouse.click(*timeline_point(page, 3.0, 0))
+    page.keyboard.up("Shift")
+    assert panel_state(page, "[...p.selection].sort()") == sorted([first["id"], second["id"]])
+    page.keyboard.press("Delete")
+    project = wait_for_revision(page, 3)
+    assert project["tracks"][0]["elements"] == []
+    assert len(store.get(project_id).history.done) == steps + 1
+    assert store.get(project_id).revision == 3  # not one revision per clip
+    page.keyboard.press("Control+z")
+    project = wait_for_revision(page, 4)
+    assert [(e["id"], e["start"]) for e in _track_elements(project)] == [
+        (first["id"], "0"),
+        (second["id"], "2"),
+    ]
+
+    # Both copied and pasted at 4 s: one step adds both, one Ctrl+Z takes both away.
+    page.mouse.click(*timeline_point(page, 1.0, 0))
+    page.keyboard.down("Shift")
+    page.mouse.click(*timeline_point(page, 3.0, 0))
+    page.keyboard.up("Shift")
+    page.keyboard.press("Control+c")
+    page.mouse.click(*ruler_point(page, 4.0))
+    page.keyboard.press("Control+v")
+    project = wait_for_revision(page, 5)
+    assert [e["start"] for e in _track_elements(project)] == ["0", "2", "4", "6"]
+    assert store.get(project_id).history.done[-1].label == "Paste 2 clips"
+    page.keyboard.press("Control+z")
+    project = wait_for_revision(page, 6)
+    assert [e["id"] for e in _track_elements(project)] == [first["id"], second["id"]]
+    assert page.panel_errors == []

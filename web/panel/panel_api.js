@@ -58,6 +58,15 @@ export class PanelApi {
     });
   }
 
+  // Several actions ([{name, params}]) applied as ONE undo step: a gesture over a selection.
+  applyAll(id, actions, baseRevision, title) {
+    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/actions`, {
+      actions,
+      base_revision: baseRevision,
+      title,
+    });
+  }
+
   changesSince(id, revision) {
     return this.request("GET", `${API}/projects/${encodeURIComponent(id)}/changes?since=${revision}`);
   }

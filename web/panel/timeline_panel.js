@@ -410,7 +410,17 @@ export class TimelinePanel {
 
   // --- edits ----------------------------------------------------------------------------------------------------
 
-  async edit(action, params, folder = "input") {
+  edit(action, params, folder = "input") {
+    return this.commit(action, (id, revision) => this.api.apply(id, action, params, revision, folder));
+  }
+
+  // Several actions of one gesture (the selected clips deleted, split or pasted): ONE undo step.
+  editAll(actions, title) {
+    if (actions.length <= 1) return actions.length ? this.edit(actions[0].name, actions[0].params) : null;
+    return this.commit(title, (id, revision) => this.api.applyAll(id, actions, revision, title));
+  }
+
+  async commit(label, send) {
     if (!this.project) {
       this.status("open or create a project first");
       return null;
@@ -418,10 +428,10 @@ export class TimelinePanel {
     const started = performance.now();
     this.editsInFlight = (this.editsInFlight ?? 0) + 1;
     try {
-      const answer = await this.api.apply(this.project.id, action, params, this.project.revision, folder);
+      const answer = await send(this.project.id, this.project.revision);
       await this.adopt(answer);
       this.metrics.editMs.push(performance.now() - started);
-      this.status(answer.label ?? action);
+      this.status(answer.label ?? label);
       return answer;
     } catch (error) {
       this.report(error);
@@ -475,8 +485,9 @@ export class TimelinePanel {
       const start = parseTime(e.start);
       return this.playhead > start && this.playhead < start + parseTime(e.duration);
     });
-    if (under.length) for (const element of under) await this.edit("split_element", { element_id: element.id, at });
-    else await this.edit("split_at", { at });
+    if (!under.length) return this.edit("split_at", { at });
+    const splits = under.map((element) => ({ name: "split_element", params: { element_id: element.id, at } }));
+    return this.editAll(splits, `Split ${splits.length} clips`);
   }
 
   async deleteSelection(ripple) {
@@ -485,7 +496,8 @@ export class TimelinePanel {
       this.selectedMarker = null;
       if ((this.project?.markers ?? []).some((m) => m.id === id)) return this.edit("remove_marker", { marker_id: id });
     }
-    for (const element of this.selectedElements()) await this.edit("delete_element", { element_id: element.id, ripple });
+    const deletes = this.selectedElements().map((element) => ({ name: "delete_element", params: { element_id: element.id, ripple } }));
+    return this.editAll(deletes, `Delete ${deletes.length} clips`);
   }
 
   copy() {
@@ -497,15 +509,17 @@ export class TimelinePanel {
     if (!this.clipboard?.length || !this.project) return;
     const frameRate = this.project.settings.frame_rate;
     const first = Math.min(...this.clipboard.map((e) => parseTime(e.start)));
-    for (const element of this.clipboard) {
-      await this.edit("add_clip", {
+    const adds = this.clipboard.map((element) => ({
+      name: "add_clip",
+      params: {
         media_id: element.media_id,
         track_id: element.track,
         start: frameToken(nearestFrame(this.playhead + parseTime(element.start) - first, frameRate)),
         source_in: element.source_in,
         duration: element.duration,
-      });
-    }
+      },
+    }));
+    return this.editAll(adds, `Paste ${adds.length} clips`);
   }
 
   trackOf(elementId) {
