@@ -187,6 +187,7 @@ def register_with_comfyui() -> bool:
     if server is None:
         return False
     from .api_host import comfyui_project_api
+    from .gc_pauses import on_server_startup
 
     tables = [MediaRoutes(folder_paths.get_directory_by_type).table()]
     try:
@@ -201,4 +202,6 @@ def register_with_comfyui() -> bool:
         for route in table:
             server.routes.route(route.method, route.path)(route.handler)
     log.info("KijkoCut: routes registered under %s/", PREFIX)
+    # Once every pack is loaded and before the first request: see gc_pauses.
+    server.app.on_startup.append(on_server_startup)
     return True

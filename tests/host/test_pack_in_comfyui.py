@@ -291,3 +291,11 @@ def test_http_api_exports_into_the_output_folder_and_refuses_outside_paths(comfy
         and "root:" not in refused["error"]
     )
     assert comfyui_server.get_json(f"{api}/projects/{project['id']}")["revision"] == 1
+
+
+def test_startup_objects_are_exempted_from_garbage_collection(comfyui_server):
+    """Full collections in the ComfyUI process walk only what was made after start-up (nodes/gc_pauses.py): the
+    pack froze the start-up heap once the server began serving."""
+    log = comfyui_server.log_path.read_text(errors="replace")
+    line = next(line for line in log.splitlines() if "exempted from garbage collection" in line)
+    assert int(line.split("KijkoCut: ")[1].split()[0]) > 100_000  # torch and ComfyUI: about half a million
