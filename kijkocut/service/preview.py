@@ -250,6 +250,10 @@ class ProxyCache:
             return project
         return project.model_copy(update={"media": {**project.media, **swapped}})
 
+    def wait_idle(self, timeout: float | None = None) -> None:
+        """Return once the worker has done everything queued before this call (proxies and sweeps)."""
+        self._pool.submit(lambda: None).result(timeout)
+
     def close(self) -> None:
         self._closed.set()
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -5,7 +5,10 @@ The locations are the ones the rest of the code uses (nothing is guessed): the p
 dir) the job database, downloaded job outputs, the workflow search index, the exported embedding model, the
 agents' production checkpoints and the encryption keys (`kijkocut.vault`). When the nodes run in ComfyUI without
 KIJKOCUT_DATA_DIR, they keep projects, jobs and preview proxies under ComfyUI's user folder instead
-(`nodes/api_host.py`): `kijkocut storage --comfyui-user DIR` includes that folder."""
+(`nodes/api_host.py`): `kijkocut storage --comfyui-user DIR` includes that folder.
+
+Preview proxies are a cache with a cap (`proxy_sweep`): `proxy_caches` reports each proxy folder against it,
+`sweep_proxies` sweeps them now, and removing the proxies kind leaves a proxy being written in place."""
 
 from __future__ import annotations
 
@@ -15,7 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kijkocut.media.proxies import PROXY_PARTIAL
+from kijkocut.service import proxy_sweep
 from kijkocut.service.errors import ServiceError
+from kijkocut.service.proxy_sweep import CacheCap, SweepReport
 from kijkocut.service.store import default_projects_dir
 from kijkocut.vault.location import default_data_dir
 
@@ -134,16 +140,97 @@ def usage(env: Mapping[str, str] | None = None, comfyui_user: Path | None = None
     return report
 
 
+@dataclass(frozen=True)
+class ProxyFolder:
+    folder: Path
+    project_folders: tuple[Path, ...]  # where the projects that may use its proxies are stored
+
+
+def proxy_folders(
+    env: Mapping[str, str] | None = None, comfyui_user: Path | None = None
+) -> list[ProxyFolder]:
+    """The proxy folders the front ends use: the data directory's (CLI, MCP server, ComfyUI with
+    KIJKOCUT_DATA_DIR) and, when named, the one in ComfyUI's user folder. A proxy counts as referenced when a
+    project in any of the known projects folders uses its media."""
+    projects = [default_projects_dir(env)]
+    folders = [default_data_dir(env) / "proxies"]
+    if comfyui_user is not None:
+        projects.append(comfyui_user / "kijkocut" / "projects")
+        folders.append(comfyui_user / "kijkocut" / "proxies")
+    return [ProxyFolder(folder, tuple(projects)) for folder in folders]
+
+
+@dataclass(frozen=True)
+class ProxyCacheState:
+    folder: Path
+    files: int
+    size: int
+    cap: int
+    cap_rule: str
+
+
+def proxy_caches(
+    env: Mapping[str, str] | None = None, comfyui_user: Path | None = None, cap: CacheCap | None = None
+) -> list[ProxyCacheState]:
+    """Each proxy folder's size against its cap (KIJKOCUT_PROXY_CACHE_MAX unless `cap` is given)."""
+    cap = cap if cap is not None else proxy_sweep.cap_from_env(env)
+    states = []
+    for place in proxy_folders(env, comfyui_user):
+        files = proxy_sweep.scan(place.folder)
+        size = sum(f.size for f in files)
+        states.append(
+            ProxyCacheState(place.folder, len(files), size, cap.resolve(place.folder, size), cap.describe())
+        )
+    return states
+
+
+def sweep_proxies(
+    env: Mapping[str, str] | None = None, comfyui_user: Path | None = None, cap: CacheCap | None = None
+) -> list[SweepReport]:
+    """Sweep every proxy folder now (unreferenced proxies past their grace, then the oldest over the cap)."""
+    cap = cap if cap is not None else proxy_sweep.cap_from_env(env)
+    return [
+        proxy_sweep.sweep(place.folder, cap=cap, project_folders=place.project_folders)
+        for place in proxy_folders(env, comfyui_user)
+        if place.folder.is_dir()
+    ]
+
+
 def remove(name: str, env: Mapping[str, str] | None = None, comfyui_user: Path | None = None) -> Usage:
-    """Delete everything of one kind; returns what was there. Links are removed, never followed."""
+    """Delete everything of one kind; returns what was there. Links are removed, never followed. Proxies being
+    written (by this or another process) are left to their writer."""
     kind = kind_named(name, env, comfyui_user)
     [before] = [entry for entry in usage(env, comfyui_user) if entry.kind.name == name]
+    if name == "proxies":
+        return _remove_proxies(kind, before)
     for path in kind.existing():
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
     return before
+
+
+def _remove_proxies(kind: StoredKind, before: Usage) -> Usage:
+    removed = Usage(kind, present=before.present)
+    for folder in kind.existing():
+        if folder.is_symlink() or not folder.is_dir():
+            folder.unlink(missing_ok=True)
+            continue
+        report = proxy_sweep.clear(folder)
+        removed.files += len(report.removed) + len(report.partials_removed)
+        removed.size += report.freed
+        for entry in folder.iterdir():  # anything else in the folder but a partial being written
+            if PROXY_PARTIAL.fullmatch(entry.name):
+                continue
+            files, size = _measure(entry)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.files += files
+            removed.size += size
+    return removed
 
 
 def human_size(size: int) -> str:
