@@ -350,20 +350,7 @@ def test_the_panel_and_the_graph_know_each_other(page, host):
 
     # Another project in the panel; a click on the loader's title in the graph brings the first one back.
     _new_project(page)
-    x, y = page.evaluate(
-        f"""(() => {{
-          const node = app.graph.getNodeById({loader["id"]});
-          const area = app.canvas.visible_area;
-          node.pos = [area[0] + 60, area[1] + 80];
-          app.canvas.deselectAll?.();
-          app.canvas.setDirty(true, true);
-          const box = app.canvas.canvas.getBoundingClientRect();
-          const [cx, cy] = app.canvas.ds.convertOffsetToCanvas([node.pos[0] + 40, node.pos[1] - 15]);
-          return [box.left + cx, box.top + cy];
-        }})()"""
-    )
-    page.wait_for_timeout(100)
-    page.mouse.click(x, y)
+    _click_node_title(page, loader["id"])
     assert wait_until(lambda: panel_state(page, "p.project && p.project.id") == first), panel_state(
         page, "[p.project && p.project.id, p.$('.kc-status').textContent]"
     )
@@ -379,6 +366,73 @@ def test_the_panel_and_the_graph_know_each_other(page, host):
     )
     made = wait_until(lambda: list((host.output_dir / "kijkocut").glob("from_graph*.mp4")), timeout=240)
     assert made and made[0].stat().st_size > 1000, "the queued graph wrote no export"
+
+
+def _click_node_title(page, node_id: int) -> None:
+    """A click on a graph node's title (the node moved into view, nothing selected before), as a user selects it."""
+    x, y = page.evaluate(
+        f"""(() => {{
+          const node = app.graph.getNodeById({node_id});
+          const area = app.canvas.visible_area;
+          node.pos = [area[0] + 60, area[1] + 80];
+          app.canvas.deselectAll?.();
+          app.canvas.setDirty(true, true);
+          const box = app.canvas.canvas.getBoundingClientRect();
+          const [cx, cy] = app.canvas.ds.convertOffsetToCanvas([node.pos[0] + 40, node.pos[1] - 15]);
+          return [box.left + cx, box.top + cy];
+        }})()"""
+    )
+    page.wait_for_timeout(100)
+    page.mouse.click(x, y)
+
+
+def _bottom_panel(page) -> list:
+    """[bottom panel visible, its active tab's id]."""
+    return page.evaluate(
+        "(() => { const b = app.extensionManager.bottomPanel; return [!!b.bottomPanelVisible, b.activeBottomPanelTabId]; })()"
+    )
+
+
+def _close_bottom_panel(page) -> None:
+    page.evaluate("app.extensionManager.bottomPanel.toggleBottomPanelTab('kijkocut-timeline')")
+    assert wait_until(lambda: not _bottom_panel(page)[0]), _bottom_panel(page)
+
+
+def test_selecting_a_timeline_node_opens_the_closed_panel(page, host):
+    page.evaluate("app.graph.clear()")
+    first = _new_project(page, "red.mp4")
+    page.click(".kc-use-in-graph")
+    [loader] = wait_until(lambda: _graph_nodes(page, "LoadPanelProject"))
+    _new_project(page)
+    _close_bottom_panel(page)
+
+    # With the panel closed, a click on the node opens it on the Timeline tab with the node's project; the
+    # keyboard focus stays in the graph.
+    _click_node_title(page, loader["id"])
+    assert wait_until(lambda: _bottom_panel(page) == [True, "kijkocut-timeline"]), _bottom_panel(page)
+    assert wait_until(lambda: panel_state(page, "p.project && p.project.id") == first)
+    assert page.is_visible(".kc-panel")
+    assert not page.evaluate("document.querySelector('.kc-panel').contains(document.activeElement)")
+    shot(page, "12-opened-from-node")
+
+    # The setting off: the node's project still opens, the closed panel stays closed.
+    page.evaluate("app.extensionManager.setting.set('KijkoCut.Timeline.OpenOnNodeSelect', false)")
+    try:
+        page.evaluate("app.extensionManager.command.execute('KijkoCut.OpenTimeline')")
+        other = _new_project(page)
+        _close_bottom_panel(page)
+        _click_node_title(page, loader["id"])
+        assert wait_until(lambda: panel_state(page, "p.project && p.project.id") == first)
+        assert other != first and _bottom_panel(page)[0] is False
+    finally:
+        page.evaluate("app.extensionManager.setting.set('KijkoCut.Timeline.OpenOnNodeSelect', true)")
+        page.evaluate("app.extensionManager.command.execute('KijkoCut.OpenTimeline')")
+        page.wait_for_selector(".kc-panel", state="visible")
+    # Opened while hidden, the project is fitted to the lane once the panel shows (4 s of red.mp4, 5 % spare).
+    assert wait_until(lambda: abs(panel_state(page, "p.view.pxPerSecond * 4 * 1.05 - p.laneWidth")) < 2), (
+        panel_state(page, "[p.view.pxPerSecond, p.laneWidth]")
+    )
+    assert page.panel_errors == []
 
 
 def _header_point(page, track_index: int) -> tuple[float, float]:

@@ -8,6 +8,7 @@ import { PREVIEW_WIDTHS, TimelinePanel } from "./timeline_panel.js";
 
 const TAB_ID = "kijkocut-timeline";
 const OPEN_COMMAND = "KijkoCut.OpenTimeline";
+const OPEN_ON_SELECT = "KijkoCut.Timeline.OpenOnNodeSelect";
 
 function setting(id, fallback) {
   const value = app.extensionManager?.setting?.get?.(id);
@@ -17,12 +18,27 @@ function setting(id, fallback) {
 const graph = new GraphLink(app);
 const panel = new TimelinePanel(api, setting, graph);
 
-function openTimeline() {
+// The bottom panel shown on the Timeline tab (the frontend's bottom panel store: toggling a tab that is not the
+// one shown opens the panel on it).
+function showTimeline() {
   const bottom = app.extensionManager?.bottomPanel;
   if (!bottom) return;
   const shown = bottom.bottomPanelVisible && bottom.activeBottomPanelTabId === TAB_ID;
   if (!shown) bottom.toggleBottomPanelTab(TAB_ID);
+}
+
+function openTimeline() {
+  showTimeline();
   requestAnimationFrame(() => panel.root?.focus({ preventScroll: true }));
+}
+
+// A timeline node selected in the graph: its project opens in the panel, and a closed bottom panel opens on the
+// Timeline tab (unless the setting says no). One showing another tab (the logs) is left as it is, and the focus
+// stays in the graph, so ComfyUI's shortcuts keep working there.
+function timelineNodeSelected(project) {
+  panel.openFromGraph(project); // before the tab mounts: a panel not built yet opens it once it is
+  if (!setting(OPEN_ON_SELECT, true)) return;
+  if (!app.extensionManager?.bottomPanel?.bottomPanelVisible) showTimeline();
 }
 
 app.registerExtension({
@@ -62,6 +78,13 @@ app.registerExtension({
       options: Object.keys(PREVIEW_WIDTHS),
       defaultValue: "360p",
     },
+    {
+      id: OPEN_ON_SELECT,
+      category: ["KijkoCut", "Timeline", "Open on node select"],
+      name: "Open the Timeline panel when a timeline node is selected",
+      type: "boolean",
+      defaultValue: true,
+    },
   ],
   // Selecting a node that names a stored project (Load Panel Project) opens that project in the panel.
   nodeCreated(node) {
@@ -69,7 +92,7 @@ app.registerExtension({
     const selected = node.onSelected;
     node.onSelected = function (...args) {
       const project = projectOfNode(this);
-      if (project) panel.openFromGraph(project);
+      if (project) timelineNodeSelected(project);
       return selected?.apply(this, args);
     };
   },

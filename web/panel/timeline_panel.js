@@ -246,6 +246,7 @@ export class TimelinePanel {
     const { clientWidth, clientHeight } = this.canvas;
     this.canvas.width = Math.max(1, Math.round(clientWidth * ratio));
     this.canvas.height = Math.max(1, Math.round(clientHeight * ratio));
+    if (this.viewOnShow && clientWidth && this.project) this.openingView();
     this.draw();
   }
 
@@ -295,13 +296,20 @@ export class TimelinePanel {
     this.project = null;
     await this.reload(id);
     if (!this.project) return;
+    this.openingView();
+    this.$(".kc-project").value = id;
+    this.draw();
+    this.preview();
+  }
+
+  // The view a project opens with: fitted, or the default zoom for a long one. A panel hidden meanwhile (a project
+  // opened from the graph while the bottom panel is closed) has no width yet: it is done once the panel shows.
+  openingView() {
+    this.viewOnShow = !this.canvas?.clientWidth;
     const visible = Number(this.setting("KijkoCut.Timeline.DefaultZoom", 30)) || 30;
     const duration = projectDuration(this.project);
     this.view = duration > 0 ? fitView(duration, this.laneWidth) : { pxPerSecond: this.laneWidth / visible, scroll: 0 };
     if (duration > visible * 4) this.view = { pxPerSecond: this.laneWidth / visible, scroll: 0 };
-    this.$(".kc-project").value = id;
-    this.draw();
-    this.preview();
   }
 
   // A graph node naming a stored project (by id or name) was selected: show that project.
