@@ -56,9 +56,9 @@ class CacheCap:
 
     def describe(self) -> str:
         if self.fixed is not None:
-            return f"{self.fixed} bytes ({CAP_VARIABLE})"
-        share = f"{float(self.share) * 100:g}% of the free space plus the cache"
-        return f"{share}, at most {self.ceiling} bytes" if self.ceiling is not None else share
+            return f"set by {CAP_VARIABLE}"
+        share = f"{float(self.share) * 100:g}% of the free disk space plus the cache"
+        return f"{share}, at most {self.ceiling / 1024**3:g} GiB" if self.ceiling is not None else share
 
 
 def _free_space(folder: Path) -> int:
