@@ -8,6 +8,7 @@ import io
 import os
 import random
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,3 +106,54 @@ def test_proxies_are_kept_encrypted_and_scrub_like_plain_ones(tmp_path, encrypte
     monkeypatch.setattr(reader, "_default_vault", None)
     with pytest.raises(LockedError, match="kijkocut vault unlock"):
         render_frame(proxied, Fraction(1), width=640)
+
+
+def test_encrypted_proxies_are_swept_like_plain_ones(tmp_path, encrypted_data_dir, monkeypatch):
+    from kijkocut.atomic import LockedPartial
+    from kijkocut.media.probe import content_hash
+    from kijkocut.service import proxy_sweep
+    from kijkocut.service.store import ProjectStore
+
+    refs = []
+    for index, name in enumerate("abc"):
+        path = samples.write_video(
+            tmp_path / f"{name}.mp4", seconds=0.5, width=320, height=180, rate=10, hue=60 * index
+        )
+        refs.append(
+            MediaRef(id=name, path=str(path), info=probe_media(path), content_hash=content_hash(path))
+        )
+    clips = [
+        ClipElement(id=f"c{i}", media_id=ref.id, start=Fraction(i, 2), duration=Fraction(1, 2))
+        for i, ref in enumerate(refs)
+    ]
+    every = Project(
+        name="all",
+        settings=ProjectSettings(width=320, height=180, frame_rate="10"),
+        media={ref.id: ref for ref in refs},
+        tracks=[Track(id="v1", kind="video", elements=clips)],
+    )
+    cache = ProxyCache(tmp_path / "proxies", height=90, sweep=False)
+    proxies = [future.result(timeout=60) for future in cache.request(every, None)]
+    cache.close()
+    assert all(proxy.read_bytes().startswith(b"KJKCRYPT") for proxy in proxies)
+    projects = tmp_path / "projects"
+    kept = every.model_copy(
+        update={"media": {"a": refs[0]}, "tracks": [Track(id="v1", kind="video", elements=clips[:1])]}
+    )
+    ProjectStore(projects).adopt(kept)
+    assert next(projects.rglob("project.json")).read_bytes().startswith(b"KJKCRYPT")  # sealed too
+    for proxy in proxies:
+        os.utime(proxy, (1, 1))  # unused for decades
+    writing = LockedPartial(
+        tmp_path / "proxies", f".{proxies[1].name}.", ".sealing"
+    )  # b sealed again meanwhile
+
+    monkeypatch.delenv("KIJKOCUT_PASSPHRASE")  # locked: the sealed project cannot be read
+    report = proxy_sweep.sweep(tmp_path / "proxies", cap=10**9, project_folders=[projects])
+    assert report.removed == [] and report.unreadable == [str(next(projects.iterdir()))]
+
+    monkeypatch.setenv("KIJKOCUT_PASSPHRASE", "pass phrase")
+    report = proxy_sweep.sweep(tmp_path / "proxies", cap=10**9, project_folders=[projects])
+    assert sorted(f.path for f, why in report.removed if why == "unreferenced") == sorted(proxies[1:])
+    assert proxies[0].is_file() and Path(writing.path).is_file()
+    writing.release()
