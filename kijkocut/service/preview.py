@@ -99,6 +99,8 @@ class ProxyCache:
         self._marked: dict[Path, float] = {}  # proxy -> when its access time was last written (monotonic)
         self._sweep_queued: Future | None = None
         self._last_full_sweep: float | None = None
+        self._references: proxy_sweep.ReferenceMemo = {}
+        self._sweeping = threading.Lock()  # one sweep at a time (the worker's, or one asked for directly)
         self._lock = threading.Lock()
         self._closed = threading.Event()
         if sweep:
@@ -166,13 +168,15 @@ class ProxyCache:
 
     def sweep(self, full: bool = True) -> SweepReport:
         """Sweep the folder now, in this thread."""
-        report = proxy_sweep.sweep(
-            self.folder,
-            cap=self.cap,
-            project_folders=self.project_folders,
-            protected=self.in_use(),
-            full=full,
-        )
+        with self._sweeping:
+            report = proxy_sweep.sweep(
+                self.folder,
+                cap=self.cap,
+                project_folders=self.project_folders,
+                protected=self.in_use(),
+                full=full,
+                memo=self._references,
+            )
         with self._lock:
             for proxy, _ in report.removed:
                 self._marked.pop(proxy.path, None)

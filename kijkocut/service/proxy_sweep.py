@@ -155,27 +155,45 @@ class References:
         return not self.unreadable
 
 
-def stored_references(project_folders: Iterable[Path]) -> References:
-    """The media of every project in the given projects folders (`<folder>/<id>/project.json`, sealed or not)."""
+# project file -> ((inode, mtime, size), the media identities it uses): a sweep re-reads only changed projects.
+ReferenceMemo = dict[str, tuple[tuple[int, int, int], frozenset[str]]]
+
+
+def stored_references(project_folders: Iterable[Path], memo: ReferenceMemo | None = None) -> References:
+    """The media of every project in the given projects folders (`<folder>/<id>/project.json`, sealed or not).
+    With `memo` (kept by the caller between sweeps), a project file unchanged since the last sweep is not read."""
     from kijkocut.service import sealing
     from kijkocut.service.store import PROJECT_FILE
     from kijkocut.vault.header import is_sealed_file
 
     found = References()
+    memo = {} if memo is None else memo
+    seen = set()
     vault = None
     for folder in project_folders:
         for path in sorted(Path(folder).glob(f"*/{PROJECT_FILE}")):
             try:
-                if vault is None and is_sealed_file(path):
-                    vault = sealing.default_vault()
-                project = sealing.read_project(path, vault)
+                stat = path.stat()
+                stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+                remembered = memo.get(str(path))
+                if remembered is None or remembered[0] != stamp:
+                    if vault is None and is_sealed_file(path):
+                        vault = sealing.default_vault()
+                    project = sealing.read_project(path, vault)
+                    remembered = memo[str(path)] = (
+                        stamp,
+                        frozenset(map(media_identity, project.media.values())),
+                    )
             except FileNotFoundError:
                 continue  # deleted while we looked
             except (KijkoCutError, OSError, ValueError) as exc:
                 log.info("KijkoCut: proxy sweep cannot read %s: %s", path, exc)
                 found.unreadable.append(str(path.parent))
                 continue
-            found.identities.update(media_identity(ref) for ref in project.media.values())
+            seen.add(str(path))
+            found.identities.update(remembered[1])
+    for gone in set(memo) - seen:
+        del memo[gone]
     return found
 
 
@@ -238,6 +256,7 @@ def sweep(
     full: bool = True,
     grace: float = GRACE_SECONDS,
     now: float | None = None,
+    memo: ReferenceMemo | None = None,
 ) -> SweepReport:
     """Sweep one proxy folder now. `project_folders`: where the projects that may use these proxies are stored
     (None: unknown, so only the cap applies). `full` False is the cheap check after a new proxy: projects are
@@ -252,7 +271,7 @@ def sweep(
     report.partials_removed = sweep_stale_partials(folder, PROXY_PARTIAL) if folder.is_dir() else []
     referenced = None
     if project_folders is not None and (full or before > limit):
-        references = stored_references(project_folders)
+        references = stored_references(project_folders, memo)
         report.references_checked, report.unreadable = True, references.unreadable
         referenced = references.identities if references.complete else None
     now = time.time() if now is None else now

@@ -241,3 +241,20 @@ def test_a_bad_cap_setting_falls_back_to_the_default_with_a_warning(tmp_path, mo
     assert "KIJKOCUT_PROXY_CACHE_MAX must be a size" in caplog.text
     monkeypatch.setenv("KIJKOCUT_PROXY_CACHE_MAX", "2G")
     assert ProxyCache(tmp_path / "proxies", sweep=False).cap == CacheCap(fixed=2 * 1024**3)
+
+
+def test_a_project_changed_since_the_last_sweep_is_read_again(clips, tmp_path):
+    store = ProjectStore(tmp_path / "projects")
+    project = store.adopt(project_of([clips["a"], clips["b"]]))
+    proxies = make_proxies(tmp_path / "proxies", [clips["a"], clips["b"]])
+    for path in proxies.values():
+        last_used(path, 30 * DAY)
+    cache = ProxyCache(
+        tmp_path / "proxies", height=HEIGHT, cap=BIG, project_folders=[store.root], sweep=False
+    )
+    assert cache.sweep().removed == []  # both referenced (and remembered)
+    store.replace(project_of([clips["a"]]).model_copy(update={"id": project.id}))
+    assert [(f.path, why) for f, why in cache.sweep().removed] == [(proxies["b"], "unreferenced")]
+    store.delete(project.id)
+    assert [f.path for f, _ in cache.sweep().removed] == [proxies["a"]]
+    cache.close()
