@@ -33,6 +33,10 @@ class ChangeEvent(BaseModel):
     label: str = ""
     origin: str = Field("", description="which front end made the change: cli, comfyui, mcp, http, agent ...")
     changes: list[Change] = Field(default_factory=list)
+    # After an edit, undo or redo: whether the project's history can step back or forward now, so a view that
+    # applies `changes` knows its undo and redo buttons without asking.
+    can_undo: bool | None = None
+    can_redo: bool | None = None
 
 
 Listener = Callable[[ChangeEvent], None]

@@ -372,8 +372,9 @@ class ProjectStore:
             result = apply_checked(Editor(project), command, check)
             if result.changes:
                 self._save(project)
+            steps = _history_steps(project)
         if result.changes:
-            self._publish(project_id, "edit", result, origin)
+            self._publish(project_id, "edit", result, origin, steps)
         return result
 
     def undo(self, project_id: str, *, base_revision: int | None = None, origin: str = "") -> EditResult:
@@ -389,7 +390,8 @@ class ProjectStore:
             editor = Editor(project)
             result = editor.undo() if kind == "undo" else editor.redo()
             self._save(project)
-        self._publish(project_id, kind, result, origin)
+            steps = _history_steps(project)
+        self._publish(project_id, kind, result, origin, steps)
         return result
 
     def replace(self, project: Project, *, base_revision: int | None = None, origin: str = "") -> Project:
@@ -439,7 +441,9 @@ class ProjectStore:
         threading.Thread(target=loop, name="kijkocut-project-watch", daemon=True).start()
         return stop.set
 
-    def _publish(self, project_id: str, kind: str, result: EditResult, origin: str) -> None:
+    def _publish(
+        self, project_id: str, kind: str, result: EditResult, origin: str, steps: tuple[bool, bool]
+    ) -> None:
         self.feed.publish(
             ChangeEvent(
                 project_id=project_id,
@@ -448,8 +452,15 @@ class ProjectStore:
                 label=result.label,
                 origin=origin,
                 changes=result.changes,
+                can_undo=steps[0],
+                can_redo=steps[1],
             )
         )
+
+
+def _history_steps(project: Project) -> tuple[bool, bool]:
+    """Whether the project's history can step back, and forward."""
+    return bool(project.history.done), bool(project.history.undone)
 
 
 def apply_checked(

@@ -44,6 +44,9 @@ def test_undo_redo_are_published_and_saved(store):
     assert store.feed.since(project.id, 1)[0].kind == "undo"
     store.redo(project.id)
     assert [t.id for t in load_project(store.file(project.id)).tracks] == ["v1"]
+    # Each event says where the history stands, so a view applying its changes knows its undo/redo buttons.
+    steps = [(e.kind, e.can_undo, e.can_redo) for e in store.feed.since(project.id, 0)]
+    assert steps == [("edit", True, False), ("undo", False, True), ("redo", True, False)]
 
 
 def test_a_stale_edit_is_refused_and_names_the_current_revision(store):
