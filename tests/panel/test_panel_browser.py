@@ -652,3 +652,61 @@ def test_a_gesture_over_several_clips_is_one_undo_step(page, host, store):
     project = wait_for_revision(page, 6)
     assert [e["id"] for e in _track_elements(project)] == [first["id"], second["id"]]
     assert page.panel_errors == []
+
+
+def test_keyed_values_follow_the_playhead_as_the_engine_interpolates(page, host, store):
+    from kijkocut.animation import value_at
+
+    project_id = _new_project(page, "red.mp4")
+    [clip] = _track_elements(panel_state(page, "p.project"))
+    keys = [
+        {"time": "1", "value": 1.0, "interpolation": "linear"},
+        {"time": "3", "value": 0.2, "interpolation": "ease_in_out"},
+    ]
+    status, answer = host.post_json(
+        f"/kijkocut/api/projects/{project_id}/actions/set_keyframes",
+        {"params": {"element_id": clip["id"], "property": "transform.opacity", "keyframes": keys}},
+    )
+    assert status == 200, answer
+    wait_for_revision(page, 2)  # an edit from elsewhere, shown from the change feed
+    page.mouse.click(*timeline_point(page, 2.0, 0))  # select the clip
+    opacity = '.kc-inspector input[data-property="transform.opacity"]'
+    fps = Fraction(panel_state(page, "p.project.settings.frame_rate"))
+
+    def engine(seconds: float) -> float:
+        stored = store.get(project_id).tracks[0].elements[0].keyframes["transform.opacity"]
+        return value_at(stored, Fraction(round(seconds * fps), fps))  # the frame the playhead is on
+
+    # Scrubbing the ruler (the button still down): the field shows the value at each frame passed.
+    page.mouse.move(*ruler_point(page, 1.5))
+    page.mouse.down()
+    for seconds in (1.5, 2.0, 2.6):
+        page.mouse.move(*ruler_point(page, seconds), steps=3)
+        shown = wait_until(lambda s=seconds: abs(float(page.input_value(opacity)) - engine(s)) < 1e-4)
+        assert shown, (seconds, page.input_value(opacity), engine(seconds))
+    page.mouse.up()
+    assert float(page.input_value(opacity)) != pytest.approx(engine(1.5), abs=1e-3)  # it did move
+
+    # ◇ between the keys adds one with exactly the curve's value there: the picture does not jump.
+    before = engine(2.6)
+    page.click('.kc-inspector .kc-key[data-property="transform.opacity"]')
+    wait_for_revision(page, 3)
+    stored = store.get(project_id).tracks[0].elements[0].keyframes["transform.opacity"]
+    assert len(stored) == 3 and stored[1].time == Fraction(round(Fraction(26, 10) * fps), fps)
+    assert stored[1].value == pytest.approx(before, abs=1e-9)
+
+    # A value typed at 2 s, between keys, adds a key there.
+    page.mouse.click(*ruler_point(page, 2.0))
+    page.fill(opacity, "0.5")
+    page.press(opacity, "Enter")
+    wait_for_revision(page, 4)
+    stored = store.get(project_id).tracks[0].elements[0].keyframes["transform.opacity"]
+    assert [(k.time, k.value) for k in stored][1] == (Fraction(round(2 * fps), fps), 0.5)
+    assert len(stored) == 4 and store.get(project_id).tracks[0].elements[0].transform.opacity == 1
+
+    # Past the clip's end the field shows the last key's value and cannot be changed there.
+    page.mouse.click(*ruler_point(page, 1.0))  # the focus back on the timeline
+    page.keyboard.press("End")
+    assert page.is_disabled(opacity) and float(page.input_value(opacity)) == pytest.approx(0.2)
+    shot(page, "13-keyed-value")
+    assert page.panel_errors == []

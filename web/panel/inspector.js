@@ -2,8 +2,10 @@
 // text and its style) or the selected transition's kind and length. A change is one `set_property` (or
 // `update_transition` / `set_speed`) action; the form is rebuilt from the project the server answers with.
 // Opacity and the transform have a keyframe button (◇ add at the playhead, ◆ remove the one there): one
-// `set_keyframes` action with the property's whole new list; changing a keyframed value at the playhead sets
-// (or adds) the keyframe there.
+// `set_keyframes` action with the property's whole new list. A keyed property shows its value at the playhead
+// (keyframes.js, as the engine interpolates it), following the playhead while scrubbing; changing it sets the
+// keyframe at the playhead, or adds one there between two keys.
+import { valueAt } from "./keyframes.js";
 import { fps, parseTime } from "./timeline_math.js";
 
 export const KEYFRAMED = new Set(["transform.x", "transform.y", "transform.scale", "transform.rotation", "transform.opacity"]);
@@ -66,7 +68,12 @@ const TEXT = [
   ["style.animation_in", "Animation in", ["none", "fade", "typewriter", "slide_up", "slide_down", "slide_left", "slide_right"]],
 ];
 
-function valueAt(element, path) {
+// A keyed value as the field shows it: four decimals are plenty for a person (the key set keeps the exact one).
+export function shownValue(value) {
+  return Math.round(value * 10000) / 10000;
+}
+
+function propertyOf(element, path) {
   return path.split(".").reduce((value, key) => (value === null || value === undefined ? value : value[key]), element);
 }
 
@@ -82,12 +89,21 @@ export class Inspector {
     this.onEdit = onEdit; // (action, params) -> Promise
     this.element = null;
     this.keyButtons = []; // {button, keys} of the shown element: their state follows the playhead
-    this.time = { local: null, frameRate: "30" }; // the playhead from the element's start (null: outside it)
+    this.keyedInputs = []; // {input, keys} of the shown element's keyed properties: their value follows it too
+    // The playhead from the element's start (`local`, null outside it) and where a keyed value is read (`shown`:
+    // the playhead kept within the element, so a value is shown when it is outside).
+    this.time = { local: null, shown: null, frameRate: "30" };
   }
 
-  // The playhead moved: the keyframe buttons say whether a key is there (no rebuild of the form).
-  setTime(local, frameRate) {
-    this.time = { local, frameRate };
+  // The playhead moved: keyed values show their value there and the keyframe buttons say whether a key is there
+  // (no rebuild of the form; a field being typed into is left alone).
+  setTime(local, frameRate, shown = local) {
+    this.time = { local, shown, frameRate };
+    for (const { input, keys } of this.keyedInputs) {
+      if (shown !== null && input !== globalThis.document?.activeElement) input.value = shownValue(valueAt(keys, shown));
+      input.disabled = local === null;
+      input.title = local === null ? "Keyed: put the playhead over the clip to change it" : "Sets the keyframe at the playhead";
+    }
     for (const { button, keys } of this.keyButtons) {
       const on = local !== null && keyAt(keys, local, frameRate) >= 0;
       button.textContent = on ? "◆" : "◇";
@@ -107,6 +123,7 @@ export class Inspector {
     if (!this.element) return;
     this.element.replaceChildren();
     this.keyButtons = [];
+    this.keyedInputs = [];
     const title = document.createElement("div");
     title.className = "kc-inspector-title";
     this.element.append(title);
@@ -125,12 +142,10 @@ export class Inspector {
     }
     title.textContent = `${selected.kind} ${selected.id}`;
     for (const [path, label, type] of inspectorFields(selected)) {
-      let value = valueAt(selected, path);
+      let value = propertyOf(selected, path);
       if (type === "time") value = parseTime(value ?? 0);
       const keys = selected.keyframes?.[path];
       const keyed = selected.kind === "clip" && KEYFRAMED.has(path);
-      const { local, frameRate } = this.time;
-      if (keys?.length && local !== null && keyAt(keys, local, frameRate) >= 0) value = keys[keyAt(keys, local, frameRate)].value;
       const row = this.field(label, value, type, (next) => {
         if (path === "speed") return this.onEdit("set_speed", { element_id: selected.id, speed: Number(next) });
         const now = this.time;
@@ -139,9 +154,10 @@ export class Inspector {
         }
         return this.onEdit("set_property", { element_id: selected.id, property: path, value: String(next) });
       }, path);
+      if (keys?.length) this.keyedInputs.push({ input: row.querySelector("input"), keys });
       if (keyed) this.keyButton(row, selected, path, keys ?? []);
     }
-    this.setTime(this.time.local, this.time.frameRate);
+    this.setTime(this.time.local, this.time.frameRate, this.time.shown);
     if (selected.kind === "clip" || selected.kind === "adjustment") this.effects(selected);
   }
 
@@ -207,7 +223,7 @@ export class Inspector {
       const { local, frameRate } = this.time;
       if (local === null) return;
       const at = keyAt(keys, local, frameRate);
-      const value = row.querySelector("input")?.value ?? valueAt(selected, path);
+      const value = keys.length ? valueAt(keys, local) : (row.querySelector("input")?.value ?? propertyOf(selected, path));
       const keyframes = at >= 0 ? withoutKeyframe(keys, at) : withKeyframe(keys, local, value, frameRate);
       this.onEdit("set_keyframes", { element_id: selected.id, property: path, keyframes });
     });

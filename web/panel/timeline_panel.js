@@ -754,6 +754,7 @@ export class TimelinePanel {
     this.audio.stop();
     this.playing = null;
     if (this.root) this.$(".kc-play").textContent = "▶";
+    this.inspectorTime(); // playback leaves the inspector alone: it shows the values where it stopped
     this.preview();
   }
 
@@ -1094,13 +1095,16 @@ export class TimelinePanel {
     this.inspector.show(this.selection.size === 1 ? selected : null, this.selectedTransition);
   }
 
-  // The playhead as the inspector's keyframe buttons see it: seconds from the selected element's start.
+  // The playhead as the inspector sees it: seconds from the selected element's start (null outside it), and
+  // that kept within the element for the keyed values it shows.
   inspectorTime(selected = this.selection.size === 1 ? this.selectedElements()[0] : null) {
     if (!this.project) return;
     const frameRate = this.project.settings.frame_rate;
     const local = selected ? this.playhead - parseTime(selected.start) : null;
-    const inside = local !== null && local >= -1e-9 && local < parseTime(selected.duration) - 1e-9;
-    this.inspector.setTime(inside ? Math.max(0, local) : null, frameRate);
+    const duration = selected ? parseTime(selected.duration) : 0;
+    const inside = local !== null && local >= -1e-9 && local < duration - 1e-9;
+    const shown = local === null ? null : Math.min(Math.max(0, local), duration);
+    this.inspector.setTime(inside ? Math.max(0, local) : null, frameRate, shown);
   }
 
   status(text) {
