@@ -25,7 +25,7 @@ from pathlib import Path
 from kijkocut.atomic import sweep_stale_partials
 from kijkocut.errors import KijkoCutError
 from kijkocut.media.proxies import PROXY_FILE, PROXY_PARTIAL
-from kijkocut.model import MediaRef
+from kijkocut.model import MediaRef, Project
 from kijkocut.service.errors import ServiceError
 
 log = logging.getLogger("kijkocut.preview")
@@ -144,10 +144,12 @@ def media_identity(ref: MediaRef) -> str:
 
 @dataclass
 class References:
-    """The media identities the stored projects use; `unreadable` names projects that could not be read (locked
-    or broken), in which case nothing counts as unreferenced."""
+    """The media identities the stored projects use; `recoverable`: media that an undo or redo in a project
+    saved within the grace period can bring back (they are in its history only); `unreadable` names projects
+    that could not be read (locked or broken), in which case nothing counts as unreferenced."""
 
     identities: set[str] = field(default_factory=set)
+    recoverable: set[str] = field(default_factory=set)
     unreadable: list[str] = field(default_factory=list)
 
     @property
@@ -155,13 +157,40 @@ class References:
         return not self.unreadable
 
 
-# project file -> ((inode, mtime, size), the media identities it uses): a sweep re-reads only changed projects.
-ReferenceMemo = dict[str, tuple[tuple[int, int, int], frozenset[str]]]
+@dataclass(frozen=True)
+class _ProjectMedia:
+    stamp: tuple[int, int, int]  # inode, mtime, size of the project file
+    saved: float  # its modification time, seconds since the epoch
+    current: frozenset[str]
+    in_history: frozenset[str]
 
 
-def stored_references(project_folders: Iterable[Path], memo: ReferenceMemo | None = None) -> References:
-    """The media of every project in the given projects folders (`<folder>/<id>/project.json`, sealed or not).
-    With `memo` (kept by the caller between sweeps), a project file unchanged since the last sweep is not read."""
+# project file -> what it references: a sweep re-reads only the projects changed since the last one.
+ReferenceMemo = dict[str, _ProjectMedia]
+
+
+def _history_media(project: Project) -> frozenset[str]:
+    """Media an undo or redo would put back: the media entities of every history entry's changes."""
+    found = set()
+    for entry in (*project.history.done, *project.history.undone):
+        for change in entry.changes:
+            if change.entity != "media":
+                continue
+            for side in (change.before, change.after):
+                if isinstance(side, dict):
+                    try:
+                        found.add(media_identity(MediaRef.model_validate(side)))
+                    except ValueError:
+                        continue  # not a media as this version knows it: nothing a proxy was made for
+    return frozenset(found)
+
+
+def stored_references(
+    project_folders: Iterable[Path], memo: ReferenceMemo | None = None, *, saved_since: float = 0.0
+) -> References:
+    """The media of every project in the given projects folders (`<folder>/<id>/project.json`, sealed or not);
+    media in the history of projects saved since `saved_since` are `recoverable`. With `memo` (kept by the
+    caller between sweeps), a project file unchanged since the last sweep is not read again."""
     from kijkocut.service import sealing
     from kijkocut.service.store import PROJECT_FILE
     from kijkocut.vault.header import is_sealed_file
@@ -175,15 +204,14 @@ def stored_references(project_folders: Iterable[Path], memo: ReferenceMemo | Non
             try:
                 stat = path.stat()
                 stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-                remembered = memo.get(str(path))
-                if remembered is None or remembered[0] != stamp:
+                known = memo.get(str(path))
+                if known is None or known.stamp != stamp:
                     if vault is None and is_sealed_file(path):
                         vault = sealing.default_vault()
                     project = sealing.read_project(path, vault)
-                    remembered = memo[str(path)] = (
-                        stamp,
-                        frozenset(map(media_identity, project.media.values())),
-                    )
+                    current = frozenset(map(media_identity, project.media.values()))
+                    known = _ProjectMedia(stamp, stat.st_mtime, current, _history_media(project) - current)
+                    memo[str(path)] = known
             except FileNotFoundError:
                 continue  # deleted while we looked
             except (KijkoCutError, OSError, ValueError) as exc:
@@ -191,7 +219,9 @@ def stored_references(project_folders: Iterable[Path], memo: ReferenceMemo | Non
                 found.unreadable.append(str(path.parent))
                 continue
             seen.add(str(path))
-            found.identities.update(remembered[1])
+            found.identities.update(known.current)
+            if known.saved >= saved_since:
+                found.recoverable.update(known.in_history)
     for gone in set(memo) - seen:
         del memo[gone]
     return found
@@ -205,12 +235,16 @@ def plan(
     referenced: Collection[str] | None,
     protected: Collection[str] = (),
     grace: float = GRACE_SECONDS,
+    recoverable: Collection[str] = (),
 ) -> list[tuple[ProxyFile, str]]:
-    """Which proxies to remove, and why ("unreferenced" or "over the cap"), oldest use first. Without
-    `referenced` (unknown) nothing counts as unreferenced. Protected identities are never chosen."""
+    """Which proxies to remove, and why ("unreferenced" or "over the cap"), oldest use first. An unreferenced
+    proxy unused for `grace` goes unless it is `recoverable` (an undo in a recently saved project brings its
+    media back); over the cap, unreferenced ones go first. Without `referenced` (unknown) nothing counts as
+    unreferenced. Protected identities are never chosen."""
     candidates = sorted((f for f in files if f.identity not in protected), key=lambda f: f.last_used)
     orphan = {f.path for f in candidates if referenced is not None and f.identity not in referenced}
-    chosen = [(f, "unreferenced") for f in candidates if f.path in orphan and now - f.last_used > grace]
+    expired = [f for f in candidates if f.path in orphan and f.identity not in recoverable]
+    chosen = [(f, "unreferenced") for f in expired if now - f.last_used > grace]
     gone = {f.path for f, _ in chosen}
     total = sum(f.size for f in files if f.path not in gone)
     if cap is not None and total > cap:
@@ -269,15 +303,23 @@ def sweep(
     limit = cap.resolve(folder, before)
     report = SweepReport(folder, limit, len(files), before)
     report.partials_removed = sweep_stale_partials(folder, PROXY_PARTIAL) if folder.is_dir() else []
-    referenced = None
-    if project_folders is not None and (full or before > limit):
-        references = stored_references(project_folders, memo)
-        report.references_checked, report.unreadable = True, references.unreadable
-        referenced = references.identities if references.complete else None
     now = time.time() if now is None else now
-    for proxy, reason in plan(
-        files, cap=limit, now=now, referenced=referenced, protected=protected, grace=grace
-    ):
+    referenced, recoverable = None, set()
+    if project_folders is not None and (full or before > limit):
+        references = stored_references(project_folders, memo, saved_since=now - grace)
+        report.references_checked, report.unreadable = True, references.unreadable
+        if references.complete:
+            referenced, recoverable = references.identities, references.recoverable
+    chosen = plan(
+        files,
+        cap=limit,
+        now=now,
+        referenced=referenced,
+        protected=protected,
+        grace=grace,
+        recoverable=recoverable,
+    )
+    for proxy, reason in chosen:
         if _remove_unchanged(proxy):
             report.removed.append((proxy, reason))
     if report.removed:

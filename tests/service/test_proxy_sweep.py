@@ -258,3 +258,32 @@ def test_a_project_changed_since_the_last_sweep_is_read_again(clips, tmp_path):
     store.delete(project.id)
     assert [f.path for f, _ in cache.sweep().removed] == [proxies["a"]]
     cache.close()
+
+
+def test_media_an_undo_can_bring_back_keep_their_proxy_while_the_project_is_recent(clips, tmp_path):
+    from kijkocut.edit.commands import RemoveMedia
+
+    store = ProjectStore(tmp_path / "projects")
+    project = project_of([clips["a"]])
+    project.media["b"] = clips["b"]  # imported, never placed on the timeline
+    store.adopt(project)
+    proxies = make_proxies(tmp_path / "proxies", [clips["a"], clips["b"]])
+    store.apply(project.id, [RemoveMedia(media_id="b")])
+    for path in proxies.values():
+        last_used(path, 30 * DAY)
+    # Saved just now with b in its history: Ctrl+Z puts b back, so its proxy stays, although unused for a month.
+    report = proxy_sweep.sweep(tmp_path / "proxies", cap=BIG, project_folders=[store.root])
+    assert report.removed == [] and proxies["b"].is_file()
+    # Still first to go over the cap, before the proxy the timeline shows.
+    report = proxy_sweep.sweep(
+        tmp_path / "proxies", cap=proxies["a"].stat().st_size, project_folders=[store.root]
+    )
+    assert [(f.path, why) for f, why in report.removed] == [(proxies["b"], "over the cap")]
+
+    proxies = make_proxies(tmp_path / "proxies", [clips["b"]]) | {"a": proxies["a"]}
+    for path in proxies.values():
+        last_used(path, 30 * DAY)
+    last_used(store.file(project.id), GRACE_SECONDS + DAY)  # the project untouched since the grace ran out
+    report = proxy_sweep.sweep(tmp_path / "proxies", cap=BIG, project_folders=[store.root])
+    assert [(f.path, why) for f, why in report.removed] == [(proxies["b"], "unreferenced")]
+    assert proxies["a"].is_file()
