@@ -20,7 +20,7 @@ from kijkocut.model import Project
 from kijkocut.paths import PathPolicy
 from kijkocut.service.feed import ChangeEvent
 from kijkocut.service.jobs import RenderQueue
-from kijkocut.service.preview import ProxyCache
+from kijkocut.service.preview import ProxyCache, cap_setting
 from kijkocut.service.store import ProjectStore
 
 from .paths import FOLDER_TYPES, render_policy
@@ -73,7 +73,7 @@ def comfyui_project_api(
     proxies = None
     if env.get(PROXIES_VARIABLE, "1").strip() != "0":
         # Kept under its cap (KIJKOCUT_PROXY_CACHE_MAX); proxies of media no project here uses any more go.
-        proxies = ProxyCache(jobs_path.parent / "proxies", project_folders=[store.root])
+        proxies = ProxyCache(jobs_path.parent / "proxies", project_folders=[store.root], cap=cap_setting(env))
         store.feed.subscribe(proxy_requester(store, proxies))
     preview_folders = [*folders, str(proxies.folder)] if proxies else folders
 

@@ -14,7 +14,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,9 +60,10 @@ def _media_sealer():  # type: ignore[no-untyped-def]
     return shared_sealer(default_data_dir(), "media-cache")
 
 
-def _cap_from_env() -> CacheCap:
+def cap_setting(env: Mapping[str, str] | None = None) -> CacheCap:
+    """The cap KIJKOCUT_PROXY_CACHE_MAX asks for; the default, with a warning, when it is not a cap."""
     try:
-        return proxy_sweep.cap_from_env()
+        return proxy_sweep.cap_from_env(env)
     except KijkoCutError as exc:  # a preview aid: a bad setting must not stop the server
         log.warning("KijkoCut: %s; using the default cap", exc)
         return CacheCap()
@@ -89,7 +90,7 @@ class ProxyCache:
         self.height = height or PROXY_HEIGHT
         self.make = make or make_proxy
         self.project_folders = None if project_folders is None else tuple(Path(p) for p in project_folders)
-        self.cap = cap if cap is not None else _cap_from_env()
+        self.cap = cap if cap is not None else cap_setting()
         self.sweeps = sweep
         self.last_sweep: SweepReport | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kijkocut-proxy")
