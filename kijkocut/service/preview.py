@@ -144,11 +144,12 @@ class ProxyCache:
             return set(self._used) | pending
 
     def request(self, project: Project, project_dir: str | Path | None) -> list[Future]:
-        """Queue proxies for the project's media that want one and have none yet."""
+        """Queue proxies for the project's media that want one and have none yet. The project is open here (an
+        edit or a preview asked), so its proxies count as in use: a sweep after one is made keeps it."""
+        wanted = [ref for ref in project.media.values() if wants_proxy(ref, self.height)]
+        self._note_use(wanted)
         queued = []
-        for ref in project.media.values():
-            if not wants_proxy(ref, self.height):
-                continue
+        for ref in wanted:
             target = self.path_for(ref)
             with self._lock:
                 if target.is_file() or target in self._pending or target in self._failed:

@@ -287,3 +287,14 @@ def test_media_an_undo_can_bring_back_keep_their_proxy_while_the_project_is_rece
     report = proxy_sweep.sweep(tmp_path / "proxies", cap=BIG, project_folders=[store.root])
     assert [(f.path, why) for f, why in report.removed] == [(proxies["b"], "unreferenced")]
     assert proxies["a"].is_file()
+
+
+def test_a_proxy_made_for_a_project_open_here_survives_a_cap_it_alone_exceeds(clips, tmp_path):
+    cache = ProxyCache(tmp_path / "proxies", height=HEIGHT, cap=CacheCap(fixed=0))
+    [future] = cache.request(project_of([clips["d"]]), None)  # an import in this process asked for it
+    made = future.result(timeout=60)
+    cache.wait_idle(timeout=60)
+    assert cache.last_sweep is not None and cache.last_sweep.removed == [] and made.is_file()
+    # A process where no project shows it (the CLI's sweep) applies the cap.
+    assert [f.path for f, _ in proxy_sweep.sweep(tmp_path / "proxies", cap=0).removed] == [made]
+    cache.close()
