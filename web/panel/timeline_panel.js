@@ -395,12 +395,15 @@ export class TimelinePanel {
     this.previewTimer = setTimeout(() => this.preview(), PREVIEW_AFTER_EDIT_MS);
   }
 
-  // A `kijkocut.change` event from the server's feed.
+  // A `kijkocut.change` event from the server's feed. An edit's, undo's or redo's event for the revision after
+  // the one shown is applied at once: our own edit's event arrives before its HTTP answer, so the edit shows
+  // sooner, and another front end's edit redraws without fetching the whole project. Anything else is fetched
+  // (once the edits in flight are done).
   onChange(event) {
     if (!this.project || event?.project_id !== this.project.id) return;
     if (event.revision <= this.project.revision) return;
-    // Our own edit's event usually arrives before its answer: the answer's changes will show it. Whatever
-    // else arrived meanwhile is fetched once the edits in flight are done.
+    const stepped = ["edit", "undo", "redo"].includes(event.kind) && Array.isArray(event.changes);
+    if (stepped && !this.reloading && this.showChanges(event.revision, event.changes, event.can_undo, event.can_redo)) return;
     if (this.editsInFlight) this.missedRevision = Math.max(this.missedRevision ?? 0, event.revision);
     else this.reload();
   }
@@ -458,16 +461,21 @@ export class TimelinePanel {
     if (this.reloading) await this.reloading;
     const shown = this.project;
     if (!shown || answer.project_id !== shown.id || answer.revision <= shown.revision) return;
-    if (answer.revision === shown.revision + 1) {
-      try {
-        const next = applyChanges(shown, answer.changes);
-        this.setProject({ ...next, revision: answer.revision, can_undo: answer.can_undo ?? true, can_redo: answer.can_redo ?? false });
-        return;
-      } catch (error) {
-        console.warn("KijkoCut: reloading the project after a change it could not apply:", error);
-      }
+    if (!this.showChanges(answer.revision, answer.changes, answer.can_undo, answer.can_redo)) await this.reload();
+  }
+
+  // One revision's changes applied to the project shown; false when they do not follow from it.
+  showChanges(revision, changes, canUndo, canRedo) {
+    const shown = this.project;
+    if (!shown || revision !== shown.revision + 1) return false;
+    try {
+      const next = applyChanges(shown, changes);
+      this.setProject({ ...next, revision, can_undo: canUndo ?? true, can_redo: canRedo ?? false });
+      return true;
+    } catch (error) {
+      console.warn("KijkoCut: reloading the project after a change it could not apply:", error);
+      return false;
     }
-    await this.reload();
   }
 
   async history(step) {
