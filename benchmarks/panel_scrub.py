@@ -94,7 +94,9 @@ EDIT_JS = """async (count) => {
   const fetchApi = p.api.api.fetchApi;
   p.api.api.fetchApi = async (...args) => {
     const response = await fetchApi.apply(p.api.api, args);
-    committedMs = Number((response.headers.get("Server-Timing") || "").split("dur=")[1] || NaN);
+    if (String(args[0]).includes("/actions/")) {
+      committedMs = Number((response.headers.get("Server-Timing") || "").split("dur=")[1] || NaN);
+    }
     return response;
   };
   const out = { redrawn: [], shown: [], server: [] };
