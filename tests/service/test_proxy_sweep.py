@@ -177,32 +177,67 @@ def test_a_project_shown_in_this_process_keeps_its_proxies_and_marks_their_use(c
     cache.close()
 
 
-def test_a_partial_another_process_is_writing_is_left_alone(clips, tmp_path):
-    folder = tmp_path / "proxies"
-    proxies = make_proxies(folder, [clips["a"]])
+# Another process (a second ComfyUI, an MCP server) making a proxy with the engine's make_proxy; it stops at
+# its first frame until told to go on ("go") or to die without cleaning up ("die").
+WRITER = """
+import os, sys
+from kijkocut.media.proxies import make_proxy
+asked = []
+def cancel():
+    if not asked:
+        asked.append(1)
+        print("writing", flush=True)
+        if sys.stdin.readline().strip() == "die":
+            os._exit(1)
+    return False
+make_proxy(sys.argv[1], sys.argv[2], height=90, cancel=cancel)
+print("done", flush=True)
+"""
+
+
+def start_writer(source: str, target: Path) -> subprocess.Popen:
     writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from kijkocut.atomic import LockedPartial\n"
-            f"p = LockedPartial({str(folder)!r}, '.{proxies['a'].name}.', '.partial')\n"
-            "open(p.path, 'wb').write(b'x' * 5000); print(p.path, flush=True); sys.stdin.readline()",
-        ],
+        [sys.executable, "-c", WRITER, source, str(target)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert writer.stdout.readline().strip() == "writing"
+    return writer
+
+
+def partials(folder: Path) -> list[Path]:
+    return [path for path in folder.iterdir() if PROXY_PARTIAL.fullmatch(path.name)]
+
+
+def test_a_proxy_another_process_is_writing_is_left_alone_and_lands_whole(clips, tmp_path):
+    import av
+
+    folder = tmp_path / "proxies"
+    proxies = make_proxies(folder, [clips["a"]])
+    target = folder / f"{clips['b'].content_hash[:40]}_{HEIGHT}p.mp4"
+    writer = start_writer(clips["b"].path, target)
     try:
-        partial = Path(writer.stdout.readline().strip())
-        assert PROXY_PARTIAL.fullmatch(partial.name), partial.name
-        report = proxy_sweep.clear(folder)  # `kijkocut storage remove proxies` and a cap of 0 alike
+        [partial] = partials(folder)
+        report = proxy_sweep.clear(folder)  # `kijkocut storage remove proxies`, and any sweep, alike
         assert [f.path for f, _ in report.removed] == [proxies["a"]]
-        assert partial.is_file() and report.partials_removed == []
+        assert partial.exists() and report.partials_removed == []
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+        assert writer.stdout.readline().strip() == "done"
     finally:
-        writer.communicate("done\n", timeout=30)
-    # Its writer died without cleaning up (the lock went with it): the next sweep takes the partial.
+        writer.communicate(timeout=60)
+    with av.open(str(target)) as made:  # whole: every frame of the 0.5 s clip
+        assert sum(1 for _ in made.decode(video=0)) == 5
+    assert partials(folder) == []
+
+    # A writer that dies mid-way cannot clean up; the kernel drops its lock, and the next sweep takes the partial.
+    writer = start_writer(clips["c"].path, folder / f"{clips['c'].content_hash[:40]}_{HEIGHT}p.mp4")
+    [partial] = partials(folder)
+    writer.communicate("die\n", timeout=60)
+    assert writer.returncode == 1 and partial.exists()
     report = proxy_sweep.sweep(folder, cap=BIG)
-    assert report.partials_removed == [partial.name] and not partial.exists()
+    assert report.partials_removed == [partial.name] and partials(folder) == [] and target.is_file()
 
 
 def test_a_proxy_being_written_in_this_process_is_left_alone(tmp_path):
