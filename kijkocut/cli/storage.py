@@ -19,7 +19,7 @@ def _comfyui(args: argparse.Namespace) -> Path | None:
 def _cap(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from kijkocut.service.proxy_sweep import parse_cap
 
-    return parse_cap(args.max) if getattr(args, "max", None) else None
+    return parse_cap(args.max, "--max") if getattr(args, "max", None) else None
 
 
 def _show(args: argparse.Namespace) -> int:

@@ -68,7 +68,7 @@ def _free_space(folder: Path) -> int:
     return shutil.disk_usage(existing).free
 
 
-def parse_cap(text: str) -> CacheCap:
+def parse_cap(text: str, named: str = CAP_VARIABLE) -> CacheCap:
     """A cap as a user writes it: `20G`, `500 MB`, `1.5GiB`, `1073741824` (units are binary), or `10%` (of the
     free space plus the cache, without the 20 GiB ceiling). Empty means the default."""
     text = text.strip()
@@ -81,7 +81,7 @@ def parse_cap(text: str) -> CacheCap:
     elif size := _SIZE.fullmatch(text):
         return CacheCap(fixed=int(Fraction(size["number"]) * _UNITS[size["unit"].lower()]))
     raise ServiceError(
-        f"{CAP_VARIABLE} must be a size such as 20G or 500M, or a share such as 10% of the free disk space; "
+        f"{named} must be a size such as 20G or 500M, or a share such as 10% of the free disk space; "
         f"got {text[:40]!r}"
     )
 

@@ -141,6 +141,8 @@ def test_sweep_removes_unreferenced_then_least_recently_used_proxies_and_says_wh
     text = run_cli(env, "sweep", "--max", "0")
     assert text.returncode == 0 and "1 least recently used over the cap" in text.stdout
     assert "now 0 B of 0 B cap" in text.stdout and not recent.exists()
+    refused = run_cli(env, "sweep", "--max", "half")
+    assert refused.returncode == 2 and "--max must be a size such as 20G or 500M" in refused.stderr
 
 
 def test_removing_proxies_leaves_a_proxy_another_process_is_writing(tmp_path):
