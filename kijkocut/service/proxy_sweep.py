@@ -191,6 +191,7 @@ def stored_references(
     """The media of every project in the given projects folders (`<folder>/<id>/project.json`, sealed or not);
     media in the history of projects saved since `saved_since` are `recoverable`. With `memo` (kept by the
     caller between sweeps), a project file unchanged since the last sweep is not read again."""
+    from kijkocut.project_io import load_project
     from kijkocut.service import sealing
     from kijkocut.service.store import PROJECT_FILE
     from kijkocut.vault.header import is_sealed_file
@@ -206,9 +207,11 @@ def stored_references(
                 stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
                 known = memo.get(str(path))
                 if known is None or known.stamp != stamp:
-                    if vault is None and is_sealed_file(path):
-                        vault = sealing.default_vault()
-                    project = sealing.read_project(path, vault)
+                    if is_sealed_file(path):
+                        vault = vault or sealing.default_vault()
+                        project = sealing.read_project(path, vault)
+                    else:  # only its media are wanted: the timeline's own checks are for editing it
+                        project = load_project(path, validate=False)
                     current = frozenset(map(media_identity, project.media.values()))
                     known = _ProjectMedia(stamp, stat.st_mtime, current, _history_media(project) - current)
                     memo[str(path)] = known
