@@ -572,6 +572,51 @@ def test_playback_plays_the_projects_mix(page, host):
     assert wait_until(lambda: panel_state(page, "p.audio.level()") < 1e-4, timeout=5), "sound after stop"
 
 
+def test_shuttling_is_heard_and_the_sound_follows_the_picture(page, host):
+    samples.write_video(
+        host.input_dir / "long_tone.mp4", seconds=12, width=160, height=90, hue=200, tone_hz=330
+    )
+    page.click(".kc-bin-refresh")
+    page.wait_for_selector('.kc-bin-item[data-name="long_tone.mp4"]')
+    _new_project(page, "long_tone.mp4")
+    frame = 1 / float(Fraction(panel_state(page, "p.project.settings.frame_rate")))
+
+    # L twice: 2x, heard faster (the pieces play at rate 2) and in step with the picture.
+    page.mouse.click(*ruler_point(page, 0.5))
+    page.keyboard.press("l")
+    page.keyboard.press("l")
+    assert panel_state(page, "[p.playing.rate, p.audio.session && p.audio.session.rate]") == [2, 2]
+    assert wait_until(lambda: panel_state(page, "p.audio.metrics.pieces.length") >= 1, timeout=15)
+    assert panel_state(page, "p.audio.metrics.pieces[0].rate") == 2
+    assert wait_until(lambda: panel_state(page, "p.audio.level()") > 0.02, timeout=10), "no sound at 2x"
+    assert abs(panel_state(page, "p.audio.metrics.drift")) <= frame
+
+    # J: reverse, silent.
+    page.keyboard.press("j")
+    assert panel_state(page, "[p.playing && p.playing.rate, p.audio.session]") == [-1, None]
+    assert wait_until(lambda: panel_state(page, "p.audio.level()") < 1e-4, timeout=5), "sound in reverse"
+    page.keyboard.press("k")
+
+    # Normal speed; the picture's clock pushed 0.5 s ahead: within a pump the sound is placed there again.
+    page.mouse.click(*ruler_point(page, 1.0))
+    page.keyboard.press("Space")
+    assert wait_until(lambda: panel_state(page, "p.audio.level()") > 0.02, timeout=15), "no sound at 1x"
+    steady = panel_state(page, "[p.audio.metrics.resyncs, p.audio.metrics.drift]")
+    first = panel_state(page, "p.audio.metrics.pieces[0]")
+    assert first["start"] == 0 and abs(first["offset"] - 1.0) < 0.2  # from the playhead at 1 s
+    scheduled = panel_state(page, "p.audio.metrics.pieces.length")
+    page.evaluate("window.kijkocutPanel.playing.startWall -= 500")
+    assert wait_until(lambda: panel_state(page, "p.audio.metrics.resyncs") > steady[0], timeout=3), steady
+    assert wait_until(lambda: abs(panel_state(page, "p.audio.metrics.drift")) <= frame, timeout=3)
+    # The piece under the picture placed again, half a second further into it than the sound had reached.
+    again = [p for p in panel_state(page, "p.audio.metrics.pieces")[scheduled:] if p["start"] == 0]
+    assert again and again[0]["offset"] > first["offset"] + 0.45, (first, again)
+    assert panel_state(page, "p.audio.level()") > 0.02
+    page.keyboard.press("k")
+    print(f"resyncs before the push: {steady[0]}, drift {steady[1]}")
+    assert page.panel_errors == []
+
+
 def test_keyframes_at_the_playhead_from_the_inspector(page, host, store):
     _new_project(page, "red.mp4")
     page.mouse.click(*timeline_point(page, 2.0, 0))  # select the clip

@@ -740,11 +740,15 @@ export class TimelinePanel {
     const duration = projectDuration(this.project);
     if (rate > 0 && this.playhead >= duration) this.playhead = 0;
     this.playing = { rate, startWall: performance.now(), startPosition: this.playhead };
-    this.audio.start(this.project.id, this.playhead, duration, rate);
+    const playing = this.playing;
+    this.audio.start(this.project.id, this.playhead, duration, rate, {
+      clock: () => (this.playing === playing ? this.playingPosition() : null),
+      frameSeconds: 1 / fps(this.project.settings.frame_rate),
+    });
     this.$(".kc-play").textContent = "❚❚";
     const tick = () => {
       if (!this.playing) return;
-      const position = this.playing.startPosition + (this.playing.rate * (performance.now() - this.playing.startWall)) / 1000;
+      const position = this.playingPosition();
       if (position >= duration || position <= 0) {
         this.setPlayhead(Math.min(Math.max(position, 0), duration));
         this.stop();
@@ -754,6 +758,11 @@ export class TimelinePanel {
       this.playing.frame = requestAnimationFrame(tick);
     };
     this.playing.frame = requestAnimationFrame(tick);
+  }
+
+  // Where playback's clock (the picture's) is on the timeline now.
+  playingPosition() {
+    return this.playing.startPosition + (this.playing.rate * (performance.now() - this.playing.startWall)) / 1000;
   }
 
   stop() {
