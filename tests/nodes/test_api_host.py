@@ -97,7 +97,9 @@ def _fake_comfyui(monkeypatch, folders):
     import sys
     from types import SimpleNamespace
 
-    server = SimpleNamespace(routes=web.RouteTableDef(), send_sync=lambda event, data, sid=None: None)
+    server = SimpleNamespace(
+        routes=web.RouteTableDef(), app=web.Application(), send_sync=lambda event, data, sid=None: None
+    )
     monkeypatch.setitem(sys.modules, "server", SimpleNamespace(PromptServer=SimpleNamespace(instance=server)))
     monkeypatch.setitem(
         sys.modules,
@@ -125,6 +127,8 @@ def test_comfyui_serves_the_media_routes_and_the_command_api(pack, comfy_folders
         "/kijkocut/api/jobs/{job_id}/cancel",
     } <= paths
     assert (comfy_folders["user"] / "kijkocut" / "jobs.sqlite3").is_file()
+    # The start-up heap is frozen when the server starts (nodes/gc_pauses.py), not while packs still load.
+    assert [hook.__name__ for hook in server.app.on_startup] == ["on_server_startup"]
 
 
 def test_an_unwritable_projects_folder_costs_the_api_not_the_media_routes(
