@@ -696,6 +696,28 @@ def test_a_gesture_over_several_clips_is_one_undo_step(page, host, store):
     page.keyboard.press("Control+z")
     project = wait_for_revision(page, 6)
     assert [e["id"] for e in _track_elements(project)] == [first["id"], second["id"]]
+
+    # Both dragged by one of them: both move half a second right in one step (the one ahead first, so the
+    # other does not overwrite it); the ghosts show both while dragging.
+    page.keyboard.press("Escape")  # nothing selected
+    page.mouse.click(*timeline_point(page, 1.0, 0))
+    page.keyboard.down("Shift")
+    page.mouse.click(*timeline_point(page, 3.0, 0))
+    page.keyboard.up("Shift")
+    page.mouse.move(*timeline_point(page, 1.0, 0))
+    page.mouse.down()
+    page.mouse.move(*timeline_point(page, 1.5, 0), steps=6)
+    assert panel_state(page, "p.drag.ghosts.map(g => g.start)") == pytest.approx([0.5, 2.5], abs=0.02)
+    page.mouse.up()
+    project = wait_for_revision(page, 7)
+    assert [(e["id"], e["start"], e["duration"]) for e in _track_elements(project)] == [
+        (first["id"], "1/2", "2"),
+        (second["id"], "5/2", "2"),
+    ]
+    assert store.get(project_id).history.done[-1].label == "Move 2 clips"
+    page.keyboard.press("Control+z")
+    project = wait_for_revision(page, 8)
+    assert [e["start"] for e in _track_elements(project)] == ["0", "2"]
     assert page.panel_errors == []
 
 

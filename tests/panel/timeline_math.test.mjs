@@ -174,3 +174,16 @@ test("a marker is hit by its triangle at the foot of the ruler, the nearest one 
   assert.equal(tm.markerAt(markers, view, 100, tm.RULER_HEIGHT + 1), null);
   assert.equal(tm.markerAt(undefined, view, 100, foot), null);
 });
+
+test("several selected elements move together, the one ahead first, the earliest stopping at 0", () => {
+  const a = { id: "a", start: "1", duration: "1" };
+  const b = { id: "b", start: "2", duration: "1" };
+  const c = { id: "c", start: "5/2", duration: "1" };
+  const right = tm.groupMoveEdits([a, b, c], 0.5, "30");
+  assert.deepEqual(right.map((m) => [m.params.element_id, m.params.start]), [["c", "f90"], ["b", "f75"], ["a", "f45"]]);
+  assert.ok(right.every((m) => m.name === "move_element"));
+  const left = tm.groupMoveEdits([b, a], -3, "30"); // a would pass 0: the group stops there
+  assert.deepEqual(left.map((m) => [m.params.element_id, m.params.start]), [["a", "f0"], ["b", "f30"]]);
+  assert.deepEqual(tm.groupMoveEdits([a, b], 0.01, "30"), []); // under half a frame: the same frames
+  assert.deepEqual(tm.groupMoveEdits([], 1, "30"), []);
+});

@@ -54,7 +54,7 @@ export function drawTimeline(ctx, width, height, state) {
     }
     for (const transition of row.track.transitions ?? []) drawTransition(ctx, row, transition, view);
   }
-  if (state.drag?.ghost) drawGhost(ctx, state.drag.ghost, view);
+  for (const ghost of state.drag?.ghosts ?? (state.drag?.ghost ? [state.drag.ghost] : [])) drawGhost(ctx, ghost, view);
   drawRuler(ctx, laneWidth, view, frameRate, project.markers ?? [], state);
   const px = xOfTime(view, state.playhead);
   ctx.fillStyle = COLOURS.playhead;
@@ -83,7 +83,7 @@ function drawElement(ctx, row, element, view, colour, state) {
   const x0 = xOfTime(view, parseTime(element.start));
   const x1 = xOfTime(view, parseTime(element.start) + parseTime(element.duration));
   const w = Math.max(1, x1 - x0);
-  const dragged = state.drag?.ghost?.id === element.id;
+  const dragged = state.drag?.group ? !!state.drag.ghosts && state.drag.group.has(element.id) : state.drag?.ghost?.id === element.id;
   ctx.globalAlpha = dragged ? 0.35 : 1;
   ctx.fillStyle = colour;
   ctx.fillRect(x0, row.y + 2, w, row.height - 4);

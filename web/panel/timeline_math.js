@@ -251,6 +251,24 @@ export function dragEdit(drag, deltaSeconds, frameRate, targetTrackId, { insert 
   return { action: "trim_element", params: { element_id: element.id, edge: part, to: frameToken(frame) } };
 }
 
+// Several selected elements dragged together by `deltaSeconds` (each stays on its track): the move_element edits
+// for one run_actions step, or [] when they land on the same frames. Moved in the drag's direction, the one ahead
+// first, so an element never lands on a selected neighbour that has yet to move (overwrite would cut it). The
+// earliest element stops at 0.
+export function groupMoveEdits(elements, deltaSeconds, frameRate) {
+  if (!elements.length) return [];
+  const earliest = Math.min(...elements.map((e) => parseTime(e.start)));
+  const delta = Math.max(deltaSeconds, -earliest);
+  const moves = [];
+  for (const element of elements) {
+    const from = nearestFrame(parseTime(element.start), frameRate);
+    const to = nearestFrame(Math.max(0, parseTime(element.start) + delta), frameRate);
+    if (to !== from) moves.push({ from, name: "move_element", params: { element_id: element.id, start: frameToken(to) } });
+  }
+  moves.sort((a, b) => (delta > 0 ? b.from - a.from : a.from - b.from));
+  return moves.map(({ name, params }) => ({ name, params }));
+}
+
 // A slip drag (the clip's media slides under it; dragging right shows earlier media, as in other editors): the
 // slip_element edit, the new in-point clamped to the media (`mediaDuration` in seconds, null when unknown), or
 // null when it lands on the same frame.

@@ -21,6 +21,7 @@ import {
   fps,
   frameTime,
   frameToken,
+  groupMoveEdits,
   hitTest,
   layoutTracks,
   markerAt,
@@ -855,6 +856,8 @@ export class TimelinePanel {
       }
       if (!hit.row.track.locked) {
         this.drag = { element: hit.element, part: hit.part, trackId: hit.row.track.id, row: hit.row, x: lane, y, delta: 0, moved: false };
+        // The body of one of several selected elements: they move together, each on its own track.
+        if (hit.part === "body" && this.selection.size > 1 && this.selection.has(hit.element.id)) this.drag.group = new Set(this.selection);
       }
     } else {
       this.selection.clear();
@@ -910,6 +913,7 @@ export class TimelinePanel {
       this.status(`slip: media from ${timecode(frame / fps(this.project.settings.frame_rate), this.project.settings.frame_rate)}`);
       return;
     }
+    if (drag.group) return this.dragGroup(drag, lane);
     let delta = (lane - drag.x) / this.view.pxPerSecond;
     const start = parseTime(drag.element.start);
     const duration = parseTime(drag.element.duration);
@@ -933,6 +937,30 @@ export class TimelinePanel {
       y: target.y,
       height: target.height,
     };
+    this.draw();
+  }
+
+  // A drag of several selected elements: the dragged one's edges snap (to what is not moving), the earliest stops
+  // at 0, and each one's ghost is drawn on its own track.
+  dragGroup(drag, lane) {
+    const members = this.selectedElements().filter((e) => drag.group.has(e.id));
+    let delta = (lane - drag.x) / this.view.pxPerSecond;
+    const start = parseTime(drag.element.start);
+    this.guide = null;
+    if (this.$(".kc-snap").checked) {
+      const targets = snapTargets(this.project.tracks, this.playhead, this.project.markers, drag.group);
+      const snapped = snap([start + delta, start + parseTime(drag.element.duration) + delta], targets, this.view.pxPerSecond);
+      delta += snapped.shift;
+      this.guide = snapped.guide;
+    }
+    drag.delta = Math.max(delta, -Math.min(...members.map((e) => parseTime(e.start))));
+    const rows = new Map(this.rows().map((row) => [row.track.id, row]));
+    drag.ghosts = members.flatMap((element) => {
+      const row = rows.get(this.trackOf(element.id)?.id);
+      if (!row) return [];
+      const duration = parseTime(element.duration);
+      return [{ id: element.id, start: parseTime(element.start) + drag.delta, duration, y: row.y, height: row.height }];
+    });
     this.draw();
   }
 
@@ -971,6 +999,13 @@ export class TimelinePanel {
     }
     if (!drag?.moved) {
       this.draw();
+      return;
+    }
+    if (drag.group) {
+      const members = this.selectedElements().filter((e) => drag.group.has(e.id));
+      const moves = groupMoveEdits(members, drag.delta, this.project.settings.frame_rate);
+      this.draw();
+      if (moves.length) await this.editAll(moves, `Move ${members.length} clips`);
       return;
     }
     const change = dragEdit(drag, drag.delta, this.project.settings.frame_rate, drag.targetTrackId, {
