@@ -693,6 +693,8 @@ def test_a_gesture_over_several_clips_is_one_undo_step(page, host, store):
     project = wait_for_revision(page, 5)
     assert [e["start"] for e in _track_elements(project)] == ["0", "2", "4", "6"]
     assert store.get(project_id).history.done[-1].label == "Paste 2 clips"
+    pasted = [e["id"] for e in _track_elements(project)[2:]]
+    assert panel_state(page, "[...p.selection].sort()") == sorted(pasted)  # what was pasted is selected
     page.keyboard.press("Control+z")
     project = wait_for_revision(page, 6)
     assert [e["id"] for e in _track_elements(project)] == [first["id"], second["id"]]

@@ -536,7 +536,15 @@ export class TimelinePanel {
         duration: element.duration,
       },
     }));
-    return this.editAll(adds, `Paste ${adds.length} clips`);
+    const answer = await this.editAll(adds, `Paste ${adds.length} clips`);
+    // What was pasted is selected (to move it on, or delete it), as in other editors.
+    const pasted = [answer?.created ?? []].flat().map((created) => created?.element_id).filter(Boolean);
+    if (pasted.length && this.project) {
+      this.selection = new Set(pasted);
+      this.showInspector();
+      this.draw();
+    }
+    return answer;
   }
 
   trackOf(elementId) {
