@@ -720,6 +720,40 @@ def test_a_gesture_over_several_clips_is_one_undo_step(page, host, store):
     page.keyboard.press("Control+z")
     project = wait_for_revision(page, 8)
     assert [e["start"] for e in _track_elements(project)] == ["0", "2"]
+
+    # A clip on a second track; both clips under the playhead selected, S splits both in one step.
+    bottom = panel_state(
+        page,
+        "(() => { const b = p.canvas.getBoundingClientRect(); const r = p.rows().at(-1); "
+        "return [b.left + 96 + 3, b.top + r.y + r.height + 20]; })()",
+    )
+    _drop_media(page, "green.mp4", tuple(bottom))
+    project = wait_for_revision(page, 9)
+    [green] = [
+        e for t in project["tracks"] for e in t["elements"] if e["id"] not in (first["id"], second["id"])
+    ]
+    row_of = {
+        track_id: index for index, track_id in enumerate(panel_state(page, "p.rows().map(r => r.track.id)"))
+    }
+    first_row = row_of[
+        next(t["id"] for t in project["tracks"] if any(e["id"] == first["id"] for e in t["elements"]))
+    ]
+    green_row = row_of[
+        next(t["id"] for t in project["tracks"] if any(e["id"] == green["id"] for e in t["elements"]))
+    ]
+    page.mouse.click(*ruler_point(page, 1.0))
+    page.mouse.click(*timeline_point(page, 0.5, first_row))
+    page.keyboard.down("Shift")
+    page.mouse.click(*timeline_point(page, 0.5, green_row))
+    page.keyboard.up("Shift")
+    page.keyboard.press("s")
+    project = wait_for_revision(page, 10)
+    starts = sorted((e["start"], e["duration"]) for t in project["tracks"] for e in t["elements"])
+    assert starts == [("0", "1"), ("0", "1"), ("1", "1"), ("1", "3"), ("2", "2")], starts
+    assert store.get(project_id).history.done[-1].label == "Split 2 clips"
+    page.keyboard.press("Control+z")
+    project = wait_for_revision(page, 11)
+    assert sum(len(t["elements"]) for t in project["tracks"]) == 3
     assert page.panel_errors == []
 
 
