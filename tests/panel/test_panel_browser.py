@@ -754,6 +754,15 @@ def test_a_gesture_over_several_clips_is_one_undo_step(page, host, store):
     page.keyboard.press("Control+z")
     project = wait_for_revision(page, 11)
     assert sum(len(t["elements"]) for t in project["tracks"]) == 3
+
+    # Ctrl+A selects every element; Shift+Delete removes them all (no ripple) in one step.
+    page.keyboard.press("Control+a")
+    assert panel_state(page, "p.selection.size") == 3
+    page.keyboard.press("Shift+Delete")
+    project = wait_for_revision(page, 12)
+    assert all(t["elements"] == [] for t in project["tracks"])
+    page.keyboard.press("Control+z")
+    assert sum(len(t["elements"]) for t in wait_for_revision(page, 13)["tracks"]) == 3
     assert page.panel_errors == []
 
 

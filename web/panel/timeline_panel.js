@@ -517,6 +517,17 @@ export class TimelinePanel {
     return this.editAll(deletes, `Delete ${deletes.length} clips`);
   }
 
+  // Ctrl+A: every element of the timeline, for one gesture over all of them.
+  selectAll() {
+    if (!this.project) return;
+    this.selection = new Set(this.project.tracks.flatMap((t) => t.elements.map((e) => e.id)));
+    this.selectedTransition = null;
+    this.selectedMarker = null;
+    this.status(`${this.selection.size} selected`);
+    this.showInspector();
+    this.draw();
+  }
+
   copy() {
     this.clipboard = this.selectedElements().filter((e) => e.kind === "clip").map((e) => ({ ...e, track: this.trackOf(e.id)?.id }));
     this.status(`${this.clipboard.length} clip(s) copied`);
@@ -1137,6 +1148,7 @@ export class TimelinePanel {
     const withCtrl = {
       z: () => this.history(event.shiftKey ? "redo" : "undo"),
       y: () => this.history("redo"),
+      a: () => this.selectAll(),
       c: () => this.copy(),
       v: () => this.paste(),
     };
