@@ -589,7 +589,8 @@ def test_shuttling_is_heard_and_the_sound_follows_the_picture(page, host):
     assert wait_until(lambda: panel_state(page, "p.audio.metrics.pieces.length") >= 1, timeout=15)
     assert panel_state(page, "p.audio.metrics.pieces[0].rate") == 2
     assert wait_until(lambda: panel_state(page, "p.audio.level()") > 0.02, timeout=10), "no sound at 2x"
-    assert abs(panel_state(page, "p.audio.metrics.drift")) <= frame
+    # In step: within a frame of the picture (a busy machine may need one resync first).
+    assert wait_until(lambda: abs(panel_state(page, "p.audio.metrics.drift")) <= frame, timeout=3)
 
     # J: reverse, silent.
     page.keyboard.press("j")
