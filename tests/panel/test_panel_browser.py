@@ -820,8 +820,16 @@ def test_keyed_values_follow_the_playhead_as_the_engine_interpolates(page, host,
     assert [(k.time, k.value) for k in stored][1] == (Fraction(round(2 * fps), fps), 0.5)
     assert len(stored) == 4 and store.get(project_id).tracks[0].elements[0].transform.opacity == 1
 
-    # Past the clip's end the field shows the last key's value and cannot be changed there.
+    # Playing from 1 s, the value follows the playhead too.
     page.mouse.click(*ruler_point(page, 1.0))  # the focus back on the timeline
+    assert float(page.input_value(opacity)) == pytest.approx(1.0)
+    page.keyboard.press("Space")
+    assert wait_until(
+        lambda: panel_state(page, "!!p.playing") and float(page.input_value(opacity)) < 0.9, timeout=5
+    )
+    page.keyboard.press("k")
+
+    # Past the clip's end the field shows the last key's value and cannot be changed there.
     page.keyboard.press("End")
     assert page.is_disabled(opacity) and float(page.input_value(opacity)) == pytest.approx(0.2)
     shot(page, "13-keyed-value")

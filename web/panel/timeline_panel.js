@@ -670,7 +670,8 @@ export class TimelinePanel {
     if (!this.project) return;
     const frameRate = this.project.settings.frame_rate;
     this.playhead = nearestFrame(Math.max(0, seconds), frameRate) / fps(frameRate);
-    if (!this.playing) this.inspectorTime();
+    // While playing, only keyed values shown in the inspector follow (a few fields; the rest waits for the stop).
+    if (!this.playing || this.inspector.keyedInputs.length) this.inspectorTime();
     this.draw();
     this.preview({ lowRes });
   }
