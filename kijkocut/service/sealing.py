@@ -8,6 +8,7 @@ without the crypto extra reads and writes plain projects as before."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,23 @@ if TYPE_CHECKING:
 def default_vault(data_dir: Path | None = None) -> Vault | None:
     """The vault of `data_dir` (a front end's configured one), else of the default data directory; None
     without the crypto extra."""
-    try:
-        from kijkocut.vault.keys import Vault
-        from kijkocut.vault.location import keys_dir
-    except ImportError:
+    if not has_crypto_extra():
         return None
+    from kijkocut.vault.keys import Vault
+    from kijkocut.vault.location import keys_dir
+
     return Vault.for_data_dir(data_dir) if data_dir is not None else Vault(keys_dir())
+
+
+@functools.cache
+def has_crypto_extra() -> bool:
+    """Asked once per process: a failed import is not remembered by Python, and trying again compiles the
+    vault's modules anew (6 ms of every edit in a ComfyUI without the extra, which saves no bytecode)."""
+    try:
+        import kijkocut.vault.keys  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _require(vault: Vault | None) -> Vault:
