@@ -205,6 +205,9 @@ def test_the_inspector_edits_the_selection(page, host):
     revision = panel_state(page, "p.project.revision")
     page.mouse.click(*timeline_point(page, 1.0, 0))
     clip_id = panel_state(page, "[...p.selection][0]")
+    # An unset position is the engine's to choose (the canvas centre): shown as such, not as an empty box.
+    x_field = page.locator('.kc-inspector input[data-property="transform.x"]')
+    assert x_field.input_value() == "" and x_field.get_attribute("placeholder") == "auto"
     page.fill('.kc-inspector input[data-property="transform.opacity"]', "0.5")
     page.press('.kc-inspector input[data-property="transform.opacity"]', "Enter")
     project = wait_for_revision(page, revision + 1)

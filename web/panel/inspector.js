@@ -209,6 +209,8 @@ export class Inspector {
     }
     input.dataset.property = path;
     input.value = value ?? "";
+    // An unset number is placed by the engine (a title's or a clip's centre, no width limit): say so.
+    if (value == null && input.type === "number") input.placeholder = "auto";
     input.addEventListener("change", () => commit(input.value));
     row.append(input);
     this.element.append(row);
