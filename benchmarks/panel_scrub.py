@@ -90,15 +90,7 @@ EDIT_JS = """async (count) => {
     Object.getPrototypeOf(this).drawNow.call(this);
     drawn = { revision: this.project?.revision, at: performance.now() };
   };
-  let committedMs = 0;
-  const fetchApi = p.api.api.fetchApi;
-  p.api.api.fetchApi = async (...args) => {
-    const response = await fetchApi.apply(p.api.api, args);
-    if (String(args[0]).includes("/actions/")) {
-      committedMs = Number((response.headers.get("Server-Timing") || "").split("dur=")[1] || NaN);
-    }
-    return response;
-  };
+  const serverMs = () => Number((p.api.lastServerTiming || "").split("dur=")[1] || NaN);
   const out = { redrawn: [], shown: [], server: [] };
   let start = Math.round(seconds(element.start) * __RATE__);
   try {
@@ -112,7 +104,7 @@ EDIT_JS = """async (count) => {
       out.redrawn.push(drawn.at - started);
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       out.shown.push(performance.now() - started);
-      out.server.push(committedMs);
+      out.server.push(serverMs());
       const moved = p.project.tracks[0].elements.find((e) => e.id === element.id);
       if (!moved || Math.round(seconds(moved.start) * __RATE__) !== start) {
         throw new Error("the panel does not show the moved element at frame " + start);
@@ -120,8 +112,8 @@ EDIT_JS = """async (count) => {
     }
   } finally {
     delete p.drawNow;
-    p.api.api.fetchApi = fetchApi;
   }
+  out.channel = Boolean(p.api.channel && p.api.channel.open);
   return out;
 }""".replace("__RATE__", str(RATE))
 
@@ -263,6 +255,10 @@ def print_table(before: dict | None, after: dict) -> None:
             f"preview cache after scrubbing: {after['scrub']['cached']} of {after['scrub']['capacity']} frames"
         )
     print(f"JS heap {after.get('heap_mb') or 0:.1f} MB")
+    how = (
+        "the edit channel (WebSocket)" if after["edits"].get("channel") else "HTTP (the channel was not open)"
+    )
+    print(f"edits sent over {how}")
 
 
 def main() -> None:

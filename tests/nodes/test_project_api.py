@@ -409,3 +409,66 @@ async def test_a_folder_of_the_input_folder_imports_and_relinks(client, folders,
         f"{API}/projects/{pid}/actions/import_media", json={"params": {"paths": ["nope"]}}
     )
     assert missing.status == 404 and "no file or folder 'nope'" in (await missing.json())["error"]
+
+
+async def test_the_edit_channel_answers_as_the_routes_do(client, store):
+    """The panel's edits over one WebSocket: the routes' answers and refusals, by message id, one socket not
+    holding up another client's requests."""
+    pid = (await _json(await client.post(f"{API}/projects", json={"name": "Channel"}), 201))["id"]
+    async with client.ws_connect(f"{API}/edits") as socket:
+
+        async def ask(message: dict) -> dict:
+            await socket.send_json(message)
+            return await socket.receive_json(timeout=30)
+
+        added = await ask(
+            {
+                "id": 1,
+                "op": "action",
+                "project_id": pid,
+                "name": "add_marker",
+                "body": {"params": {"time": 1}},
+            }
+        )
+        assert added["id"] == 1 and added["status"] == 200
+        assert added["answer"]["revision"] == 1 and added["answer"]["changes"][0]["entity"] == "marker"
+        assert added["answer"]["can_undo"] and added["server_ms"] > 0
+        stale = await ask(
+            {
+                "id": 2,
+                "op": "action",
+                "project_id": pid,
+                "name": "add_marker",
+                "body": {"params": {"time": 2}, "base_revision": 0},
+            }
+        )
+        assert stale["status"] == 409 and "now at revision 1" in stale["answer"]["error"]
+        # Another client is served while this socket is open.
+        assert (await _json(await client.get(f"{API}/projects/{pid}")))["revision"] == 1
+        batch = await ask(
+            {
+                "id": 3,
+                "op": "actions",
+                "project_id": pid,
+                "body": {"actions": [{"name": "add_marker", "params": {"time": t}} for t in (2, 3)]},
+            }
+        )
+        assert batch["status"] == 200 and batch["answer"]["revision"] == 2
+        undone = await ask({"id": 4, "op": "undo", "project_id": pid, "body": {"base_revision": 2}})
+        assert undone["answer"]["can_redo"] and len(store.get(pid).markers) == 1
+        redone = await ask({"id": 5, "op": "redo", "project_id": pid, "body": {}})
+        assert redone["answer"]["revision"] == 4 and len(store.get(pid).markers) == 3
+        for message, status, words in (
+            ("not json", 400, "JSON object"),
+            ({"id": 6, "op": "delete", "project_id": pid, "body": {}}, 400, "op must be"),
+            ({"id": 7, "op": "action", "project_id": pid, "body": {}}, 400, "names its action"),
+            ({"id": 8, "op": "undo", "project_id": "prj_nope", "body": {}}, 404, "unknown project"),
+            ({"id": 9, "op": "action", "project_id": pid, "name": "no_such", "body": {}}, 404, "no_such"),
+        ):
+            if isinstance(message, str):
+                await socket.send_str(message)
+                answer = await socket.receive_json(timeout=30)
+            else:
+                answer = await ask(message)
+            assert answer["status"] == status and words in answer["answer"]["error"], answer
+        assert (await ask({"id": 10, "op": "undo", "project_id": pid, "body": {}}))["status"] == 200

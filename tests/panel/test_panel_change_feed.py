@@ -1,6 +1,6 @@
 """The panel shows an edit from the change event the server pushes over ComfyUI's websocket: another client's
-edits, undos and redos, and its own edits (whose event arrives before their HTTP answer), are applied to the
-project shown without fetching the project again; a change the event cannot describe is still fetched.
+edits, undos and redos, and its own edits (sent over the edit channel), are applied to the project shown
+without fetching the project again; a change the event cannot describe is still fetched.
 
 Debian's chromium (Playwright) on a real ComfyUI; skipped without them, run by `.ci/checks/20-panel.sh`."""
 
@@ -76,7 +76,10 @@ def test_edits_undo_and_redo_show_from_the_change_events(page, host):
     shown = wait_for_revision(page, redone["revision"])
     assert [e["start"] for t in shown["tracks"] for e in t["elements"]] == ["3"]
 
-    # The panel's own edit.
+    # The panel's own edit: sent over the edit channel (WebSocket), not as an HTTP request.
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    assert page.wait_for_function("window.kijkocutPanel.api.channel && window.kijkocutPanel.api.channel.open")
     answer = page.evaluate(
         f"window.kijkocutPanel.edit('move_element', {{ element_id: {title_id!r}, start: '5' }})"
     )
@@ -85,6 +88,7 @@ def test_edits_undo_and_redo_show_from_the_change_events(page, host):
     assert shown["revision"] == answer["revision"]
     assert [e["start"] for t in shown["tracks"] for e in t["elements"]] == ["5"]
     assert fetched == []  # five changes shown, the project never fetched again
+    assert posted == [] and panel_state(page, "p.api.lastServerTiming").startswith("commit;dur=")
 
     # A save by another program (here: this test's own store on the same folder) is announced without its
     # changes: the panel fetches the project.

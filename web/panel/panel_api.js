@@ -2,6 +2,8 @@
 // action of the service layer applied against the revision the panel shows; the panel never edits project
 // JSON. `api` is ComfyUI's (scripts/api.js): fetchApi adds the server's base path.
 
+import { EditChannel } from "./edit_channel.js";
+
 const API = "/kijkocut/api";
 
 export class ApiError extends Error {
@@ -12,8 +14,25 @@ export class ApiError extends Error {
 }
 
 export class PanelApi {
-  constructor(api) {
+  constructor(api, channel = editChannelFor(api)) {
     this.api = api;
+    this.channel = channel; // edits by WebSocket when it is open (edit_channel.js), else by HTTP
+    this.lastServerTiming = null; // the last edit's Server-Timing: the server's share of its latency
+  }
+
+  // An edit: over the edit channel when it is open, else the HTTP route. `message` names it for the channel.
+  async edit(message, route, body) {
+    const sent = this.channel?.request({ ...message, body });
+    if (!sent) return this.request("POST", route, body);
+    let reply;
+    try {
+      reply = await sent;
+    } catch (error) {
+      throw new ApiError(0, `${error.message}; the project is fetched again`);
+    }
+    if (reply.status !== 200) throw new ApiError(reply.status, reply.answer?.error ?? `${message.op}: ${reply.status}`);
+    this.lastServerTiming = `commit;dur=${Number(reply.server_ms).toFixed(1)}`;
+    return reply.answer;
   }
 
   async request(method, route, body, { signal } = {}) {
@@ -23,6 +42,7 @@ export class PanelApi {
       options.headers["Content-Type"] = "application/json";
     }
     const response = await this.api.fetchApi(route, options);
+    if (response.headers?.get?.("Server-Timing")) this.lastServerTiming = response.headers.get("Server-Timing");
     const text = await response.text();
     let answer = null;
     try {
@@ -51,16 +71,16 @@ export class PanelApi {
   }
 
   apply(id, action, params, baseRevision, folder = "input") {
-    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/actions/${action}`, {
-      params,
-      base_revision: baseRevision,
-      folder,
-    });
+    return this.edit(
+      { op: "action", project_id: id, name: action },
+      `${API}/projects/${encodeURIComponent(id)}/actions/${action}`,
+      { params, base_revision: baseRevision, folder },
+    );
   }
 
   // Several actions ([{name, params}]) applied as ONE undo step: a gesture over a selection.
   applyAll(id, actions, baseRevision, title) {
-    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/actions`, {
+    return this.edit({ op: "actions", project_id: id }, `${API}/projects/${encodeURIComponent(id)}/actions`, {
       actions,
       base_revision: baseRevision,
       title,
@@ -72,11 +92,15 @@ export class PanelApi {
   }
 
   undo(id, baseRevision) {
-    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/undo`, { base_revision: baseRevision });
+    return this.edit({ op: "undo", project_id: id }, `${API}/projects/${encodeURIComponent(id)}/undo`, {
+      base_revision: baseRevision,
+    });
   }
 
   redo(id, baseRevision) {
-    return this.request("POST", `${API}/projects/${encodeURIComponent(id)}/redo`, { base_revision: baseRevision });
+    return this.edit({ op: "redo", project_id: id }, `${API}/projects/${encodeURIComponent(id)}/redo`, {
+      base_revision: baseRevision,
+    });
   }
 
   media(folder) {
@@ -179,4 +203,12 @@ export class PanelApi {
 
 function mediaQuery(file) {
   return new URLSearchParams({ filename: file.filename, subfolder: file.subfolder ?? "", type: file.folder }).toString();
+}
+
+// The edit channel of the ComfyUI serving this page (its base path kept), where the page can open one.
+function editChannelFor(api) {
+  if (typeof api?.apiURL !== "function" || !globalThis.WebSocket || !globalThis.location) return null;
+  const url = new URL(api.apiURL(`${API}/edits`), globalThis.location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return new EditChannel(url.href);
 }

@@ -447,7 +447,7 @@ export class TimelinePanel {
       return answer;
     } catch (error) {
       this.report(error);
-      if (error.status === 409) await this.reload();
+      if (error.status === 409 || error.status === 0) await this.reload(); // stale, or the answer was lost
       return null;
     } finally {
       this.editsInFlight -= 1;
@@ -487,7 +487,7 @@ export class TimelinePanel {
       this.status(`${step}: ${answer.label ?? ""}`);
     } catch (error) {
       this.report(error);
-      if (error.status === 409) await this.reload();
+      if (error.status === 409 || error.status === 0) await this.reload(); // stale, or the answer was lost
     }
   }
 
