@@ -299,3 +299,36 @@ def test_startup_objects_are_exempted_from_garbage_collection(comfyui_server):
     log = comfyui_server.log_path.read_text(errors="replace")
     line = next(line for line in log.splitlines() if "exempted from garbage collection" in line)
     assert int(line.split("KijkoCut: ")[1].split()[0]) > 100_000  # torch and ComfyUI: about half a million
+
+
+def test_the_edit_channel_works_in_comfyui_and_refuses_other_sites(comfyui_server):
+    """The panel's edit WebSocket is served by ComfyUI with its own guard: a page of another site (a foreign
+    Origin on the handshake) is refused, as for every ComfyUI route; the same site's page edits."""
+    import asyncio
+
+    import aiohttp
+
+    status, created = comfyui_server.post_json("/kijkocut/api/projects", {"name": "Channel"})
+    assert status == 201, created
+    url = comfyui_server.url.replace("http://", "ws://") + "/api/kijkocut/api/edits"
+
+    async def session() -> tuple[int, dict]:
+        async with aiohttp.ClientSession() as client:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await client.ws_connect(url, headers={"Origin": "http://evil.example"})
+            own = comfyui_server.url
+            async with client.ws_connect(url, headers={"Origin": own}) as socket:
+                await socket.send_json(
+                    {
+                        "id": 1,
+                        "op": "action",
+                        "project_id": created["id"],
+                        "name": "add_marker",
+                        "body": {"params": {"time": 1}},
+                    }
+                )
+                return refused.value.status, await socket.receive_json(timeout=60)
+
+    refused_status, answer = asyncio.run(session())
+    assert refused_status == 403
+    assert answer["status"] == 200 and answer["answer"]["revision"] == 1
