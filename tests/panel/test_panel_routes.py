@@ -3,6 +3,7 @@ the frame preview's cache (a revision's frame is rendered once; an edit makes a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from fractions import Fraction
@@ -37,10 +38,28 @@ def folders(tmp_path, engine_media):
     return layout
 
 
+def _lookup(folders):
+    return lambda kind: str(folders[kind]) if kind in folders else None
+
+
+def _policy(folders):
+    from kijkocut.paths import PathPolicy
+
+    return PathPolicy.of([str(f) for f in folders.values()], base=str(folders["input"]))
+
+
+@contextlib.asynccontextmanager
+async def _client(pack, layout, store, *args, **options):
+    """The panel's API over `store`, resolving names in the `layout` of folders, served to a test client."""
+    api = pack("nodes.project_api")
+    app = web.Application()
+    app.add_routes(api.ProjectApi(store, api.folder_resolver(_lookup(layout)), *args, **options).table())
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
 @pytest.fixture
 async def served(pack, folders, tmp_path):
-    api = pack("nodes.project_api")
-    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
     renders: list[float] = []
 
     def frame(project, t, width, project_dir):
@@ -48,9 +67,7 @@ async def served(pack, folders, tmp_path):
         return render_frame(project, t, width=width, project_dir=project_dir)
 
     store = ProjectStore(tmp_path / "projects")
-    app = web.Application()
-    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), frame, folders=lookup).table())
-    async with TestClient(TestServer(app)) as client:
+    async with _client(pack, folders, store, frame, folders=_lookup(folders)) as client:
         yield client, renders
 
 
@@ -131,8 +148,6 @@ async def test_previews_use_a_proxy_once_it_is_ready(pack, folders, tmp_path):
     from kijkocut.service.preview import ProxyCache
 
     samples.write_video(folders["input"] / "wide.mp4", seconds=2, width=1280, height=720, rate=25, gop=250)
-    api = pack("nodes.project_api")
-    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
     shown: list[str] = []
 
     def frame(project, t, width, project_dir):
@@ -141,9 +156,7 @@ async def test_previews_use_a_proxy_once_it_is_ready(pack, folders, tmp_path):
 
     proxies = ProxyCache(tmp_path / "proxies")
     store = ProjectStore(tmp_path / "projects")
-    app = web.Application()
-    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), frame, proxies=proxies).table())
-    async with TestClient(TestServer(app)) as client:
+    async with _client(pack, folders, store, frame, proxies=proxies) as client:
         pid = (await (await client.post(f"{API}/projects", json={"frame_rate": "25"})).json())["id"]
         added = await client.post(
             f"{API}/projects/{pid}/actions/add_clip", json={"params": {"path": "wide.mp4"}}
@@ -169,15 +182,8 @@ async def test_previews_use_a_proxy_once_it_is_ready(pack, folders, tmp_path):
 
 
 async def test_waveforms_of_a_projects_media(pack, folders, tmp_path):
-    from kijkocut.paths import PathPolicy
-
-    api = pack("nodes.project_api")
-    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
     store = ProjectStore(tmp_path / "projects")
-    policy = PathPolicy.of([str(f) for f in folders.values()], base=str(folders["input"]))
-    app = web.Application()
-    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), path_policy=policy).table())
-    async with TestClient(TestServer(app)) as client:
+    async with _client(pack, folders, store, path_policy=_policy(folders)) as client:
         pid = (await (await client.post(f"{API}/projects", json={})).json())["id"]
         imported = await client.post(
             f"{API}/projects/{pid}/actions/import_media",
@@ -194,24 +200,15 @@ async def test_waveforms_of_a_projects_media(pack, folders, tmp_path):
         assert missing.status == 404
         too_many = await client.get(f"{API}/projects/{pid}/media/{red}/waveform", params={"buckets": "0"})
         assert too_many.status == 400
-    app = web.Application()
-    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup)).table())
-    async with TestClient(TestServer(app)) as client:
+    async with _client(pack, folders, store) as client:
         refused = await client.get(f"{API}/projects/{pid}/media/{red}/waveform")
         assert refused.status == 403
 
 
 async def test_filmstrip_thumbnails_of_a_projects_media(pack, folders, tmp_path, engine_media):
-    from kijkocut.paths import PathPolicy
-
     shutil.copy(engine_media.music, folders["input"] / "music.wav")
-    api = pack("nodes.project_api")
-    lookup = lambda kind: str(folders[kind]) if kind in folders else None  # noqa: E731
     store = ProjectStore(tmp_path / "projects")
-    policy = PathPolicy.of([str(f) for f in folders.values()], base=str(folders["input"]))
-    app = web.Application()
-    app.add_routes(api.ProjectApi(store, api.folder_resolver(lookup), path_policy=policy).table())
-    async with TestClient(TestServer(app)) as client:
+    async with _client(pack, folders, store, path_policy=_policy(folders)) as client:
         pid = (await (await client.post(f"{API}/projects", json={})).json())["id"]
         imported = await client.post(
             f"{API}/projects/{pid}/actions/import_media", json={"params": {"paths": ["red.mp4", "music.wav"]}}
