@@ -21,7 +21,7 @@ from pathlib import Path
 from kijkocut.errors import KijkoCutError
 from kijkocut.model import ClipElement, MediaRef, Project
 from kijkocut.project_io import resolve_media_path
-from kijkocut.service import proxy_sweep
+from kijkocut.service import proxy_sweep, sealing
 from kijkocut.service.proxy_sweep import CacheCap, SweepReport, media_identity
 
 log = logging.getLogger("kijkocut.preview")
@@ -52,11 +52,11 @@ def native_size_media(project: Project) -> set[str]:
 
 def _media_sealer():  # type: ignore[no-untyped-def]
     """Seals media caches under the default data directory's keys; None without the crypto extra."""
-    try:
-        from kijkocut.vault.location import default_data_dir
-        from kijkocut.vault.rows import shared_sealer
-    except ImportError:
+    if not sealing.has_crypto_extra():
         return None
+    from kijkocut.vault.location import default_data_dir
+    from kijkocut.vault.rows import shared_sealer
+
     return shared_sealer(default_data_dir(), "media-cache")
 
 
