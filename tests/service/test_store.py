@@ -228,5 +228,9 @@ def test_a_snapshot_is_the_project_and_changing_it_leaves_the_store_alone(store)
     copy.tracks[0].name = "changed"
     copy.history.done.clear()
     copy.history.undone.append(copy.history.undone[0])
-    assert stored.tracks[0].name != "changed" and len(stored.history.done) == 1 and len(stored.history.undone) == 1
+    assert (
+        stored.tracks[0].name != "changed"
+        and len(stored.history.done) == 1
+        and len(stored.history.undone) == 1
+    )
     assert store.get(project.id) == load_project(store.file(project.id))
